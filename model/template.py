@@ -1,0 +1,562 @@
+"""The report-format knowledge: the national table templates, their labels and the
+variants real reports print, the six sections, and the reconciliation rules.
+
+This is the one place that knows what a 政府信息公开工作年度报告 looks like. The
+synthetic generator renders from it, the assembler matches against it, the checks
+evaluate its rules and ``gongkai formats`` writes the docs from it. Nothing else
+hard-codes a row label.
+
+Two template versions exist (see ``../shared/SCHEMA.md``):
+
+- ``2019``: 国办公开办函〔2019〕60号, used for the 2019 and 2020 reports;
+- ``2021``: 国办公开办函〔2021〕30号, used from the 2021 reports on.
+
+A report may mix them, so the version belongs to a table, not to a report.
+
+>>> [t.version for t in tables_named("active_disclosure")]
+['2019', '2021']
+>>> table_template("applications", "2021").row("denied.state_secret").label
+'1.属于国家秘密'
+>>> [f.key for f in table_template("reviews", "2021").row("review").fields]
+['upheld', 'corrected', 'other', 'pending', 'total']
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+VERSIONS = ("2019", "2021")
+
+#: Which document defines each template version.
+VERSION_SOURCES = {
+    "2019": "国办公开办函〔2019〕60号",
+    "2021": "国办公开办函〔2021〕30号",
+}
+
+
+@dataclass(frozen=True)
+class Field:
+    """A column of a table (a value a row carries)."""
+
+    key: str
+    label: str
+    #: Other ways reports print the header: truncations (``本年``), line-wrapped words.
+    variants: tuple[str, ...] = ()
+    #: Parenthesised notes some reports append to the header; ``{year}`` and
+    #: ``{prev_year}`` stand for the reporting year and the year before.
+    notes: tuple[str, ...] = ()
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return (self.label, *self.variants)
+
+
+@dataclass(frozen=True)
+class Group:
+    """A label that heads several rows and carries no numbers of its own."""
+
+    key: str
+    label: str
+    variants: tuple[str, ...] = ()
+    #: The group this group sits in (``denied`` sits in ``results``).
+    parent: str | None = None
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return (self.label, *self.variants)
+
+
+@dataclass(frozen=True)
+class Row:
+    """A row that carries numbers."""
+
+    key: str
+    label: str
+    fields: tuple[Field, ...]
+    variants: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+    #: The innermost group label printed before this row's own label, if any.
+    group: str | None = None
+    #: Outcome rows of table 3 add up to its ``total`` row.
+    outcome: bool = False
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return (self.label, *self.variants)
+
+    @property
+    def field_keys(self) -> tuple[str, ...]:
+        return tuple(f.key for f in self.fields)
+
+
+@dataclass(frozen=True)
+class HeaderCell:
+    """One cell of a printed multi-level header (for rendering and for matching)."""
+
+    text: str
+    colspan: int = 1
+    rowspan: int = 1
+    #: The field key when this cell names a field.
+    field: str | None = None
+
+
+@dataclass(frozen=True)
+class Block:
+    """Table 2 is printed as blocks, each under a 第二十条 title with its own header."""
+
+    title: str
+    rows: tuple[str, ...]
+    #: The corner cell of the block's header (``信息内容``).
+    corner: str = "信息内容"
+
+
+@dataclass(frozen=True)
+class TableTemplate:
+    """One table (``active_disclosure``, ``applications``, ``reviews``) in one version."""
+
+    table: str
+    version: str
+    title: str
+    rows: tuple[Row, ...]
+    groups: tuple[Group, ...] = ()
+    #: Table 2 only: the 第二十条 blocks it is printed in.
+    blocks: tuple[Block, ...] = ()
+    #: Tables 3 and 4: the printed header, row by row, as the national form lays it out.
+    header: tuple[tuple[HeaderCell, ...], ...] = ()
+    #: Other header words that appear in the printed header but name no field.
+    header_words: tuple[str, ...] = ()
+    #: Table 4 is printed with all rows' numbers on one line; this is that order.
+    flat: bool = False
+
+    def row(self, key: str) -> Row:
+        for r in self.rows:
+            if r.key == key:
+                return r
+        raise KeyError(f"{self.table}/{self.version} has no row {key!r}; rows: {[r.key for r in self.rows]}")
+
+    def group(self, key: str) -> Group:
+        for g in self.groups:
+            if g.key == key:
+                return g
+        raise KeyError(f"{self.table}/{self.version} has no group {key!r}")
+
+    @property
+    def row_keys(self) -> tuple[str, ...]:
+        return tuple(r.key for r in self.rows)
+
+    @property
+    def fields(self) -> tuple[Field, ...]:
+        """Every distinct field of the table, in first-seen order."""
+        seen: dict[str, Field] = {}
+        for r in self.rows:
+            for f in r.fields:
+                seen.setdefault(f.key, f)
+        return tuple(seen.values())
+
+    def cells(self) -> tuple[tuple[str, str], ...]:
+        """Every (row, field) of the table in reading order.
+
+        >>> table_template("reviews", "2021").cells()[4:6]
+        (('review', 'total'), ('litigation_direct', 'upheld'))
+        """
+        return tuple((r.key, f.key) for r in self.rows for f in r.fields)
+
+    def group_path(self, row_key: str) -> tuple[Group, ...]:
+        """The group labels printed before a row's label, outermost first."""
+        path: list[Group] = []
+        key = self.row(row_key).group
+        while key is not None:
+            g = self.group(key)
+            path.insert(0, g)
+            key = g.parent
+        return tuple(path)
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    number: str
+    title: str
+    variants: tuple[str, ...] = ()
+
+    @property
+    def titles(self) -> tuple[str, ...]:
+        return (self.title, *self.variants)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A linear equality that must hold in a table: ``sum(lhs) == sum(rhs)``.
+
+    With ``axis == "column"`` the terms are row keys and the equality holds in every
+    column; with ``axis == "row"`` they are field keys and it holds in every row.
+    Terms that the table's template does not have are left out (the 2019 table 3
+    has ``other_handling`` where the 2021 one has ``other_handling.*``).
+    """
+
+    name: str
+    table: str
+    axis: str
+    lhs: tuple[str, ...]
+    rhs: tuple[str, ...]
+    description: str = ""
+
+    def terms(self, template: TableTemplate) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        have = set(template.row_keys) if self.axis == "column" else {f.key for f in template.fields}
+        return tuple(t for t in self.lhs if t in have), tuple(t for t in self.rhs if t in have)
+
+
+# --------------------------------------------------------------------------- sections
+
+SECTIONS: tuple[Section, ...] = (
+    Section("overview", "一", "总体情况", ("总体概况", "概述")),
+    Section(
+        "active_disclosure",
+        "二",
+        "主动公开政府信息情况",
+        ("行政机关主动公开政府信息情况", "主动公开情况", "政府信息主动公开情况"),
+    ),
+    Section(
+        "applications",
+        "三",
+        "收到和处理政府信息公开申请情况",
+        ("收到和处理政府信息公开申请的情况", "依申请公开政府信息情况", "依申请公开情况"),
+    ),
+    Section(
+        "reviews",
+        "四",
+        "政府信息公开行政复议、行政诉讼情况",
+        (
+            "信息公开工作被申请行政复议、提起行政诉讼情况",
+            "政府信息公开行政复议行政诉讼情况",
+            "因政府信息公开工作被申请行政复议、提起行政诉讼的情况",
+            "政府信息公开行政复议、行政诉讼情况、",
+        ),
+    ),
+    Section(
+        "problems",
+        "五",
+        "存在的主要问题及改进情况",
+        ("存在的问题及改进情况", "存在的主要问题及改进措施", "政府信息公开工作存在的主要问题及改进情况"),
+    ),
+    Section("other", "六", "其他需要报告的事项", ("其他需要报告的事情", "其他事项")),
+)
+
+SECTION_KEYS = tuple(s.key for s in SECTIONS)
+
+#: Chinese list numbers as reports print them; used for section and row numbering.
+CHINESE_NUMBERS = ("一", "二", "三", "四", "五", "六", "七", "八", "九", "十")
+
+#: Table 2 is printed under these article items (第二十条 of 条例, items 一…九).
+ARTICLE_TITLE = "第二十条第({item})项"
+
+
+def section(key: str) -> Section:
+    for s in SECTIONS:
+        if s.key == key:
+            return s
+    raise KeyError(f"no section {key!r}; sections: {list(SECTION_KEYS)}")
+
+
+# --------------------------------------------------------------------------- table 2
+
+def _f(key: str, label: str, *variants: str, notes: tuple[str, ...] = ()) -> Field:
+    return Field(key, label, tuple(variants), notes)
+
+
+_AD_2021_DOCS = (
+    _f("issued", "本年制发件数", "本年", "本年制发", "制发件数", "本年新制发件数"),
+    _f("repealed", "本年废止件数", "本年废止", "废止件数"),
+    _f("in_force", "现行有效件数", "现行有效", "有效件数"),
+)
+_AD_2021_DECISIONS = (_f("decisions", "本年处理决定数量", "本年处理决定数", "处理决定数量", "本年"),)
+_AD_2021_FEES = (
+    _f("amount", "本年收费金额(万元)", "本年收费金额(单位:万元)", "本年收费金额", "收费金额(万元)", "本年"),
+)
+
+_AD_2019_DOCS = (
+    _f("made", "本年新制作数量", "本年新制作", "新制作数量", "本年"),
+    _f("published", "本年新公开数量", "本年新公开", "新公开数量"),
+    _f("total", "对外公开总数量", "对外公开总数", "公开总数量"),
+)
+_AD_2019_ITEMS = (
+    _f("previous", "上一年项目数量", "上一年项目数", "上年项目数量", notes=("(指{prev_year}年事项数)",)),
+    _f("change", "本年增/减", "本年增减", "本年增/减数量",
+       notes=("(指{year}年增加或减少的事项数,减用负值表示,如-8)",)),
+    _f("decisions", "处理决定数量", "本年处理决定数量", notes=("(指{year}年办件量)",)),
+)
+_AD_2019_FEES = (
+    _f("previous", "上一年项目数量", "上一年项目数", "上年项目数量", notes=("(指{prev_year}年收费项目数)",)),
+    _f("change", "本年增/减", "本年增减", notes=("(指{year}年增加的收费项目数,减用负值表示,如-8)",)),
+)
+_AD_2019_PROCUREMENT = (
+    _f("projects", "采购项目数量", "采购项目数", notes=("(指{year}年以政府集中采购方式采购的项目总个数)",)),
+    _f("amount", "采购总金额", "采购总金额(万元)", "采购金额",
+       notes=("(指{year}年以政府集中采购方式采购的项目已支付的总金额)",)),
+)
+
+_OTHER_SERVICES_NOTE = (
+    "(指行政许可以外的政务服务事项,含行政确认、行政奖励、行政裁决、行政给付、行政处罚、"
+    "行政强制、行政检查、行政征收和其他类,以及公共服务事项)"
+)
+
+ACTIVE_DISCLOSURE_2021 = TableTemplate(
+    table="active_disclosure",
+    version="2021",
+    title="主动公开政府信息情况",
+    rows=(
+        Row("rules", "规章", _AD_2021_DOCS),
+        Row("normative_documents", "行政规范性文件", _AD_2021_DOCS, ("规范性文件",)),
+        Row("licensing", "行政许可", _AD_2021_DECISIONS),
+        Row("punishment", "行政处罚", _AD_2021_DECISIONS),
+        Row("coercion", "行政强制", _AD_2021_DECISIONS),
+        Row("fees", "行政事业性收费", _AD_2021_FEES),
+    ),
+    blocks=(
+        Block(ARTICLE_TITLE.format(item="一"), ("rules", "normative_documents")),
+        Block(ARTICLE_TITLE.format(item="五"), ("licensing",)),
+        Block(ARTICLE_TITLE.format(item="六"), ("punishment", "coercion")),
+        Block(ARTICLE_TITLE.format(item="八"), ("fees",)),
+    ),
+)
+
+ACTIVE_DISCLOSURE_2019 = TableTemplate(
+    table="active_disclosure",
+    version="2019",
+    title="主动公开政府信息情况",
+    rows=(
+        Row("rules", "规章", _AD_2019_DOCS),
+        Row("normative_documents", "规范性文件", _AD_2019_DOCS, ("行政规范性文件",)),
+        Row("licensing", "行政许可", _AD_2019_ITEMS),
+        Row("other_services", "其他对外管理服务事项", _AD_2019_ITEMS, notes=(_OTHER_SERVICES_NOTE,)),
+        Row("punishment", "行政处罚", _AD_2019_ITEMS),
+        Row("coercion", "行政强制", _AD_2019_ITEMS),
+        Row("fees", "行政事业性收费", _AD_2019_FEES),
+        Row("procurement", "政府集中采购", _AD_2019_PROCUREMENT),
+    ),
+    blocks=(
+        Block(ARTICLE_TITLE.format(item="一"), ("rules", "normative_documents")),
+        Block(ARTICLE_TITLE.format(item="五"), ("licensing", "other_services")),
+        Block(ARTICLE_TITLE.format(item="六"), ("punishment", "coercion")),
+        Block(ARTICLE_TITLE.format(item="八"), ("fees",)),
+        Block(ARTICLE_TITLE.format(item="九"), ("procurement",)),
+    ),
+)
+
+# --------------------------------------------------------------------------- table 3
+
+APPLICANT_COLUMNS = (
+    _f("natural_person", "自然人"),
+    _f("commercial", "商业企业", "商业 企业"),
+    _f("research", "科研机构", "科研 机构"),
+    _f("social_welfare", "社会公益组织", "社会公益 组织"),
+    _f("legal_service", "法律服务机构", "法律服务 机构"),
+    _f("other_org", "其他"),
+    _f("total", "总计", "合计"),
+)
+
+#: The corner note of table 3, as the national form prints it.
+APPLICATIONS_NOTE = "(本列数据的勾稽关系为:第一项加第二项之和,等于第三项加第四项之和)"
+
+_APP_HEADER = (
+    (
+        HeaderCell(APPLICATIONS_NOTE, rowspan=3, colspan=3),
+        HeaderCell("申请人情况", colspan=7),
+    ),
+    (
+        HeaderCell("自然人", rowspan=2, field="natural_person"),
+        HeaderCell("法人或其他组织", colspan=5),
+        HeaderCell("总计", rowspan=2, field="total"),
+    ),
+    (
+        HeaderCell("商业企业", field="commercial"),
+        HeaderCell("科研机构", field="research"),
+        HeaderCell("社会公益组织", field="social_welfare"),
+        HeaderCell("法律服务机构", field="legal_service"),
+        HeaderCell("其他", field="other_org"),
+    ),
+)
+
+_APP_GROUPS_COMMON = (
+    Group("results", "三、本年度办理结果", ("三、本年度办理结果情况",)),
+    Group("denied", "(三)不予公开", parent="results"),
+    Group("unable", "(四)无法提供", parent="results"),
+    Group("not_processed", "(五)不予处理", parent="results"),
+)
+
+
+def _app_row(key: str, label: str, *variants: str, group: str | None = None, outcome: bool = False,
+             notes: tuple[str, ...] = ()) -> Row:
+    return Row(key, label, APPLICANT_COLUMNS, tuple(variants), notes, group, outcome)
+
+
+_APP_ROWS_HEAD = (
+    _app_row("new_received", "一、本年新收政府信息公开申请数量", "一、本年新收政府信息公开申请数"),
+    _app_row("carried_over", "二、上年结转政府信息公开申请数量", "二、上年结转政府信息公开申请数"),
+    _app_row("granted", "(一)予以公开", group="results", outcome=True),
+    _app_row("partially_granted", "(二)部分公开", group="results", outcome=True,
+             notes=("(区分处理的,只计这一情形,不计其他情形)",)),
+    _app_row("denied.state_secret", "1.属于国家秘密", group="denied", outcome=True),
+    _app_row("denied.prohibited_by_law", "2.其他法律行政法规禁止公开", group="denied", outcome=True),
+    _app_row("denied.three_safeties", "3.危及“三安全一稳定”", "3.危及\"三安全一稳定\"", "3.危及三安全一稳定",
+             group="denied", outcome=True),
+    _app_row("denied.third_party", "4.保护第三方合法权益", group="denied", outcome=True),
+    _app_row("denied.internal_affairs", "5.属于三类内部事务信息", group="denied", outcome=True),
+    _app_row("denied.process_info", "6.属于四类过程性信息", group="denied", outcome=True),
+    _app_row("denied.enforcement_files", "7.属于行政执法案卷", group="denied", outcome=True),
+    _app_row("denied.inquiry", "8.属于行政查询事项", group="denied", outcome=True),
+    _app_row("unable.not_held", "1.本机关不掌握相关政府信息", group="unable", outcome=True),
+    _app_row("unable.needs_creation", "2.没有现成信息需要另行制作", group="unable", outcome=True),
+    _app_row("unable.unclear", "3.补正后申请内容仍不明确", group="unable", outcome=True),
+    _app_row("not_processed.complaint", "1.信访举报投诉类申请", group="not_processed", outcome=True),
+    _app_row("not_processed.duplicate", "2.重复申请", group="not_processed", outcome=True),
+    _app_row("not_processed.publication", "3.要求提供公开出版物", group="not_processed", outcome=True),
+    _app_row("not_processed.excessive", "4.无正当理由大量反复申请", group="not_processed", outcome=True),
+    _app_row("not_processed.confirmation", "5.要求行政机关确认或重新出具已获取信息", group="not_processed",
+             outcome=True),
+)
+_APP_ROWS_TAIL = (
+    _app_row("total", "(七)总计", "(七)合计", group="results"),
+    _app_row("carried_forward", "四、结转下年度继续办理", "四、结转下年度继续办理数量"),
+)
+
+APPLICATIONS_2019 = TableTemplate(
+    table="applications",
+    version="2019",
+    title="收到和处理政府信息公开申请情况",
+    rows=(
+        *_APP_ROWS_HEAD,
+        _app_row("other_handling", "(六)其他处理", group="results", outcome=True),
+        *_APP_ROWS_TAIL,
+    ),
+    groups=_APP_GROUPS_COMMON,
+    header=_APP_HEADER,
+    header_words=(APPLICATIONS_NOTE, "申请人情况", "法人或其他组织"),
+)
+
+APPLICATIONS_2021 = TableTemplate(
+    table="applications",
+    version="2021",
+    title="收到和处理政府信息公开申请情况",
+    rows=(
+        *_APP_ROWS_HEAD,
+        _app_row("other_handling.no_correction",
+                 "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+                 group="other_handling", outcome=True),
+        _app_row("other_handling.unpaid_fee",
+                 "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
+                 group="other_handling", outcome=True),
+        _app_row("other_handling.other", "3.其他", group="other_handling", outcome=True),
+        *_APP_ROWS_TAIL,
+    ),
+    groups=(*_APP_GROUPS_COMMON, Group("other_handling", "(六)其他处理", parent="results")),
+    header=_APP_HEADER,
+    header_words=(APPLICATIONS_NOTE, "申请人情况", "法人或其他组织"),
+)
+
+# --------------------------------------------------------------------------- table 4
+
+REVIEW_FIELDS = (
+    _f("upheld", "结果维持", "维持"),
+    _f("corrected", "结果纠正", "纠正", "结果"),
+    _f("other", "其他结果", "其他"),
+    _f("pending", "尚未审结", "尚未"),
+    _f("total", "总计", "合计"),
+)
+
+_REV_HEADER = (
+    (HeaderCell("行政复议", colspan=5), HeaderCell("行政诉讼", colspan=10)),
+    (
+        *(HeaderCell(f.label, rowspan=2, field=f.key) for f in REVIEW_FIELDS),
+        HeaderCell("未经复议直接起诉", colspan=5),
+        HeaderCell("复议后起诉", colspan=5),
+    ),
+    tuple(HeaderCell(f.label, field=f.key) for f in REVIEW_FIELDS) * 2,
+)
+
+_REV_ROWS = (
+    Row("review", "行政复议", REVIEW_FIELDS),
+    Row("litigation_direct", "未经复议直接起诉", REVIEW_FIELDS, ("行政诉讼未经复议直接起诉",)),
+    Row("litigation_after_review", "复议后起诉", REVIEW_FIELDS, ("行政诉讼复议后起诉",)),
+)
+
+REVIEWS_2019 = TableTemplate(
+    table="reviews", version="2019", title="政府信息公开行政复议、行政诉讼情况",
+    rows=_REV_ROWS, header=_REV_HEADER, header_words=("行政诉讼",), flat=True,
+)
+REVIEWS_2021 = TableTemplate(
+    table="reviews", version="2021", title="政府信息公开行政复议、行政诉讼情况",
+    rows=_REV_ROWS, header=_REV_HEADER, header_words=("行政诉讼",), flat=True,
+)
+
+TEMPLATES: tuple[TableTemplate, ...] = (
+    ACTIVE_DISCLOSURE_2019, ACTIVE_DISCLOSURE_2021,
+    APPLICATIONS_2019, APPLICATIONS_2021,
+    REVIEWS_2019, REVIEWS_2021,
+)
+
+TABLE_KEYS = ("active_disclosure", "applications", "reviews")
+
+#: Which section each table is printed in.
+TABLE_SECTION = {"active_disclosure": "active_disclosure", "applications": "applications", "reviews": "reviews"}
+
+#: SCHEMA.md leaves ``template`` out for table 4: its two versions are identical.
+VERSIONED_TABLES = ("active_disclosure", "applications")
+
+
+@lru_cache(maxsize=None)
+def table_template(table: str, version: str) -> TableTemplate:
+    for t in TEMPLATES:
+        if t.table == table and t.version == version:
+            return t
+    raise KeyError(f"no template for table {table!r} version {version!r}; tables: {list(TABLE_KEYS)}, "
+                   f"versions: {list(VERSIONS)}")
+
+
+def tables_named(table: str) -> tuple[TableTemplate, ...]:
+    found = tuple(t for t in TEMPLATES if t.table == table)
+    if not found:
+        raise KeyError(f"no table {table!r}; tables: {list(TABLE_KEYS)}")
+    return found
+
+
+# --------------------------------------------------------------------------- rules
+
+_OUTCOME_ROWS = tuple(dict.fromkeys(
+    r.key for t in (APPLICATIONS_2019, APPLICATIONS_2021) for r in t.rows if r.outcome
+))
+_APPLICANT_KEYS = tuple(f.key for f in APPLICANT_COLUMNS if f.key != "total")
+
+RULES: tuple[Rule, ...] = (
+    Rule("applications.balance", "applications", "column",
+         ("new_received", "carried_over"), ("total", "carried_forward"),
+         "per column: new_received + carried_over = total + carried_forward (the table's own 勾稽关系)"),
+    Rule("applications.outcomes", "applications", "column",
+         ("total",), _OUTCOME_ROWS,
+         "per column: total = the sum of every outcome row (granted … other_handling*)"),
+    Rule("applications.row_total", "applications", "row",
+         ("total",), _APPLICANT_KEYS,
+         "per row: the total column = the sum of the six applicant columns"),
+    Rule("reviews.total", "reviews", "row",
+         ("total",), ("upheld", "corrected", "other", "pending"),
+         "per row: total = upheld + corrected + other + pending"),
+)
+
+#: Checked against the narrative, not within a table (see SCHEMA.md).
+NARRATIVE_RULES = {
+    "narrative.applications": "a figure in the text that states the number of applications received "
+                              "agrees with new_received.total (new only, or new + carried over)",
+}
+
+RULE_NAMES = (*(r.name for r in RULES), *NARRATIVE_RULES)
+
+#: Metric words of a narrative figure that states the number of applications received.
+APPLICATION_FIGURE_METRICS = ("收到政府信息公开申请", "新收政府信息公开申请", "收到依申请公开",
+                              "受理政府信息公开申请", "收到申请", "依申请公开")
+
+CHECK_STATUSES = ("pass", "fail", "repaired", "skipped")
+
+
+def rules_for(table: str) -> tuple[Rule, ...]:
+    return tuple(r for r in RULES if r.table == table)

@@ -1,0 +1,1 @@
+"""Annotations, synthetic reports, training and evaluation. Imports both siblings."""
