@@ -23,3 +23,28 @@ def version() -> None:
     from gongkai import __version__
 
     typer.echo(__version__)
+
+
+@app.command()
+def formats(
+    output: str = typer.Option(None, "-o", "--output", help="Write the Markdown here instead of stdout."),
+    check: bool = typer.Option(False, "--check", help="Exit 1 if OUTPUT differs from what would be written."),
+) -> None:
+    """Print the report-format knowledge (tables, rows, label variants, rules) as Markdown."""
+    from pathlib import Path
+
+    from gongkai.model.template_doc import render_markdown
+
+    text = render_markdown()
+    if output is None:
+        typer.echo(text, nl=False)
+        return
+    path = Path(output)
+    if check:
+        current = path.read_text(encoding="utf-8") if path.exists() else ""
+        if current != text:
+            typer.echo(f"{path} is out of date: run gongkai formats -o {path}", err=True)
+            raise typer.Exit(1)
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")

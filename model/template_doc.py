@@ -1,0 +1,63 @@
+"""Render the report-format knowledge of :mod:`gongkai.model.template` as Markdown.
+
+``docs/FORMAT.md`` is written by ``gongkai formats -o docs/FORMAT.md``, so the docs read the
+same module as the generator, the assembler and the checks; a test keeps the file current.
+
+>>> "| `denied.state_secret` | 1.属于国家秘密 |" in render_markdown()
+True
+"""
+
+from __future__ import annotations
+
+from . import template as T
+
+
+def _labels(labels: tuple[str, ...]) -> str:
+    return " / ".join(labels)
+
+
+def _table_section(t: T.TableTemplate) -> list[str]:
+    out = [f"### `{t.table}` — template `{t.version}` ({T.VERSION_SOURCES[t.version]})", ""]
+    if t.blocks:
+        out += ["| block | row | label (variants) | fields |", "|---|---|---|---|"]
+        for b in t.blocks:
+            for key in b.rows:
+                r = t.row(key)
+                fields = ", ".join(f"`{f.key}` {_labels(f.labels)}" for f in r.fields)
+                out.append(f"| {b.title} | `{r.key}` | {_labels(r.labels)} | {fields} |")
+        notes = [(f.key, n) for f in t.fields for n in f.notes]
+        if notes:
+            out += ["", "Header notes some reports print: " + "; ".join(f"`{k}` {n}" for k, n in notes)]
+    else:
+        out += ["| row | label (variants) | group |", "|---|---|---|"]
+        for r in t.rows:
+            group = " › ".join(g.label for g in t.group_path(r.key))
+            out.append(f"| `{r.key}` | {_labels(r.labels)} | {group} |")
+        out += ["", "Fields: " + ", ".join(f"`{f.key}` {_labels(f.labels)}" for f in t.fields)]
+        if t.flat:
+            out += ["", "Printed as one row of numbers in this order: "
+                    + ", ".join(f"{r}.{f}" for r, f in t.cells())]
+    return out + [""]
+
+
+def render_markdown() -> str:
+    lines = [
+        "# The report format",
+        "",
+        "Generated from `gongkai.model.template` by `gongkai formats -o docs/FORMAT.md`; do not edit by hand.",
+        "",
+        "## Sections",
+        "",
+        "| key | number | title (variants) |",
+        "|---|---|---|",
+        *(f"| `{s.key}` | {s.number} | {_labels(s.titles)} |" for s in T.SECTIONS),
+        "",
+        "## Tables",
+        "",
+    ]
+    for t in T.TEMPLATES:
+        lines += _table_section(t)
+    lines += ["## Rules", "", "| rule | what must hold |", "|---|---|"]
+    lines += [f"| `{r.name}` | {r.description} |" for r in T.RULES]
+    lines += [f"| `{name}` | {text} |" for name, text in T.NARRATIVE_RULES.items()]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,1 @@
+"""Typer sub-apps, one per area; gongkai.cli wires them in."""
