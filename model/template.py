@@ -481,13 +481,15 @@ _REV_ROWS = (
     Row("litigation_after_review", "复议后起诉", REVIEW_FIELDS, ("行政诉讼复议后起诉",)),
 )
 
+_REV_HEADER_WORDS = ("行政复议", "行政诉讼", "未经复议直接起诉", "复议后起诉")
+
 REVIEWS_2019 = TableTemplate(
     table="reviews", version="2019", title="政府信息公开行政复议、行政诉讼情况",
-    rows=_REV_ROWS, header=_REV_HEADER, header_words=("行政诉讼",), flat=True,
+    rows=_REV_ROWS, header=_REV_HEADER, header_words=_REV_HEADER_WORDS, flat=True,
 )
 REVIEWS_2021 = TableTemplate(
     table="reviews", version="2021", title="政府信息公开行政复议、行政诉讼情况",
-    rows=_REV_ROWS, header=_REV_HEADER, header_words=("行政诉讼",), flat=True,
+    rows=_REV_ROWS, header=_REV_HEADER, header_words=_REV_HEADER_WORDS, flat=True,
 )
 
 TEMPLATES: tuple[TableTemplate, ...] = (
@@ -554,6 +556,10 @@ RULE_NAMES = (*(r.name for r in RULES), *NARRATIVE_RULES)
 #: Metric words of a narrative figure that states the number of applications received.
 APPLICATION_FIGURE_METRICS = ("收到政府信息公开申请", "新收政府信息公开申请", "收到依申请公开",
                               "受理政府信息公开申请", "收到申请", "依申请公开")
+
+#: The table-3 cells such a figure is compared with, in order: a report states either the
+#: new applications only, or the new ones plus those carried over from the year before.
+APPLICATION_FIGURE_CELLS = (("new_received", "total"), ("carried_over", "total"))
 
 CHECK_STATUSES = ("pass", "fail", "repaired", "skipped")
 

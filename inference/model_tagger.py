@@ -1,0 +1,41 @@
+"""The pipeline's tag stage backed by the character tagger of :mod:`gongkai.model.tagger`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .entities import Entity
+
+
+def default_model_dir() -> Path:
+    """The model that ships inside the package (``model/default/``)."""
+    import gongkai.model
+
+    return Path(gongkai.model.__file__).resolve().parent / "default"
+
+
+class ModelTagger:
+    def __init__(self, tagger, *, batch_size: int = 8, version: str | None = None):
+        self.tagger = tagger
+        self.batch_size = batch_size
+        self.version = version
+
+    @classmethod
+    def load(cls, path=None, *, device: str | None = None, batch_size: int = 8) -> "ModelTagger":
+        from gongkai.model.tagger import Tagger
+
+        path = Path(path) if path is not None else default_model_dir()
+        if not (path / "config.json").exists():
+            raise FileNotFoundError(
+                f"no model at {path}: train one with `gongkai train ... --out DIR` and pass --model DIR"
+            )
+        tagger = Tagger.load(path, device=device)
+        version = getattr(tagger.model.config, "gongkai_model_version", None) or path.name
+        return cls(tagger, batch_size=batch_size, version=version)
+
+    def __call__(self, docs, ids) -> list[list[Entity]]:
+        preds = self.tagger.predict([d.text for d in docs], batch_size=self.batch_size)
+        out: list[list[Entity]] = []
+        for d, p in zip(docs, preds):
+            out.append([Entity(label, a, b, d.text[a:b], score) for a, b, label, score in p.spans()])
+        return out

@@ -1,0 +1,135 @@
+"""The extraction pipeline: decode/normalise → tag → assemble → reconcile → :class:`Report`.
+
+Stages are plain callables held by :class:`Extractor`, so a caller can swap any of them — a
+tagger that returns given spans (tests, users with their own model), another normaliser.
+A failure in one document becomes that document's ``error``; it never stops a batch.
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from itertools import islice
+from typing import Any, Protocol
+
+from .assemble import Assembly, assemble
+from .entities import Entity, entities_from_source_spans
+from .normalise import normalise
+from .reconcile import reconcile
+from .report import Report
+
+
+class Tagger(Protocol):
+    """Tags a batch of normalised documents: one entity list (normalised offsets) per document."""
+
+    def __call__(self, docs: Sequence[Any], ids: Sequence[str]) -> list[list[Entity]]: ...
+
+
+@dataclass
+class SpanTagger:
+    """A tagger that returns spans it was given, per document id, in source offsets
+    (objects with ``start``, ``end``, ``label``): gold annotations or another model's output."""
+
+    spans: dict[str, Sequence[Any]]
+
+    def __call__(self, docs, ids):
+        return [entities_from_source_spans(d, self.spans.get(i, ())) for d, i in zip(docs, ids)]
+
+
+def _versions(model_version: str | None) -> dict[str, str]:
+    from gongkai.model import package_version
+
+    out = {"gongkai": package_version()}
+    if model_version:
+        out["model"] = model_version
+    return out
+
+
+def build_report(id: str, norm, asm: Assembly, checks: list, versions: dict[str, str]) -> Report:
+    src = norm.source
+    rep = Report(id=id, year=asm.year, organ=asm.organ, versions=versions, warnings=list(asm.notes))
+    rep.sections = [
+        {"key": s.key, "number": s.number, "title": s.title, "start": s.start, "end": s.end}
+        for s in asm.sections
+    ]
+    for name, t in asm.tables.items():
+        rep.tables[name] = t.data.to_schema()
+        prov: dict[str, dict[str, dict[str, Any]]] = {}
+        for (row, fld), s in t.sources.items():
+            a, b = norm.to_source(s.start, s.end)
+            cell = t.data.cells[row, fld]
+            entry = {"start": a, "end": b, "text": src[a:b], "confidence": round(float(s.score), 4)}
+            if cell.repaired_from is not None:
+                entry["repaired_from"] = cell.repaired_from
+            prov.setdefault(row, {})[fld] = entry
+        rep.provenance[name] = prov
+    for f in asm.figures:
+        a, b = norm.to_source(f.start, f.end)
+        rep.figures.append({
+            "metric": f.metric, "value": f.value, "unit": f.unit, "approximate": f.approximate,
+            "text": src[a:b], "start": a, "end": b,
+        })
+    rep.checks = [c.to_dict() for c in checks]
+    return rep
+
+
+class Extractor:
+    """Extract reports. ``Extractor.load()`` uses the shipped model; ``Extractor(tagger)``
+    takes any :class:`Tagger`."""
+
+    def __init__(self, tagger: Tagger, *, normaliser: Callable[..., Any] = normalise,
+                 model_version: str | None = None):
+        self.tagger = tagger
+        self.normaliser = normaliser
+        self.versions = _versions(model_version)
+
+    @classmethod
+    def load(cls, path=None, device: str | None = None, batch_size: int = 8) -> "Extractor":
+        from .model_tagger import ModelTagger
+
+        tagger = ModelTagger.load(path, device=device, batch_size=batch_size)
+        return cls(tagger, model_version=tagger.version)
+
+    def extract(self, data: str | bytes, id: str = "<input>") -> Report:
+        return next(self.extract_many([(id, data)]))
+
+    def extract_many(self, items: Iterable[tuple[str, str | bytes]], batch_size: int = 8) -> Iterator[Report]:
+        """Reports for ``(id, text or bytes)`` pairs, streamed in input order, one per input."""
+        it = iter(items)
+        while batch := list(islice(it, batch_size)):
+            yield from self._batch(batch)
+
+    def _batch(self, batch: list[tuple[str, str | bytes]]) -> list[Report]:
+        reports: dict[int, Report] = {}
+        docs: list[tuple[int, str, Any]] = []
+        for k, (id, data) in enumerate(batch):
+            try:
+                docs.append((k, id, self.normaliser(data, name=id)))
+            except Exception as exc:  # noqa: BLE001 — one bad input must not stop the batch
+                reports[k] = Report.failed(id, f"{type(exc).__name__}: {exc}", self.versions)
+        if docs:
+            try:
+                tagged = self.tagger([d for _, _, d in docs], [i for _, i, _ in docs])
+            except Exception:  # the batch failed as a whole: retry one by one to isolate the culprit
+                tagged = []
+                for _, i, d in docs:
+                    try:
+                        tagged.extend(self.tagger([d], [i]))
+                    except Exception as exc:  # noqa: BLE001
+                        tagged.append(exc)
+            for (k, id, norm), ents in zip(docs, tagged):
+                if isinstance(ents, Exception):
+                    reports[k] = Report.failed(id, f"tagging failed: {type(ents).__name__}: {ents}", self.versions)
+                    continue
+                reports[k] = self._finish(id, norm, ents)
+        return [reports[k] for k in range(len(batch))]
+
+    def _finish(self, id: str, norm, entities: list[Entity]) -> Report:
+        try:
+            asm = assemble(norm, entities)
+            checks = reconcile({k: t.data for k, t in asm.tables.items()}, asm.figures)
+            return build_report(id, norm, asm, checks, self.versions)
+        except Exception as exc:  # noqa: BLE001
+            detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+            return Report.failed(id, f"assembly failed: {detail}", self.versions)

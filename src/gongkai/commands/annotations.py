@@ -1,0 +1,110 @@
+"""``gongkai annotations``: validate annotation files, import from and export to other tools.
+
+Thin commands over :mod:`gongkai.training.validate`, :mod:`gongkai.training.importers`
+and :mod:`gongkai.training.exporters`; the training modules load only when a command runs.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+
+import typer
+
+app = typer.Typer(help="Check annotation files; convert them from and to other annotation tools.",
+                  no_args_is_help=True, add_completion=False)
+
+
+class ImportFormat(str, Enum):
+    labelstudio = "labelstudio"
+    doccano = "doccano"
+    bio = "bio"
+    cluener = "cluener"
+    docbin = "docbin"
+    hf = "hf"
+
+
+class ExportFormat(str, Enum):
+    hf = "hf"
+    docbin = "docbin"
+    labelstudio = "labelstudio"
+    doccano = "doccano"
+    bio = "bio"
+    cluener = "cluener"
+
+
+def parse_label_map(pairs: list[str]) -> dict[str, str]:
+    out = {}
+    for pair in pairs:
+        foreign, sep, ours = pair.partition("=")
+        if not sep or not foreign.strip() or not ours.strip():
+            raise typer.BadParameter(f"{pair!r} is not FOREIGN=OURS (e.g. address=ORGAN)", param_hint="--map")
+        out[foreign.strip()] = ours.strip()
+    return out
+
+
+@app.command()
+def validate(
+    paths: list[Path] = typer.Argument(..., help="JSONL files or directories (searched recursively for *.jsonl)."),
+    strict: bool = typer.Option(False, help="Fail on warnings (spans with leading/trailing whitespace) too."),
+) -> None:
+    """Check annotation files; exit 1 if any error is found."""
+    from gongkai.training.corpus import annotation_files
+    from gongkai.training.validate import summary, validate as run
+
+    problems = run(paths)
+    for p in problems:
+        typer.echo(str(p))
+    n_files = len([f for f in annotation_files(p for p in paths if p.exists())])
+    typer.echo(summary(problems, n_files))
+    if any(p.is_error or strict for p in problems):
+        raise typer.Exit(1)
+
+
+@app.command("import")
+def import_(
+    source: Path = typer.Argument(..., help="The file (a directory for hf) exported by the other tool."),
+    fmt: ImportFormat = typer.Option(..., "--from", help="The format SOURCE is in."),
+    out: Path = typer.Option(..., "-o", "--out", help="Our JSONL file to write."),
+    label_map: list[str] = typer.Option([], "--map", help="FOREIGN=OURS label mapping; repeatable."),
+    strict: bool = typer.Option(False, help="Exit 1 if anything was rejected (the file is still written)."),
+) -> None:
+    """Convert another tool's annotations to our JSONL, rejecting (and listing) every span that fails a check."""
+    from gongkai.training.corpus import write_jsonl
+    from gongkai.training.importers import ImportFormatError, import_file
+
+    try:
+        result = import_file(fmt.value, source, parse_label_map(label_map))
+    except ImportFormatError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    for p in result.problems:
+        typer.echo(str(p))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    write_jsonl(result.records, out)
+    typer.echo(f"imported {len(result.records)} records ({result.n_spans} spans) to {out}; "
+               f"rejected {len(result.rejected)}, warnings {len(result.warnings)}")
+    if strict and result.rejected:
+        raise typer.Exit(1)
+
+
+@app.command()
+def export(
+    paths: list[Path] = typer.Argument(..., help="Our JSONL files or directories."),
+    fmt: ExportFormat = typer.Option(..., "--to", help="The format to write."),
+    out: Path = typer.Option(..., "-o", "--out",
+                             help="Output: a directory for hf, a .spacy file for docbin, a .json for labelstudio."),
+    model_version: str = typer.Option("gongkai", help="labelstudio: the predictions' model_version."),
+) -> None:
+    """Write our annotations (or a model's predicted spans) in another tool's format."""
+    from gongkai.training.corpus import CorpusError
+    from gongkai.training.exporters import ExportError, export_records, read_records
+
+    options = {"model_version": model_version} if fmt is ExportFormat.labelstudio else {}
+    try:
+        records = read_records(paths)
+        written = export_records(fmt.value, records, out, **options)
+    except (CorpusError, ExportError, FileNotFoundError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"exported {len(records)} records to {', '.join(map(str, written))}")

@@ -1,0 +1,206 @@
+"""The assembler: tags + the format knowledge → tables, sections, figures.
+
+Texts here are tagged by a tiny rule for pipe rows (first cell a row label, numbers cells,
+empty cells blanks), which is enough to exercise the assembler without a model.
+"""
+
+import re
+from dataclasses import dataclass
+
+from gongkai.inference.assemble import assemble
+from gongkai.inference.entities import Entity
+from gongkai.model import template as T
+
+
+@dataclass
+class Identity:
+    """A normalisation that changed nothing."""
+
+    text: str
+
+    @property
+    def source(self):
+        return self.text
+
+    def to_source(self, a, b):
+        return a, b
+
+
+def tag_pipe_rows(text: str, header_lines=()) -> list[Entity]:
+    """ROW_LABEL for the first cell of a pipe row, CELL for numbers, BLANK for an empty
+    cell's separator; COL_HEADER for every cell of the given header lines."""
+    out = []
+    pos = 0
+    for lineno, line in enumerate(text.split("\n")):
+        if "|" in line:
+            cells = [(m.start() + pos, m.group()) for m in re.finditer(r"[^|]+|(?<=\|)(?=\|)", line)]
+            seps = [m.start() + pos for m in re.finditer(r"\|", line)]
+            first = True
+            for k, sep in enumerate(seps):
+                start = seps[k - 1] + 1 if k else pos
+                raw = text[start:sep]
+                stripped = raw.strip()
+                if not stripped:
+                    if not first and k < len(seps) - 1:
+                        out.append(Entity("BLANK", sep, sep + 1, "|"))
+                    continue
+                a = start + raw.index(stripped)
+                b = a + len(stripped)
+                if lineno in header_lines:
+                    label = "COL_HEADER"
+                elif re.fullmatch(r"[-+?]*[\d.,]+[^\d.]{0,2}", stripped) and not re.search(r"\d\.\D", stripped):
+                    label = "CELL"
+                else:
+                    label = "ROW_LABEL"
+                first = False
+                out.append(Entity(label, a, b, stripped))
+        elif re.match(r"^[一二三四五六]、", line):
+            out.append(Entity("SECTION", pos, pos + len(line), line))
+        pos += len(line) + 1
+    return out
+
+
+TABLE2_2021 = """二、主动公开政府信息情况
+第二十条第(一)项 | |||
+信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数 |
+规章 | 0 | 0 | 0 |
+行政规范性文件 | 20 | 8 | 231 |
+第二十条第(五)项 | |||
+信息内容 | 本年处理决定数量 | ||
+行政许可 | 0 | ||
+第二十条第(八)项 | |||
+信息内容 | 本年收费金额(单位:万元) | ||
+行政事业性收费 | 3443 |"""
+
+
+def test_table2_2021_pipe_rows():
+    text = TABLE2_2021
+    ents = tag_pipe_rows(text, header_lines={2, 6, 9})
+    ents += [Entity("TABLE_TITLE", m.start(), m.end(), m.group()) for m in re.finditer(r"第二十条第\(.\)项", text)]
+    asm = assemble(Identity(text), ents)
+    t = asm.tables["active_disclosure"].data
+    assert t.template == "2021"
+    assert t.to_schema()["rows"] == {
+        "rules": {"issued": 0, "repealed": 0, "in_force": 0},
+        "normative_documents": {"issued": 20, "repealed": 8, "in_force": 231},
+        "licensing": {"decisions": 0},
+        "fees": {"amount": 3443},
+    }
+    assert [s.key for s in asm.sections] == ["active_disclosure"]
+
+
+def test_table2_2019_is_recognised_by_its_rows_and_headers():
+    text = """第二十条第(五)项 | |||
+信息内容 | 上一年项目数量 (指2018年事项数) | 本年增/减 | 处理决定数量 |
+行政许可 | ?????523 | -12 | 147162 |
+第二十条第(九)项 | |||
+信息内容 | 采购项目数量 | 采购总金额 | |
+政府集中采购 | 382 | 16491.8万元 | |"""
+    asm = assemble(Identity(text), tag_pipe_rows(text, header_lines={1, 4}))
+    t = asm.tables["active_disclosure"].data
+    assert t.template == "2019"
+    assert t.to_schema()["rows"] == {
+        "licensing": {"previous": 523, "change": -12, "decisions": 147162},
+        "procurement": {"projects": 382, "amount": 16491.8},
+    }
+
+
+def _applications_text(version: str, values: dict[str, list]) -> str:
+    """Table 3 printed as pipe rows from the template, group labels in their own cells."""
+    tpl = T.table_template("applications", version)
+    lines = []
+    printed_groups = set()
+    for row in tpl.rows:
+        cells = []
+        for g in tpl.group_path(row.key):
+            if g.key not in printed_groups:
+                cells.append(g.label)
+                printed_groups.add(g.key)
+        cells.append(row.label)
+        cells += ["" if v is None else str(v) for v in values.get(row.key, [0] * 7)]
+        lines.append(" | ".join(cells) + " | |")
+    return "\n".join(lines)
+
+
+def test_table3_groups_and_the_2021_other_handling_rows():
+    values = {"new_received": [5, 0, 0, 0, 0, 1, 6], "granted": [3, 0, 0, 0, 0, 1, 4],
+              "other_handling.other": [2, 0, 0, 0, 0, 0, 2], "total": [5, 0, 0, 0, 0, 1, 6],
+              "carried_forward": [0, 0, 0, 0, 0, None, 0]}
+    text = _applications_text("2021", values)
+    asm = assemble(Identity(text), tag_pipe_rows(text))
+    t = asm.tables["applications"].data
+    assert t.template == "2021"
+    rows = t.to_schema()["rows"]
+    assert set(rows) == set(T.table_template("applications", "2021").row_keys)
+    assert rows["other_handling.other"]["natural_person"] == 2
+    assert rows["denied.state_secret"]["total"] == 0
+    assert rows["carried_forward"]["other_org"] is None  # a blank stays blank
+
+
+def test_table3_2019_has_one_other_handling_row():
+    text = _applications_text("2019", {"other_handling": [1, 0, 0, 0, 0, 0, 1]})
+    asm = assemble(Identity(text), tag_pipe_rows(text))
+    t = asm.tables["applications"].data
+    assert t.template == "2019"
+    assert t.to_schema()["rows"]["other_handling"]["total"] == 1
+
+
+def test_table4_printed_as_one_row_of_fifteen_numbers():
+    head = "行政复议 | 行政诉讼 |\n结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 | 未经复议直接起诉 | 复议后起诉 |"
+    nums = "8 | 7 | 1 | 0 | 16 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |"
+    text = head + "\n" + nums
+    ents = tag_pipe_rows(head, header_lines={0, 1})
+    ents += [Entity("CELL", len(head) + 1 + m.start(), len(head) + 1 + m.end(), m.group())
+             for m in re.finditer(r"\d+", nums)]
+    asm = assemble(Identity(text), ents)
+    rows = asm.tables["reviews"].data.to_schema()
+    assert "template" not in rows  # SCHEMA.md: table 4 carries no template key
+    assert rows["rows"]["review"] == {"upheld": 8, "corrected": 7, "other": 1, "pending": 0, "total": 16}
+    assert rows["rows"]["litigation_after_review"]["total"] == 0
+
+
+def test_sections_keep_the_title_as_written_and_map_renumbered_headings():
+    text = "一、主动公开政府信息情况\n正文\n四、信息公开工作被申请行政复议、提起行政诉讼情况"
+    asm = assemble(Identity(text), tag_pipe_rows(text))
+    assert [(s.key, s.number, s.title) for s in asm.sections] == [
+        ("active_disclosure", "一", "主动公开政府信息情况"),
+        ("reviews", "四", "信息公开工作被申请行政复议、提起行政诉讼情况"),
+    ]
+
+
+def _ents(text, *parts):
+    out = []
+    for label, piece, nth in parts:
+        start = [m.start() for m in re.finditer(re.escape(piece), text)][nth]
+        out.append(Entity(label, start, start + len(piece), piece))
+    return out
+
+
+def test_figures_get_their_own_metric_and_unit():
+    text = "新增主动公开信息815条,其中:人事信息16条、政府文件60条;受理3件政协委员提案,办复率均达100%。全县14000余条。"
+    ents = _ents(text,
+                 ("FIG_METRIC", "新增主动公开信息", 0), ("FIG_VALUE", "815", 0), ("FIG_UNIT", "条", 0),
+                 ("FIG_METRIC", "人事信息", 0), ("FIG_VALUE", "16", 0), ("FIG_UNIT", "条", 1),
+                 ("FIG_METRIC", "政府文件", 0), ("FIG_VALUE", "60", 0), ("FIG_UNIT", "条", 2),
+                 ("FIG_VALUE", "3", 0), ("FIG_UNIT", "件", 1), ("FIG_METRIC", "政协委员提案", 0),
+                 ("FIG_METRIC", "办复率", 0), ("FIG_VALUE", "100", 0), ("FIG_UNIT", "%", 0),
+                 ("FIG_VALUE", "14000余", 0), ("FIG_UNIT", "条", 3))
+    figs = assemble(Identity(text), ents).figures
+    got = [(f.metric, f.value, f.unit, f.approximate) for f in figs]
+    assert got == [
+        ("新增主动公开信息", 815, "条", False),
+        ("人事信息", 16, "条", False),
+        ("政府文件", 60, "条", False),
+        ("政协委员提案", 3, "件", False),
+        ("办复率", 100, "%", False),
+        (None, 14000, "条", True),
+    ]
+    assert text[figs[1].start:figs[1].end] == "人事信息16条"
+    assert text[figs[3].start:figs[3].end] == "3件政协委员提案"
+
+
+def test_year_and_organ_take_the_most_stated_value():
+    text = "2021年奎屯市政府信息公开年度报告。2021年,奎屯市人民政府办公室…发布于2022年1月"
+    ents = _ents(text, ("YEAR", "2021", 0), ("YEAR", "2021", 1), ("ORGAN", "奎屯市人民政府办公室", 0))
+    asm = assemble(Identity(text), ents)
+    assert asm.year == 2021 and asm.organ == "奎屯市人民政府办公室"
