@@ -65,7 +65,7 @@ def assemble(norm, entities: list[Entity]) -> Assembly:
         number, title = split_heading(e.text)
         s, t = norm.to_source(e.start, e.end)
         sections.append(SectionHit(section_key(number, title), number, title, s, t))
-    tables = assemble_tables(entities, year=year)
+    tables = assemble_tables(entities, norm.text, year=year)
     figures = assemble_figures(norm.text, entities)
     notes = [n for t in tables.values() for n in t.notes]
     return Assembly(year, _organ(entities), sections, tables, figures, notes)

@@ -27,6 +27,18 @@ class _Row:
     label: Entity
     match: Candidate
     table: str
+    #: A label that is a row in one version and a group in the other (``(六)其他处理``):
+    #: it is dropped as a row when the next label belongs to its group.
+    maybe_group: bool = False
+
+
+@dataclass
+class _Segment:
+    """Row labels and the values that follow them: one label with its own values in most
+    layouts, several labels and then their values when PDF text detached them."""
+
+    table: str
+    rows: list[_Row] = field(default_factory=list)
     values: list[Entity] = field(default_factory=list)
 
 
@@ -47,8 +59,12 @@ class AssembledTable:
     notes: list[str] = field(default_factory=list)
 
 
-def _is_group_key(key: str, table: str) -> bool:
-    return any(g.key == key for t in T.tables_named(table) for g in t.groups)
+def _group_keys(table: str) -> set[str]:
+    return {g.key for t in T.tables_named(table) for g in t.groups}
+
+
+def _row_keys(table: str) -> set[str]:
+    return {r.key for t in T.tables_named(table) for r in t.rows}
 
 
 def _cell(e: Entity) -> Cell:
@@ -62,18 +78,22 @@ def _cell(e: Entity) -> Cell:
     return Cell(r.value, text=e.text, damaged=r.damaged, candidates=r.candidates)
 
 
-def _choose_version(table: str, rows: list[_Row], header_votes: dict[str, float], year: int | None) -> str:
+def _choose_version(table: str, segments: list[_Segment], header_votes: dict[str, float],
+                    year: int | None) -> str:
     if table not in T.VERSIONED_TABLES:
         return T.VERSIONS[-1]
     templates = {t.version: t for t in T.tables_named(table)}
     votes = dict(header_votes)
-    for r in rows:
-        have = [v for v, t in templates.items() if r.match.key in t.row_keys]
-        if r.values and len(have) == 1:
-            votes[have[0]] = votes.get(have[0], 0) + 2
-        for v in have:
-            if r.values and len(r.values) == len(templates[v].row(r.match.key).fields):
-                votes[v] = votes.get(v, 0) + 1
+    for seg in segments:
+        for r in seg.rows:
+            have = [v for v, t in templates.items() if r.match.key in t.row_keys]
+            if seg.values and len(have) == 1:
+                votes[have[0]] = votes.get(have[0], 0) + 2
+        if len(seg.rows) == 1:  # how many values a row carries tells the versions apart
+            key = seg.rows[0].match.key
+            for v, t in templates.items():
+                if key in t.row_keys and len(seg.values) == len(t.row(key).fields):
+                    votes[v] = votes.get(v, 0) + 1
     best = max(votes.values(), default=0)
     leaders = [v for v in T.VERSIONS if votes.get(v, 0) == best]
     if len(leaders) == 1:
@@ -82,23 +102,48 @@ def _choose_version(table: str, rows: list[_Row], header_votes: dict[str, float]
     return "2019" if year is not None and year < 2021 else "2021"
 
 
-def assemble_tables(entities: list[Entity], *, year: int | None = None) -> dict[str, AssembledTable]:
-    rows: list[_Row] = []
+def _lines(text: str, values: list[Entity]) -> list[list[Entity]]:
+    """Values grouped by the text line they sit on."""
+    out: list[list[Entity]] = []
+    for k, e in enumerate(values):
+        if k == 0 or "\n" in text[values[k - 1].end:e.start]:
+            out.append([])
+        out[-1].append(e)
+    return out
+
+
+def _distribute(text: str, rows: list[str], fields: list[int], values: list[Entity]) -> list[list[Entity]]:
+    """Split a segment's values among its rows: one line per row when the lines say so,
+    else in reading order, each row taking as many values as it has fields."""
+    if len(rows) == 1:
+        return [values]
+    lines = _lines(text, values)
+    if len(lines) == len(rows):
+        return lines
+    out, k = [], 0
+    for n in fields:
+        out.append(values[k:k + n])
+        k += n
+    return out
+
+
+def _segments(entities: list[Entity]) -> tuple[list[_Segment], dict[str, list[Entity]], dict[str, dict[str, float]], list[str]]:
+    segments: list[_Segment] = []
     flat_values: dict[str, list[Entity]] = {}
     header_votes: dict[str, dict[str, float]] = {}
     header_table: str | None = None
-    pending: _Row | None = None
+    seg: _Segment | None = None
     group: str | None = None
     notes: list[str] = []
 
     for e in entities:
         if e.label == "SECTION":
-            pending, group, header_table = None, None, None
+            seg, group, header_table = None, None, None
             continue
         if e.label not in TABLE_LABELS:
             continue
         if e.label == "TABLE_TITLE":
-            header_table, pending = "active_disclosure", None
+            header_table, seg = "active_disclosure", None
         elif e.label == "COL_HEADER":
             m = best_match(e.text, header_candidates())
             if m is not None:
@@ -107,38 +152,47 @@ def assemble_tables(entities: list[Entity], *, year: int | None = None) -> dict[
                     (v,) = m.candidate.versions
                     tv = header_votes.setdefault(m.candidate.table, {})
                     tv[v] = tv.get(v, 0) + 1
-            pending = None
+            seg = None
         elif e.label == "ROW_LABEL":
-            if pending is not None and not pending.values and _is_group_key(pending.match.key, pending.table):
-                group = pending.match.key  # a label followed by a label heads a group
-                rows.remove(pending)
             m = best_match(e.text, label_candidates(), prefer=lambda c, g=group: g is not None and c.group == g)
             if m is None:
                 notes.append(f"row label {e.text!r} matches no row of the templates")
-                pending = None
                 continue
-            if m.candidate.kind == "group":
-                group = m.candidate.key
-            pending = _Row(e, m.candidate, m.candidate.table)
-            rows.append(pending)
-            header_table = m.candidate.table
+            c = m.candidate
+            header_table = c.table
+            if seg is not None and seg.rows and c.group is not None:
+                # The previous label opened this label's group: it was a group label.
+                seg.rows = [r for r in seg.rows if not (r.maybe_group and r.match.key == c.group)]
+            is_group = c.key in _group_keys(c.table)
+            if is_group:
+                group = c.key
+                if c.key not in _row_keys(c.table):
+                    continue
+            if seg is None or seg.values or seg.table != c.table:
+                seg = _Segment(c.table)
+                segments.append(seg)
+            seg.rows.append(_Row(e, c, c.table, maybe_group=is_group))
         else:  # CELL or BLANK
-            if pending is not None:
-                pending.values.append(e)
+            if seg is not None and seg.rows:
+                seg.values.append(e)
             elif header_table is not None:
                 flat_values.setdefault(header_table, []).append(e)
+    return segments, flat_values, header_votes, notes
 
+
+def assemble_tables(entities: list[Entity], text: str = "", *, year: int | None = None) -> dict[str, AssembledTable]:
+    segments, flat_values, header_votes, notes = _segments(entities)
     out: dict[str, AssembledTable] = {}
     for table in T.TABLE_KEYS:
-        trows = [r for r in rows if r.table == table and r.values]
+        tsegs = [s for s in segments if s.table == table and s.values]
         flat = flat_values.get(table, [])
-        if not trows and not flat:
+        if not tsegs and not flat:
             continue
-        version = _choose_version(table, trows, header_votes.get(table, {}), year)
+        version = _choose_version(table, tsegs, header_votes.get(table, {}), year)
         tpl = T.table_template(table, version)
         cells: dict[tuple[str, str], Cell] = {}
         sources: dict[tuple[str, str], CellSource] = {}
-        tnotes = [n for n in notes]
+        tnotes = list(notes)
 
         def put(row_key: str, field_key: str, e: Entity) -> None:
             if (row_key, field_key) in cells:
@@ -146,16 +200,22 @@ def assemble_tables(entities: list[Entity], *, year: int | None = None) -> dict[
             cells[(row_key, field_key)] = _cell(e)
             sources[(row_key, field_key)] = CellSource(e.start, e.end, e.text, e.score)
 
-        for r in trows:
-            if r.match.key not in tpl.row_keys:
-                tnotes.append(f"row {r.match.key!r} is not in the {version} template of {table}")
+        for seg in tsegs:
+            rows = []
+            for r in seg.rows:
+                if r.match.key in tpl.row_keys:
+                    rows.append(r.match.key)
+                elif not r.maybe_group:
+                    tnotes.append(f"row {r.match.key!r} is not in the {version} template of {table}")
+            if not rows:
                 continue
-            fields = tpl.row(r.match.key).fields
-            if len(r.values) > len(fields):
-                tnotes.append(f"row {r.match.key!r} has {len(r.values)} values for {len(fields)} fields; "
-                              "the extra ones are ignored")
-            for f, e in zip(fields, r.values):
-                put(r.match.key, f.key, e)
+            fields = [tpl.row(k).fields for k in rows]
+            for key, flds, vals in zip(rows, fields, _distribute(text, rows, [len(f) for f in fields], seg.values)):
+                if len(vals) > len(flds):
+                    tnotes.append(f"row {key!r} has {len(vals)} values for {len(flds)} fields; "
+                                  "the extra ones are ignored")
+                for f, e in zip(flds, vals):
+                    put(key, f.key, e)
         if tpl.flat and flat:
             order = [rc for rc in tpl.cells() if rc not in cells]
             if len(flat) != len(order):

@@ -24,7 +24,7 @@ LABELS: tuple[str, ...] = (
     "TABLE_TITLE",  # the article a table-2 block is under: 第二十条第(一)项
     "COL_HEADER",   # a column-header cell, group headers and the corner note included
     "ROW_LABEL",    # a row label, group labels (三、本年度办理结果, (三)不予公开) included
-    "CELL",         # a table cell's printed value: 0, 0项, 16491.8万元, ?????523, 00
+    "CELL",         # a table cell's printed value, padding outside: 0, 0项, 16491.8万元, -12, 00
     "BLANK",        # the separator that stands for an empty cell (not padding like ||||)
     "FIG_METRIC",   # what a narrative figure counts: 新增主动公开信息
     "FIG_VALUE",    # its number, approximate marker included: 815, 14000余

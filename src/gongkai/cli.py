@@ -8,8 +8,16 @@ from __future__ import annotations
 
 import typer
 
+from gongkai.commands import annotations, extract, model, synth
+
 app = typer.Typer(help="Structured data from 政府信息公开工作年度报告.", no_args_is_help=True,
                   add_completion=False)
+
+app.command("extract")(extract.extract)
+app.add_typer(annotations.app, name="annotations")
+app.command("synth")(synth.synth)
+app.command("train")(model.train)
+app.command("evaluate")(model.evaluate)
 
 
 @app.callback()

@@ -1,0 +1,246 @@
+"""The character tagger: a BERT token-classification model over :mod:`.tokenizer`'s characters.
+
+A saved tagger is a plain Hugging Face directory (``config.json``, ``model.safetensors``,
+``tokenizer.json``, ``README.md``): ``AutoModelForTokenClassification.from_pretrained`` and
+``AutoTokenizer.from_pretrained`` load it, and its config carries the tags
+(``id2label``) so a model is never read with another label set.
+
+Reports are longer than a model's positions, so :meth:`Tagger.predict` cuts each text
+into overlapping windows and gives every character the tag of the window whose centre
+is nearest, i.e. where the character sits farthest from an edge and has the most context.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import torch
+from transformers import AutoConfig, AutoModelForTokenClassification, AutoTokenizer, BertConfig, PreTrainedTokenizerBase
+
+if TYPE_CHECKING:  # importing transformers' modeling code at module level would load accelerate where installed
+    from transformers import PreTrainedModel
+
+from .labels import ID2TAG, OUTSIDE, TAG2ID, TAGS, check_label_set
+from .tokenizer import encode_chars
+
+#: Default architecture: small enough for a 2-core CPU. See :func:`new_config`.
+DEFAULT_SIZE: dict[str, int] = {"hidden": 256, "layers": 4, "heads": 4, "intermediate": 1024, "max_positions": 512}
+
+
+@dataclass
+class Prediction:
+    """The tags of one text: one tag and its probability per character."""
+
+    tags: list[str]
+    scores: list[float]
+
+    def spans(self) -> list[tuple[int, int, str, float]]:
+        """``(start, end, LABEL, mean score)`` of each entity, decoded from IOB2.
+
+        ``B-X`` opens an entity; ``I-X`` continues an open ``X`` and, after ``O`` or
+        another label, opens one (a model's stray ``I-`` still marks text).
+
+        >>> Prediction(["B-CELL", "I-CELL", "B-CELL", "O", "I-BLANK", "I-CELL"], [1, .5, 1, 1, 1, 1]).spans()
+        [(0, 2, 'CELL', 0.75), (2, 3, 'CELL', 1.0), (4, 5, 'BLANK', 1.0), (5, 6, 'CELL', 1.0)]
+        """
+        out: list[tuple[int, int, str, float]] = []
+        start, label = None, None
+
+        def close(end: int) -> None:
+            if label is not None:
+                out.append((start, end, label, sum(self.scores[start:end]) / (end - start)))
+
+        for i, tag in enumerate(self.tags):
+            prefix, _, name = tag.partition("-")
+            if tag == OUTSIDE:
+                close(i)
+                start, label = None, None
+            elif prefix == "B" or name != label:
+                close(i)
+                start, label = i, name
+        close(len(self.tags))
+        return out
+
+
+def new_config(vocab_size: int, *, hidden: int = 256, layers: int = 4, heads: int = 4,
+               intermediate: int = 1024, max_positions: int = 512, dropout: float = 0.1) -> BertConfig:
+    """A BERT config for a tagger trained from scratch, with our tags as its labels.
+
+    >>> c = new_config(100, hidden=32, layers=1, heads=2, intermediate=64)
+    >>> c.num_labels == len(TAGS), c.id2label[1]
+    (True, 'B-SECTION')
+    """
+    if hidden % heads:
+        raise ValueError(f"hidden size {hidden} must be a multiple of the number of heads {heads}")
+    return BertConfig(
+        vocab_size=vocab_size, hidden_size=hidden, num_hidden_layers=layers, num_attention_heads=heads,
+        intermediate_size=intermediate, max_position_embeddings=max_positions,
+        hidden_dropout_prob=dropout, attention_probs_dropout_prob=dropout,
+        id2label=dict(ID2TAG), label2id=dict(TAG2ID), pad_token_id=0,
+    )
+
+
+def config_tags(config: Any) -> list[str]:
+    """The tags of a model config, in id order."""
+    id2label = {int(k): v for k, v in (config.id2label or {}).items()}
+    return [id2label[i] for i in sorted(id2label)]
+
+
+def windows(length: int, size: int, stride: int) -> list[tuple[int, int]]:
+    """Cut ``range(length)`` into windows of ``size`` characters, one starting every ``stride``.
+
+    The last window ends at ``length`` (it may overlap its neighbour more), so all windows
+    of a long text have the same size; a text shorter than ``size`` is one window.
+
+    >>> windows(10, 4, 3)
+    [(0, 4), (3, 7), (6, 10)]
+    >>> windows(3, 4, 2), windows(0, 4, 2)
+    ([(0, 3)], [(0, 0)])
+    """
+    if size < 1 or not 1 <= stride <= size:
+        raise ValueError(f"need 1 <= stride <= size, got size={size}, stride={stride}")
+    if length <= size:
+        return [(0, length)]
+    starts = list(range(0, length - size, stride)) + [length - size]
+    return [(s, s + size) for s in starts]
+
+
+def owners(bounds: Sequence[tuple[int, int]], length: int) -> list[tuple[int, int, int]]:
+    """For each window, the characters it decides: ``(window index, start, end)``.
+
+    A character belongs to the window whose centre is nearest (for windows of one size,
+    the one where the character is farthest from an edge).
+
+    >>> owners([(0, 4), (3, 7), (6, 10)], 10)  # character 3 is an edge of both: a tie goes right
+    [(0, 0, 3), (1, 3, 6), (2, 6, 10)]
+    >>> owners([(0, 8), (2, 10)], 10)
+    [(0, 0, 5), (1, 5, 10)]
+    """
+    centres = [(a + b - 1) / 2 for a, b in bounds]
+    cuts = [0]
+    for left, right in zip(centres, centres[1:]):
+        # Characters strictly nearer the left centre go left; a tie goes right.
+        cuts.append(min(length, max(cuts[-1], math.ceil((left + right) / 2))))
+    cuts.append(length)
+    return [(w, cuts[w], cuts[w + 1]) for w in range(len(bounds))]
+
+
+class Tagger:
+    """A token-classification model and its tokenizer, ready to tag normalised text.
+
+    ``window`` is the number of characters the model sees at once (at most its positions
+    less [CLS] and [SEP]); ``stride`` the step from one window's start to the next, so
+    neighbouring windows share ``window - stride`` characters.
+    """
+
+    def __init__(self, model: "PreTrainedModel", tokenizer: PreTrainedTokenizerBase, *,
+                 window: int | None = None, stride: int | None = None, device: str | None = None):
+        check_label_set(config_tags(model.config), where=f"model {model.config.name_or_path or '(in memory)'}")
+        max_window = model.config.max_position_embeddings - 2
+        self.window = min(window or max_window, max_window)
+        self.stride = stride or max(1, self.window * 3 // 4)
+        if not 1 <= self.stride <= self.window:
+            raise ValueError(f"stride {self.stride} must be between 1 and the window {self.window}")
+        self.device = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
+        self.model = model.to(self.device).eval()
+        self.tokenizer = tokenizer
+
+    @classmethod
+    def load(cls, path: str | Path, device: str | None = None, **kwargs: Any) -> "Tagger":
+        """Load a saved tagger; raise LabelSetMismatch (with the fix) if its tags are not the code's."""
+        path = Path(path)
+        if not (path / "config.json").is_file():
+            raise FileNotFoundError(f"no model in {path}: it has no config.json (train one with `gongkai train`)")
+        # Check the tags before loading weights, so a mismatch says so instead of failing on shapes.
+        check_label_set(config_tags(AutoConfig.from_pretrained(path)), where=f"the model in {path}")
+        model = AutoModelForTokenClassification.from_pretrained(path, use_safetensors=True)
+        tokenizer = AutoTokenizer.from_pretrained(path)
+        return cls(model, tokenizer, device=device, **kwargs)
+
+    @classmethod
+    def from_base_model(cls, path: str | Path, **kwargs: Any) -> "Tagger":
+        """Start from a user's local checkpoint (and its tokenizer) with a fresh classifier for our tags."""
+        model = AutoModelForTokenClassification.from_pretrained(
+            path, num_labels=len(TAGS), id2label=dict(ID2TAG), label2id=dict(TAG2ID),
+            ignore_mismatched_sizes=True, use_safetensors=True,
+        )
+        return cls(model, AutoTokenizer.from_pretrained(path), **kwargs)
+
+    def save(self, path: str | Path, card: str | None = None) -> None:
+        """Save model (safetensors), tokenizer and a model card (``card`` or a minimal one)."""
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        self.model.save_pretrained(path)  # safetensors is the only format transformers 5 writes
+        self.tokenizer.save_pretrained(path)
+        (path / "README.md").write_text(card or model_card(self.model.config), encoding="utf-8")
+
+    @torch.inference_mode()
+    def predict(self, texts: list[str], batch_size: int = 8) -> list[Prediction]:
+        """Tag each text (already normalised): one tag and probability per character."""
+        if isinstance(texts, str):
+            raise TypeError("predict takes a list of texts; wrap a single text as [text]")
+        tok = self.tokenizer
+        ids = [encode_chars(tok, t) for t in texts]
+        # Every window of every text, longest first, so a batch pads little.
+        jobs = [(t, a, b) for t, text in enumerate(texts) for a, b in windows(len(text), self.window, self.stride)]
+        jobs.sort(key=lambda j: j[1] - j[2])
+        probs: dict[tuple[int, int], tuple[torch.Tensor, torch.Tensor]] = {}
+        cls_id, sep_id, pad_id = tok.cls_token_id, tok.sep_token_id, tok.pad_token_id or 0
+        for i in range(0, len(jobs), batch_size):
+            batch = jobs[i:i + batch_size]
+            width = max(b - a for _, a, b in batch) + 2
+            input_ids = torch.full((len(batch), width), pad_id, dtype=torch.long)
+            mask = torch.zeros((len(batch), width), dtype=torch.long)
+            for row, (t, a, b) in enumerate(batch):
+                seq = [cls_id, *ids[t][a:b], sep_id]
+                input_ids[row, :len(seq)] = torch.tensor(seq)
+                mask[row, :len(seq)] = 1
+            logits = self.model(input_ids=input_ids.to(self.device), attention_mask=mask.to(self.device)).logits
+            best, arg = logits.float().softmax(-1).max(-1)
+            best, arg = best.cpu(), arg.cpu()
+            for row, (t, a, b) in enumerate(batch):
+                probs[(t, a)] = (arg[row, 1:1 + b - a], best[row, 1:1 + b - a])
+        out = []
+        for t, text in enumerate(texts):
+            bounds = windows(len(text), self.window, self.stride)
+            tag_ids: list[int] = []
+            scores: list[float] = []
+            for w, lo, hi in owners(bounds, len(text)):
+                a = bounds[w][0]
+                arg, best = probs[(t, a)]
+                tag_ids.extend(arg[lo - a:hi - a].tolist())
+                scores.extend(best[lo - a:hi - a].tolist())
+            out.append(Prediction([ID2TAG[i] for i in tag_ids], scores))
+        return out
+
+
+def model_card(config: Any, *, data: str = "", command: str = "", metrics: dict[str, Any] | None = None,
+               base_model: str | None = None) -> str:
+    """The README.md saved beside a model: what it is, how it was made, how well it does."""
+    from gongkai import __version__
+
+    arch = (f"{config.num_hidden_layers} layers, hidden {config.hidden_size}, {config.num_attention_heads} heads, "
+            f"intermediate {config.intermediate_size}, {config.max_position_embeddings} positions, "
+            f"vocabulary {config.vocab_size}")
+    lines = [
+        "---", "library_name: transformers", "pipeline_tag: token-classification", "language: zh", "---", "",
+        "# gongkai character tagger", "",
+        "Tags each character of a normalised 政府信息公开工作年度报告 in IOB2 for "
+        "[gongkai](https://pypi.org/project/gongkai/); load it with `gongkai.model.tagger.Tagger.load(dir)`.", "",
+        f"- gongkai version: {__version__}",
+        f"- architecture: {config.model_type}, {arch}",
+        f"- started from: {base_model or 'scratch (random weights, character vocabulary of the training text)'}",
+    ]
+    if data:
+        lines.append(f"- data: {data}")
+    if command:
+        lines.append(f"- command: `{command}`")
+    if metrics:
+        lines += ["", "## Metrics", "", "| metric | value |", "|---|---|"]
+        lines += [f"| {k} | {v:.4f} |" if isinstance(v, float) else f"| {k} | {v} |" for k, v in sorted(metrics.items())]
+    lines += ["", "## Label set", "", "Tags in id order (`config.json` `id2label`): " + ", ".join(config_tags(config)), ""]
+    return "\n".join(lines)

@@ -1,0 +1,96 @@
+"""The character tokenizer: one token per character, whitespace and newlines included.
+
+Layout is signal in these reports (``|`` separators, line breaks, runs of spaces), so
+nothing is stripped, lower-cased or merged: the normaliser upstream has already decided
+what the text is. The tokenizer is a ``tokenizers`` WordLevel model behind a pre-tokenizer
+that isolates every character, wrapped as a ``transformers`` fast tokenizer so that
+``AutoTokenizer.from_pretrained(model_dir)`` loads it offline.
+
+>>> tok = build_tokenizer(["一、总体情况\\n|0 |"])
+>>> tok.convert_ids_to_tokens(tok("情况\\n", add_special_tokens=False)["input_ids"])
+['情', '况', '\\n']
+>>> encode_chars(tok, "况x") == [tok.convert_tokens_to_ids("况"), tok.unk_token_id]
+True
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+
+from tokenizers import Regex, Tokenizer, models, pre_tokenizers, processors
+from transformers import PreTrainedTokenizerBase, PreTrainedTokenizerFast
+
+PAD, UNK, CLS, SEP, MASK = "[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"
+SPECIAL_TOKENS: tuple[str, ...] = (PAD, UNK, CLS, SEP, MASK)
+
+# ``[\s\S]`` rather than ``.``: the tokenizers regex engine (Oniguruma) has no (?s) flag,
+# and ``.`` would skip ``\n``, which must be a token of its own.
+_EVERY_CHARACTER = Regex(r"[\s\S]")
+
+
+def char_vocab(texts: Iterable[str], min_freq: int = 1) -> list[str]:
+    """The special tokens, then every character seen at least ``min_freq`` times (most frequent first).
+
+    >>> char_vocab(["aab", "b c"], min_freq=2)
+    ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]', 'a', 'b']
+    """
+    if min_freq < 1:
+        raise ValueError(f"min_freq must be at least 1, got {min_freq}")
+    counts: Counter[str] = Counter()
+    for text in texts:
+        counts.update(text)
+    # Sort by count, then character, so one corpus always gives one vocabulary.
+    chars = sorted((c for c, n in counts.items() if n >= min_freq and c not in SPECIAL_TOKENS),
+                   key=lambda c: (-counts[c], c))
+    return [*SPECIAL_TOKENS, *chars]
+
+
+def build_tokenizer(texts: Iterable[str], min_freq: int = 1, model_max_length: int = 512) -> PreTrainedTokenizerFast:
+    """A character tokenizer whose vocabulary is the characters of ``texts`` (normalised text)."""
+    vocab = {tok: i for i, tok in enumerate(char_vocab(texts, min_freq))}
+    core = Tokenizer(models.WordLevel(vocab, unk_token=UNK))
+    core.pre_tokenizer = pre_tokenizers.Split(_EVERY_CHARACTER, behavior="isolated")
+    core.post_processor = processors.TemplateProcessing(
+        single=f"{CLS} $A {SEP}", pair=f"{CLS} $A {SEP} $B {SEP}",
+        special_tokens=[(CLS, vocab[CLS]), (SEP, vocab[SEP])],
+    )
+    return PreTrainedTokenizerFast(
+        tokenizer_object=core, unk_token=UNK, pad_token=PAD, cls_token=CLS, sep_token=SEP,
+        mask_token=MASK, model_max_length=model_max_length,
+    )
+
+
+def encode_chars(tokenizer: PreTrainedTokenizerBase, text: str) -> list[int]:
+    """One token id per character of ``text``, the unknown id for a character not in the vocabulary.
+
+    Looks each character up in the vocabulary instead of running the tokenizer, which
+    keeps one id per character for any character-level vocabulary (a user's Chinese BERT
+    with a WordPiece tokenizer included) and cannot be fooled by text that spells a
+    special token such as ``[SEP]``. A vocabulary that only has the lower-case form of a
+    letter (uncased BERTs) gets that form.
+
+    >>> tok = build_tokenizer(["ab"])
+    >>> len(encode_chars(tok, "a[SEP]b")) == len("a[SEP]b")
+    True
+    """
+    vocab = _vocab(tokenizer)
+    unk = tokenizer.unk_token_id
+    if unk is None:
+        raise ValueError(f"tokenizer {tokenizer.name_or_path!r} has no unknown token; a character tagger needs one")
+    out = []
+    for ch in text:
+        i = vocab.get(ch)
+        if i is None:
+            i = vocab.get(ch.lower(), unk)
+        out.append(i)
+    return out
+
+
+def _vocab(tokenizer: PreTrainedTokenizerBase) -> dict[str, int]:
+    # get_vocab() builds a fresh dict on every call; cache it on the tokenizer object.
+    cached = getattr(tokenizer, "_gongkai_char_vocab", None)
+    if cached is None:
+        cached = tokenizer.get_vocab()
+        tokenizer._gongkai_char_vocab = cached
+    return cached

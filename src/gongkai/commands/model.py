@@ -1,0 +1,100 @@
+"""``gongkai train`` and ``gongkai evaluate``: the character tagger's training and scoring.
+
+Thin commands over :mod:`gongkai.training.train` and :mod:`gongkai.training.evaluate`;
+torch, transformers and datasets load only when a command runs.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import shlex
+import sys
+from pathlib import Path
+
+import typer
+
+app = typer.Typer(help="Train and evaluate the character tagger.", no_args_is_help=True, add_completion=False)
+
+
+def _read(paths: list[Path], what: str) -> list:
+    from gongkai.training.corpus import annotation_files, read_jsonl
+
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        raise typer.BadParameter(f"no such file or directory: {', '.join(missing)}", param_hint=what)
+    files = annotation_files(paths)
+    records = [r for f in files for r in read_jsonl(f)]
+    if not records:
+        raise typer.BadParameter(f"no records in {', '.join(map(str, paths))} (*.jsonl files)", param_hint=what)
+    return records
+
+
+@app.command()
+def train(
+    annotations: list[Path] = typer.Option(..., "--annotations", "-a", help="Training JSONL files or directories."),
+    out: Path = typer.Option(..., "--out", "-o", help="Directory to save the model in."),
+    dev: list[Path] = typer.Option(None, "--dev", help="Dev JSONL files or directories (default: hold out --dev-fraction)."),
+    dev_fraction: float = typer.Option(0.1, help="Share of training records held out as dev when --dev is not given."),
+    base_model: Path = typer.Option(None, help="Start from this local Hugging Face checkpoint and its tokenizer."),
+    hidden: int = typer.Option(256, help="Hidden size (from-scratch models)."),
+    layers: int = typer.Option(4, help="Transformer layers."),
+    heads: int = typer.Option(4, help="Attention heads."),
+    intermediate: int = typer.Option(1024, help="Feed-forward size."),
+    max_positions: int = typer.Option(512, help="Positions, so the window is this less 2 characters."),
+    min_char_freq: int = typer.Option(1, help="Characters rarer than this in the training text become [UNK]."),
+    stride: int = typer.Option(None, help="Characters from one training window's start to the next (default 3/4 window)."),
+    epochs: float = typer.Option(20.0, help="Training epochs."),
+    max_steps: int = typer.Option(-1, help="Stop after this many steps (overrides --epochs when > 0)."),
+    lr: float = typer.Option(5e-4, help="Peak learning rate."),
+    batch_size: int = typer.Option(16, help="Windows per batch."),
+    seed: int = typer.Option(42, help="Random seed (weights, data order, dev split)."),
+    eval_steps: int = typer.Option(200, help="Evaluate on dev every N steps."),
+    patience: int = typer.Option(5, help="Stop after N evaluations without improvement."),
+    best: str = typer.Option("f1", help="Keep the checkpoint with the best dev 'f1' (strict entity F1) or 'loss'."),
+) -> None:
+    """Train the character tagger on annotation records; save model, tokenizer and model card to --out."""
+    from gongkai.training.train import TrainConfig, train as run
+
+    records = _read(annotations, "--annotations")
+    if dev:
+        dev_records = _read(dev, "--dev")
+    else:
+        if not 0 <= dev_fraction < 1:
+            raise typer.BadParameter(f"must be in [0, 1), got {dev_fraction}", param_hint="--dev-fraction")
+        shuffled = records[:]
+        random.Random(seed).shuffle(shuffled)
+        n_dev = round(len(shuffled) * dev_fraction)
+        dev_records, records = shuffled[:n_dev], shuffled[n_dev:]
+    config = TrainConfig(hidden=hidden, layers=layers, heads=heads, intermediate=intermediate,
+                         max_positions=max_positions, base_model=str(base_model) if base_model else None,
+                         min_char_freq=min_char_freq, stride=stride, epochs=epochs, max_steps=max_steps,
+                         learning_rate=lr, batch_size=batch_size, seed=seed, eval_steps=eval_steps,
+                         patience=patience, best_metric=best)
+    data = (f"{len(records)} training records from {', '.join(map(str, annotations))}; "
+            f"{len(dev_records)} dev records from {', '.join(map(str, dev)) if dev else f'a {dev_fraction:.0%} hold-out'}")
+    result = run(records, dev_records, out, config, command=shlex.join(["gongkai", *sys.argv[1:]]), data=data)
+    typer.echo(json.dumps(result.metrics, ensure_ascii=False, indent=2))
+    typer.echo(f"saved to {result.out_dir}")
+
+
+@app.command()
+def evaluate(
+    model: Path = typer.Argument(..., help="A model directory saved by `gongkai train`."),
+    annotations: list[Path] = typer.Option(..., "--annotations", "-a", help="Gold JSONL files or directories."),
+    as_json: bool = typer.Option(False, "--json", help="Print the full result as JSON."),
+    batch_size: int = typer.Option(8, help="Windows per batch."),
+    device: str = typer.Option(None, help="torch device (default: cuda if available, else cpu)."),
+) -> None:
+    """Score the tagger against gold annotations: strict IOB2 entity precision, recall, F1 per label."""
+    from gongkai.training.evaluate import evaluate as run
+
+    result = run(model, _read(annotations, "--annotations"), batch_size=batch_size, device=device)
+    if as_json:
+        typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        return
+    typer.echo(f"{'label':<14}{'precision':>10}{'recall':>10}{'f1':>10}{'support':>9}")
+    rows = [*sorted(result["labels"].items()), ("micro", result["micro"]), ("macro", result["macro"])]
+    for name, s in rows:
+        typer.echo(f"{name:<14}{s['precision']:>10.4f}{s['recall']:>10.4f}{s['f1']:>10.4f}{s['support']:>9}")
+    typer.echo(f"{result['records']} records, {result['chars']} characters, {result['chars_per_second']} chars/s")

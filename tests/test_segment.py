@@ -1,0 +1,152 @@
+"""Glued table rows: split them by the template's cell counts and rules, never by guessing."""
+
+import time
+
+import pytest
+
+from gongkai.inference import segment
+from gongkai.inference.segment import SegmentError, Segmentation, segment_table, splits
+from gongkai.model.template import table_template
+
+ZERO_ROW = (0,) * 7
+
+# Seed 002's table 3 (template 2021), rows not listed are all zeros.
+SEED_002 = {
+    "new_received": (125, 2, 0, 0, 0, 7, 134),
+    "carried_over": (13, 0, 0, 0, 0, 0, 13),
+    "granted": (39, 2, 0, 0, 0, 2, 43),
+    "partially_granted": (59, 0, 0, 0, 0, 5, 64),
+    "unable.not_held": (5, 0, 0, 0, 0, 0, 5),
+    "other_handling.no_correction": (11, 0, 0, 0, 0, 0, 11),
+    "other_handling.other": (2, 0, 0, 0, 0, 0, 2),
+    "total": (116, 2, 0, 0, 0, 7, 125),
+    "carried_forward": (22, 0, 0, 0, 0, 0, 22),
+}
+ROWS_2021 = table_template("applications", "2021").row_keys
+
+
+def glued(values):
+    return "".join(map(str, values))
+
+
+@pytest.mark.parametrize(
+    "run, n, expected",
+    [
+        ("6000017", 7, [(6, 0, 0, 0, 0, 1, 7)]),
+        ("0000000", 7, [ZERO_ROW]),
+        ("10 5", 3, [(1, 0, 5)]),  # the space is a boundary
+        ("100", 2, [(10, 0)]),  # '00' is not a number: no leading zeros
+        ("12", 3, []),
+        ("?1?2", 2, [(1, 2)]),  # '?' is a space
+    ],
+)
+def test_splits(run, n, expected):
+    assert splits(run, n) == expected
+
+
+def test_splits_keeps_every_reading():
+    assert sorted(splits("200 000121", 7)) == [
+        (2, 0, 0, 0, 0, 0, 121), (20, 0, 0, 0, 0, 1, 21), (20, 0, 0, 0, 0, 12, 1), (200, 0, 0, 0, 1, 2, 1)]
+
+
+def test_splits_rejects_non_digits():
+    with pytest.raises(SegmentError, match="abc"):
+        splits("12abc", 2)
+
+
+@pytest.mark.parametrize(
+    "run, row",
+    [("6000017", (6, 0, 0, 0, 0, 1, 7)), ("200 000121", (20, 0, 0, 0, 0, 1, 21))],
+)
+def test_row_total_picks_the_split(run, row):
+    seg = segment_table("applications", "2021", {"granted": run})
+    assert seg == Segmentation("unique", {"granted": row}, {"granted": [row]})
+
+
+def test_glued_next_row_list_number_is_dropped():
+    seg = segment_table("applications", "2021", {"denied.state_secret": "00000002.其他法律行政法规禁止公开"})
+    assert seg.status == "unique" and seg.rows == {"denied.state_secret": ZERO_ROW}
+    # The row's own last digit may equal the list number: only the glued one goes.
+    seg = segment_table("applications", "2021", {"denied.third_party": "20000025.属于三类内部事务信息"})
+    assert seg.rows == {"denied.third_party": (2, 0, 0, 0, 0, 0, 2)}
+
+
+def test_wrong_list_number_is_an_error():
+    with pytest.raises(SegmentError, match="list number"):
+        segment_table("applications", "2021", {"denied.state_secret": "00000003.危及"})
+
+
+def test_whole_glued_table_3_solved_jointly():
+    runs = {r: glued(SEED_002.get(r, ZERO_ROW)) for r in ROWS_2021}
+    # Alone, the 2 + 0 + … = 2 and 11 + … = 11 rows have two readings each: (1, 10, …, 11) too.
+    assert segment_table("applications", "2021",
+                         {"other_handling.no_correction": runs["other_handling.no_correction"]}).status == "ambiguous"
+    start = time.perf_counter()
+    seg = segment_table("applications", "2021", runs)
+    assert time.perf_counter() - start < 0.5
+    assert seg.status == "unique"
+    assert seg.rows == {r: SEED_002.get(r, ZERO_ROW) for r in ROWS_2021}
+
+
+def test_column_rules_resolve_a_row_ambiguous_alone():
+    # granted alone: (11, 0, …, 11) or (1, 10, 0, …, 11); the commercial column total says 0.
+    runs = {"granted": "110000011", "total": "110000011"}
+    known = {(r, f): v for r in ROWS_2021 if table_template("applications", "2021").row(r).outcome
+             and r != "granted" for f, v in zip(("natural_person", "commercial", "research", "social_welfare",
+                                                 "legal_service", "other_org", "total"), ZERO_ROW)}
+    assert segment_table("applications", "2021", runs).status == "ambiguous"
+    known[("total", "commercial")] = 0
+    seg = segment_table("applications", "2021", runs, known)
+    assert seg.status == "unique"
+    assert seg.rows["granted"] == (11, 0, 0, 0, 0, 0, 11)
+
+
+def test_whole_glued_table_4_solved_uniquely():
+    # Seed 002's table 4, 8 7 1 0 16 then ten zeros, printed as one run.
+    seg = segment_table("reviews", "2021", {"reviews": "8710160000000000"})
+    assert seg.status == "unique"
+    assert seg.rows == {"review": (8, 7, 1, 0, 16), "litigation_direct": (0,) * 5,
+                        "litigation_after_review": (0,) * 5}
+
+
+def test_genuinely_ambiguous_reports_candidates():
+    seg = segment_table("applications", "2021", {"granted": "110000011"})
+    assert seg.status == "ambiguous" and seg.rows == {}
+    assert seg.candidates == {"granted": [(1, 10, 0, 0, 0, 0, 11), (11, 0, 0, 0, 0, 0, 11)]}
+    seg = segment_table("reviews", "2021", {"review": "2020022"})
+    assert seg.status == "ambiguous"
+    assert seg.candidates == {"review": [(2, 0, 20, 0, 22), (20, 2, 0, 0, 22)]}
+    # The other rows of a flat table do not help: no column rule ties them.
+    seg = segment_table("reviews", "2021", {"reviews": "2020022" + "0" * 10})
+    assert seg.status == "ambiguous" and len(seg.candidates["review"]) == 2
+
+
+def test_unsatisfiable():
+    seg = segment_table("applications", "2021", {"granted": "1234567"})
+    assert seg.status == "none" and seg.candidates == {"granted": []}
+    # Each row fits alone, but the column totals cannot: 1 + 0 ≠ 2.
+    runs = {r: glued(SEED_002.get(r, ZERO_ROW)) for r in ROWS_2021}
+    runs["total"] = glued((117, 2, 0, 0, 0, 7, 126))
+    assert segment_table("applications", "2021", runs).status == "none"
+
+
+def test_known_cells_constrain_the_split():
+    seg = segment_table("applications", "2021", {"granted": "110000011"}, {("granted", "natural_person"): 1})
+    assert seg.rows == {"granted": (1, 10, 0, 0, 0, 0, 11)}
+
+
+def test_pathological_input_gives_up_within_budget(monkeypatch):
+    monkeypatch.setattr(segment, "SPLIT_BUDGET", 20_000)
+    start = time.perf_counter()
+    seg = segment_table("applications", "2021", {r: "1" * 40 for r in ROWS_2021[:3]})
+    assert seg.status == "ambiguous" and seg.rows == {}
+    assert time.perf_counter() - start < 2
+
+
+def test_bad_input_names_it():
+    with pytest.raises(SegmentError, match="nonexistent"):
+        segment_table("applications", "2021", {"nonexistent": "0000000"})
+    with pytest.raises(SegmentError, match="known"):
+        segment_table("reviews", "2021", {}, {("granted", "total"): 0})
+    with pytest.raises(KeyError, match="2020"):
+        segment_table("reviews", "2020", {})

@@ -1,0 +1,173 @@
+"""The synthetic generator: labels exact, tables recoverable, rules kept, deterministic,
+every layout and damage kind produced, a sample for each."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from gongkai.model.labels import LABELS
+from gongkai.model.template import SECTION_KEYS
+from gongkai.training.synth import WRITE_DAMAGE, generate, generate_many
+from gongkai.training.synth_damage import DAMAGE_KINDS, to_traditional_char
+from gongkai.training.synth_layout import BLANK_MARKERS, LAYOUTS
+from gongkai.training.synth_numbers import violations
+
+N = 1200
+SAMPLES = Path(__file__).resolve().parents[1] / "annotations" / "synthetic-samples"
+
+_RUBY = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜńňǹ]+\)")
+_TAG = re.compile(r"<[^>]+>")
+_FULL = str.maketrans("０１２３４５６７８９", "0123456789")
+
+
+class _Traditional(dict):
+    def __missing__(self, code: int) -> str:
+        self[code] = to_traditional_char(chr(code))
+        return self[code]
+
+
+_TRADITIONAL = _Traditional()
+
+
+def _undo(text: str) -> str:
+    """Independent inverse of the damage: tags, rubies, ?, whitespace, full-width digits;
+    then both sides in traditional script (the script is a damage, not a difference)."""
+    text = _RUBY.sub("", _TAG.sub("", text)).replace("?", "")
+    return re.sub(r"\s+", "", text).translate(_FULL).translate(_TRADITIONAL)
+
+
+def _number(text: str):
+    s = re.sub(r"[項项個个萬万元]", "", _undo(text)).lstrip("+")
+    return float(s) if "." in s else int(s)
+
+
+@pytest.fixture(scope="module")
+def records():
+    return list(generate_many(N, seed=11, debug=True))
+
+
+def test_every_span_says_what_the_generator_meant(records):
+    checked = 0
+    for r in records:
+        assert len(r.meta["debug"]) == len(r.spans)
+        for span, info in zip(r.spans, r.meta["debug"]):
+            assert span.label in LABELS
+            text = r.span_text(span)
+            assert text and not text[0].isspace() and not text[-1].isspace(), (r.id, span, text)
+            assert text[0] not in "?|" or span.label == "BLANK", (r.id, span, text)
+            assert text[-1] not in "?|" or text == "|", (r.id, span, text)
+            if span.label == "BLANK":
+                assert _undo(text) in {_undo(m) for m in ("|", "&nbsp;</td>", *BLANK_MARKERS)}, (r.id, text)
+            if info.get("lossy"):
+                continue
+            assert _undo(text) == _undo(info["intended"]), (r.id, span, text, info["intended"])
+            checked += 1
+    assert checked > N * 100
+
+
+def test_every_table_cell_is_recoverable_from_its_span(records):
+    for r in records:
+        tables = r.meta["tables"]
+        seen = set()
+        for span, info in zip(r.spans, r.meta["debug"]):
+            if span.label not in ("CELL", "BLANK") or "row" not in info:
+                continue
+            truth = tables[info["table"]]["rows"][info["row"]][info["field"]]
+            seen.add((info["table"], info["row"], info["field"]))
+            if span.label == "BLANK":
+                assert truth is None
+            elif not info.get("lossy"):
+                assert _number(r.span_text(span)) == truth, (r.id, info, r.span_text(span))
+        # Every printed value has its CELL span.
+        for t, entry in tables.items():
+            for row, vals in entry["rows"].items():
+                for field, v in vals.items():
+                    if v is not None:
+                        assert (t, row, field) in seen, (r.id, t, row, field)
+
+
+def test_rules_hold_unless_an_error_was_injected(records):
+    clean = [r for r in records if not r.meta["errors"] and not r.meta["settings"]["blanked"]]
+    assert len(clean) > N // 2
+    for r in clean:
+        assert violations(r.meta["tables"]) == [], r.id
+    broken = [r for r in records if any(e["kind"] == "outcomes_mismatch" for e in r.meta["errors"])]
+    assert broken and all(violations(r.meta["tables"]) for r in broken)
+
+
+def test_meta_sections_and_figures_point_into_the_text(records):
+    for r in records[:300]:
+        assert [s["key"] for s in r.meta["sections"]] == [k for k in SECTION_KEYS
+                                                          if k in {s["key"] for s in r.meta["sections"]}]
+        for s in r.meta["sections"]:
+            assert _undo(s["title"]) in _undo(r.text[s["start"]:s["end"]])
+        for f in r.meta["figures"]:
+            if "ocr" in r.meta["settings"]["damage"]:
+                continue  # 1400 may read 14OO: lossy by design
+            assert _undo(str(f["value"])) in _undo(f["text"]), (r.id, f)
+            assert f["text"] == r.text[f["start"]:f["end"]]
+
+
+def test_deterministic_by_seed():
+    assert generate(5).to_dict() == generate(5).to_dict()
+    assert generate(5).text != generate(6).text
+    assert [r.id for r in generate_many(3, seed=2)] == [r.id for r in generate_many(3, seed=2)]
+
+
+def test_every_layout_and_damage_kind_occurs(records):
+    layouts = Counter(l for r in records for l in r.meta["settings"]["layouts"].values())
+    kinds = Counter(k for r in records for k in r.meta["settings"]["damage"])
+    assert set(LAYOUTS) <= set(layouts), layouts
+    assert set(DAMAGE_KINDS) | set(WRITE_DAMAGE) <= set(kinds), kinds
+    versions = Counter(tuple(sorted(r.meta["settings"]["versions"].values())) for r in records)
+    assert len(versions) >= 3  # 2019, 2021 and mixed reports
+
+
+def test_damage_shows_in_the_text():
+    r = generate(1, damage=["traditional", "ruby"], layout="pipe")
+    assert "開" in r.text and _RUBY.search(r.text)
+    r = generate(1, damage=["nbsp_question"], layout="pipe")
+    assert "?" in r.text
+
+
+def test_bad_settings_are_named():
+    with pytest.raises(ValueError, match="layout"):
+        generate(1, layout="fax")
+    with pytest.raises(TypeError, match="colour"):
+        generate(1, colour=1)
+    with pytest.raises(ValueError, match="damage kinds"):
+        generate(1, damage=["smudge"])
+
+
+def test_samples_exist_for_every_layout_and_damage_kind():
+    names = {p.stem for p in SAMPLES.iterdir()}
+    for layout in LAYOUTS:
+        assert f"layout-{layout}" in names
+    for kind in (*DAMAGE_KINDS, *WRITE_DAMAGE):
+        assert f"damage-{kind}" in names
+    assert (SAMPLES / "README.md").read_text(encoding="utf-8").count("](") >= len(LAYOUTS) + len(DAMAGE_KINDS)
+
+
+def test_cli_writes_jsonl(tmp_path):
+    from typer.testing import CliRunner
+
+    from gongkai.commands.synth import app
+
+    out = tmp_path / "s.jsonl"
+    result = CliRunner().invoke(app, ["--n", "3", "--seed", "4", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 3 and json.loads(lines[0])["text"] == generate(4 * 1_000_003).text
+
+
+def test_streaming_dataset():
+    from gongkai.training.synth import iterable_dataset
+
+    rows = list(iterable_dataset(2, seed=3))
+    assert [r["id"] for r in rows] == [r.id for r in generate_many(2, seed=3)]
+    assert json.loads(rows[0]["meta"])["tables"]

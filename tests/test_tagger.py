@@ -1,0 +1,185 @@
+"""The tagger's windows, stitching, IOB2 decoding and saved-model checks.
+
+Two hand-built zero-layer BERTs make the window logic exact: one whose output depends
+only on the character (so windows must not change any tag or score), one whose output
+depends only on the position in the window (so each tag shows which window decided it).
+"""
+
+import json
+
+import pytest
+import torch
+from transformers import AutoModelForTokenClassification, BertForTokenClassification
+
+from gongkai.model.labels import TAGS, LabelSetMismatch
+from gongkai.model.tagger import Prediction, Tagger, new_config, owners, windows
+from gongkai.model.tokenizer import build_tokenizer
+
+TEXT = "一、总体情况\n| 规章 | 0 |  |\n本年新增主动公开信息815条。\n| 行政许可 | 12 | |\n" * 3
+
+
+def _zero_layer_model(vocab_size: int, max_positions: int) -> BertForTokenClassification:
+    torch.manual_seed(0)
+    model = BertForTokenClassification(new_config(vocab_size, hidden=32, layers=0, heads=2, intermediate=32,
+                                                  max_positions=max_positions))
+    return model.eval()
+
+
+def context_free_model(vocab_size: int, max_positions: int = 20) -> BertForTokenClassification:
+    model = _zero_layer_model(vocab_size, max_positions)
+    with torch.no_grad():
+        model.bert.embeddings.position_embeddings.weight.zero_()
+        model.bert.embeddings.token_type_embeddings.weight.zero_()
+    return model
+
+
+def position_model(vocab_size: int, max_positions: int = 20) -> BertForTokenClassification:
+    """Tags position p of the model input (1 = first character) with tag id p."""
+    model = _zero_layer_model(vocab_size, max_positions)
+    assert max_positions <= len(TAGS)
+    with torch.no_grad():
+        emb = model.bert.embeddings
+        emb.word_embeddings.weight.zero_()
+        emb.token_type_embeddings.weight.zero_()
+        emb.position_embeddings.weight.zero_()
+        emb.position_embeddings.weight[:, :max_positions] = torch.eye(max_positions) * 10
+        model.classifier.weight.zero_()
+        model.classifier.bias.zero_()
+        model.classifier.weight[:max_positions, :max_positions] = torch.eye(max_positions)
+    return model
+
+
+def run_model(vocab: dict[str, int], max_positions: int) -> BertForTokenClassification:
+    """Tags every character I-CELL except ``|`` and newlines (O): entities are the runs between them."""
+    model = _zero_layer_model(len(vocab), max_positions)
+    with torch.no_grad():
+        emb = model.bert.embeddings
+        emb.position_embeddings.weight.zero_()
+        emb.token_type_embeddings.weight.zero_()
+        emb.word_embeddings.weight.zero_()
+        emb.word_embeddings.weight[:, TAGS.index("I-CELL")] = 10
+        for ch in "|\n":
+            emb.word_embeddings.weight[vocab[ch]] = 0
+            emb.word_embeddings.weight[vocab[ch], 0] = 10
+        model.classifier.weight.zero_()
+        model.classifier.bias.zero_()
+        model.classifier.weight[:, :len(TAGS)] = torch.eye(len(TAGS))
+    return model
+
+
+@pytest.fixture(scope="module")
+def tok():
+    return build_tokenizer([TEXT])
+
+
+def test_windows_cover_the_text_with_equal_sizes():
+    for length, size, stride in [(100, 18, 5), (100, 18, 18), (37, 18, 9), (18, 18, 1), (5, 18, 7)]:
+        bounds = windows(length, size, stride)
+        assert bounds[0][0] == 0 and bounds[-1][1] == length
+        assert all(b - a == min(size, length) for a, b in bounds)
+        assert all(a2 <= b1 for (_, b1), (a2, _) in zip(bounds, bounds[1:]))  # no gaps
+        decided = [i for _, lo, hi in owners(bounds, length) for i in range(lo, hi)]
+        assert decided == list(range(length))
+    with pytest.raises(ValueError, match="stride"):
+        windows(10, 4, 5)
+
+
+@pytest.mark.parametrize("stride", [1, 5, 9, 13, 18])
+def test_windows_change_no_tag_of_a_context_free_model(tok, stride):
+    model = context_free_model(len(tok), max_positions=20)
+    windowed = Tagger(model, tok, window=18, stride=stride, device="cpu")
+    ref = [windowed.predict([ch])[0] for ch in TEXT[:40]]
+    got = windowed.predict([TEXT], batch_size=3)[0]
+    assert len(got.tags) == len(got.scores) == len(TEXT)
+    assert got.tags[:40] == [r.tags[0] for r in ref]
+    assert got.scores[:40] == pytest.approx([r.scores[0] for r in ref], abs=1e-5)
+
+
+@pytest.mark.parametrize("stride", [4, 9, 12, 18])
+def test_each_character_comes_from_the_window_where_it_is_farthest_from_an_edge(tok, stride):
+    tagger = Tagger(position_model(len(tok), max_positions=20), tok, window=18, stride=stride, device="cpu")
+    text = TEXT[:61]
+    tags = tagger.predict([text, text[:7]])
+    bounds = windows(len(text), 18, stride)
+    for i, tag in enumerate(tags[0].tags):
+        offset = TAGS.index(tag) - 1  # position 0 is [CLS]
+        start = i - offset
+        assert (start, start + 18) in bounds, (i, tag)
+        best = max(min(i - a, b - 1 - i) for a, b in bounds if a <= i < b)
+        assert min(offset, 17 - offset) == best, (i, offset, best)
+    assert [TAGS.index(t) - 1 for t in tags[1].tags] == list(range(7))  # a short text is one window
+
+
+def test_an_entity_across_a_window_boundary_is_tagged_as_in_one_big_window(tok):
+    vocab = tok.get_vocab()
+    whole = Tagger(run_model(vocab, len(TEXT) + 2), tok, device="cpu").predict([TEXT])[0]
+    windowed_tagger = Tagger(run_model(vocab, 20), tok, window=18, stride=11, device="cpu")
+    windowed = windowed_tagger.predict([TEXT])[0]
+    assert len(whole.tags) == len(windowed.tags) == len(TEXT)
+    assert windowed.spans() == whole.spans()
+    cuts = [lo for _, lo, _ in owners(windows(len(TEXT), 18, 11), len(TEXT))][1:]
+    crossing = [(a, b) for a, b, *_ in whole.spans() if any(a < c < b for c in cuts)]
+    assert len(crossing) >= 5  # spans really straddle the windows' hand-over points
+    assert TEXT[crossing[0][0]:crossing[0][1]].strip(" ") and "|" not in TEXT[crossing[0][0]:crossing[0][1]]
+
+
+def test_unknown_characters_keep_one_tag_per_character(tok):
+    tagger = Tagger(context_free_model(len(tok)), tok, device="cpu")
+    text = "鬱𠀀\r|x\n\n  规章"
+    [pred] = tagger.predict([text])
+    assert len(pred.tags) == len(pred.scores) == len(text)
+    assert pred.tags[0] == pred.tags[1] == pred.tags[2]  # all [UNK]
+    assert all(0 < s <= 1 for s in pred.scores)
+    assert tagger.predict([""])[0].tags == []
+    with pytest.raises(TypeError, match="list"):
+        tagger.predict(text)
+
+
+def test_spans_decode_iob2_and_open_on_a_stray_inside_tag():
+    pred = Prediction(["I-CELL", "I-CELL", "O", "B-ROW_LABEL", "I-ROW_LABEL", "B-ROW_LABEL", "I-CELL", "I-CELL"],
+                      [0.5, 1.0, 1.0, 0.2, 0.4, 0.9, 1.0, 0.8])
+    assert [(a, b, label) for a, b, label, _ in pred.spans()] == [
+        (0, 2, "CELL"), (3, 5, "ROW_LABEL"), (5, 6, "ROW_LABEL"), (6, 8, "CELL")]
+    assert [round(s, 3) for *_, s in pred.spans()] == [0.75, 0.3, 0.9, 0.9]
+
+
+def test_saved_model_reloads_with_the_same_predictions(tok, tmp_path):
+    tagger = Tagger(context_free_model(len(tok)), tok, device="cpu")
+    tagger.save(tmp_path)
+    assert (tmp_path / "model.safetensors").is_file() and not list(tmp_path.glob("*.bin"))
+    assert "B-SECTION" in (tmp_path / "README.md").read_text(encoding="utf-8")
+    again = Tagger.load(tmp_path, device="cpu")
+    a, b = tagger.predict([TEXT])[0], again.predict([TEXT])[0]
+    assert a.tags == b.tags and a.scores == pytest.approx(b.scores)
+
+
+def test_loading_a_model_with_another_label_set_says_how_to_fix_it(tok, tmp_path):
+    Tagger(context_free_model(len(tok)), tok, device="cpu").save(tmp_path)
+    config_path = tmp_path / "config.json"
+    config = json.loads(config_path.read_text())
+    config["id2label"] = {str(i): t for i, t in enumerate(TAGS[:-2])}
+    config["label2id"] = {t: i for i, t in enumerate(TAGS[:-2])}
+    config_path.write_text(json.dumps(config))
+    with pytest.raises(LabelSetMismatch, match=r"B-YEAR.*gongkai train"):
+        Tagger.load(tmp_path)
+    with pytest.raises(FileNotFoundError, match="no model"):
+        Tagger.load(tmp_path / "missing")
+
+
+def test_a_base_checkpoint_gets_a_classifier_for_our_tags(tok, tmp_path):
+    # A user's checkpoint: another head size, its own tokenizer.
+    torch.manual_seed(0)
+    base = BertForTokenClassification(new_config(len(tok), hidden=32, layers=1, heads=2, intermediate=32,
+                                                 max_positions=40))
+    base.config.id2label, base.config.label2id = {0: "A", 1: "B"}, {"A": 0, "B": 1}
+    base.config.num_labels = 2
+    base = BertForTokenClassification(base.config)
+    base.save_pretrained(tmp_path)
+    tok.save_pretrained(tmp_path)
+    tagger = Tagger.from_base_model(tmp_path, device="cpu")
+    assert tagger.model.classifier.out_features == len(TAGS)
+    assert tagger.window == 38
+    assert len(tagger.predict([TEXT])[0].tags) == len(TEXT)
+    assert torch.equal(tagger.model.bert.embeddings.word_embeddings.weight, base.bert.embeddings.word_embeddings.weight)
+    loaded = AutoModelForTokenClassification.from_pretrained(tmp_path)  # the base itself stays loadable
+    assert loaded.config.num_labels == 2

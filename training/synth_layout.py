@@ -1,0 +1,334 @@
+"""One table, many printed forms: a table becomes a grid of cells (from the template
+module's rows, fields, groups, blocks and headers), and a renderer writes the grid into
+a :class:`~gongkai.training.synth_builder.Builder` the way some real source prints it.
+
+Blanks: where a layout separates cells with ``|`` the separator that closes an empty
+data cell is the BLANK; HTML's ``&nbsp;`` is the BLANK; in layouts without separators
+(tab, space, PDF text, glued) a blank is either a printed marker (``/``, ``-``, ``—``,
+``无``), labelled BLANK, or nothing at all, and then it has no span (``meta`` still
+says ``null``). Padding separators (``||||``, row-closing ``|``) are never BLANK.
+
+>>> import random
+>>> from gongkai.training.synth_builder import Builder
+>>> one = {"upheld": 1, "corrected": 0, "other": 0, "pending": 0, "total": 1}
+>>> rows = {"review": one, "litigation_direct": one, "litigation_after_review": one}
+>>> g = table_grid("reviews", "2021", {"rows": rows}, random.Random(0), {"year": 2023})
+>>> b = Builder(); render(b, g, "pipe", random.Random(0), {})
+>>> b.text().splitlines()[-1]
+'1 | 0 | 0 | 0 | 1 | 1 | 0 | 0 | 0 | 1 | 1 | 0 | 0 | 0 | 1 |'
+"""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+from gongkai.model import template as T
+
+from gongkai.training.synth_builder import Builder
+from gongkai.training.synth_numbers import printed
+
+LAYOUTS = ("pipe", "cell_per_line", "tab", "markdown", "html", "pdf", "glued")
+BLANK_MARKERS = ("", "/", "-", "—", "无")
+
+_LABELS = {"title": "TABLE_TITLE", "header": "COL_HEADER", "label": "ROW_LABEL", "cell": "CELL",
+           "blank": "BLANK"}
+
+
+class Cell:
+    __slots__ = ("text", "kind", "colspan", "rowspan", "info")
+
+    def __init__(self, text: str, kind: str, colspan: int = 1, rowspan: int = 1, **info: Any) -> None:
+        self.text, self.kind, self.colspan, self.rowspan, self.info = text, kind, colspan, rowspan, info
+
+    def __repr__(self) -> str:
+        return f"Cell({self.text!r}, {self.kind!r})"
+
+
+class Grid:
+    """Printed rows of one table; ``width`` is the column count a pipe export pads to;
+    ``breaks`` are row indexes where a new block or row group begins."""
+
+    def __init__(self, table: str, width: int) -> None:
+        self.table, self.width = table, width
+        self.rows: list[list[Cell]] = []
+        self.breaks: list[int] = []
+        self.header_rows: set[int] = set()
+
+
+def _label(rng: random.Random, labels: tuple[str, ...], style: dict[str, Any], variant_p: float = 0.15) -> str:
+    if len(labels) > 1 and rng.random() < style.get("variants", variant_p):
+        return rng.choice(labels[1:])
+    return labels[0]
+
+
+def _field_header(rng: random.Random, field: T.Field, style: dict[str, Any]) -> str:
+    text = _label(rng, field.labels, style, 0.1)
+    if field.notes and rng.random() < style.get("notes", 0.3):
+        year = style.get("year", 2023)
+        text += " " + rng.choice(field.notes).format(year=year, prev_year=year - 1)
+    return text
+
+
+def _value_cell(rng: random.Random, table: str, row: str, field: str, value: Any, style: dict[str, Any]) -> Cell:
+    text = printed(rng, value, table, row, field, style)
+    kind = "cell" if text else "blank"
+    return Cell(text, kind, table=table, row=row, field=field, value=value)
+
+
+def table_grid(table: str, version: str, entry: dict[str, Any], rng: random.Random,
+               style: dict[str, Any]) -> Grid:
+    """The printed grid of one table whose numbers are ``entry`` (SCHEMA.md form)."""
+    tmpl = T.table_template(table, version)
+    rows = entry["rows"]
+    if table == "active_disclosure":
+        width = 1 + max(len(r.fields) for r in tmpl.rows)
+        g = Grid(table, width)
+        for block in tmpl.blocks:
+            g.breaks.append(len(g.rows))
+            g.header_rows.update((len(g.rows), len(g.rows) + 1))
+            g.rows.append([Cell(block.title, "title", colspan=width)])
+            first = tmpl.row(block.rows[0])
+            g.rows.append([Cell(block.corner, "header")] +
+                          [Cell(_field_header(rng, f, style), "header", field=f.key) for f in first.fields])
+            for key in block.rows:
+                row = tmpl.row(key)
+                g.rows.append([Cell(_label(rng, row.labels, style), "label", row=key)] +
+                              [_value_cell(rng, table, key, f.key, rows[key][f.key], style) for f in row.fields])
+        return g
+    width = sum(c.colspan for c in tmpl.header[0])
+    g = Grid(table, width)
+    fields = {f.key: f for f in tmpl.fields}
+    for hrow in tmpl.header:
+        g.header_rows.add(len(g.rows))
+        g.rows.append([Cell(_field_header(rng, fields[h.field], style) if h.field and h.field in fields else h.text,
+                            "header", h.colspan, h.rowspan, field=h.field) for h in hrow])
+    if tmpl.flat:  # table 4: every row's numbers on one printed line, labels only in the header
+        g.breaks.append(len(g.rows))
+        g.rows.append([_value_cell(rng, table, r.key, f.key, rows[r.key][f.key], style)
+                       for r in tmpl.rows for f in r.fields])
+        return g
+    prev_path: tuple[str, ...] = ()
+    for row in tmpl.rows:
+        path = tuple(gr.key for gr in tmpl.group_path(row.key))
+        cells = []
+        new_groups = [k for i, k in enumerate(path) if i >= len(prev_path) or prev_path[i] != k]
+        if new_groups or not path:
+            g.breaks.append(len(g.rows))
+        for k in new_groups:
+            span = sum(1 for r in tmpl.rows if k in (gr.key for gr in tmpl.group_path(r.key)))
+            cells.append(Cell(_label(rng, tmpl.group(k).labels, style), "label", rowspan=span, group=k))
+        text = _label(rng, row.labels, style)
+        if row.notes and rng.random() < style.get("notes", 0.6):
+            text += rng.choice(row.notes)
+        cells.append(Cell(text, "label", colspan=3 - len(path), row=row.key))
+        cells += [_value_cell(rng, table, row.key, f.key, rows[row.key][f.key], style) for f in row.fields]
+        g.rows.append(cells)
+        prev_path = path
+    return g
+
+
+# --------------------------------------------------------------------------- renderers
+
+def _add_cell(b: Builder, cell: Cell) -> None:
+    b.add(cell.text, _LABELS[cell.kind], **cell.info)
+
+
+def _pipe(b: Builder, g: Grid, rng: random.Random, style: dict[str, Any]) -> None:
+    for row in g.rows:
+        for i, cell in enumerate(row):
+            if i:
+                b.add(" ")
+            if cell.text:
+                _add_cell(b, cell)
+                b.add(" |")
+            else:
+                b.add("|", "BLANK" if cell.kind == "blank" else None, **cell.info)
+        missing = g.width - len(row)
+        if missing > 0:
+            b.add(" " + "|" * missing)
+        b.add("\n")
+
+
+def _cell_per_line(b: Builder, g: Grid, rng: random.Random, style: dict[str, Any]) -> None:
+    closing = style.get("row_close", 1)
+    for n, row in enumerate(g.rows):
+        for cell in row:
+            if cell.text:
+                _add_cell(b, cell)
+                b.add(" |\n")
+            else:
+                b.add("|", "BLANK" if cell.kind == "blank" else None, **cell.info)
+                b.add("\n")
+        pad = g.width - len(row) + closing
+        if pad > 0 and (n < len(g.rows) - 1 or rng.random() < 0.5):
+            b.add("|" * pad + "\n")
+
+
+def _joined(b: Builder, cells: list[Cell], sep: str, marker: str) -> None:
+    first = True
+    for cell in cells:
+        if cell.text:
+            if not first:
+                b.add(sep)
+            _add_cell(b, cell)
+            first = False
+        elif marker:
+            if not first:
+                b.add(sep)
+            b.add(marker, "BLANK", **cell.info)
+            first = False
+
+
+def _tab(b: Builder, g: Grid, rng: random.Random, style: dict[str, Any]) -> None:
+    marker = style.get("blank_marker", "")
+    for row in g.rows:
+        for i, cell in enumerate(row):
+            if i:
+                b.add("\t")
+            if cell.text:
+                _add_cell(b, cell)
+            elif marker:
+                b.add(marker, "BLANK", **cell.info)
+        b.add("\n")
+
+
+def _markdown(b: Builder, g: Grid, rng: random.Random, style: dict[str, Any]) -> None:
+    split = style.get("md_split", False)
+    invented = style.get("md_header", "real")
+    head_done = False
+
+    def row_line(row: list[Cell], width: int) -> None:
+        b.add("|")
+        for cell in row:
+            if cell.text:
+                b.add(" ")
+                _add_cell(b, cell)
+                b.add(" |")
+            else:
+                b.add(" ")
+                b.add("|", "BLANK" if cell.kind == "blank" else None, **cell.info)
+        b.add(" |" * max(0, width - len(row)) + "\n")
+
+    def rule(width: int) -> None:
+        b.add("|" + "---|" * width + "\n")
+
+    for n, row in enumerate(g.rows):
+        if split and n in g.breaks and n and head_done:
+            # A table per row group, each under an invented or shifted header.
+            b.add("\n")
+            hdr = g.rows[max(g.header_rows)] if g.header_rows else row
+            words = [c for c in hdr if c.kind == "header"]
+            if invented == "invented":
+                words = [Cell(rng.choice(("项目", "类别", "指标")), "header")] + words
+            row_line(words, len(words))
+            rule(len(words))
+        row_line(row, g.width)
+        if not head_done and (n + 1 not in g.header_rows):
+            rule(g.width)
+            head_done = True
+
+
+def _html(b: Builder, g: Grid, rng: random.Random, style: dict[str, Any]) -> None:
+    word = style.get("word_spans", 0.5)
+    b.add('<table border="1" cellspacing="0">\n')
+    for row in g.rows:
+        b.add("<tr>")
+        for cell in row:
+            attrs = (f' colspan="{cell.colspan}"' if cell.colspan > 1 else "") + \
+                    (f' rowspan="{cell.rowspan}"' if cell.rowspan > 1 else "")
+            b.add(f"<td{attrs}>")
+            if not cell.text:
+                # A blank's BLANK covers its closing tag too: the normaliser renders an empty
+                # cell as the `|` it writes for `</td>`, so the label lands on that separator.
+                if cell.kind == "blank":
+                    span = b.open("BLANK", intended="&nbsp;</td>", **cell.info)
+                    b.add("&nbsp;</td>")
+                    b.close(span)
+                    continue
+                b.add("&nbsp;")
+            elif rng.random() < word:
+                b.add('<p class="MsoNormal" align="center"><span style="font-size:10.5pt">')
+                if len(cell.text) >= 4 and rng.random() < 0.5:
+                    # Word splits a run into fragments; the span covers the tags between them.
+                    cut = rng.randint(1, len(cell.text) - 1)
+                    span = b.open(_LABELS[cell.kind], intended=cell.text, **cell.info)
+                    b.add(cell.text[:cut])
+                    b.add('</span><span lang="EN-US" style="font-size:10.5pt">')
+                    b.add(cell.text[cut:])
+                    b.close(span)
+                else:
+                    _add_cell(b, cell)
+                b.add("</span></p>")
+            else:
+                _add_cell(b, cell)
+            b.add("</td>")
+        b.add("</tr>\n")
+    b.add("</table>\n")
+
+
+def _pdf_label(b: Builder, cell: Cell, rng: random.Random, style: dict[str, Any]) -> None:
+    text = cell.text
+    mode = rng.random()
+    if len(text) > 3 and mode < style.get("char_per_line", 0.1):
+        span = b.open(_LABELS[cell.kind], intended=text, **cell.info)
+        b.add("\n".join(text))
+        b.close(span)
+    elif len(text) > 14 and mode < 0.6:
+        cut = rng.randint(8, 14)  # hard-wrapped at the PDF's column width
+        span = b.open(_LABELS[cell.kind], intended=text, **cell.info)
+        b.add(text[:cut] + "\n" + text[cut:])
+        b.close(span)
+    else:
+        _add_cell(b, cell)
+
+
+def _pdf(b: Builder, g: Grid, rng: random.Random, style: dict[str, Any]) -> None:
+    marker = style.get("blank_marker", "")
+    detached = style.get("pdf_detached", False)
+    chrome = style.get("page_chrome", ["— 2 —"])
+    pending: list[list[Cell]] = []
+
+    def numbers(cells: list[Cell]) -> None:
+        _joined(b, cells, " ", marker)
+        b.add("\n")
+
+    for n, row in enumerate(g.rows):
+        if n and rng.random() < style.get("page_break", 0.03):
+            b.add(rng.choice(chrome) + "\n")
+        if n in g.breaks and pending:
+            for cells in pending:
+                numbers(cells)
+            pending = []
+        labels = [c for c in row if c.kind in ("label", "title", "header")]
+        values = [c for c in row if c.kind in ("cell", "blank")]
+        for c in labels:
+            _pdf_label(b, c, rng, style)
+            b.add("\n" if (values and detached) or c is labels[-1] or rng.random() < 0.5 else " ")
+        if values:
+            if detached:
+                pending.append(values)
+            else:
+                numbers(values)
+    for cells in pending:
+        numbers(cells)
+
+
+def _glued(b: Builder, g: Grid, rng: random.Random, style: dict[str, Any]) -> None:
+    sep = style.get("glue", "")
+    marker = style.get("blank_marker", "")
+    _joined(b, [c for row in g.rows for c in row], sep, marker)
+    b.add("\n")
+
+
+_RENDERERS = {"pipe": _pipe, "cell_per_line": _cell_per_line, "tab": _tab, "markdown": _markdown,
+              "html": _html, "pdf": _pdf, "glued": _glued}
+
+
+def render(b: Builder, grid: Grid, layout: str, rng: random.Random, style: dict[str, Any]) -> None:
+    """Write ``grid`` into ``b`` in ``layout`` (one of :data:`LAYOUTS`)."""
+    try:
+        fn = _RENDERERS[layout]
+    except KeyError:
+        raise ValueError(f"unknown layout {layout!r}; layouts: {', '.join(LAYOUTS)}") from None
+    fn(b, grid, rng, style)
