@@ -23,6 +23,7 @@ class Summary:
     total: int = 0
     failed: int = 0
     skipped: int = 0
+    cross_warnings: int = 0
 
     @property
     def exit_code(self) -> int:
@@ -71,8 +72,13 @@ def extract_to_file(
     extractor=None,
     stdin=None,
     on_record: Callable[[dict], None] | None = None,
+    cross_check: str | Path | None = None,
 ) -> Summary:
-    """Extract every document ``inputs`` name into ``output``; ``-`` writes JSONL to stdout."""
+    """Extract every document ``inputs`` name into ``output``; ``-`` writes JSONL to stdout.
+
+    With ``cross_check``, reports of one organ in consecutive years are checked against each
+    other at the end, and the warnings (naming both reports) are written there as JSONL.
+    """
     fmt = format_for(output, fmt)
     to_stdout = str(output) == "-"
     skip = done_ids(output, fmt) if resume and not to_stdout else set()
@@ -92,8 +98,16 @@ def extract_to_file(
 
         bar = tqdm(unit="doc", file=sys.stderr, dynamic_ncols=True)
 
+    checker = None
+    if cross_check is not None:
+        from .crosscheck import CrossChecker
+
+        checker = CrossChecker()
+
     def emit(writer: Writer, record: dict) -> None:
         summary.total += 1
+        if checker is not None:
+            checker.add(record)
         if record.get("error"):
             summary.failed += 1
         writer.write(record)
@@ -128,4 +142,10 @@ def extract_to_file(
     finally:
         if bar is not None:
             bar.close()
+    if checker is not None:
+        warnings = checker.warnings()
+        summary.cross_warnings = len(warnings)
+        with Writer(cross_check, "jsonl") as w:
+            for x in warnings:
+                w.write(x)
     return summary

@@ -79,17 +79,18 @@ class Extractor:
     takes any :class:`Tagger`."""
 
     def __init__(self, tagger: Tagger, *, normaliser: Callable[..., Any] = normalise,
-                 model_version: str | None = None):
+                 model_version: str | None = None, keep_entities: bool = False):
         self.tagger = tagger
+        self.keep_entities = keep_entities
         self.normaliser = normaliser
         self.versions = _versions(model_version)
 
     @classmethod
-    def load(cls, path=None, device: str | None = None, batch_size: int = 8) -> "Extractor":
+    def load(cls, path=None, device: str | None = None, batch_size: int = 8, **kwargs) -> "Extractor":
         from .model_tagger import ModelTagger
 
         tagger = ModelTagger.load(path, device=device, batch_size=batch_size)
-        return cls(tagger, model_version=tagger.version)
+        return cls(tagger, model_version=tagger.version, **kwargs)
 
     def extract(self, data: str | bytes, id: str = "<input>") -> Report:
         return next(self.extract_many([(id, data)]))
@@ -129,7 +130,13 @@ class Extractor:
         try:
             asm = assemble(norm, entities)
             checks = reconcile({k: t.data for k, t in asm.tables.items()}, asm.figures)
-            return build_report(id, norm, asm, checks, self.versions)
+            report = build_report(id, norm, asm, checks, self.versions)
+            if self.keep_entities:
+                report.entities = []
+                for e in entities:
+                    a, b = norm.to_source(e.start, e.end)
+                    report.entities.append({"label": e.label, "start": a, "end": b, "score": round(e.score, 4)})
+            return report
         except Exception as exc:  # noqa: BLE001
             detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
             return Report.failed(id, f"assembly failed: {detail}", self.versions)

@@ -23,6 +23,8 @@ class Report:
     #: table → row → field → {start, end, text, confidence}; offsets into the caller's text.
     provenance: dict[str, dict[str, dict[str, dict[str, Any]]]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    #: The tagged entities in source offsets; kept only when asked (the review page needs them).
+    entities: list[dict[str, Any]] | None = None
     error: str | None = None
     versions: dict[str, str] = field(default_factory=dict)
 
@@ -46,6 +48,7 @@ class Report:
             "status": self.status,
             "error": self.error,
             "versions": self.versions,
+            **({"entities": self.entities} if self.entities is not None else {}),
         }
 
     @classmethod

@@ -564,5 +564,40 @@ APPLICATION_FIGURE_CELLS = (("new_received", "total"), ("carried_over", "total")
 CHECK_STATUSES = ("pass", "fail", "repaired", "skipped")
 
 
+@dataclass(frozen=True)
+class CrossYearRule:
+    """A relation between one organ's reports of consecutive years:
+    ``this[target] = sum(sign * last[cell]) + sum(sign * this[cell])``.
+
+    ``over`` lists what ``*`` stands for in the cell names: the columns of a per-column
+    rule, or the rows of a per-row one. Corrections happen between years, so a broken
+    relation is a warning naming both reports, never a repair.
+    """
+
+    name: str
+    table: str
+    versions: tuple[str, ...]
+    over: tuple[str, ...]
+    target: tuple[str, str]
+    last: tuple[tuple[str, str, int], ...]
+    this: tuple[tuple[str, str, int], ...] = ()
+    description: str = ""
+
+
+CROSS_YEAR_RULES: tuple[CrossYearRule, ...] = (
+    CrossYearRule(
+        "cross.carried_over", "applications", VERSIONS, tuple(f.key for f in APPLICANT_COLUMNS),
+        target=("carried_over", "*"), last=(("carried_forward", "*", +1),),
+        description="per column: this year's carried_over = last year's carried_forward",
+    ),
+    CrossYearRule(
+        "cross.in_force", "active_disclosure", ("2021",), ("rules", "normative_documents"),
+        target=("*", "in_force"), last=(("*", "in_force", +1),),
+        this=(("*", "issued", +1), ("*", "repealed", -1)),
+        description="per row (规章, 行政规范性文件): in force = last year's in force + issued − repealed",
+    ),
+)
+
+
 def rules_for(table: str) -> tuple[Rule, ...]:
     return tuple(r for r in RULES if r.table == table)

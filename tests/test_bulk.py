@@ -118,3 +118,34 @@ def test_parquet_output(tmp_path):
     table = pq.read_table(out)
     assert table.column("id").to_pylist() == ["x"]
     assert json.loads(table.column("tables").to_pylist()[0]) == {}
+
+
+def test_cross_check_writes_warnings_naming_both_reports(tmp_path):
+    import gongkai.inference.bulk as bulk
+
+    records = [
+        {"id": "r2022", "year": 2022, "organ": "甲局", "error": None,
+         "tables": {"applications": {"template": "2021", "rows": {"carried_forward": {"total": 3}}}}},
+        {"id": "r2023", "year": 2023, "organ": "甲局", "error": None,
+         "tables": {"applications": {"template": "2021", "rows": {"carried_over": {"total": 1}}}}},
+    ]
+
+    class Canned:
+        """An extractor that returns two years of one organ whose carry-over disagrees."""
+
+        versions = {"gongkai": "test"}
+
+        def extract_many(self, items, batch_size=8):
+            from gongkai.inference.report import Report
+
+            for (i, _), r in zip(items, records):
+                yield Report(id=i, year=r["year"], organ=r["organ"], tables=r["tables"])
+
+    src = tmp_path / "in.jsonl"
+    src.write_text("\n".join(json.dumps({"id": r["id"], "text": "x"}) for r in records), encoding="utf-8")
+    warnings = tmp_path / "cross.jsonl"
+    summary = bulk.extract_to_file([str(src)], tmp_path / "out.jsonl", extractor=Canned(), progress=False,
+                                   cross_check=warnings)
+    lines = [json.loads(x) for x in warnings.read_text(encoding="utf-8").splitlines()]
+    assert summary.cross_warnings == 1 and len(lines) == 1
+    assert lines[0]["previous"]["id"] == "r2022" and lines[0]["current"]["id"] == "r2023"

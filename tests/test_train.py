@@ -147,3 +147,26 @@ def test_train_and_evaluate_commands(tmp_path):
     assert scores["records"] == 8 and {"micro", "macro", "labels"} <= set(scores)
     result = runner.invoke(app, ["evaluate", str(tmp_path / "nowhere"), "-a", str(tmp_path / "train.jsonl")])
     assert result.exit_code != 0
+
+
+def test_train_mixes_augmented_gold_with_synthetic_reports(tmp_path):
+    from gongkai.commands.model import app
+
+    write_jsonl(RECORDS[:2], tmp_path / "gold.jsonl")
+    out = tmp_path / "m"
+    result = CliRunner().invoke(app, [
+        "train", "-a", str(tmp_path / "gold.jsonl"), "--augment", "2", "--synthetic", "3", "--out", str(out),
+        "--hidden", "32", "--layers", "1", "--heads", "2", "--intermediate", "64", "--max-positions", "66",
+        "--max-steps", "2", "--eval-steps", "2", "--dev-fraction", "0.2"])
+    assert result.exit_code == 0, result.output
+    card = (out / "README.md").read_text(encoding="utf-8")
+    # 2 gold + 2×2 damaged copies + 3 synthetic = 9 records, 2 of them held out for dev.
+    assert "7 training records" in card and "2 dev records" in card
+    assert "3 synthetic reports" in card and "2 damaged copies" in card
+
+
+def test_train_needs_some_data():
+    from gongkai.commands.model import app
+
+    result = CliRunner().invoke(app, ["train", "--out", "x"])
+    assert result.exit_code == 2 and "--synthetic" in result.output

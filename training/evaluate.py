@@ -44,11 +44,12 @@ def entity_scores(true_seqs: Sequence[Sequence[str]], pred_seqs: Sequence[Sequen
 
 
 def evaluate(model_dir: str | Path, records: Sequence[Record], *, batch_size: int = 8,
-             device: str | None = None) -> dict[str, Any]:
+             device: str | None = None, pipeline: bool = True) -> dict[str, Any]:
     """Tag the records' normalised text with the model in ``model_dir`` and score it against their spans.
 
     Returns :func:`entity_scores`' dict plus ``records``, ``chars`` and ``chars_per_second``
-    (tagging speed on this machine).
+    (tagging speed on this machine), and with ``pipeline`` the end-to-end scores of
+    :func:`~gongkai.training.evaluate_pipeline.pipeline_scores` under ``"pipeline"``.
     """
     from gongkai.model.tagger import Tagger
 
@@ -61,5 +62,14 @@ def evaluate(model_dir: str | Path, records: Sequence[Record], *, batch_size: in
     seconds = time.perf_counter() - started
     chars = sum(len(g.text) for g in gold)
     scores = entity_scores([g.tags for g in gold], [p.tags for p in predictions])
-    return {**scores, "model": str(model_dir), "records": len(gold), "chars": chars,
-            "chars_per_second": round(chars / seconds) if seconds else None}
+    result = {**scores, "model": str(model_dir), "records": len(gold), "chars": chars,
+              "chars_per_second": round(chars / seconds) if seconds else None}
+    if pipeline:
+        from gongkai.inference.entities import Entity
+
+        from .evaluate_pipeline import pipeline_scores
+
+        entities = [[Entity(label, a, b, g.text[a:b], score) for a, b, label, score in p.spans()]
+                    for g, p in zip(gold, predictions)]
+        result["pipeline"] = pipeline_scores(records, entities)
+    return result

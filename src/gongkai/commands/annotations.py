@@ -108,3 +108,32 @@ def export(
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from None
     typer.echo(f"exported {len(records)} records to {', '.join(map(str, written))}")
+
+
+@app.command()
+def suggest(
+    inputs: list[str] = typer.Argument(..., help="Reports: files, directories, globs, .jsonl with id/text."),
+    output: Path = typer.Option(..., "-o", "--output", help="Label Studio tasks JSON to write."),
+    n: int = typer.Option(20, "-n", min=1, help="How many reports to suggest."),
+    model: str = typer.Option(None, "--model", help="A model directory; default: the shipped model."),
+) -> None:
+    """Pick the N reports most worth annotating next (failed checks, low tag confidence,
+    unfamiliar characters) and write them as Label Studio tasks with the model's tags."""
+    from gongkai.inference.inputs import iter_documents
+    from gongkai.inference.pipeline import Extractor
+    from gongkai.training.io_labelstudio import to_labelstudio
+    from gongkai.training.suggest import scored_documents, top_k
+
+    try:
+        extractor = Extractor.load(model, keep_entities=True)
+    except FileNotFoundError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    vocab = set(extractor.tagger.tagger.tokenizer.get_vocab())
+    docs = ((d.id, d.data) for d in iter_documents(inputs))
+    best = top_k(scored_documents(extractor, vocab, docs), n)
+    written = to_labelstudio([s.record for s in best], output,
+                             model_version=extractor.versions.get("model", "gongkai"))
+    for s in best:
+        typer.echo(f"{s.score:8.3f}  {s.id}  {s.reasons}")
+    typer.echo(f"wrote {len(best)} task(s) to {', '.join(map(str, written))}", err=True)

@@ -19,6 +19,8 @@ def extract(
     batch_size: int = typer.Option(8, "--batch-size", min=1),
     resume: bool = typer.Option(False, "--resume", help="Skip ids already in OUTPUT and append."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="A progress bar on stderr."),
+    cross_check: Optional[str] = typer.Option(None, "--cross-check", help="Check each organ's consecutive "
+                                              "years against each other; write the warnings here (JSONL)."),
 ) -> None:
     """Extract tables, sections and figures from reports: one output record per input.
 
@@ -32,10 +34,13 @@ def extract(
         raise typer.BadParameter(f"{fmt!r}; choose one of {', '.join(FORMATS)}", param_hint="--format")
     try:
         summary = extract_to_file(inputs, output, fmt=fmt, model=model, device=device, workers=workers,
-                                  batch_size=batch_size, resume=resume, progress=progress)
+                                  batch_size=batch_size, resume=resume, progress=progress,
+                                  cross_check=cross_check)
     except FileNotFoundError as exc:  # no model
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
     typer.echo(f"{summary.total} record(s) written to {output}, {summary.failed} failed"
-               + (f", {summary.skipped} skipped (--resume)" if summary.skipped else ""), err=True)
+               + (f", {summary.skipped} skipped (--resume)" if summary.skipped else "")
+               + (f"; {summary.cross_warnings} cross-year warning(s) in {cross_check}" if cross_check else ""),
+               err=True)
     raise typer.Exit(summary.exit_code)

@@ -32,7 +32,11 @@ def _read(paths: list[Path], what: str) -> list:
 
 @app.command()
 def train(
-    annotations: list[Path] = typer.Option(..., "--annotations", "-a", help="Training JSONL files or directories."),
+    annotations: list[Path] = typer.Option(None, "--annotations", "-a", help="Training JSONL files or directories."),
+    synthetic: int = typer.Option(0, "--synthetic", help="Also train on N generated reports (gongkai synth)."),
+    synthetic_seed: int = typer.Option(0, "--synthetic-seed", help="Seed of the generated reports."),
+    augment: int = typer.Option(0, "--augment", help="Add K damaged copies of each annotated record "
+                                                      "(label-preserving: OCR, boilerplate, ?, rubies …)."),
     out: Path = typer.Option(..., "--out", "-o", help="Directory to save the model in."),
     dev: list[Path] = typer.Option(None, "--dev", help="Dev JSONL files or directories (default: hold out --dev-fraction)."),
     dev_fraction: float = typer.Option(0.1, help="Share of training records held out as dev when --dev is not given."),
@@ -56,7 +60,17 @@ def train(
     """Train the character tagger on annotation records; save model, tokenizer and model card to --out."""
     from gongkai.training.train import TrainConfig, train as run
 
-    records = _read(annotations, "--annotations")
+    if not annotations and not synthetic:
+        raise typer.BadParameter("give annotation files (-a PATH) and/or --synthetic N", param_hint="--annotations")
+    records = _read(annotations, "--annotations") if annotations else []
+    if augment:
+        from gongkai.training.augment import augmented
+
+        records = list(augmented(records, augment, seed=seed))
+    if synthetic:
+        from gongkai.training.synth import generate_many
+
+        records += list(generate_many(synthetic, seed=synthetic_seed))
     if dev:
         dev_records = _read(dev, "--dev")
     else:
@@ -71,7 +85,12 @@ def train(
                          min_char_freq=min_char_freq, stride=stride, epochs=epochs, max_steps=max_steps,
                          learning_rate=lr, batch_size=batch_size, seed=seed, eval_steps=eval_steps,
                          patience=patience, best_metric=best)
-    data = (f"{len(records)} training records from {', '.join(map(str, annotations))}; "
+    sources = [*map(str, annotations or [])]
+    if augment:
+        sources.append(f"{augment} damaged copies of each annotated record")
+    if synthetic:
+        sources.append(f"{synthetic} synthetic reports (seed {synthetic_seed})")
+    data = (f"{len(records)} training records: {'; '.join(sources)}; "
             f"{len(dev_records)} dev records from {', '.join(map(str, dev)) if dev else f'a {dev_fraction:.0%} hold-out'}")
     result = run(records, dev_records, out, config, command=shlex.join(["gongkai", *sys.argv[1:]]), data=data)
     typer.echo(json.dumps(result.metrics, ensure_ascii=False, indent=2))
@@ -98,3 +117,13 @@ def evaluate(
     for name, s in rows:
         typer.echo(f"{name:<14}{s['precision']:>10.4f}{s['recall']:>10.4f}{s['f1']:>10.4f}{s['support']:>9}")
     typer.echo(f"{result['records']} records, {result['chars']} characters, {result['chars_per_second']} chars/s")
+    p = result["pipeline"]
+
+    def pct(x):
+        return "n/a" if x is None else f"{x:.4f}"
+
+    typer.echo(f"end to end: cell accuracy {pct(p['cell_accuracy'])} over {p['cells']} cells, "
+               f"templates {pct(p['template_accuracy'])}, section F1 {pct(p['sections']['f1'])}, "
+               f"figure recall {pct(p['figures']['recall'])} precision {pct(p['figures']['precision'])}, "
+               f"year {pct(p['year_accuracy'])}, organ {pct(p['organ_accuracy'])}, "
+               f"checks agreeing {pct(p['check_agreement'])}")

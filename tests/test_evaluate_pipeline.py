@@ -1,0 +1,41 @@
+"""End-to-end scores: perfect on the gold tags themselves, and they fall where the tags are wrong."""
+
+from pathlib import Path
+
+import pytest
+
+from gongkai.inference.entities import Entity, entities_from_source_spans
+from gongkai.inference.normalise import normalise
+from gongkai.training.corpus import read_jsonl
+from gongkai.training.evaluate_pipeline import pipeline_scores
+
+GOLD = Path(__file__).resolve().parents[1] / "annotations" / "gold" / "001_783649b23b5da190.jsonl"
+
+
+@pytest.fixture(scope="module")
+def seed():
+    rec = next(read_jsonl(GOLD))
+    norm = normalise(rec.text)
+    return rec, entities_from_source_spans(norm, rec.spans)
+
+
+def test_gold_tags_score_perfectly(seed):
+    rec, ents = seed
+    s = pipeline_scores([rec], [ents])
+    assert s["cell_accuracy"] == 1.0 and s["cells"] == 200
+    assert s["sections"]["f1"] == 1.0 and s["figures"]["f1"] == 1.0
+    assert s["year_accuracy"] == s["organ_accuracy"] == s["check_agreement"] == 1.0
+
+
+def test_a_lost_cell_and_a_wrong_section_are_counted(seed):
+    rec, ents = seed
+    first_cell = next(i for i, e in enumerate(ents) if e.label == "CELL")
+    broken = [e for i, e in enumerate(ents) if i != first_cell]
+    broken = [Entity("ROW_LABEL", e.start, e.end, e.text) if e.label == "SECTION" and e.text.startswith("六") else e
+              for e in broken]
+    s = pipeline_scores([rec], [broken])
+    assert s["cell_accuracy"] < 1.0
+    assert s["records"][0]["cells_wrong"] >= 1
+    assert s["sections"]["recall"] == pytest.approx(5 / 6)
+    figures_only = [e for e in ents if not e.label.startswith("FIG_")]
+    assert pipeline_scores([rec], [figures_only])["figures"]["recall"] == 0.0
