@@ -78,10 +78,17 @@ class Extractor:
     """Extract reports. ``Extractor.load()`` uses the shipped model; ``Extractor(tagger)``
     takes any :class:`Tagger`."""
 
+    #: Inputs larger than this are refused with an error record: a yearly report is at most a
+    #: few hundred thousand characters, and a 50 MB text (a whole site dump) would hold the
+    #: batch for many minutes. Raise it on the Extractor for unusual corpora.
+    MAX_INPUT_CHARS = 2_000_000
+
     def __init__(self, tagger: Tagger, *, normaliser: Callable[..., Any] = normalise,
-                 model_version: str | None = None, keep_entities: bool = False):
+                 model_version: str | None = None, keep_entities: bool = False,
+                 max_input_chars: int | None = None):
         self.tagger = tagger
         self.keep_entities = keep_entities
+        self.max_input_chars = max_input_chars or self.MAX_INPUT_CHARS
         self.normaliser = normaliser
         self.versions = _versions(model_version)
 
@@ -105,6 +112,13 @@ class Extractor:
         reports: dict[int, Report] = {}
         docs: list[tuple[int, str, Any]] = []
         for k, (id, data) in enumerate(batch):
+            if len(data) > self.max_input_chars * (4 if isinstance(data, bytes) else 1):
+                unit = "bytes" if isinstance(data, bytes) else "characters"
+                reports[k] = Report.failed(
+                    id, f"{id}: input too large ({len(data):,} {unit}; the limit is "
+                        f"{self.max_input_chars:,} characters): is this one report? Split it, or raise "
+                        "Extractor.max_input_chars", self.versions)
+                continue
             try:
                 docs.append((k, id, self.normaliser(data, name=id)))
             except Exception as exc:  # noqa: BLE001 — one bad input must not stop the batch

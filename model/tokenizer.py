@@ -48,7 +48,38 @@ def char_vocab(texts: Iterable[str], min_freq: int = 1) -> list[str]:
 
 def build_tokenizer(texts: Iterable[str], min_freq: int = 1, model_max_length: int = 512) -> PreTrainedTokenizerFast:
     """A character tokenizer whose vocabulary is the characters of ``texts`` (normalised text)."""
-    vocab = {tok: i for i, tok in enumerate(char_vocab(texts, min_freq))}
+    return _char_tokenizer(char_vocab(texts, min_freq), model_max_length)
+
+
+def extend_tokenizer(tokenizer: PreTrainedTokenizerBase, texts: Iterable[str],
+                     min_freq: int = 1) -> tuple[PreTrainedTokenizerBase, int]:
+    """The tokenizer with the characters of ``texts`` it lacks appended (existing ids unchanged),
+    and how many were added — so fine-tuning a model on new reports learns their characters
+    instead of reading them all as ``[UNK]``. The model's embeddings must then be resized.
+
+    >>> tok, n = extend_tokenizer(build_tokenizer(["ab"]), ["abcc"], min_freq=2)
+    >>> n, encode_chars(tok, "abc")[2] == tok.get_vocab()["c"]
+    (1, True)
+    """
+    counts: Counter[str] = Counter()
+    for text in texts:
+        counts.update(text)
+    vocab = _vocab(tokenizer)
+    new = sorted((c for c, n in counts.items() if n >= min_freq and c not in vocab and c.lower() not in vocab),
+                 key=lambda c: (-counts[c], c))
+    if not new:
+        return tokenizer, 0
+    ordered = [t for t, _ in sorted(vocab.items(), key=lambda kv: kv[1])]
+    if ordered[:len(SPECIAL_TOKENS)] == list(SPECIAL_TOKENS) and vocab[ordered[-1]] == len(ordered) - 1:
+        # One of ours: rebuild it with the new characters after the old ones (ids kept).
+        return _char_tokenizer(ordered + new, tokenizer.model_max_length), len(new)
+    tokenizer.add_tokens(new)  # a foreign tokenizer: added tokens keep its own model intact
+    tokenizer._gongkai_char_vocab = None
+    return tokenizer, len(new)
+
+
+def _char_tokenizer(tokens: list[str], model_max_length: int) -> PreTrainedTokenizerFast:
+    vocab = {tok: i for i, tok in enumerate(tokens)}
     core = Tokenizer(models.WordLevel(vocab, unk_token=UNK))
     core.pre_tokenizer = pre_tokenizers.Split(_EVERY_CHARACTER, behavior="isolated")
     core.post_processor = processors.TemplateProcessing(

@@ -149,3 +149,25 @@ def test_cross_check_writes_warnings_naming_both_reports(tmp_path):
     lines = [json.loads(x) for x in warnings.read_text(encoding="utf-8").splitlines()]
     assert summary.cross_warnings == 1 and len(lines) == 1
     assert lines[0]["previous"]["id"] == "r2022" and lines[0]["current"]["id"] == "r2023"
+
+
+def test_bad_inputs_each_give_one_record_and_never_stop_the_batch(tmp_path):
+    d = tmp_path / "bad"
+    d.mkdir()
+    (d / "a_huge.txt").write_bytes((("一、总体情况\n" + "正文。" * 100 + "\n") * 60_000).encode("utf-8"))  # ~55 MB
+    (d / "b_truncated.txt").write_bytes("一、总体情况 正文".encode("utf-8")[:-1])
+    (d / "c_scripts.html").write_text("<html><script>var x='一、总体情况';</script><p>正文</p></html>",
+                                      encoding="utf-8")
+    (d / "d_not_a_report.txt").write_text("今天天气很好。", encoding="utf-8")
+    (d / "e_cut_mid_table.txt").write_text("三、收到和处理政府信息公开申请情况\n一、本年新收政府信息公开申请数量 | 3 | 0 |",
+                                           encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    summary = _run([d], out)
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    by_name = {r["id"].rsplit("/", 1)[-1]: r for r in records}
+    assert len(records) == summary.total == 5
+    assert "too large" in by_name["a_huge.txt"]["error"] and "a_huge.txt" in by_name["a_huge.txt"]["error"]
+    for name in ("b_truncated.txt", "c_scripts.html", "d_not_a_report.txt", "e_cut_mid_table.txt"):
+        assert by_name[name]["error"] is None, by_name[name]
+        assert by_name[name]["status"] == "partial"  # nothing tabular found, but a record all the same
+    assert summary.failed == 1

@@ -170,3 +170,45 @@ def test_train_needs_some_data():
 
     result = CliRunner().invoke(app, ["train", "--out", "x"])
     assert result.exit_code == 2 and "--synthetic" in result.output
+
+
+def test_fine_tuning_learns_characters_the_base_never_saw(tmp_path):
+    from gongkai.model.tokenizer import encode_chars
+
+    base = tmp_path / "base"
+    train(RECORDS[:2], None, base, TrainConfig(**TINY, max_steps=2))
+    unseen = Record("new", "鑫淼 | 0 |", [Span(0, 2, "ROW_LABEL"), Span(5, 6, "CELL")])
+    before = Tagger.load(base)
+    assert encode_chars(before.tokenizer, "鑫")[0] == before.tokenizer.unk_token_id
+    out = tmp_path / "tuned"
+    train([unseen, *RECORDS[:2]], None, out, TrainConfig(**TINY, max_steps=2, base_model=str(base)))
+    after = Tagger.load(out)
+    assert encode_chars(after.tokenizer, "鑫")[0] != after.tokenizer.unk_token_id
+    # The base's own characters keep their ids, so what it learned still applies.
+    assert after.tokenizer.get_vocab()["0"] == before.tokenizer.get_vocab()["0"]
+    assert after.model.get_input_embeddings().weight.shape[0] == len(after.tokenizer)
+    assert after.predict(["鑫淼 | 0 |"])[0].tags  # and it runs
+
+
+def test_leave_one_out_never_trains_on_the_file_it_scores(tmp_path, monkeypatch):
+    import gongkai.training.leave_one_out as loo
+
+    files = []
+    for k in range(3):
+        write_jsonl(RECORDS[2 * k:2 * k + 2], tmp_path / f"g{k}.jsonl")
+        files.append(tmp_path / f"g{k}.jsonl")
+    seen = []
+    real_train = loo.train
+
+    def spy(records, dev, out, config, **kw):
+        seen.append((out.name, {r.id.split("~")[0] for r in records}))
+        return real_train(records, dev, out, config, **kw)
+
+    monkeypatch.setattr(loo, "train", spy)
+    result = loo.leave_one_out(files, tmp_path / "loo", TrainConfig(**TINY, max_steps=2), augment_copies=1)
+    assert set(result["folds"]) == {"g0", "g1", "g2"}
+    for held, ids in seen:
+        k = int(held[1])
+        assert ids.isdisjoint({r.id for r in RECORDS[2 * k:2 * k + 2]})
+    assert "cell_accuracy" in result["worst"] and (tmp_path / "loo" / "scores.json").exists()
+    assert "| g0 |" in loo.markdown(result)

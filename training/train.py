@@ -21,7 +21,7 @@ from typing import Any
 
 from gongkai.model.labels import ID2TAG
 from gongkai.model.tagger import DEFAULT_SIZE, Tagger, model_card, new_config
-from gongkai.model.tokenizer import build_tokenizer
+from gongkai.model.tokenizer import build_tokenizer, extend_tokenizer
 
 from .corpus import Record
 from .features import IGNORE, Augment, encode_windows, tag_records
@@ -104,6 +104,11 @@ def train(train_records: Sequence[Record], dev_records: Sequence[Record] | None,
     if config.base_model:
         base = Tagger.from_base_model(config.base_model, device="cpu")
         model, tokenizer = base.model, base.tokenizer
+        # Characters the base never saw get embeddings of their own rather than [UNK].
+        tokenizer, added = extend_tokenizer(tokenizer, (t.text for t in train_tagged), config.min_char_freq)
+        if added:
+            model.resize_token_embeddings(len(tokenizer))
+            log.info("added %d characters to the base model's vocabulary", added)
     else:
         tokenizer = build_tokenizer((t.text for t in train_tagged), config.min_char_freq, config.max_positions)
         model_config = new_config(len(tokenizer), hidden=config.hidden, layers=config.layers, heads=config.heads,

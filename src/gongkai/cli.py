@@ -19,6 +19,7 @@ app.add_typer(annotations.app, name="annotations")
 app.command("synth")(synth.synth)
 app.command("train")(model.train)
 app.command("evaluate")(model.evaluate)
+app.command("leave-one-out")(model.leave_one_out)
 
 
 @app.callback()

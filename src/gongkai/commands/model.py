@@ -127,3 +127,41 @@ def evaluate(
                f"figure recall {pct(p['figures']['recall'])} precision {pct(p['figures']['precision'])}, "
                f"year {pct(p['year_accuracy'])}, organ {pct(p['organ_accuracy'])}, "
                f"checks agreeing {pct(p['check_agreement'])}")
+
+
+@app.command("leave-one-out")
+def leave_one_out(
+    annotations: list[Path] = typer.Option(..., "--annotations", "-a", help="Gold JSONL files or directories; "
+                                           "each file is held out in turn."),
+    out: Path = typer.Option(..., "--out", "-o", help="Directory for the scores (scores.json)."),
+    base_model: Path = typer.Option(None, help="Fine-tune each fold from this checkpoint (one that never saw the gold)."),
+    synthetic: int = typer.Option(0, "--synthetic", help="Generated reports every fold also trains on."),
+    synthetic_seed: int = typer.Option(0, "--synthetic-seed"),
+    augment: int = typer.Option(0, "--augment", help="Damaged copies of each gold record."),
+    hidden: int = typer.Option(128), layers: int = typer.Option(3), heads: int = typer.Option(4),
+    intermediate: int = typer.Option(512), max_positions: int = typer.Option(512),
+    epochs: float = typer.Option(1.0), max_steps: int = typer.Option(-1), lr: float = typer.Option(5e-4),
+    batch_size: int = typer.Option(16), seed: int = typer.Option(42),
+) -> None:
+    """Leave-one-out scores: for each gold file, train without it and evaluate on it."""
+    from gongkai.training.corpus import annotation_files
+    from gongkai.training.leave_one_out import leave_one_out as run, markdown
+    from gongkai.training.train import TrainConfig
+
+    files = annotation_files(annotations)
+    if len(files) < 2:
+        raise typer.BadParameter("needs at least two gold files to hold one out", param_hint="--annotations")
+
+    def extra():
+        if not synthetic:
+            return []
+        from gongkai.training.synth import generate_many
+
+        return list(generate_many(synthetic, seed=synthetic_seed))
+
+    config = TrainConfig(hidden=hidden, layers=layers, heads=heads, intermediate=intermediate,
+                         max_positions=max_positions, base_model=str(base_model) if base_model else None,
+                         epochs=epochs, max_steps=max_steps, learning_rate=lr, batch_size=batch_size, seed=seed)
+    result = run(files, out, config, extra=extra, augment_copies=augment, augment_seed=seed)
+    typer.echo(markdown(result))
+    typer.echo(json.dumps(result["worst"], ensure_ascii=False, indent=2))
