@@ -171,3 +171,52 @@ def test_streaming_dataset():
     rows = list(iterable_dataset(2, seed=3))
     assert [r["id"] for r in rows] == [r.id for r in generate_many(2, seed=3)]
     assert json.loads(rows[0]["meta"])["tables"]
+
+
+# --------------------------------------------------------------------------- the narrative (issue 4)
+
+_UNITS = set("条件项个次篇场封处人期份%元")
+
+
+@pytest.fixture(scope="module")
+def plain():
+    """Undamaged reports: the narrative as written, offsets exact."""
+    return list(generate_many(150, seed=3, damage=[], layout="pipe"))
+
+
+def test_narrative_is_as_rich_as_a_real_reports(plain):
+    n = len(plain)
+    per = Counter(s.label for r in plain for s in r.spans)
+    assert 10 <= per["FIG_VALUE"] / n <= 25, per["FIG_VALUE"] / n
+    assert per["SUBSECTION"] / n >= 5 and per["ORGAN"] / n >= 2 and per["YEAR"] / n >= 2
+    assert sum(len(r.text) for r in plain) / n > 3500
+    # Most overviews have 3–6 subsections.
+    overview = [sum(1 for s in r.spans if s.label == "SUBSECTION" and s.start < r.meta["sections"][1]["start"])
+                for r in plain if r.meta["sections"][0]["key"] == "overview"]
+    assert sum(3 <= k <= 6 for k in overview) > 0.7 * len(overview)
+    # A broad character vocabulary: the tagger knows only what the training text shows it.
+    assert len({ch for r in plain for ch in r.text if "\u4e00" <= ch <= "\u9fff"}) > 700
+
+
+def test_year_and_figure_labels_follow_the_guideline(plain):
+    for r in plain:
+        years = [r.span_text(s) for s in r.spans if s.label == "YEAR"]
+        assert years and set(years) == {str(r.meta["year"])}, r.id
+        assert all(r.span_text(s) == r.meta["organ"] for s in r.spans if s.label == "ORGAN"), r.id
+        for f in r.meta["figures"]:
+            inside = [s for s in r.spans if f["start"] <= s.start and s.end <= f["end"] and s.label.startswith("FIG_")]
+            assert [r.span_text(s) for s in inside if s.label == "FIG_METRIC"] == [f["metric"]], (r.id, f)
+            value = next(r.span_text(s) for s in inside if s.label == "FIG_VALUE")
+            assert value.strip("余近约多") == str(f["value"]) and f["approximate"] == (value != str(f["value"])), (r.id, f)
+
+
+def test_unlabelled_numbers_in_the_text_are_not_counts(plain):
+    """Dates, document numbers, phones, addresses and list numbering stay O; a number
+    followed by a measure word would be an unlabelled figure."""
+    for r in plain:
+        covered = bytearray(len(r.text))
+        for s in r.spans:
+            covered[s.start:s.end] = b"\x01" * (s.end - s.start)
+        for m in re.finditer(r"\d+(?:\.\d+)?", r.text):
+            if not any(covered[m.start():m.end()]):
+                assert r.text[m.end():m.end() + 1] not in _UNITS, (r.id, r.text[m.start() - 10:m.end() + 5])

@@ -1,33 +1,49 @@
 """The words of a synthetic report around its tables: organ names, title, the opening
 paragraph full of numbers that are not figures (dates, 〔2021〕30号, phone numbers,
 postcodes, addresses, 第二十条), section and subsection headings (variants from
-:mod:`gongkai.model.template`), narrative paragraphs with figures, decoy numbered
-paragraphs, and the web page's chrome.
+:mod:`gongkai.model.template`), narrative paragraphs composed from the phrase banks of
+:mod:`gongkai.training.synth_phrases` with many figures, decoy numbered paragraphs, and
+the web page's chrome.
+
+Labels follow ``annotations/GUIDELINE.md``: a figure's metric is the counted thing with its
+verb when it comes before the number, the noun alone when it follows; scope, means, links
+(``共``, ``:``) and list numbering stay O; the organ is ORGAN wherever it is named; YEAR
+only in the title, the statistics period, the preamble and the overview's opening.
 
 >>> import random
 >>> from gongkai.training.synth_builder import Builder
 >>> b = Builder(); figure(b, random.Random(3), "新增主动公开信息", 815, "条")
 >>> [(b.text()[s[0]:s[1]], s[2]) for s in b.spans]
-[('新增主动公开信息815条', '_FIG'), ('新增主动公开信息', 'FIG_METRIC'), ('815', 'FIG_VALUE'), ('条', 'FIG_UNIT')]
+[('新增主动公开信息共815条', '_FIG'), ('新增主动公开信息', 'FIG_METRIC'), ('815', 'FIG_VALUE'), ('条', 'FIG_UNIT')]
+>>> b = Builder(); figure(b, random.Random(3), "政策解读", 56, "篇", metric_after=True, marker="近", verb="发布")
+>>> b.text(), b.spans[0][3]["metric"], b.spans[0][3]["approximate"]
+('发布近56篇政策解读', '政策解读', True)
 """
 
 from __future__ import annotations
 
 import random
-from typing import Any
+from typing import Any, NamedTuple
 
 from gongkai.model import template as T
 
+from gongkai.training import synth_phrases as P
 from gongkai.training.synth_builder import Builder
 
 _PLACE_A = "弋奎瑞定随江海青安永宁新丰平清龙华云武长兴临泰金德东南西北沭"
 _PLACE_B = "阳屯安海县山城川源化都宁乡溪州口水和昌林丰江"
 _PLACE_KIND = ("县", "市", "区", "县", "市")
-_PROVINCES = ("江西省", "浙江省", "湖北省", "新疆维吾尔自治区", "江苏省", "山东省", "四川省")
+_PROVINCES = ("江西省", "浙江省", "湖北省", "新疆维吾尔自治区", "江苏省", "山东省", "四川省", "河南省", "广东省",
+              "湖南省", "福建省", "安徽省", "河北省", "广西壮族自治区", "云南省", "贵州省", "甘肃省", "吉林省")
 _BODIES = ("人民政府", "人民政府办公室", "住房建设保障中心", "市场监督管理局", "自然资源和规划局", "教育局",
            "卫生健康委员会", "政务服务办", "财政局", "交通运输局", "民政局", "生态环境局", "公安局",
-           "人力资源和社会保障局", "农业农村局", "水利局", "审计局", "统计局", "应急管理局", "司法局")
+           "人力资源和社会保障局", "农业农村局", "水利局", "审计局", "统计局", "应急管理局", "司法局",
+           "发展和改革委员会", "科学技术局", "文化广电旅游体育局", "退役军人事务局", "医疗保障局", "林业局",
+           "城市管理局", "商务局", "住房和城乡建设局", "行政审批服务局", "数据资源管理局", "乡村振兴局")
 _TOWN_BODIES = ("镇人民政府", "乡人民政府", "街道办事处")
+#: How a body calls itself (O): by the last words of its name.
+_PRONOUNS = (("街道办事处", "我街道"), ("镇人民政府", "我镇"), ("乡人民政府", "我乡"), ("办公室", "我办"),
+             ("委员会", "我委"), ("中心", "我中心"), ("服务办", "我办"), ("局", "我局"))
 
 
 def place(rng: random.Random) -> str:
@@ -42,68 +58,281 @@ def organ(rng: random.Random) -> str:
     return p + rng.choice(_BODIES)
 
 
+def pronoun(organ_name: str, where: str) -> str:
+    """What the body calls itself: ``我局``, ``我中心``; a government ``我县``.
+
+    >>> pronoun("定海区市场监督管理局", "定海区"), pronoun("随县人民政府", "随县")
+    ('我局', '我县')
+    """
+    for suffix, word in _PRONOUNS:
+        if organ_name.endswith(suffix):
+            return word
+    return "我" + where[-1]
+
+
+class Ctx(NamedTuple):
+    """What every narrative writer needs to know about the report."""
+    year: int
+    where: str
+    organ: str
+    html: bool
+
+    @property
+    def me(self) -> str:
+        return pronoun(self.organ, self.where)
+
+
 # --------------------------------------------------------------------------- figures
 
-#: (metric, unit, low, high): counts a narrative states.
-FIGURE_METRICS = (
-    ("新增主动公开信息", "条", 10, 20000), ("主动公开政府信息", "条", 10, 50000), ("发布政策解读", "篇", 1, 200),
-    ("召开新闻发布会", "场", 1, 40), ("开设专题专栏", "个", 1, 40), ("受理市长信箱信件", "封", 1, 2000),
-    ("公开政务服务事项", "项", 1, 3000), ("发布政务动态", "条", 1, 5000), ("更新政府信息公开指南", "次", 1, 12),
-    ("开展业务培训", "次", 1, 30), ("培训人员", "人次", 10, 3000), ("收到网民留言", "件", 1, 9000),
-    ("政府网站访问量", "万人次", 1, 500), ("公开财政预决算信息", "条", 1, 300), ("发布人事信息", "条", 1, 200),
-    ("修改错别字", "处", 1, 20000), ("政务新媒体发布信息", "条", 1, 30000), ("收取信息处理费", "元", 0, 5000),
-)
-RATE_METRICS = ("办复率", "按时办结率", "满意率", "公开率", "回应率", "进驻率", "合法性审查率")
+#: Families of counted things: the verbs that put them first, the total a ``其中:`` list
+#: breaks down, and the items (noun, unit, low, high). Listed items drop the verb.
+FIGURE_FAMILIES: dict[str, tuple[tuple[str, ...], tuple[tuple[str, str, int, int], ...],
+                                 tuple[tuple[str, str, int, int], ...]]] = {
+    "disclosure": (("主动公开", "公开", "发布", "新增主动公开"), (("政府信息", "条", 100, 30000), ("信息", "条", 50, 9000)),
+                   (("政策文件", "件", 1, 300), ("规范性文件", "件", 1, 60), ("人事信息", "条", 1, 200),
+                    ("财政预决算信息", "条", 1, 300), ("政务动态信息", "条", 10, 5000), ("通知公告", "条", 1, 800),
+                    ("规划计划信息", "条", 1, 100), ("行政执法信息", "条", 1, 3000), ("重大建设项目信息", "条", 1, 500),
+                    ("公共资源配置信息", "条", 1, 2000), ("社会救助信息", "条", 1, 600), ("招投标信息", "条", 1, 500),
+                    ("工作动态", "条", 1, 900), ("人事任免信息", "条", 1, 60), ("统计数据", "条", 1, 200))),
+    "interpretation": (("发布", "制作", "推出", "开展"), (("政策解读", "篇", 5, 300), ("解读材料", "篇", 5, 200)),
+                       (("文字解读", "篇", 1, 150), ("图文解读", "篇", 1, 120), ("图解", "期", 1, 80),
+                        ("视频解读", "个", 1, 40), ("动漫解读", "个", 1, 20), ("新闻发布会", "场", 1, 30),
+                        ("在线访谈", "期", 1, 24), ("政策问答", "条", 1, 300), ("专家解读", "篇", 1, 30))),
+    "platform": (("开设", "设置", "新增", "更新", "整合"), (("专题专栏", "个", 1, 60), ("栏目", "个", 5, 300)),
+                 (("一级栏目", "个", 1, 20), ("二级栏目", "个", 1, 120), ("专题专栏", "个", 1, 40),
+                  ("政务新媒体账号", "个", 1, 50), ("部门网站", "个", 1, 40), ("查阅点", "个", 1, 30))),
+    "new_media": (("发布", "推送", "编发"), (("政务新媒体信息", "条", 50, 20000),),
+                  (("政务微信信息", "条", 10, 8000), ("政务微博信息", "条", 10, 8000), ("短视频", "条", 1, 600),
+                   ("图文信息", "条", 10, 5000))),
+    "interaction": (("受理", "收到", "办理", "回复", "答复"), (("网民留言", "件", 5, 9000), ("群众来信", "封", 1, 2000)),
+                    (("领导信箱来信", "封", 1, 1500), ("网上咨询", "件", 1, 3000), ("投诉建议", "件", 1, 1500),
+                     ("热线工单", "件", 10, 20000), ("意见建议", "条", 1, 800))),
+    "training": (("开展", "组织", "举办", "召开"), (("业务培训", "次", 1, 30), ("专题培训", "场", 1, 20), ("培训会", "次", 1, 12)),
+                 (("培训人员", "人次", 10, 3000), ("参训人员", "人次", 10, 2000))),
+    "proposals": (("办理", "承办", "办结", "答复"), (("建议提案", "件", 2, 200),),
+                  (("人大代表建议", "件", 1, 120), ("政协委员提案", "件", 1, 150))),
+    "supervision": (("开展", "组织"), (("督查检查", "次", 1, 24), ("网站检查", "次", 1, 12), ("第三方评估", "次", 1, 4)),
+                    (("通报问题", "个", 1, 80), ("整改问题", "个", 1, 80), ("下发通报", "期", 1, 12))),
+    "management": (("清理", "梳理", "编制", "审查"), (("规范性文件", "件", 1, 200), ("公开事项", "项", 5, 900)),
+                   (("公开事项目录", "项", 1, 300), ("拟公开信息", "条", 10, 5000), ("失效文件", "件", 1, 80))),
+    "service": (("公开", "梳理", "发布"), (("政务服务事项", "项", 20, 3000),),
+                (("办事指南", "份", 10, 2000), ("依申请类政务服务事项", "项", 1, 900), ("公共服务事项", "项", 1, 600))),
+    "website": (("修改", "整改", "排查", "处理"), (("错别字", "处", 1, 20000), ("错链断链", "个", 1, 500)),
+                (("涉敏信息链接", "条", 1, 900), ("过期信息", "条", 1, 3000))),
+    "meetings": (("召开", "举办", "公开"), (("政府常务会议", "次", 1, 40), ("政府开放日活动", "次", 1, 12), ("新闻发布会", "场", 1, 40)),
+                 (("重要政府会议", "次", 1, 30), ("列席公众代表", "人次", 1, 200))),
+    "consultation": (("征集", "收到", "采纳"), (("意见建议", "条", 1, 600),),
+                     (("网上调查", "次", 1, 30), ("意见征集", "次", 1, 40))),
+}
+#: Things counted with no verb of their own (the number follows a link or nothing).
+PLAIN_METRICS = (("网站访问量", "万人次", 1, 500), ("网站总访问量", "人次", 1000, 9000000), ("粉丝", "人", 100, 90000),
+                 ("政务新媒体", "个", 1, 40), ("关注用户", "人", 100, 50000), ("公开信息", "条", 10, 20000),
+                 ("注册用户", "人", 10, 30000), ("浏览量", "万次", 1, 900))
+MONEY_METRICS = (("投入政务公开经费", "万元", 1, 200), ("投入网站建设资金", "万元", 1, 150), ("公开惠民资金", "万元", 10, 90000),
+                 ("发放补贴资金", "万元", 10, 50000), ("收取信息处理费", "元", 0, 3000))
+RATE_METRICS = ("办复率", "按时办结率", "满意率", "公开率", "回应率", "进驻率", "合法性审查率", "网上可办率", "好评率",
+                "解读率", "信息发布准确率", "按时答复率")
+#: (metric, unit, low, high): the old flat list, kept for callers; now the families' totals and items.
+FIGURE_METRICS = tuple((verbs[0] + noun, unit, lo, hi) for verbs, totals, _ in FIGURE_FAMILIES.values()
+                       for noun, unit, lo, hi in totals)
+_LINKS = ("", "", "", "共", "共计", "累计", "达", "")
+_RATE_LINKS = ("达", "达到", "均达", "为", "", "保持")
+_MARKERS = ("余", "余", "近", "约", "多")
+
+
+def _number(rng: random.Random, lo: int, hi: int) -> int:
+    """Mostly small numbers, as reports state them (log-uniform between lo and hi)."""
+    if lo <= 0 and rng.random() < 0.5:
+        return 0
+    lo = max(lo, 1)
+    return min(hi, int(lo * (hi / lo) ** rng.random()))
 
 
 def figure(b: Builder, rng: random.Random, metric: str, value: int | float, unit: str,
-           approximate: bool = False, metric_after: bool = False) -> None:
+           approximate: bool = False, metric_after: bool = False, marker: str = "", verb: str = "",
+           link: str | None = None) -> None:
     """Write one figure: metric, number and unit with their labels, plus a ``_FIG`` span
-    over the whole phrase that becomes ``meta["figures"]``."""
-    vtext = str(value) + ("余" if approximate else "")
-    fig = b.open("_FIG", metric=metric, value=value, unit=unit, approximate=approximate)
-    if metric_after:  # 共发布815条政府信息
+    over the whole phrase that becomes ``meta["figures"]``. ``marker`` is an approximate
+    marker (``余``/``多`` after the number, ``近``/``约`` before; inside FIG_VALUE);
+    ``verb`` goes before a metric that follows the number and stays O (``发布56篇政策解读``)."""
+    if approximate and not marker:
+        marker = "余"
+    approximate = approximate or bool(marker)
+    unit = unit or None  # 办理群众来信586: the text dropped the unit
+    vtext = marker + str(value) if marker in ("近", "约") else str(value) + marker
+    if metric_after:  # 发布815条政府信息: the figure starts at the number
+        b.add(verb)
+        fig = b.open("_FIG", metric=metric, value=value, unit=unit, approximate=approximate)
         b.add(vtext, "FIG_VALUE", value=value)
-        b.add(unit, "FIG_UNIT")
+        b.add(unit or "", "FIG_UNIT")
         b.add(rng.choice(("", "", "的")))
         b.add(metric, "FIG_METRIC")
     else:
+        fig = b.open("_FIG", metric=metric, value=value, unit=unit, approximate=approximate)
         b.add(metric, "FIG_METRIC")
-        b.add(rng.choice(("", "", "共", "达", "累计")))
+        b.add(rng.choice(_LINKS) if link is None else link)
         b.add(vtext, "FIG_VALUE", value=value)
-        b.add(unit, "FIG_UNIT")
+        b.add(unit or "", "FIG_UNIT")
     b.close(fig)
 
 
-def _random_figure(b: Builder, rng: random.Random) -> None:
+def _value(rng: random.Random, lo: int, hi: int, unit: str) -> tuple[int | float, str]:
+    value: int | float = _number(rng, lo, hi)
+    marker = ""
+    if value >= 30 and rng.random() < 0.2:
+        marker = rng.choice(_MARKERS)
+        if value >= 100:
+            value = round(value, -1 if value < 1000 else -2)
+    if unit.startswith("万") and rng.random() < 0.5:
+        value = round(rng.uniform(lo, hi) if rng.random() < 0.5 else value + rng.random(), 1)
+        value = int(value) if value == int(value) else value
+    return value, marker
+
+
+def _item(b: Builder, rng: random.Random, noun: str, unit: str, lo: int, hi: int, verb: str = "",
+          link: str | None = None) -> None:
+    value, marker = _value(rng, lo, hi, unit)
+    if not verb and rng.random() < 0.15:  # 13个专题专栏: the noun after the number
+        figure(b, rng, noun, value, unit, metric_after=True, marker=marker)
+    else:
+        dropped = not marker and rng.random() < 0.03  # only a number that ends its clause
+        figure(b, rng, verb + noun, value, "" if dropped else unit, marker=marker, link=link)
+
+
+def rate(b: Builder, rng: random.Random) -> None:
+    """``办复率达100%``, ``满意率为98.6%``."""
+    metric = rng.choice(RATE_METRICS)
+    value: int | float = 100 if rng.random() < 0.6 else round(rng.uniform(85, 99.9), rng.choice((0, 1, 1, 2)))
+    value = int(value) if value == int(value) else value
+    figure(b, rng, metric, value, "%", link=rng.choice(_RATE_LINKS))
+
+
+#: Families whose items are not objects of the family's verbs (开展业务培训 but not 开展培训人员).
+_BARE_ITEMS = {"training", "supervision", "meetings", "consultation"}
+
+
+def figure_group(b: Builder, rng: random.Random, family: str | None = None) -> int:
+    """A stretch of text with one or more figures; returns how many it wrote."""
+    family = family or rng.choice(list(FIGURE_FAMILIES))
+    verbs, totals, items = FIGURE_FAMILIES[family]
+    objects = totals if family in _BARE_ITEMS else totals + items
     r = rng.random()
-    if r < 0.15:
-        metric = rng.choice(RATE_METRICS)
-        fig = b.open("_FIG", metric=metric, value=100, unit="%", approximate=False)
-        b.add(metric, "FIG_METRIC")
-        b.add(rng.choice(("达", "达到", "均达", "为")))
-        b.add("100", "FIG_VALUE", value=100)
-        b.add("%", "FIG_UNIT")
-        b.close(fig)
-        return
-    metric, unit, lo, hi = rng.choice(FIGURE_METRICS)
-    value: int | float = rng.randint(lo, hi)
-    approximate = value >= 100 and rng.random() < 0.2
-    if approximate:
-        value = round(value, -2)
-    if unit.startswith("万") and rng.random() < 0.4:
-        value = round(rng.uniform(lo, hi), 1)
-    figure(b, rng, metric, value, unit, approximate, metric_after=rng.random() < 0.25)
+    if r < 0.3:  # 发布政策解读56篇
+        _item(b, rng, *rng.choice(objects), verb=rng.choice(verbs))
+        return 1
+    if r < 0.45:  # 发布56篇政策解读
+        noun, unit, lo, hi = rng.choice(objects)
+        value, marker = _value(rng, lo, hi, unit)
+        figure(b, rng, noun, value, unit, metric_after=True, marker=marker, verb=rng.choice(verbs) + rng.choice(("", "了")))
+        return 1
+    if r < 0.65:  # 发布文字解读12篇、图解5期、视频解读2个
+        picked = rng.sample(items, min(len(items), rng.randint(2, 4)))
+        for i, spec in enumerate(picked):
+            if i:
+                b.add(rng.choice(("、", "、", ",", ";")))
+            _item(b, rng, *spec, verb=rng.choice(verbs) if i == 0 and family not in _BARE_ITEMS else "")
+        return len(picked)
+    if r < 0.85:  # 主动公开政府信息1234条,其中:政策文件12条、人事信息5条
+        _item(b, rng, *rng.choice(totals), verb=rng.choice(verbs), link=rng.choice(("共", "", "共计")))
+        opener = rng.choice((",其中:", ",其中", "。其中,", "(其中"))
+        b.add(opener)
+        picked = rng.sample(items, min(len(items), rng.randint(2, 4)))
+        for i, spec in enumerate(picked):
+            if i:
+                b.add("、")
+            _item(b, rng, *spec)
+        b.add(")" if opener == "(其中" else "")
+        return 1 + len(picked)
+    # 政务动态:27条;工作动态:28条 (the colon is a link, outside the metric)
+    picked = rng.sample(items, min(len(items), rng.randint(2, 4)))
+    for i, spec in enumerate(picked):
+        if i:
+            b.add(";")
+        _item(b, rng, *spec, link=":")
+    return len(picked)
 
 
-_LEADS = ("全年", "本年度", "通过政府门户网站", "截至12月31日", "今年以来", "其中", "同时", "此外")
-_FILLER = ("坚持以公开为常态、不公开为例外", "进一步规范政府信息公开工作", "不断提升政务公开质量和实效",
-           "切实保障人民群众的知情权、参与权、表达权和监督权", "严格落实《条例》要求",
-           "推进决策、执行、管理、服务、结果公开", "及时回应社会关切", "强化政策解读和信息发布")
+def _single(b: Builder, rng: random.Random) -> int:
+    r = rng.random()
+    if r < 0.35:
+        rate(b, rng)
+    elif r < 0.6:
+        noun, unit, lo, hi = rng.choice(PLAIN_METRICS)
+        _item(b, rng, noun, unit, lo, hi, link=rng.choice(("达", "共", "", "累计", "超")))
+    else:
+        metric, unit, lo, hi = rng.choice(MONEY_METRICS)
+        value: int | float = _number(rng, lo, hi)
+        if unit == "万元" and rng.random() < 0.6:
+            value = round(value + rng.random(), rng.choice((1, 2)))
+            value = int(value) if value == int(value) else value
+        figure(b, rng, metric, value, unit)
+    return 1
+
+
+def _random_figure(b: Builder, rng: random.Random) -> None:
+    (_single if rng.random() < 0.3 else figure_group)(b, rng)
+
+
+# --------------------------------------------------------------------------- non-figures
+
+_STREETS = "建设人民解放中山新华文化府前迎宾滨江胜利东风朝阳和平"
+_PINYIN = ("ruian", "kuitun", "dinghai", "suixian", "yiyang", "linhai", "anning", "pingyang", "qingxi", "jinde")
+_DOC_TITLES = ("关于进一步做好政务公开工作的通知", "政务公开工作要点", "关于全面推进基层政务公开标准化规范化工作的实施方案",
+               "政府信息公开保密审查办法", "政府网站与政务新媒体管理办法", "关于加强政策解读工作的实施意见",
+               "政府信息公开申请办理工作规程", "政务公开工作考核办法", "关于做好重点领域信息公开工作的通知")
+_ARTICLES = ("第十九条", "第二十条", "第二十一条", "第三十六条", "第四十二条", "第五十条")
+
+
+def _phone(rng: random.Random) -> str:
+    return f"0{rng.randint(100, 999)}-{rng.randint(1000000, 89999999)}"
+
+
+def address(rng: random.Random, where: str) -> str:
+    """A street address (its numbers are not figures)."""
+    street = rng.choice(_STREETS) + rng.choice(_STREETS) + rng.choice(("路", "大道", "街"))
+    tail = rng.choice(("", f"{rng.randint(1, 30)}楼", f"综合楼{rng.randint(101, 909)}室", f"{rng.randint(1, 9)}号楼"))
+    return f"{rng.choice(_PROVINCES) if rng.random() < 0.3 else ''}{where}{street}{rng.randint(1, 400)}号{tail}"
+
+
+def _doc_number(rng: random.Random, ctx: Ctx) -> str:
+    left, right = rng.choice((("〔", "〕"), ("[", "]"), ("(", ")")))
+    kind = rng.choice(("政办发", "政发", "办发", "政办函", "办字"))
+    return f"{ctx.where[0]}{kind}{left}{rng.choice((ctx.year, ctx.year - 1))}{right}{rng.randint(1, 150)}号"
+
+
+def nonfigure_clause(rng: random.Random, ctx: Ctx) -> str:
+    """A clause whose numbers are not figures: dates, document numbers, articles, names."""
+    r = rng.randint(0, 11)
+    month, day = rng.randint(1, 12), rng.randint(1, 28)
+    if r == 0:
+        return f"按照《{ctx.where}{ctx.year}年{rng.choice(_DOC_TITLES[1:2])}》要求"
+    if r == 1:
+        return f"印发《{rng.choice(_DOC_TITLES)}》({_doc_number(rng, ctx)})"
+    if r == 2:
+        return f"根据《条例》{rng.choice(_ARTICLES)}规定"
+    if r == 3:
+        return f"于{ctx.year}年{month}月{day}日印发《{rng.choice(_DOC_TITLES)}》"
+    if r == 4:
+        return f"要求各单位每月{rng.randint(1, 10)}日前报送上月信息公开情况"
+    if r == 5:
+        return f"截至{month}月{day}日"
+    if r == 6:
+        return rng.choice(("依托12345政务服务便民热线", "设置24小时自助服务区", "建立“1+N”工作机制",
+                           "推行“5+2”预约服务", "开通7×24小时网上咨询"))
+    if r == 7:
+        return f"按照国办公开办函〔{rng.choice((2019, 2021))}〕{rng.choice((30, 60))}号文件要求"
+    if r == 8:
+        return f"在门户网站(www.{rng.choice(_PINYIN)}.gov.cn)开设专栏"
+    if r == 9:
+        return f"于{month}月份组织开展专项检查"
+    if r == 10:
+        return f"转发《关于做好{ctx.year}年政务公开重点工作的通知》"
+    return f"{ctx.year}年{month}月起施行"
+
+
 _NONFIGURES = (
     "依据《中华人民共和国政府信息公开条例》(国务院令第711号)第五十条规定",
     "按照国办公开办函〔{doc_year}〕{doc_no}号文件要求",
-    "统计期限自{year}年1月1日起至{year}年12月31日止",
     "联系电话:{phone}",
     "邮编:{postcode}",
     "地址:{address}",
@@ -117,46 +346,95 @@ def nonfigure(rng: random.Random, year: int, where: str) -> str:
     """A clause with numbers that are not figures (they stay O)."""
     return rng.choice(_NONFIGURES).format(
         doc_year=rng.choice((2019, 2021)), doc_no=rng.choice((30, 60)) if rng.random() < 0.7 else rng.randint(1, 99),
-        year=year, phone=f"0{rng.randint(100, 999)}-{rng.randint(1000000, 89999999)}",
-        postcode=str(rng.randint(100000, 850000)), address=f"{where}{rng.choice('建人民解放中山')}路{rng.randint(1, 300)}号",
+        year=year, phone=_phone(rng), postcode=str(rng.randint(100000, 850000)), address=address(rng, where),
         month=rng.randint(1, 12), day=rng.randint(1, 28))
 
 
-def paragraph(b: Builder, rng: random.Random, year: int, where: str, figures: int) -> None:
-    """A narrative paragraph: filler clauses, some figures (one or several per sentence,
-    sometimes in parentheses), some non-figures."""
-    b.add(rng.choice(_LEADS) + ",")
-    count = rng.randint(1, 3) + figures
-    for i in range(count):
-        r = rng.random()
-        if figures > 0 and r < 0.55:
-            figures -= 1
-            if rng.random() < 0.2:
-                b.add(rng.choice(_FILLER) + "(")
-                _random_figure(b, rng)
-                b.add(")")
+# --------------------------------------------------------------------------- sentences
+
+_TOPICS = tuple(P.CLAUSES)
+#: The figure families that fit a topic's paragraphs.
+_TOPIC_FAMILIES = {
+    "active": ("disclosure", "meetings", "disclosure"), "interpretation": ("interpretation", "meetings"),
+    "application": ("interaction", "consultation"), "key_areas": ("disclosure", "service"),
+    "platform": ("platform", "new_media", "website"), "management": ("management", "website"),
+    "supervision": ("supervision", "website"), "training": ("training",), "organisation": ("training", "supervision"),
+    "proposals": ("proposals",), "service": ("service", "interaction"),
+    "work_style": ("supervision", "training", "disclosure"), "economy": ("disclosure", "service", "consultation"),
+}
+
+
+def clause(rng: random.Random, topic: str) -> str:
+    """One O clause about a topic: from its bank, or composed adverb + verb + object."""
+    if rng.random() < 0.2:
+        return rng.choice(P.ADVERBS) + rng.choice(P.VERBS) + rng.choice(P.OBJECTS)
+    bank = P.CLAUSES[topic if rng.random() < 0.8 else rng.choice(_TOPICS)]
+    i = rng.randrange(len(bank))
+    # Neighbouring clauses of a bank were written to follow each other.
+    return bank[i] + ("," + bank[i + 1] if i + 1 < len(bank) and rng.random() < 0.35 else "")
+
+
+def sentence(b: Builder, rng: random.Random, ctx: Ctx, topic: str, figures: int, end: str = "。") -> int:
+    """A sentence of 2–4 clauses with up to ``figures`` figures; returns how many it wrote."""
+    written = 0
+    if rng.random() < 0.3:
+        b.add(rng.choice(P.LEADS) + ",")
+    if rng.random() < 0.25:
+        b.add(rng.choice((ctx.me, rng.choice(P.ACTORS))))
+    parts = rng.randint(2, 4)
+    fig_at = rng.randrange(parts) if figures else -1
+    for i in range(parts):
+        if i:
+            b.add(",")
+        if i == fig_at or (written and written < figures and rng.random() < 0.4):
+            if rng.random() < 0.08:
+                b.add(nonfigure_clause(rng, ctx) + ",")
+            if rng.random() < 0.7:
+                written += figure_group(b, rng, rng.choice(_TOPIC_FAMILIES[topic]))
             else:
-                _random_figure(b, rng)
-                if figures and rng.random() < 0.4:
-                    figures -= 1
-                    b.add("、")
-                    _random_figure(b, rng)
-        elif r < 0.75:
-            b.add(nonfigure(rng, year, where))
+                written += _single(b, rng)
+        elif rng.random() < 0.07:
+            b.add(nonfigure_clause(rng, ctx))
         else:
-            b.add(rng.choice(_FILLER))
-        b.add("。" if i == count - 1 else rng.choice(("。", ",", ";")))
+            b.add(clause(rng, topic))
+    b.add(end)
+    return written
+
+
+def _enumerated(b: Builder, rng: random.Random, ctx: Ctx, topic: str, figures: int) -> int:
+    """``一是…;二是…;三是…。`` or ``①…;②…`` inside a paragraph (the numbering is O)."""
+    style = rng.choice(("shi", "circle"))
+    n = rng.randint(2, 4)
+    written = 0
+    for i in range(n):
+        b.add(f"{T.CHINESE_NUMBERS[i]}是" if style == "shi" else "①②③④"[i])
+        written += sentence(b, rng, ctx, topic, 1 if written < figures and rng.random() < 0.5 else 0,
+                            "。" if i == n - 1 else ";")
+    return written
+
+
+def paragraph(b: Builder, rng: random.Random, year: int, where: str, figures: int,
+              ctx: Ctx | None = None, topic: str | None = None) -> None:
+    """A narrative paragraph of 2–5 sentences about one topic, with about ``figures``
+    figures (one or several per sentence), some non-figures and maybe an enumeration."""
+    ctx = ctx or Ctx(year, where, where + "人民政府", False)
+    topic = topic or rng.choice(_TOPICS)
+    n = rng.randint(2, 5)
+    left = figures
+    for i in range(n):
+        want = max(0, left if i == n - 1 else min(left, rng.choice((0, 1, 1, 2))))
+        if rng.random() < 0.12:
+            left -= _enumerated(b, rng, ctx, topic, want)
+        else:
+            left -= sentence(b, rng, ctx, topic, want)
     b.add("\n")
 
 
 # --------------------------------------------------------------------------- headings
 
-_SUBSECTION_TITLES = ("强化主动公开", "强化依申请公开", "强化政府信息管理", "强化平台建设", "强化工作监督保障",
-                      "明确公开要点、强化落实责任", "完善机制,强化督导考核", "围绕重点,高质量实施政务服务信息公开",
-                      "从严从实,做好政府信息管理", "加强组织明确职责", "健全公开工作机制")
-#: Numbered paragraphs that look like headings and are not (decoys; O).
-DECOYS = ("考核考绩待加强,信息公开存短板", "人员紧张任务重,效率与矛盾并存", "创新动力待激发,工作深度待提升",
-          "公开意识需要进一步强化", "信息更新不够及时")
+DECOYS = ("工作力量偏弱,专业水平待提升", "公开形式单一,互动回应不足", "机制落实不够,督导考核偏软",
+          "依法公开意识有待增强", "信息更新不够及时", "解读形式较单一,回应关切不够主动", "队伍力量较薄弱,业务水平待提高",
+          "平台功能不完善,便民服务有差距")
 
 
 def section_heading(b: Builder, rng: random.Random, key: str, number: str, html: bool) -> None:
@@ -171,21 +449,165 @@ def section_heading(b: Builder, rng: random.Random, key: str, number: str, html:
     b.add("</strong></p>\n" if html else "\n")
 
 
-def subsection(b: Builder, rng: random.Random, n: int, run_in: bool, year: int, where: str, html: bool) -> None:
+def subsection_heading(b: Builder, n: int, title: str, run_in: bool, html: bool, final: str = "") -> None:
+    """``(一)title`` as a SUBSECTION: own line (a final ``。`` outside) or run-in (up to ``。``/``:``)."""
     b.add("<p>" if html else "")
-    title = rng.choice(_SUBSECTION_TITLES)
     b.add(f"({T.CHINESE_NUMBERS[n]}){title}", "SUBSECTION")
     if run_in:
-        b.add("。")
-        paragraph(b, rng, year, where, rng.randint(0, 2))
+        b.add(final or "。")
     else:
-        b.add("\n")
-    b.add("</p>\n" if html else "")
+        b.add(final + ("</p>\n" if html else "\n"))
 
 
-def decoy(b: Builder, rng: random.Random, n: int, year: int, where: str) -> None:
+def subsection(b: Builder, rng: random.Random, n: int, run_in: bool, year: int, where: str, html: bool,
+               ctx: Ctx | None = None, topic: str | None = None, figures: int = -1) -> None:
+    """A subsection heading and, run-in, the paragraph that continues its line."""
+    ctx = ctx or Ctx(year, where, where + "人民政府", html)
+    topic = topic or rng.choice(_TOPICS)
+    title = rng.choice(P.SUBSECTION_TITLES[topic])
+    subsection_heading(b, n, title, run_in, html, "" if run_in or rng.random() < 0.85 else "。")
+    if run_in:
+        paragraph(b, rng, year, where, rng.randint(0, 2) if figures < 0 else figures, ctx, topic)
+        b.add("</p>\n" if html else "")
+
+
+def decoy(b: Builder, rng: random.Random, n: int, year: int, where: str, ctx: Ctx | None = None) -> None:
     b.add(f"{T.CHINESE_NUMBERS[n]}、{rng.choice(DECOYS)}。")
-    paragraph(b, rng, year, where, 0)
+    paragraph(b, rng, year, where, 0, ctx, "supervision")
+
+
+# --------------------------------------------------------------------------- sections
+
+def overview_opening(b: Builder, rng: random.Random, ctx: Ctx, figures: int) -> None:
+    """``2023年,[organ]坚持…``: YEAR and ORGAN when it opens with them."""
+    wrap_html(b, ctx.html, True)
+    r = rng.random()
+    if r < 0.6:
+        b.add(str(ctx.year), "YEAR")
+        b.add("年,")
+        if rng.random() < 0.7:
+            b.add(ctx.organ, "ORGAN")
+            b.add(rng.choice(("", "信息公开工作", "政务公开工作")))
+        else:
+            b.add(ctx.me)
+    elif r < 0.85:
+        b.add(ctx.me)
+    b.add(",".join(rng.sample(P.GUIDANCE, rng.randint(1, 2)) + rng.sample(P.AIMS, rng.randint(1, 3))) + "。")
+    for _ in range(rng.randint(0, 2)):
+        figures -= sentence(b, rng, ctx, rng.choice(("active", "key_areas", "platform")), max(figures, 0))
+    b.add("\n")
+    wrap_html(b, ctx.html, False)
+
+
+def overview(b: Builder, rng: random.Random, ctx: Ctx, figures: int) -> None:
+    """总体情况: an opening, then 3–6 subsections ``(一)…`` (own line or run-in) of 1–4
+    paragraphs, or numbered items ``1.…`` instead; ``figures`` spread over them."""
+    overview_opening(b, rng, ctx, rng.randint(0, 2))
+    kind = rng.choices(("sub", "items", "plain"), (0.88, 0.08, 0.04))[0]
+    count = rng.randint(3, 6) if kind != "plain" else rng.randint(2, 4)
+    topics = rng.sample(_TOPICS, count)
+    share = [figures // count + (1 if i < figures % count else 0) for i in range(count)]
+    run_in = rng.random() < 0.5
+    for n, topic in enumerate(topics):
+        paras = rng.choices((1, 2, 3, 4), (0.45, 0.3, 0.15, 0.1))[0]
+        per = [share[n] // paras + (1 if i < share[n] % paras else 0) for i in range(paras)]
+        if kind == "sub":
+            subsection(b, rng, n, run_in, ctx.year, ctx.where, ctx.html, ctx, topic, per[0] if run_in else -1)
+            if run_in:
+                per = per[1:]
+        elif kind == "items":  # 1.大力推进决策公开。我中心…
+            wrap_html(b, ctx.html, True)
+            b.add(f"{n + 1}{rng.choice(('.', '.', '、'))}{rng.choice(P.ITEM_TITLES)}。")
+            paragraph(b, rng, ctx.year, ctx.where, per[0], ctx, topic)
+            wrap_html(b, ctx.html, False)
+            per = per[1:]
+        for f in per:
+            body_paragraph(b, rng, ctx.year, ctx.where, f, ctx.html, ctx, topic)
+
+
+def active_narrative(b: Builder, rng: random.Random, ctx: Ctx) -> None:
+    """The sentence a table-2 section may open with (figures in narrative count)."""
+    wrap_html(b, ctx.html, True)
+    b.add(rng.choice(("全年", "本年度", f"{ctx.year}年", "报告期内")) + "," + rng.choice(("", "通过政府门户网站", ctx.me)))
+    figure_group(b, rng, "disclosure")
+    b.add("。" + (rng.choice(("具体情况如下:", "详见下表。", "")) if rng.random() < 0.5 else "") + "\n")
+    wrap_html(b, ctx.html, False)
+
+
+def application_figure(b: Builder, rng: random.Random, year: int, total: int) -> None:
+    """The sentence the ``narrative.applications`` rule checks."""
+    b.add(f"{year}年," + rng.choice(("我单位共", "全年共", "本机关", "共", "本年度")))
+    figure(b, rng, rng.choice(T.APPLICATION_FIGURE_METRICS), total, "件")
+    b.add(rng.choice((",均按时办结。", ",已全部办结。", "。", ",均在法定期限内予以答复。")) + "\n")
+
+
+def problems(b: Builder, rng: random.Random, ctx: Ctx) -> None:
+    """存在的主要问题及改进情况: problems, then measures, as subsections (own line or
+    run-in ending at a colon), decoy-numbered paragraphs, or plain paragraphs."""
+    kind = rng.choices(("sub", "colon", "decoy", "plain"), (0.4, 0.3, 0.12, 0.18))[0]
+    if kind == "decoy":  # 二、考核考绩待加强… is not a section
+        for n in range(rng.randint(2, 3)):
+            decoy(b, rng, n, ctx.year, ctx.where, ctx)
+        return
+    for n, (heading, bank) in enumerate(((rng.choice(("存在的主要问题", "主要问题", "存在问题")), P.PROBLEMS),
+                                         (rng.choice(("改进情况", "改进措施", "下一步工作打算")), P.MEASURES))):
+        if kind == "plain":
+            wrap_html(b, ctx.html, True)
+            b.add(rng.choice(("", heading + ":")))
+        elif kind == "colon":
+            subsection_heading(b, n, heading, True, ctx.html, ":")
+        else:
+            subsection_heading(b, n, heading, False, ctx.html)
+            wrap_html(b, ctx.html, True)
+        if bank is P.MEASURES and rng.random() < 0.4:
+            b.add(f"{ctx.year + 1}年,{ctx.me}将重点做好以下工作:")  # next year's plans: the year is O
+        picked = rng.sample(bank, 8)  # distinct: an item and maybe a second clause each
+        items = picked[:rng.randint(2, 4)]
+        for i, item in enumerate(items):
+            b.add(f"{T.CHINESE_NUMBERS[i]}是" if rng.random() < 0.7 else "")
+            b.add(item + ("," + picked[-1 - i] if rng.random() < 0.4 else ""))
+            b.add("。" if i == len(items) - 1 else rng.choice((";", "。")))
+        if rng.random() < 0.3:
+            sentence(b, rng, ctx, rng.choice(_TOPICS), 0)
+        b.add("\n")
+        wrap_html(b, ctx.html, False)
+
+
+_OTHER_TITLES = ("收取信息处理费情况", "人大代表建议和政协委员提案办理结果公开情况", "年度政务公开工作要点落实情况",
+                 "政务公开工作创新情况", "其他事项")
+
+
+def other_matters(b: Builder, rng: random.Random, ctx: Ctx) -> None:
+    """其他需要报告的事项: fees, sometimes the proposals handled, and a closing line;
+    or, as many 2021-form reports do, three subsections (fees, proposals, work points)."""
+    if rng.random() < 0.3:
+        for n, heading in enumerate(_OTHER_TITLES[:3]):
+            subsection_heading(b, n, heading, False, ctx.html)
+            wrap_html(b, ctx.html, True)
+            if n == 0:
+                figure(b, rng, "收取信息处理费", 0, "元", link=rng.choice(("", "共")))
+                b.add("。")
+            else:
+                sentence(b, rng, ctx, "proposals" if n == 1 else rng.choice(_TOPICS), rng.randint(0, 2))
+            b.add("\n")
+            wrap_html(b, ctx.html, False)
+        return
+    wrap_html(b, ctx.html, True)
+    r = rng.random()
+    if r < 0.35:
+        b.add(closing_text(rng))
+    else:
+        if r < 0.6:
+            b.add(f"本年度{ctx.me}未收取信息处理费。")
+        else:
+            b.add(rng.choice(("依据《政府信息公开信息处理费管理办法》,本年度", "本年度", "全年")))
+            figure(b, rng, "收取信息处理费", 0, "元", link=rng.choice(("", "共")))
+            b.add("。")
+        if rng.random() < 0.4:
+            sentence(b, rng, ctx, "proposals", rng.randint(1, 3))
+        b.add(rng.choice(P.OTHER_MATTERS) + "。")
+    b.add("\n")
+    wrap_html(b, ctx.html, False)
 
 
 # --------------------------------------------------------------------------- chrome
@@ -227,31 +649,51 @@ def title(b: Builder, rng: random.Random, organ_name: str, year: int, html: bool
     b.add("</h1>\n" if html else "\n")
 
 
-def intro(b: Builder, rng: random.Random, organ_name: str, year: int, where: str, html: bool) -> None:
+_BASES = ("依据《中华人民共和国政府信息公开条例》(国务院令第711号,以下简称《条例》)第五十条规定",
+          "根据新修订的《中华人民共和国政府信息公开条例》(以下简称《条例》)",
+          "依据《中华人民共和国政府信息公开条例》(以下简称《政府信息公开条例》)第五十条规定",
+          "本报告依据《中华人民共和国政府信息公开条例》和《国务院办公厅政府信息与政务公开办公室关于印发"
+          "〈中华人民共和国政府信息公开工作年度报告格式〉的通知》(国办公开办函〔{doc_year}〕{doc_no}号)要求")
+
+
+def intro(b: Builder, rng: random.Random, organ_name: str, year: int, where: str, html: bool,
+          period: bool = False) -> None:
+    """The preamble: legal basis, the statistics period (both years YEAR; always when
+    ``period``), what the report holds, where to download it, whom to ask (ORGAN in the
+    contact line), addresses."""
     b.add("<p>" if html else "")
-    b.add(nonfigure(rng, year, where) + ",编制本报告。")
-    b.add(f"本年度报告中所列数据的统计期限自{year}年1月1日起至{year}年12月31日止。")
-    if rng.random() < 0.6:
+    doc = rng.choice(((2019, 60), (2021, 30)))
+    b.add(rng.choice(_BASES).format(doc_year=doc[0], doc_no=doc[1]) + rng.choice((",编制本报告。", "编制本报告。", "。")))
+    if rng.random() < 0.65 or period:
+        b.add(rng.choice(("本年度报告中所列数据的", "本报告所列数据的", "本报告中所列数据")) + rng.choice(("统计期限", "统计时限")) + "自")
+        b.add(str(year), "YEAR")
+        b.add("年1月1日起至")
+        b.add(str(year), "YEAR")
+        b.add("年12月31日止。")
+    if rng.random() < 0.5:
+        b.add("本报告包括总体情况、主动公开政府信息情况、收到和处理政府信息公开申请情况、政府信息公开行政复议和行政诉讼情况、"
+              "存在的主要问题及改进情况、其他需要报告的事项等六部分内容。")
+    if rng.random() < 0.5:
+        b.add(f"本年度报告的电子版可以从{where}人民政府门户网站(www.{rng.choice(_PINYIN)}.gov.cn)下载。")
+    if rng.random() < 0.85:
         b.add("如对本报告有任何疑问,请与")
         b.add(organ_name, "ORGAN")
-        b.add(f"联系(地址:{where}建设路{rng.randint(1, 200)}号,"
-              f"电话:0{rng.randint(100, 999)}-{rng.randint(1000000, 9999999)},邮编:{rng.randint(100000, 850000)})。")
-    if rng.random() < 0.5:
+        paren = rng.random() < 0.5
+        b.add(rng.choice(("", "办公室", "政务公开科", "综合科")) + "联系" + ("(" if paren else ""))
+        if paren:
+            b.add(f"地址:{address(rng, where)},电话:{_phone(rng)},邮编:{rng.randint(100000, 850000)})。")
+        else:
+            b.add(f"。地址:{address(rng, where)};联系电话:{_phone(rng)};邮编:{rng.randint(100000, 850000)}。")
+    if rng.random() < 0.25:
         b.add("现将")
         b.add(str(year), "YEAR")
         b.add("年政府信息公开工作情况报告如下:")
     b.add("</p>\n" if html else "\n")
 
 
-def application_figure(b: Builder, rng: random.Random, year: int, total: int) -> None:
-    """The sentence the ``narrative.applications`` rule checks."""
-    b.add(f"{year}年," + rng.choice(("我单位共", "全年共", "本机关")))
-    figure(b, rng, rng.choice(T.APPLICATION_FIGURE_METRICS), total, "件")
-    b.add(rng.choice((",均按时办结。", ",已全部办结。", "。")) + "\n")
-
-
 def closing_text(rng: random.Random) -> str:
-    return rng.choice(("无。", "无其他需要报告的事项。", "本年度未收取信息处理费。无其他需要报告的事项。"))
+    return rng.choice(("无。", "无其他需要报告的事项。", "本年度未收取信息处理费。无其他需要报告的事项。",
+                       "本机关无其他需要报告的事项。"))
 
 
 def wrap_html(b: Builder, html: bool, start: bool) -> None:
@@ -259,9 +701,10 @@ def wrap_html(b: Builder, html: bool, start: bool) -> None:
         b.add("<p>" if start else "</p>\n")
 
 
-def body_paragraph(b: Builder, rng: random.Random, year: int, where: str, figures: int, html: bool) -> None:
+def body_paragraph(b: Builder, rng: random.Random, year: int, where: str, figures: int, html: bool,
+                   ctx: Ctx | None = None, topic: str | None = None) -> None:
     wrap_html(b, html, True)
-    paragraph(b, rng, year, where, figures)
+    paragraph(b, rng, year, where, figures, ctx, topic)
     wrap_html(b, html, False)
 
 
