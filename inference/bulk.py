@@ -33,14 +33,14 @@ class Summary:
 _WORKER = None
 
 
-def _init_worker(model: str | None, device: str | None, batch_size: int) -> None:
+def _init_worker(model: str | None, device: str | None, batch_size: int, backend: str = "auto") -> None:
     global _WORKER
     import torch
 
     from .pipeline import Extractor
 
-    torch.set_num_threads(1)  # one core per worker: the workers are the parallelism
-    _WORKER = Extractor.load(model, device=device, batch_size=batch_size)
+    torch.set_num_threads(1)  # one core per worker: the workers are the parallelism (ONNX follows it)
+    _WORKER = Extractor.load(model, device=device, batch_size=batch_size, backend=backend)
 
 
 def _run_chunk(docs: list[tuple[str, object]]) -> list[dict]:
@@ -73,6 +73,7 @@ def extract_to_file(
     stdin=None,
     on_record: Callable[[dict], None] | None = None,
     cross_check: str | Path | None = None,
+    backend: str = "auto",
 ) -> Summary:
     """Extract every document ``inputs`` name into ``output``; ``-`` writes JSONL to stdout.
 
@@ -125,7 +126,7 @@ def extract_to_file(
                 if extractor is None:
                     from .pipeline import Extractor
 
-                    extractor = Extractor.load(model, device=device, batch_size=batch_size)
+                    extractor = Extractor.load(model, device=device, batch_size=batch_size, backend=backend)
                 while chunk := list(islice(items, batch_size)):
                     for rep in _records(extractor, chunk, batch_size):
                         emit(writer, rep.to_dict())
@@ -133,7 +134,7 @@ def extract_to_file(
                 import multiprocessing as mp
 
                 ctx = mp.get_context("spawn")  # no forked torch state
-                with ctx.Pool(workers, initializer=_init_worker, initargs=(model, device, batch_size)) as pool:
+                with ctx.Pool(workers, initializer=_init_worker, initargs=(model, device, batch_size, backend)) as pool:
                     window = workers * 4
                     while chunks := [c for c in (list(islice(items, batch_size)) for _ in range(window)) if c]:
                         for records in pool.imap(_run_chunk, chunks):

@@ -15,23 +15,39 @@ def default_model_dir() -> Path:
 
 
 class ModelTagger:
-    def __init__(self, tagger, *, batch_size: int = 8, version: str | None = None):
+    def __init__(self, tagger, *, batch_size: int = 8, version: str | None = None, backend: str = "torch"):
         self.tagger = tagger
         self.batch_size = batch_size
         self.version = version
+        #: ``torch``, ``onnx-fp32`` or ``onnx-int8``: what actually runs.
+        self.backend = backend
 
     @classmethod
-    def load(cls, path=None, *, device: str | None = None, batch_size: int = 8) -> "ModelTagger":
-        from gongkai.model.tagger import Tagger
+    def load(cls, path=None, *, device: str | None = None, batch_size: int = 8,
+             backend: str = "auto") -> "ModelTagger":
+        """Load the model once. ``backend`` (see :data:`gongkai.model.onnx_backend.BACKENDS`):
+        ``auto`` runs an exported ONNX variant on CPU where ``gongkai export-onnx`` verified it."""
+        from gongkai.model.onnx_backend import resolve_backend
 
         path = Path(path) if path is not None else default_model_dir()
         if not (path / "config.json").exists():
             raise FileNotFoundError(
                 f"no model at {path}: train one with `gongkai train ... --out DIR` and pass --model DIR"
             )
-        tagger = Tagger.load(path, device=device)
-        version = getattr(tagger.model.config, "gongkai_model_version", None) or path.name
-        return cls(tagger, batch_size=batch_size, version=version)
+        kind, variant = resolve_backend(path, backend, device)
+        if kind == "onnx":
+            from gongkai.model.onnx_backend import OnnxTagger
+
+            tagger = OnnxTagger.load(path, variant)
+            config = tagger.config
+        else:
+            from gongkai.model.tagger import Tagger
+
+            tagger = Tagger.load(path, device=device)
+            config = tagger.model.config.to_dict()
+        version = config.get("gongkai_model_version") or path.name
+        return cls(tagger, batch_size=batch_size, version=version,
+                   backend=f"onnx-{variant}" if kind == "onnx" else "torch")
 
     def __call__(self, docs, ids) -> list[list[Entity]]:
         preds = self.tagger.predict([d.text for d in docs], batch_size=self.batch_size)

@@ -93,10 +93,11 @@ class Extractor:
         self.versions = _versions(model_version)
 
     @classmethod
-    def load(cls, path=None, device: str | None = None, batch_size: int = 8, **kwargs) -> "Extractor":
+    def load(cls, path=None, device: str | None = None, batch_size: int = 8, backend: str = "auto",
+             **kwargs) -> "Extractor":
         from .model_tagger import ModelTagger
 
-        tagger = ModelTagger.load(path, device=device, batch_size=batch_size)
+        tagger = ModelTagger.load(path, device=device, batch_size=batch_size, backend=backend)
         return cls(tagger, model_version=tagger.version, **kwargs)
 
     def extract(self, data: str | bytes, id: str = "<input>") -> Report:

@@ -287,8 +287,11 @@ def _figure(f) -> tuple[str, object, str | None]:
     raise TypeError(f"a figure must be (metric, value[, unit]), a dict or have .metric/.value: {f!r}")
 
 
-def _counts_applications(metric: str, value, unit: str | None) -> bool:
-    # "依申请公开答复率100%" names the same words but is a rate, not a count.
+def _counts_applications(metric: str | None, value, unit: str | None) -> bool:
+    # "依申请公开答复率100%" names the same words but is a rate, not a count; a figure whose
+    # metric was not found says nothing about what it counts.
+    if not metric:
+        return False
     return (isinstance(value, (int, float)) and unit not in ("%", "‰") and not metric.endswith("率")
             and any(w in metric for w in APPLICATION_FIGURE_METRICS))
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import torch
 from transformers import AutoConfig, AutoModelForTokenClassification, AutoTokenizer, BertConfig, PreTrainedTokenizerBase
 
@@ -129,22 +130,74 @@ def owners(bounds: Sequence[tuple[int, int]], length: int) -> list[tuple[int, in
     return [(w, cuts[w], cuts[w + 1]) for w in range(len(bounds))]
 
 
-class Tagger:
-    """A token-classification model and its tokenizer, ready to tag normalised text.
+class WindowedTagger:
+    """Windowing, batching and stitching shared by the backends (torch, ONNX Runtime).
 
-    ``window`` is the number of characters the model sees at once (at most its positions
-    less [CLS] and [SEP]); ``stride`` the step from one window's start to the next, so
-    neighbouring windows share ``window - stride`` characters.
+    A backend gives :meth:`best_tags`: a padded batch of windows (``[CLS] chars [SEP]``) →
+    the most probable tag id and its probability per position. ``window`` is the number of
+    characters the model sees at once (at most its positions less [CLS] and [SEP]);
+    ``stride`` the step from one window's start to the next, so neighbouring windows share
+    ``window - stride`` characters.
     """
 
-    def __init__(self, model: "PreTrainedModel", tokenizer: PreTrainedTokenizerBase, *,
-                 window: int | None = None, stride: int | None = None, device: str | None = None):
-        check_label_set(config_tags(model.config), where=f"model {model.config.name_or_path or '(in memory)'}")
-        max_window = model.config.max_position_embeddings - 2
+    tokenizer: PreTrainedTokenizerBase
+
+    def _set_windows(self, max_positions: int, window: int | None, stride: int | None) -> None:
+        max_window = max_positions - 2
         self.window = min(window or max_window, max_window)
         self.stride = stride or max(1, self.window * 3 // 4)
         if not 1 <= self.stride <= self.window:
             raise ValueError(f"stride {self.stride} must be between 1 and the window {self.window}")
+
+    def best_tags(self, input_ids: np.ndarray, attention_mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``(tag ids, probabilities)``, each of shape ``input_ids.shape``, for a padded batch."""
+        raise NotImplementedError
+
+    def predict(self, texts: list[str], batch_size: int = 8) -> list[Prediction]:
+        """Tag each text (already normalised): one tag and probability per character."""
+        if isinstance(texts, str):
+            raise TypeError("predict takes a list of texts; wrap a single text as [text]")
+        tok = self.tokenizer
+        ids = [encode_chars(tok, t) for t in texts]
+        # Every window of every text, longest first: batches are length buckets that pad little.
+        jobs = [(t, a, b) for t, text in enumerate(texts) for a, b in windows(len(text), self.window, self.stride)]
+        jobs.sort(key=lambda j: j[1] - j[2])
+        probs: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] = {}
+        cls_id, sep_id, pad_id = tok.cls_token_id, tok.sep_token_id, tok.pad_token_id or 0
+        for i in range(0, len(jobs), batch_size):
+            batch = jobs[i:i + batch_size]
+            width = max(b - a for _, a, b in batch) + 2
+            input_ids = np.full((len(batch), width), pad_id, dtype=np.int64)
+            mask = np.zeros((len(batch), width), dtype=np.int64)
+            for row, (t, a, b) in enumerate(batch):
+                seq = [cls_id, *ids[t][a:b], sep_id]
+                input_ids[row, :len(seq)] = seq
+                mask[row, :len(seq)] = 1
+            arg, best = self.best_tags(input_ids, mask)
+            for row, (t, a, b) in enumerate(batch):
+                probs[(t, a)] = (arg[row, 1:1 + b - a], best[row, 1:1 + b - a])
+        out = []
+        for t, text in enumerate(texts):
+            bounds = windows(len(text), self.window, self.stride)
+            tag_ids: list[int] = []
+            scores: list[float] = []
+            for w, lo, hi in owners(bounds, len(text)):
+                a = bounds[w][0]
+                arg, best = probs[(t, a)]
+                tag_ids.extend(arg[lo - a:hi - a].tolist())
+                scores.extend(best[lo - a:hi - a].tolist())
+            out.append(Prediction([ID2TAG[i] for i in tag_ids], scores))
+        return out
+
+
+class Tagger(WindowedTagger):
+    """A torch token-classification model and its tokenizer, ready to tag normalised text
+    (windows as in :class:`WindowedTagger`)."""
+
+    def __init__(self, model: "PreTrainedModel", tokenizer: PreTrainedTokenizerBase, *,
+                 window: int | None = None, stride: int | None = None, device: str | None = None):
+        check_label_set(config_tags(model.config), where=f"model {model.config.name_or_path or '(in memory)'}")
+        self._set_windows(model.config.max_position_embeddings, window, stride)
         self.device = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
         self.model = model.to(self.device).eval()
         self.tokenizer = tokenizer
@@ -179,43 +232,11 @@ class Tagger:
         (path / "README.md").write_text(card or model_card(self.model.config), encoding="utf-8")
 
     @torch.inference_mode()
-    def predict(self, texts: list[str], batch_size: int = 8) -> list[Prediction]:
-        """Tag each text (already normalised): one tag and probability per character."""
-        if isinstance(texts, str):
-            raise TypeError("predict takes a list of texts; wrap a single text as [text]")
-        tok = self.tokenizer
-        ids = [encode_chars(tok, t) for t in texts]
-        # Every window of every text, longest first, so a batch pads little.
-        jobs = [(t, a, b) for t, text in enumerate(texts) for a, b in windows(len(text), self.window, self.stride)]
-        jobs.sort(key=lambda j: j[1] - j[2])
-        probs: dict[tuple[int, int], tuple[torch.Tensor, torch.Tensor]] = {}
-        cls_id, sep_id, pad_id = tok.cls_token_id, tok.sep_token_id, tok.pad_token_id or 0
-        for i in range(0, len(jobs), batch_size):
-            batch = jobs[i:i + batch_size]
-            width = max(b - a for _, a, b in batch) + 2
-            input_ids = torch.full((len(batch), width), pad_id, dtype=torch.long)
-            mask = torch.zeros((len(batch), width), dtype=torch.long)
-            for row, (t, a, b) in enumerate(batch):
-                seq = [cls_id, *ids[t][a:b], sep_id]
-                input_ids[row, :len(seq)] = torch.tensor(seq)
-                mask[row, :len(seq)] = 1
-            logits = self.model(input_ids=input_ids.to(self.device), attention_mask=mask.to(self.device)).logits
-            best, arg = logits.float().softmax(-1).max(-1)
-            best, arg = best.cpu(), arg.cpu()
-            for row, (t, a, b) in enumerate(batch):
-                probs[(t, a)] = (arg[row, 1:1 + b - a], best[row, 1:1 + b - a])
-        out = []
-        for t, text in enumerate(texts):
-            bounds = windows(len(text), self.window, self.stride)
-            tag_ids: list[int] = []
-            scores: list[float] = []
-            for w, lo, hi in owners(bounds, len(text)):
-                a = bounds[w][0]
-                arg, best = probs[(t, a)]
-                tag_ids.extend(arg[lo - a:hi - a].tolist())
-                scores.extend(best[lo - a:hi - a].tolist())
-            out.append(Prediction([ID2TAG[i] for i in tag_ids], scores))
-        return out
+    def best_tags(self, input_ids: np.ndarray, attention_mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        logits = self.model(input_ids=torch.from_numpy(input_ids).to(self.device),
+                            attention_mask=torch.from_numpy(attention_mask).to(self.device)).logits
+        best, arg = logits.float().softmax(-1).max(-1)
+        return arg.cpu().numpy(), best.cpu().numpy()
 
 
 def model_card(config: Any, *, data: str = "", command: str = "", metrics: dict[str, Any] | None = None,

@@ -285,3 +285,10 @@ def test_reconcile_is_idempotent():
     t = reviews("0 0 0 0 00 0 0 0 0 _ 0 0 0 0 0")
     first = [c.to_dict() for c in reconcile({"reviews": t})]
     assert [c.to_dict() for c in reconcile({"reviews": t})] == first
+
+
+def test_a_figure_without_a_metric_is_not_read_as_an_application_count():
+    from gongkai.inference.reconcile import check_figures
+
+    checks = check_figures({}, [(None, 9)])
+    assert [c.status for c in checks] == ["skipped"]

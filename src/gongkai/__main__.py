@@ -1,3 +1,4 @@
 from gongkai.cli import app
 
-app()
+if __name__ == "__main__":  # spawned worker processes import this module too
+    app()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from gongkai.commands import annotations, extract, model, synth, view
+from gongkai.commands import annotations, bench, export, extract, model, synth, view
 
 app = typer.Typer(help="Structured data from 政府信息公开工作年度报告.", no_args_is_help=True,
                   add_completion=False)
@@ -20,6 +20,8 @@ app.command("synth")(synth.synth)
 app.command("train")(model.train)
 app.command("evaluate")(model.evaluate)
 app.command("leave-one-out")(model.leave_one_out)
+app.command("export-onnx")(export.export_onnx)
+app.command("bench")(bench.bench)
 
 
 @app.callback()

@@ -15,6 +15,8 @@ def extract(
                                                             "default from the output suffix."),
     model: Optional[str] = typer.Option(None, "--model", help="A model directory; default: the shipped model."),
     device: Optional[str] = typer.Option(None, "--device", help="cpu, cuda, cuda:1 …; default: cuda when present."),
+    backend: str = typer.Option("auto", "--backend", help="auto (ONNX on CPU where `gongkai export-onnx` verified "
+                                "it, else torch), torch, onnx, onnx-fp32 or onnx-int8."),
     workers: int = typer.Option(1, "--workers", min=1, help="Worker processes (each loads the model once)."),
     batch_size: int = typer.Option(8, "--batch-size", min=1),
     resume: bool = typer.Option(False, "--resume", help="Skip ids already in OUTPUT and append."),
@@ -35,8 +37,8 @@ def extract(
     try:
         summary = extract_to_file(inputs, output, fmt=fmt, model=model, device=device, workers=workers,
                                   batch_size=batch_size, resume=resume, progress=progress,
-                                  cross_check=cross_check)
-    except FileNotFoundError as exc:  # no model
+                                  cross_check=cross_check, backend=backend)
+    except (FileNotFoundError, ValueError, ImportError) as exc:  # no model, a bad --backend, no onnxruntime
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
     typer.echo(f"{summary.total} record(s) written to {output}, {summary.failed} failed"

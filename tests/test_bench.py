@@ -1,0 +1,110 @@
+"""The benchmark: it times the extractor's own work (same records), counts what it ran, and
+the command compares backends and prints JSON."""
+
+import json
+
+import pytest
+import torch
+import typer
+from transformers import BertForTokenClassification
+from typer.testing import CliRunner
+
+from gongkai.commands.bench import bench as bench_command
+from gongkai.inference.bench import STAGES, BenchResult, compare, format_table, run_stages
+from gongkai.inference.outputs import Writer
+from gongkai.inference.pipeline import Extractor, SpanTagger
+from gongkai.model.labels import TAGS
+from gongkai.model.tagger import Tagger, new_config
+from gongkai.model.tokenizer import build_tokenizer
+from gongkai.training.corpus import annotation_files, read_jsonl
+
+GOLD = [r for f in annotation_files(["annotations/gold"]) for r in read_jsonl(f)]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def one_thread():
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
+@pytest.fixture(scope="module")
+def tiny_model(tmp_path_factory):
+    path = tmp_path_factory.mktemp("tiny")
+    torch.manual_seed(0)
+    tok = build_tokenizer([r.text for r in GOLD])
+    model = BertForTokenClassification(new_config(len(tok), hidden=32, layers=1, heads=2, intermediate=64,
+                                                  max_positions=66, dropout=0.0))
+    with torch.no_grad():  # no figures: reconcile() fails on a figure without metric (reported)
+        model.classifier.bias[[TAGS.index(t) for t in TAGS if "FIG_" in t]] = -1e4
+    Tagger(model, tok, device="cpu").save(path)
+    return path
+
+
+def test_staged_run_writes_the_extractors_records_and_accounts_for_its_time(tmp_path):
+    # Gold spans as the tagger: real tables to assemble and check, no model needed.
+    extractor = Extractor(SpanTagger({r.id: r.spans for r in GOLD}))
+    items = [(r.id, r.text) for r in GOLD] + [("binary", bytes(range(256)) * 8)]
+    out = tmp_path / "records.jsonl"
+    with Writer(out, "jsonl") as w:
+        result = run_stages(extractor, items, w, batch_size=2)
+    written = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    expected = [r.to_dict() for r in extractor.extract_many(items, batch_size=2)]
+    assert written == expected
+    assert sum(bool(r["tables"]) for r in written) == len(GOLD)  # the stages did real work
+    assert (result.reports, result.failed) == (len(items), 1)
+    assert result.chars == sum(len(r.text) for r in GOLD)  # decoded characters of the readable inputs
+    assert set(result.stages) == set(STAGES) and all(v > 0 for v in result.stages.values())
+    assert sum(result.stages.values()) <= result.seconds
+    assert result.reports_per_second == pytest.approx(result.reports / result.seconds)
+
+
+def test_compare_runs_each_backend_on_the_same_corpus(tiny_model):
+    pytest.importorskip("onnxruntime")
+    from gongkai.training.export_onnx import export_model
+
+    export_model(tiny_model)
+    items = [(r.id, r.text[:600]) for r in GOLD]
+    rows = compare(items, ["torch", "onnx"], isolate=False, model=str(tiny_model), device="cpu")
+    assert [(r["requested"], r["backend"]) for r in rows] == [("torch", "torch"), ("onnx", "onnx-fp32")]
+    for r in rows:
+        assert r["reports"] == len(items) and r["failed"] == 0
+        assert r["chars"] == sum(len(t) for _, t in items)
+        assert r["peak_rss_mb"] > 50 and r["load_seconds"] > 0 and r["stages"]["tag"] > 0
+    table = format_table(rows).splitlines()
+    assert len(table) == 3 and table[1].startswith("torch") and table[2].startswith("onnx-fp32")
+    with pytest.raises(ValueError, match="nothing to benchmark"):
+        compare([], ["torch"])
+
+
+def test_an_isolated_run_reports_the_child_process(tiny_model):
+    items = [(r.id, r.text[:300]) for r in GOLD[:2]]
+    [row] = compare(items, ["torch"], isolate=True, model=str(tiny_model), device="cpu", warmup=0)
+    assert row["backend"] == "torch" and row["reports"] == 2
+    assert row["peak_rss_mb"] > 100  # torch and the model were loaded there
+
+
+def test_bench_command_prints_json_and_rejects_unknown_backends(tiny_model, tmp_path):
+    app = typer.Typer()
+    app.command()(bench_command)
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text("".join(json.dumps({"id": r.id, "text": r.text[:400]}, ensure_ascii=False) + "\n"
+                              for r in GOLD[:3]), encoding="utf-8")
+    runner = CliRunner()
+    res = runner.invoke(app, ["--corpus", str(corpus), "--model", str(tiny_model), "--backend", "torch",
+                              "--device", "cpu", "--same-process", "--json"])
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.stdout)
+    assert out["documents"] == 3 and out["results"][0]["reports"] == 3
+    assert set(out["results"][0]["stages"]) == set(STAGES)
+
+    res = runner.invoke(app, ["--synthetic", "2", "--model", str(tiny_model), "--backend", "torch,tf"])
+    assert res.exit_code == 2 and "tf" in res.output
+    res = runner.invoke(app, ["--corpus", str(tmp_path / "missing"), "--model", str(tiny_model)])
+    assert res.exit_code == 2 and "missing" in res.output
+
+
+def test_result_rates_are_zero_for_an_empty_run():
+    r = BenchResult("torch")
+    assert r.reports_per_second == 0.0 and r.to_dict()["chars_per_second"] == 0.0
