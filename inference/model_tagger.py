@@ -45,7 +45,10 @@ class ModelTagger:
 
             tagger = Tagger.load(path, device=device)
             config = tagger.model.config.to_dict()
-        version = config.get("gongkai_model_version") or path.name
+        # Records name the exact weights they came from: the folder name and a content hash.
+        from gongkai.model.onnx_backend import fingerprint
+
+        version = config.get("gongkai_model_version") or f"{path.name}@{fingerprint(path)[:12]}"
         return cls(tagger, batch_size=batch_size, version=version,
                    backend=f"onnx-{variant}" if kind == "onnx" else "torch")
 

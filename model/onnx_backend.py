@@ -186,6 +186,8 @@ class OnnxTagger(WindowedTagger):
         return cls(session, AutoTokenizer.from_pretrained(model_dir), max_positions=config["max_position_embeddings"],
                    variant=variant, config=config, **kwargs)
 
-    def best_tags(self, input_ids: np.ndarray, attention_mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def log_probs(self, input_ids: np.ndarray, attention_mask: np.ndarray) -> np.ndarray:
         (logits,) = self.session.run(["logits"], {"input_ids": input_ids, "attention_mask": attention_mask})
-        return softmax_best(logits)
+        logits = logits.astype(np.float32, copy=False)
+        top = logits.max(-1, keepdims=True)
+        return logits - top - np.log(np.exp(logits - top).sum(-1, keepdims=True))

@@ -25,6 +25,7 @@ from transformers import AutoConfig, AutoModelForTokenClassification, AutoTokeni
 if TYPE_CHECKING:  # importing transformers' modeling code at module level would load accelerate where installed
     from transformers import PreTrainedModel
 
+from .decode import viterbi_iob2
 from .labels import ID2TAG, OUTSIDE, TAG2ID, TAGS, check_label_set
 from .tokenizer import encode_chars
 
@@ -133,8 +134,9 @@ def owners(bounds: Sequence[tuple[int, int]], length: int) -> list[tuple[int, in
 class WindowedTagger:
     """Windowing, batching and stitching shared by the backends (torch, ONNX Runtime).
 
-    A backend gives :meth:`best_tags`: a padded batch of windows (``[CLS] chars [SEP]``) →
-    the most probable tag id and its probability per position. ``window`` is the number of
+    A backend gives :meth:`log_probs`: a padded batch of windows (``[CLS] chars [SEP]``) →
+    the log-probability of every tag at every position. The stitched probabilities are
+    decoded into well-formed IOB2 (:func:`~gongkai.model.decode.viterbi_iob2`). ``window`` is the number of
     characters the model sees at once (at most its positions less [CLS] and [SEP]);
     ``stride`` the step from one window's start to the next, so neighbouring windows share
     ``window - stride`` characters.
@@ -149,12 +151,28 @@ class WindowedTagger:
         if not 1 <= self.stride <= self.window:
             raise ValueError(f"stride {self.stride} must be between 1 and the window {self.window}")
 
-    def best_tags(self, input_ids: np.ndarray, attention_mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """``(tag ids, probabilities)``, each of shape ``input_ids.shape``, for a padded batch."""
+    def log_probs(self, input_ids: np.ndarray, attention_mask: np.ndarray) -> np.ndarray:
+        """Tag log-probabilities, shape ``input_ids.shape + (len(TAGS),)``, for a padded batch."""
         raise NotImplementedError
+
+    def best_tags(self, input_ids: np.ndarray, attention_mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``(tag ids, probabilities)`` of the most probable tag per position, each character alone."""
+        logp = self.log_probs(input_ids, attention_mask)
+        arg = logp.argmax(-1)
+        return arg, np.exp(np.take_along_axis(logp, arg[..., None], -1)[..., 0])
 
     def predict(self, texts: list[str], batch_size: int = 8) -> list[Prediction]:
         """Tag each text (already normalised): one tag and probability per character."""
+        out = []
+        for logp in self.char_log_probs(texts, batch_size):
+            tag_ids = viterbi_iob2(logp, TAGS)
+            scores = np.exp(logp[np.arange(len(tag_ids)), tag_ids]) if len(tag_ids) else tag_ids
+            out.append(Prediction([ID2TAG[int(i)] for i in tag_ids], scores.tolist()))
+        return out
+
+    def char_log_probs(self, texts: list[str], batch_size: int = 8) -> list[np.ndarray]:
+        """Per text, the tag log-probabilities of every character (characters × tags), each
+        character's row taken from the window where it sits farthest from an edge."""
         if isinstance(texts, str):
             raise TypeError("predict takes a list of texts; wrap a single text as [text]")
         tok = self.tokenizer
@@ -162,7 +180,7 @@ class WindowedTagger:
         # Every window of every text, longest first: batches are length buckets that pad little.
         jobs = [(t, a, b) for t, text in enumerate(texts) for a, b in windows(len(text), self.window, self.stride)]
         jobs.sort(key=lambda j: j[1] - j[2])
-        probs: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] = {}
+        probs: dict[tuple[int, int], np.ndarray] = {}
         cls_id, sep_id, pad_id = tok.cls_token_id, tok.sep_token_id, tok.pad_token_id or 0
         for i in range(0, len(jobs), batch_size):
             batch = jobs[i:i + batch_size]
@@ -173,20 +191,15 @@ class WindowedTagger:
                 seq = [cls_id, *ids[t][a:b], sep_id]
                 input_ids[row, :len(seq)] = seq
                 mask[row, :len(seq)] = 1
-            arg, best = self.best_tags(input_ids, mask)
+            logp = self.log_probs(input_ids, mask)
             for row, (t, a, b) in enumerate(batch):
-                probs[(t, a)] = (arg[row, 1:1 + b - a], best[row, 1:1 + b - a])
+                probs[(t, a)] = logp[row, 1:1 + b - a]
         out = []
         for t, text in enumerate(texts):
             bounds = windows(len(text), self.window, self.stride)
-            tag_ids: list[int] = []
-            scores: list[float] = []
-            for w, lo, hi in owners(bounds, len(text)):
-                a = bounds[w][0]
-                arg, best = probs[(t, a)]
-                tag_ids.extend(arg[lo - a:hi - a].tolist())
-                scores.extend(best[lo - a:hi - a].tolist())
-            out.append(Prediction([ID2TAG[i] for i in tag_ids], scores))
+            parts = [probs.pop((t, bounds[w][0]))[lo - bounds[w][0]:hi - bounds[w][0]]
+                     for w, lo, hi in owners(bounds, len(text))]
+            out.append(np.concatenate(parts) if parts else np.zeros((0, len(TAGS)), dtype=np.float32))
         return out
 
 
@@ -232,11 +245,10 @@ class Tagger(WindowedTagger):
         (path / "README.md").write_text(card or model_card(self.model.config), encoding="utf-8")
 
     @torch.inference_mode()
-    def best_tags(self, input_ids: np.ndarray, attention_mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def log_probs(self, input_ids: np.ndarray, attention_mask: np.ndarray) -> np.ndarray:
         logits = self.model(input_ids=torch.from_numpy(input_ids).to(self.device),
                             attention_mask=torch.from_numpy(attention_mask).to(self.device)).logits
-        best, arg = logits.float().softmax(-1).max(-1)
-        return arg.cpu().numpy(), best.cpu().numpy()
+        return logits.float().log_softmax(-1).cpu().numpy()
 
 
 def model_card(config: Any, *, data: str = "", command: str = "", metrics: dict[str, Any] | None = None,

@@ -6,4 +6,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 work="${GONGKAI_WORK:-runs}"
 gongkai leave-one-out -a annotations/gold --base-model "$work/base" --augment 20 \
-    --synthetic 200 --synthetic-seed 7 --max-steps 300 --lr 3e-4 --seed 1 --out "$work/loo"
+    --synthetic 200 --synthetic-seed 7 --max-steps 350 --lr 5e-4 --seed 1 --out "$work/loo"

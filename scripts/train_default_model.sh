@@ -19,6 +19,6 @@ gongkai train --synthetic 1200 --synthetic-seed 2026 --out "$work/base" \
 
 gongkai train -a annotations/gold --augment 20 --synthetic 200 --synthetic-seed 7 \
     --base-model "$work/base" --out model/default \
-    --max-steps 300 --dev-fraction 0 --lr 3e-4 --seed 1
+    --max-steps 350 --dev-fraction 0 --lr 5e-4 --seed 1
 
 gongkai evaluate model/default -a annotations/gold

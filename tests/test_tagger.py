@@ -7,6 +7,7 @@ depends only on the position in the window (so each tag shows which window decid
 
 import json
 
+import numpy as np
 import pytest
 import torch
 from transformers import AutoModelForTokenClassification, BertForTokenClassification
@@ -67,6 +68,16 @@ def run_model(vocab: dict[str, int], max_positions: int) -> BertForTokenClassifi
     return model
 
 
+def per_character(tagger, texts, batch_size=8):
+    """Each character's own most probable tag and its probability, before IOB2 decoding:
+    what the windowing must leave unchanged."""
+    out = []
+    for logp in tagger.char_log_probs(texts, batch_size):
+        arg = logp.argmax(-1)
+        out.append(Prediction([TAGS[i] for i in arg], np.exp(logp.max(-1)).tolist()))
+    return out
+
+
 @pytest.fixture(scope="module")
 def tok():
     return build_tokenizer([TEXT])
@@ -88,8 +99,8 @@ def test_windows_cover_the_text_with_equal_sizes():
 def test_windows_change_no_tag_of_a_context_free_model(tok, stride):
     model = context_free_model(len(tok), max_positions=20)
     windowed = Tagger(model, tok, window=18, stride=stride, device="cpu")
-    ref = [windowed.predict([ch])[0] for ch in TEXT[:40]]
-    got = windowed.predict([TEXT], batch_size=3)[0]
+    ref = [per_character(windowed, [ch])[0] for ch in TEXT[:40]]
+    got = per_character(windowed, [TEXT], batch_size=3)[0]
     assert len(got.tags) == len(got.scores) == len(TEXT)
     assert got.tags[:40] == [r.tags[0] for r in ref]
     assert got.scores[:40] == pytest.approx([r.scores[0] for r in ref], abs=1e-5)
@@ -99,7 +110,7 @@ def test_windows_change_no_tag_of_a_context_free_model(tok, stride):
 def test_each_character_comes_from_the_window_where_it_is_farthest_from_an_edge(tok, stride):
     tagger = Tagger(position_model(len(tok), max_positions=20), tok, window=18, stride=stride, device="cpu")
     text = TEXT[:61]
-    tags = tagger.predict([text, text[:7]])
+    tags = per_character(tagger, [text, text[:7]])
     bounds = windows(len(text), 18, stride)
     for i, tag in enumerate(tags[0].tags):
         offset = TAGS.index(tag) - 1  # position 0 is [CLS]
@@ -128,7 +139,8 @@ def test_unknown_characters_keep_one_tag_per_character(tok):
     text = "鬱𠀀\r|x\n\n  规章"
     [pred] = tagger.predict([text])
     assert len(pred.tags) == len(pred.scores) == len(text)
-    assert pred.tags[0] == pred.tags[1] == pred.tags[2]  # all [UNK]
+    [own] = per_character(tagger, [text])
+    assert own.tags[0] == own.tags[1] == own.tags[2]  # all [UNK]
     assert all(0 < s <= 1 for s in pred.scores)
     assert tagger.predict([""])[0].tags == []
     with pytest.raises(TypeError, match="list"):
@@ -183,3 +195,28 @@ def test_a_base_checkpoint_gets_a_classifier_for_our_tags(tok, tmp_path):
     assert torch.equal(tagger.model.bert.embeddings.word_embeddings.weight, base.bert.embeddings.word_embeddings.weight)
     loaded = AutoModelForTokenClassification.from_pretrained(tmp_path)  # the base itself stays loadable
     assert loaded.config.num_labels == 2
+
+
+def _well_formed(tags):
+    return all(not t.startswith("I-") or (k > 0 and tags[k - 1][2:] == t[2:]) for k, t in enumerate(tags))
+
+
+def test_decoding_gives_well_formed_iob2_and_keeps_what_already_was():
+    from gongkai.model.decode import viterbi_iob2
+
+    rng = np.random.default_rng(0)
+    for n in (1, 2, 7, 60):
+        for _ in range(20):
+            logits = rng.normal(size=(n, len(TAGS))) * 3
+            logp = logits - np.log(np.exp(logits).sum(1, keepdims=True))
+            tags = [TAGS[i] for i in viterbi_iob2(logp, TAGS)]
+            assert _well_formed(tags)
+            own = [TAGS[i] for i in logp.argmax(1)]
+            if _well_formed(own):  # a sequence that was already valid is the most probable one
+                assert tags == own
+
+
+def test_predictions_are_well_formed_iob2(tok):
+    tagger = Tagger(context_free_model(len(tok), max_positions=20), tok, window=18, stride=9, device="cpu")
+    [pred] = tagger.predict([TEXT])
+    assert _well_formed(pred.tags)
