@@ -112,14 +112,33 @@ def _lines(text: str, values: list[Entity]) -> list[list[Entity]]:
     return out
 
 
+def _merge_touching(values: list[Entity], text: str, wanted: int) -> list[Entity]:
+    """Values that touch (no separator between them) joined into one, when that leaves exactly
+    ``wanted`` values: ``| 125 |`` tagged as ``1`` + ``25`` is one number. Where the count
+    already fits (cells genuinely glued, ``6000017``) or joining does not make it fit, the
+    values stay as they are."""
+    if len(values) <= wanted:
+        return values
+    merged: list[Entity] = []
+    for e in values:
+        prev = merged[-1] if merged else None
+        if prev is not None and prev.label == e.label == "CELL" and prev.end == e.start:
+            merged[-1] = Entity("CELL", prev.start, e.end, text[prev.start:e.end] if text else prev.text + e.text,
+                                min(prev.score, e.score))
+        else:
+            merged.append(e)
+    return merged if len(merged) == wanted else values
+
+
 def _distribute(text: str, rows: list[str], fields: list[int], values: list[Entity]) -> list[list[Entity]]:
     """Split a segment's values among its rows: one line per row when the lines say so,
     else in reading order, each row taking as many values as it has fields."""
     if len(rows) == 1:
-        return [values]
+        return [_merge_touching(values, text, fields[0])]
     lines = _lines(text, values)
     if len(lines) == len(rows):
-        return lines
+        return [_merge_touching(line, text, n) for line, n in zip(lines, fields)]
+    values = _merge_touching(values, text, sum(fields))
     out, k = [], 0
     for n in fields:
         out.append(values[k:k + n])
@@ -218,6 +237,7 @@ def assemble_tables(entities: list[Entity], text: str = "", *, year: int | None 
                     put(key, f.key, e)
         if tpl.flat and flat:
             order = [rc for rc in tpl.cells() if rc not in cells]
+            flat = _merge_touching(flat, text, len(order))
             if len(flat) != len(order):
                 tnotes.append(f"{len(flat)} unlabelled values for {len(order)} cells of {table}")
             for (rk, fk), e in zip(order, flat):

@@ -60,4 +60,7 @@ def render_markdown() -> str:
     lines += ["## Rules", "", "| rule | what must hold |", "|---|---|"]
     lines += [f"| `{r.name}` | {r.description} |" for r in T.RULES]
     lines += [f"| `{name}` | {text} |" for name, text in T.NARRATIVE_RULES.items()]
+    lines += ["", "Across one organ's reports of consecutive years (`gongkai extract --cross-check`; "
+              "warnings, never repairs):", "", "| rule | templates | what should hold |", "|---|---|---|"]
+    lines += [f"| `{r.name}` | {', '.join(r.versions)} | {r.description} |" for r in T.CROSS_YEAR_RULES]
     return "\n".join(lines) + "\n"

@@ -204,3 +204,20 @@ def test_year_and_organ_take_the_most_stated_value():
     ents = _ents(text, ("YEAR", "2021", 0), ("YEAR", "2021", 1), ("ORGAN", "奎屯市人民政府办公室", 0))
     asm = assemble(Identity(text), ents)
     assert asm.year == 2021 and asm.organ == "奎屯市人民政府办公室"
+
+
+def test_digits_of_one_number_tagged_as_several_cells_are_joined_back():
+    text = "行政规范性文件 | 20 | 8 | 231 |"
+    ents = [Entity("ROW_LABEL", 0, 7, "行政规范性文件")]
+    for m in re.finditer(r"\d", text):  # every digit its own cell, as an undertrained tagger does
+        ents.append(Entity("CELL", m.start(), m.end(), m.group()))
+    t = assemble(Identity(text), ents).tables["active_disclosure"].data
+    assert t.to_schema()["rows"]["normative_documents"] == {"issued": 20, "repealed": 8, "in_force": 231}
+
+
+def test_genuinely_glued_cells_are_not_joined():
+    text = "一、本年新收政府信息公开申请数量6000017"
+    ents = [Entity("ROW_LABEL", 0, 16, text[:16])]
+    ents += [Entity("CELL", 16 + k, 17 + k, ch) for k, ch in enumerate("6000017")]
+    rows = assemble(Identity(text), ents).tables["applications"].data.to_schema()["rows"]
+    assert list(rows["new_received"].values()) == [6, 0, 0, 0, 0, 1, 7]
