@@ -37,13 +37,38 @@ class Assembly:
     notes: list[str] = field(default_factory=list)
 
 
-def _year(entities: list[Entity]) -> int | None:
-    years = [int(m.group(1)) for e in entities if e.label == "YEAR" for m in [_YEAR.search(e.text)] if m]
+# A year the text states (2023年, 2023年度), not as part of a full date (2024年1月5日).
+_STATED_YEAR = re.compile(r"(?<!\d)((?:19[89]|20\d)\d)年(?!\d{1,2}月)")
+
+
+def stated_year(text: str) -> int | None:
+    """The year a report's text states most often outside full dates: the reporting year
+    when the tagger marked none (reports name their year again and again; the publication
+    date is a full date).
+
+    >>> stated_year("2023年,本中心……2023年度……于2024年1月5日发布……2023年全年")
+    2023
+    """
+    years = [int(m.group(1)) for m in _STATED_YEAR.finditer(text)]
     if not years:
         return None
     counts = Counter(years)
     top = max(counts.values())
-    return next(y for y in years if counts[y] == top)  # the most stated; the first on a tie
+    return next(y for y in years if counts[y] == top)
+
+
+def _year(entities: list[Entity], text: str = "") -> int | None:
+    """The tagged reporting year, weighed against how often the text states each year: a
+    tagged mention counts three times, any other statement of a year once."""
+    tagged = [int(m.group(1)) for e in entities if e.label == "YEAR" for m in [_YEAR.search(e.text)] if m]
+    stated = [int(m.group(1)) for m in _STATED_YEAR.finditer(text)]
+    votes = Counter(stated)
+    for y in tagged:
+        votes[y] += 3
+    if not votes:
+        return None
+    top = max(votes.values())
+    return next(y for y in (*tagged, *stated) if votes[y] == top)  # the first on a tie
 
 
 def _organ(entities: list[Entity]) -> str | None:
@@ -57,7 +82,7 @@ def _organ(entities: list[Entity]) -> str | None:
 
 def assemble(norm, entities: list[Entity]) -> Assembly:
     entities = sorted(entities, key=lambda e: (e.start, e.end))
-    year = _year(entities)
+    year = _year(entities, norm.text)
     sections: list[SectionHit] = []
     for e in entities:
         if e.label != "SECTION":

@@ -263,7 +263,7 @@ def model_card(config: Any, *, data: str = "", command: str = "", metrics: dict[
         "---", "library_name: transformers", "pipeline_tag: token-classification", "language: zh", "---", "",
         "# gongkai character tagger", "",
         "Tags each character of a normalised 政府信息公开工作年度报告 in IOB2 for "
-        "[gongkai](https://pypi.org/project/gongkai/); load it with `gongkai.model.tagger.Tagger.load(dir)`.", "",
+        "gongkai; load it with `gongkai.model.tagger.Tagger.load(dir)`.", "",
         f"- gongkai version: {__version__}",
         f"- architecture: {config.model_type}, {arch}",
         f"- started from: {base_model or 'scratch (random weights, character vocabulary of the training text)'}",

@@ -221,3 +221,18 @@ def test_genuinely_glued_cells_are_not_joined():
     ents += [Entity("CELL", 16 + k, 17 + k, ch) for k, ch in enumerate("6000017")]
     rows = assemble(Identity(text), ents).tables["applications"].data.to_schema()["rows"]
     assert list(rows["new_received"].values()) == [6, 0, 0, 0, 0, 1, 7]
+
+
+def test_without_a_tagged_year_the_seeds_most_stated_year_is_their_reporting_year():
+    import json
+    from pathlib import Path
+
+    from gongkai.inference.assemble import stated_year
+    from gongkai.inference.normalise import normalise
+    from gongkai.training.corpus import read_jsonl
+
+    root = Path(__file__).resolve().parents[1] / "annotations"
+    for path in sorted((root / "gold").glob("*.jsonl")):
+        rec = next(read_jsonl(path))
+        expected = json.loads((root / "expected" / f"{rec.id}.json").read_text(encoding="utf-8"))["year"]
+        assert stated_year(normalise(rec.text).text) == expected, rec.id

@@ -172,7 +172,10 @@ def train(train_records: Sequence[Record], dev_records: Sequence[Record] | None,
     tagger = Tagger(trainer.model, tokenizer, window=window, stride=stride, device="cpu")
     card = model_card(trainer.model.config, data=data or _describe(train_records, dev_records), command=command,
                       metrics=metrics, base_model=config.base_model)
-    card += "\n## Training configuration\n\n" + "\n".join(f"- {k}: {v}" for k, v in asdict(config).items()) + "\n"
+    # Size settings are the base model's own when fine-tuning: listing ours would mislead.
+    ignored = {"hidden", "layers", "heads", "intermediate", "dropout"} if config.base_model else set()
+    card += "\n## Training configuration\n\n" + "\n".join(
+        f"- {k}: {v}" for k, v in asdict(config).items() if k not in ignored) + "\n"
     tagger.save(out_dir, card=card)
     if not config.keep_checkpoints:
         shutil.rmtree(out_dir / "checkpoints", ignore_errors=True)
