@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from .entities import Entity
 from .figures import FigureHit, assemble_figures
-from .sections import section_key, split_heading
+from .sections import section_key, snap_to_line, split_heading
 from .tables import AssembledTable, assemble_tables
 
 _YEAR = re.compile(r"(?<!\d)(19[89]\d|20\d\d)(?!\d)")
@@ -87,8 +87,9 @@ def assemble(norm, entities: list[Entity]) -> Assembly:
     for e in entities:
         if e.label != "SECTION":
             continue
-        number, title = split_heading(e.text)
-        s, t = norm.to_source(e.start, e.end)
+        a, b = snap_to_line(norm.text, e.start, e.end)
+        number, title = split_heading(norm.text[a:b])
+        s, t = norm.to_source(a, b)
         sections.append(SectionHit(section_key(number, title), number, title, s, t))
     tables = assemble_tables(entities, norm.text, year=year)
     figures = assemble_figures(norm.text, entities)

@@ -19,6 +19,35 @@ from gongkai.model import template as T
 
 from .labelmatch import best_match, section_candidates
 
+_NUMBER_PREFIX = re.compile(r"^\s*[一二三四五六七八九十]+\s*[、.．]?\s*$")
+
+
+def snap_to_line(text: str, start: int, end: int, max_rest: int = 30) -> tuple[int, int]:
+    r"""Widen a section heading the tagger caught only part of to its whole line: headings
+    stand on a line of their own, so a short rest of the line with no sentence in it, and a
+    bare list number before it, belong to the heading.
+
+    >>> t = "正文。\n六、其他需要报告的事项\n无。"
+    >>> a, b = snap_to_line(t, t.index("六"), t.index("需") + 1)
+    >>> t[a:b]
+    '六、其他需要报告的事项'
+    >>> a, b = snap_to_line(t, t.index("其"), t.index("项") + 1)
+    >>> t[a:b]
+    '六、其他需要报告的事项'
+    """
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end < 0 else line_end
+    rest = text[end:line_end]
+    if rest.strip() and len(rest) <= max_rest and not any(c in rest for c in "。;;|"):
+        end = line_end
+        while end > start and text[end - 1] in " ?、,.:;。":
+            end -= 1
+    if _NUMBER_PREFIX.match(text[line_start:start]) and text[line_start:start].strip():
+        start = line_start + (len(text[line_start:start]) - len(text[line_start:start].lstrip()))
+    return start, end
+
+
 _HEADING = re.compile(r"^\s*([一二三四五六七八九十]+)\s*[、.．,]\s*(.*?)[\s、,.:;。?]*$", re.S)
 
 

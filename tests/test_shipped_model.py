@@ -43,14 +43,12 @@ def _expected():
 # failing the xfail (and be removed from here) when a better model fixes it. Issue 6's done
 # criterion is that this table is empty.
 _CELLS = "issue 6: the default model misses or misreads some cells (see gongkai evaluate model/default)"
-_TITLES = "issue 6: the default model tags only part of some headings, so a title comes out cut short"
+_TITLES = "issue 6: the default model misses or misplaces a section heading"
 KNOWN_FAILURES: dict[tuple[str, str], str] = {
     ("cells", "000_36f0aac7f99c3c7f"): _CELLS,
     ("cells", "002_7f404b4c2ca7fa08"): _CELLS,
     ("cells", "004_405d15593bb582ad"): _CELLS,
-    ("sections", "000_36f0aac7f99c3c7f"): _TITLES,
     ("sections", "001_783649b23b5da190"): _TITLES,
-    ("sections", "003_62180ec0fdd99e58"): _TITLES,
     ("sections", "004_405d15593bb582ad"): _TITLES,
 }
 
