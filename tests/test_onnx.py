@@ -22,13 +22,7 @@ from gongkai.training.export_onnx import export_model, export_onnx, record_decis
 GOLD = [r for f in annotation_files(["annotations/gold"]) for r in read_jsonl(f)]
 
 
-@pytest.fixture(scope="module", autouse=True)
-def one_thread():
-    # The tests' models are tiny; on a busy 2-core machine extra threads only contend.
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 def save_tiny_model(path, seed=0, max_positions=34):

@@ -36,14 +36,7 @@ def report(i: int) -> Record:
 RECORDS = [report(i) for i in range(8)]
 
 
-@pytest.fixture(scope="module", autouse=True)
-def one_thread():
-    # A tiny model gains nothing from threads, and on a busy 2-core machine torch's
-    # threads fight for the cores (training ran 5x slower under load with 2 threads).
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 @pytest.fixture(scope="module")
