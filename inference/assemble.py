@@ -49,12 +49,7 @@ def stated_year(text: str) -> int | None:
     >>> stated_year("2023年,本中心……2023年度……于2024年1月5日发布……2023年全年")
     2023
     """
-    years = [int(m.group(1)) for m in _STATED_YEAR.finditer(text)]
-    if not years:
-        return None
-    counts = Counter(years)
-    top = max(counts.values())
-    return next(y for y in years if counts[y] == top)
+    return _year([], text)
 
 
 def _year(entities: list[Entity], text: str = "") -> int | None:
