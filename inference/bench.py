@@ -1,9 +1,11 @@
 """Benchmark extraction: reports/s, characters/s, peak memory and the time in each stage.
 
 The stages are those of :class:`~gongkai.inference.pipeline.Extractor` — ``normalise``
-(decoding included), ``tag``, ``assemble``, ``check`` (reconciliation) and ``write``
-(building the record and writing it out) — run here one at a time on each batch so each
-can be timed; the records are the extractor's own (a test holds them equal).
+(decoding included), tagging split into ``forward`` (the model itself) and ``decode``
+(windowing, stitching, Viterbi, spans), ``assemble``, ``check`` (reconciliation) and
+``write`` (building the record and writing it out) — run here one at a time on each batch
+so each can be timed; the records are the extractor's own (a test holds them equal).
+``other %`` is the share of the wall time spent outside the model forward.
 
 Each backend runs in a fresh process by default, so its peak RSS is its own (model,
 runtime and all) rather than the high-water mark of whatever ran before it in this one.
@@ -26,7 +28,7 @@ from .pipeline import build_report
 from .reconcile import reconcile
 from .report import Report
 
-STAGES = ("normalise", "tag", "assemble", "check", "write")
+STAGES = ("normalise", "forward", "decode", "assemble", "check", "write")
 
 
 @dataclass
@@ -50,9 +52,14 @@ class BenchResult:
     def chars_per_second(self) -> float:
         return self.chars / self.seconds if self.seconds else 0.0
 
+    @property
+    def other_share(self) -> float:
+        """The fraction of the timed run spent outside the model forward."""
+        return 1 - self.stages["forward"] / self.seconds if self.seconds else 0.0
+
     def to_dict(self) -> dict[str, Any]:
         return {**asdict(self), "reports_per_second": round(self.reports_per_second, 3),
-                "chars_per_second": round(self.chars_per_second, 1),
+                "chars_per_second": round(self.chars_per_second, 1), "other_share": round(self.other_share, 4),
                 "stages": {k: round(v, 4) for k, v in self.stages.items()},
                 "seconds": round(self.seconds, 4), "load_seconds": round(self.load_seconds, 4)}
 
@@ -81,9 +88,11 @@ def run_stages(extractor, items: Sequence[tuple[str, str | bytes]], writer: Writ
             except Exception as exc:  # noqa: BLE001 — as in the extractor: one bad input fails alone
                 records[k] = Report.failed(id, f"{type(exc).__name__}: {exc}", extractor.versions).to_dict()
         stages["normalise"] += clock() - t
-        t = clock()
+        t, forward = clock(), getattr(extractor.tagger, "forward_seconds", 0.0)
         tagged = extractor.tagger([n for *_, n in docs], [id for _, id, _ in docs]) if docs else []
-        stages["tag"] += clock() - t
+        forward = getattr(extractor.tagger, "forward_seconds", 0.0) - forward
+        stages["forward"] += forward
+        stages["decode"] += clock() - t - forward
         for (k, id, norm), entities in zip(docs, tagged):
             result.chars += len(norm.source)
             try:
@@ -161,16 +170,17 @@ def compare(items: Sequence[tuple[str, str | bytes]], backends: Sequence[str] = 
 def format_table(rows: Sequence[dict[str, Any]]) -> str:
     """A plain-text table of :func:`compare`'s results, one line per backend.
 
-    >>> r = BenchResult("torch", reports=4, chars=8000, seconds=2.0, peak_rss_mb=512.0).to_dict()
-    >>> print(format_table([{"requested": "torch", **r}]))  # doctest: +NORMALIZE_WHITESPACE
-    backend   reports/s  chars/s  peak MiB  load s  normalise s  tag s  assemble s  check s  write s
-    torch          2.00     4000     512.0    0.00         0.00   0.00        0.00     0.00     0.00
+    >>> r = BenchResult("torch", reports=4, chars=8000, seconds=2.0, peak_rss_mb=512.0)
+    >>> r.stages["forward"] = 1.5
+    >>> print(format_table([{"requested": "torch", **r.to_dict()}]))  # doctest: +NORMALIZE_WHITESPACE
+    backend   reports/s  chars/s  peak MiB  load s  other %  normalise s  forward s  decode s  assemble s  check s  write s
+    torch          2.00     4000     512.0    0.00     25.0         0.00       1.50      0.00        0.00     0.00     0.00
     """
-    head = f"{'backend':<10}{'reports/s':>10}{'chars/s':>9}{'peak MiB':>10}{'load s':>8}" + "".join(
+    head = f"{'backend':<10}{'reports/s':>10}{'chars/s':>9}{'peak MiB':>10}{'load s':>8}{'other %':>9}" + "".join(
         f"{s + ' s':>{max(8, len(s) + 4)}}" for s in STAGES)
     lines = [head]
     for r in rows:
         lines.append(f"{r['backend']:<10}{r['reports_per_second']:>10.2f}{r['chars_per_second']:>9.0f}"
-                     f"{r['peak_rss_mb']:>10.1f}{r['load_seconds']:>8.2f}"
+                     f"{r['peak_rss_mb']:>10.1f}{r['load_seconds']:>8.2f}{100 * r['other_share']:>9.1f}"
                      + "".join(f"{r['stages'][s]:>{max(8, len(s) + 4)}.2f}" for s in STAGES))
     return "\n".join(lines)

@@ -52,6 +52,11 @@ class ModelTagger:
         return cls(tagger, batch_size=batch_size, version=version,
                    backend=f"onnx-{variant}" if kind == "onnx" else "torch")
 
+    @property
+    def forward_seconds(self) -> float:
+        """Seconds spent in the model forward so far (see :class:`~gongkai.model.tagger.WindowedTagger`)."""
+        return self.tagger.forward_seconds
+
     def __call__(self, docs, ids) -> list[list[Entity]]:
         preds = self.tagger.predict([d.text for d in docs], batch_size=self.batch_size)
         out: list[list[Entity]] = []

@@ -135,19 +135,58 @@ class Writer:
 
 
 def done_ids(path: str | Path, fmt: str) -> set[str]:
-    """Ids already written to ``path`` (for ``--resume``)."""
+    """Ids already written to ``path`` (for ``--resume``), after cutting off what an interrupted
+    run left half-written, so that appended records start on a clean line:
+
+    - JSONL: a last line without its newline (a record cut off mid-write) is removed;
+    - CSV: a record is several rows, and the last one written may be incomplete, so the rows of
+      the last id are removed and that document runs again.
+    """
     path = Path(str(path))
     if not path.exists():
         return set()
     ids: set[str] = set()
     if fmt == "jsonl":
+        _cut_partial_line(path)
         with path.open(encoding="utf-8") as fh:
             for line in fh:
                 try:
                     ids.add(json.loads(line)["id"])
                 except (json.JSONDecodeError, KeyError, TypeError):
-                    continue  # a line cut off by an interrupted run: that document runs again
+                    continue  # a damaged line: that document runs again
     elif fmt == "csv":
+        _cut_partial_line(path)
         with path.open(encoding="utf-8-sig", newline="") as fh:
-            ids = {row["id"] for row in csv.DictReader(fh) if row.get("id")}
+            rows = list(csv.reader(fh))
+        if len(rows) > 1:
+            last = rows[-1][0]
+            kept = [r for r in rows[1:] if r and r[0] != last]
+            with path.open("w", encoding="utf-8-sig", newline="") as fh:  # rewritten as the Writer writes
+                w = csv.writer(fh)
+                w.writerow(rows[0])
+                w.writerows(kept)
+            ids = {r[0] for r in kept}
     return ids
+
+
+def _cut_partial_line(path: Path) -> None:
+    """Truncate ``path`` after its last newline (nothing to do when it ends with one)."""
+    with path.open("rb+") as fh:
+        size = fh.seek(0, 2)
+        if not size:
+            return
+        fh.seek(max(0, size - 1))
+        if fh.read(1) == b"\n":
+            return
+        # Walk back in blocks to the last newline (a record is at most a few MB).
+        end = size
+        while end > 0:
+            start = max(0, end - (1 << 16))
+            fh.seek(start)
+            block = fh.read(end - start)
+            k = block.rfind(b"\n")
+            if k >= 0:
+                fh.truncate(start + k + 1)
+                return
+            end = start
+        fh.truncate(0)

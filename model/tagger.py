@@ -13,6 +13,7 @@ is nearest, i.e. where the character sits farthest from an edge and has the most
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +26,7 @@ from transformers import AutoConfig, AutoModelForTokenClassification, AutoTokeni
 if TYPE_CHECKING:  # importing transformers' modeling code at module level would load accelerate where installed
     from transformers import PreTrainedModel
 
-from .decode import viterbi_iob2
+from .decode import viterbi_iob2_many
 from .labels import ID2TAG, OUTSIDE, TAG2ID, TAGS, check_label_set
 from .tokenizer import encode_chars
 
@@ -136,13 +137,16 @@ class WindowedTagger:
 
     A backend gives :meth:`log_probs`: a padded batch of windows (``[CLS] chars [SEP]``) →
     the log-probability of every tag at every position. The stitched probabilities are
-    decoded into well-formed IOB2 (:func:`~gongkai.model.decode.viterbi_iob2`). ``window`` is the number of
+    decoded into well-formed IOB2 (:func:`~gongkai.model.decode.viterbi_iob2_many`). ``window`` is the number of
     characters the model sees at once (at most its positions less [CLS] and [SEP]);
     ``stride`` the step from one window's start to the next, so neighbouring windows share
     ``window - stride`` characters.
     """
 
     tokenizer: PreTrainedTokenizerBase
+    #: Seconds spent in :meth:`log_probs` (the model forward) so far: benchmarks tell the
+    #: model's share of the time from the windowing and decoding around it.
+    forward_seconds: float = 0.0
 
     def _set_windows(self, max_positions: int, window: int | None, stride: int | None) -> None:
         max_window = max_positions - 2
@@ -164,8 +168,8 @@ class WindowedTagger:
     def predict(self, texts: list[str], batch_size: int = 8) -> list[Prediction]:
         """Tag each text (already normalised): one tag and probability per character."""
         out = []
-        for logp in self.char_log_probs(texts, batch_size):
-            tag_ids = viterbi_iob2(logp, TAGS)
+        logps = self.char_log_probs(texts, batch_size)
+        for logp, tag_ids in zip(logps, viterbi_iob2_many(logps, TAGS)):
             scores = np.exp(logp[np.arange(len(tag_ids)), tag_ids]) if len(tag_ids) else tag_ids
             out.append(Prediction([ID2TAG[int(i)] for i in tag_ids], scores.tolist()))
         return out
@@ -191,7 +195,9 @@ class WindowedTagger:
                 seq = [cls_id, *ids[t][a:b], sep_id]
                 input_ids[row, :len(seq)] = seq
                 mask[row, :len(seq)] = 1
+            started = time.perf_counter()
             logp = self.log_probs(input_ids, mask)
+            self.forward_seconds += time.perf_counter() - started
             for row, (t, a, b) in enumerate(batch):
                 probs[(t, a)] = logp[row, 1:1 + b - a]
         out = []

@@ -50,7 +50,9 @@ def test_staged_run_writes_the_extractors_records_and_accounts_for_its_time(tmp_
     assert sum(bool(r["tables"]) for r in written) == len(GOLD)  # the stages did real work
     assert (result.reports, result.failed) == (len(items), 1)
     assert result.chars == sum(len(r.text) for r in GOLD)  # decoded characters of the readable inputs
-    assert set(result.stages) == set(STAGES) and all(v > 0 for v in result.stages.values())
+    assert set(result.stages) == set(STAGES)
+    assert result.stages["forward"] == 0 and result.other_share == 1  # given spans: no model ran
+    assert all(v > 0 for k, v in result.stages.items() if k != "forward")
     assert sum(result.stages.values()) <= result.seconds
     assert result.reports_per_second == pytest.approx(result.reports / result.seconds)
 
@@ -66,7 +68,8 @@ def test_compare_runs_each_backend_on_the_same_corpus(tiny_model):
     for r in rows:
         assert r["reports"] == len(items) and r["failed"] == 0
         assert r["chars"] == sum(len(t) for _, t in items)
-        assert r["peak_rss_mb"] > 50 and r["load_seconds"] > 0 and r["stages"]["tag"] > 0
+        assert r["peak_rss_mb"] > 50 and r["load_seconds"] > 0 and r["stages"]["forward"] > 0
+        assert 0 < r["other_share"] < 1 and r["stages"]["decode"] > 0
     table = format_table(rows).splitlines()
     assert len(table) == 3 and table[1].startswith("torch") and table[2].startswith("onnx-fp32")
     with pytest.raises(ValueError, match="nothing to benchmark"):

@@ -216,6 +216,27 @@ def test_decoding_gives_well_formed_iob2_and_keeps_what_already_was():
                 assert tags == own
 
 
+def test_decoding_finds_the_most_probable_well_formed_sequence():
+    """Against brute force over every sequence of a small tag set, stretches of many lengths
+    decoded together and one by one."""
+    import itertools
+
+    from gongkai.model.decode import viterbi_iob2, viterbi_iob2_many
+
+    tags = ("O", "B-A", "I-A", "B-B", "I-B")
+    rng = np.random.default_rng(1)
+    logps = []
+    for n in (1, 2, 3, 4, 5, 1, 4, 2):
+        logits = rng.normal(size=(n, len(tags))) * 3
+        logps.append(logits - np.log(np.exp(logits).sum(1, keepdims=True)))
+    for logp, got in zip(logps, viterbi_iob2_many(logps, tags)):
+        best = max((seq for seq in itertools.product(range(len(tags)), repeat=len(logp))
+                    if _well_formed([tags[i] for i in seq])),
+                   key=lambda seq: logp[np.arange(len(seq)), seq].sum())
+        assert list(got) == list(best)
+        assert list(viterbi_iob2(logp, tags)) == list(best)
+
+
 def test_predictions_are_well_formed_iob2(tok):
     tagger = Tagger(context_free_model(len(tok), max_positions=20), tok, window=18, stride=9, device="cpu")
     [pred] = tagger.predict([TEXT])
