@@ -45,7 +45,8 @@ def test_tables_rebuilt_from_spans_equal_the_generators_tables(rebuilt):
             compared += 1
             layouts[rec.meta["settings"]["layouts"][table]] += 1
     assert unmarked < 0.03 * (compared + unmarked)
-    assert set(layouts) >= {"pipe", "cell_per_line", "tab", "markdown", "html", "pdf", "glued"}
+    assert set(layouts) >= {"pipe", "cell_per_line", "tab", "markdown", "html", "pdf", "pdf_shifted", "glued"}
+    assert layouts["pdf_shifted"] > 20
 
 
 def test_sections_rebuilt_from_spans_have_the_generators_keys(rebuilt):

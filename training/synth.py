@@ -32,7 +32,9 @@ from gongkai.training.synth_numbers import make_tables
 
 #: Text layouts and how often a table gets each (HTML is chosen per report: its text is the source).
 # cell_per_line is common among scraped pages (two of the five seeds print it).
-LAYOUT_WEIGHTS = {"pipe": 0.26, "cell_per_line": 0.32, "tab": 0.1, "markdown": 0.08, "pdf": 0.14, "glued": 0.1}
+# pdf_shifted: PDF text whose rows drifted from their labels (vertically centred cells).
+LAYOUT_WEIGHTS = {"pipe": 0.26, "cell_per_line": 0.32, "tab": 0.1, "markdown": 0.08, "pdf": 0.1, "glued": 0.1,
+                  "pdf_shifted": 0.05}
 
 #: How often each damage kind hits a report.
 DAMAGE_RATES = {
@@ -119,9 +121,9 @@ def _write(rng: random.Random, cfg: dict[str, Any], tables: dict[str, Any]) -> t
         for line in W.chrome_top(rng, organ):
             b.add(line + "\n")
     titled = rng.random() < 0.9  # some pages print no title line; they state the period
-    if titled:
-        W.title(b, rng, organ, year, html)
-    W.intro(b, rng, organ, year, where, html, period=not titled)
+    # A title naming the organ by its place alone needs the full name elsewhere (the contact line).
+    place_only = W.title(b, rng, organ, year, html, where) if titled else False
+    W.intro(b, rng, organ, year, where, html, period=not titled, contact=place_only)
     # Some reports drop 总体情况 and number the rest 一–五.
     shift = 1 if rng.random() < 0.08 else 0
     style = _style(rng, cfg)

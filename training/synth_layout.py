@@ -28,7 +28,7 @@ from gongkai.model import template as T
 from gongkai.training.synth_builder import Builder
 from gongkai.training.synth_numbers import printed
 
-LAYOUTS = ("pipe", "cell_per_line", "tab", "markdown", "html", "pdf", "glued")
+LAYOUTS = ("pipe", "cell_per_line", "tab", "markdown", "html", "pdf", "glued", "pdf_shifted")
 BLANK_MARKERS = ("", "/", "-", "—", "无")
 
 _LABELS = {"title": "TABLE_TITLE", "header": "COL_HEADER", "label": "ROW_LABEL", "cell": "CELL",
@@ -283,19 +283,28 @@ def _pdf_label(b: Builder, cell: Cell, rng: random.Random, style: dict[str, Any]
         _add_cell(b, cell)
 
 
+def _numbers(b: Builder, cells: list[Cell], marker: str) -> None:
+    """A PDF row's numbers: one line, space-separated."""
+    _joined(b, cells, " ", marker)
+    b.add("\n")
+
+
+def _page_break(b: Builder, n: int, rng: random.Random, style: dict[str, Any]) -> None:
+    """Now and then a page header or footer inside the table."""
+    if n and rng.random() < style.get("page_break", 0.03):
+        b.add(rng.choice(style.get("page_chrome", ["— 2 —"])) + "\n")
+
+
 def _pdf(b: Builder, g: Grid, rng: random.Random, style: dict[str, Any]) -> None:
     marker = style.get("blank_marker", "")
     detached = style.get("pdf_detached", False)
-    chrome = style.get("page_chrome", ["— 2 —"])
     pending: list[list[Cell]] = []
 
     def numbers(cells: list[Cell]) -> None:
-        _joined(b, cells, " ", marker)
-        b.add("\n")
+        _numbers(b, cells, marker)
 
     for n, row in enumerate(g.rows):
-        if n and rng.random() < style.get("page_break", 0.03):
-            b.add(rng.choice(chrome) + "\n")
+        _page_break(b, n, rng, style)
         if n in g.breaks and pending:
             for cells in pending:
                 numbers(cells)
@@ -314,6 +323,93 @@ def _pdf(b: Builder, g: Grid, rng: random.Random, style: dict[str, Any]) -> None
         numbers(cells)
 
 
+def _wrapped(text: str, rng: random.Random, width: int) -> list[str]:
+    """``text`` hard-wrapped at a PDF column ``width`` (pieces trimmed, none empty)."""
+    pieces = [text[i:i + width].strip(" ") for i in range(0, len(text), width)]
+    return [p for p in pieces if p]
+
+
+def _shifted_header(b: Builder, row: list[Cell], rng: random.Random, style: dict[str, Any]) -> None:
+    """A header row whose cells wrap inside narrow columns: text extraction reads it line
+    by line across the columns, so each header's pieces interleave with its neighbours'
+    and a one-line cell (the corner, ``总计``) sits on the middle line, vertically centred."""
+    width = rng.randint(3, 6)
+    parts = [_wrapped(c.text, rng, width) if c.kind == "header" else [c.text] for c in row]
+    height = max(len(p) for p in parts)
+    for line in range(height):
+        words = []
+        for cell, p in zip(row, parts):
+            top = (height - len(p)) // 2  # centred vertically in the row
+            if top <= line < top + len(p):
+                words.append((cell, p[line - top]))
+        for k, (cell, piece) in enumerate(words):
+            b.add(" " if k else "")
+            b.add(piece, _LABELS[cell.kind], **{**cell.info, "intended": piece})
+        b.add("\n")
+
+
+def _pdf_shifted(b: Builder, g: Grid, rng: random.Random, style: dict[str, Any]) -> None:
+    """PDF text whose rows drift from where the table puts them, as converters that sort
+    text by its vertical position print a table with vertically centred cells:
+
+    - a row label wrapped over two lines, its numbers on the line between the halves
+      (both halves ROW_LABEL: the label cell is one cell however it is cut);
+    - a row's numbers printed before its label (the label's baseline sits lower);
+    - a group label spanning several rows (``(三)不予公开``) printed at its vertical
+      centre, i.e. after the first rows of its group;
+    - header cells wrapped in narrow columns, their pieces interleaved line by line.
+    """
+    marker = style.get("blank_marker", "")
+    # Numbers before their label: one baseline offset for the whole table, so every
+    # one-line row of it (a wrapped label has its numbers between its halves instead).
+    before = rng.random() < 0.5
+    split = rng.choice((0.3, 0.7))
+    # Group labels at their vertical centre: the row they print before.
+    moved: dict[int, list[Cell]] = {}
+    skip: set[int] = set()
+    for n, row in enumerate(g.rows):
+        for c in row:
+            if c.kind == "label" and c.rowspan > 2 and rng.random() < 0.7:
+                moved.setdefault(n + rng.randint(1, c.rowspan // 2), []).append(c)
+                skip.add(id(c))
+
+    def numbers(cells: list[Cell]) -> None:
+        _numbers(b, cells, marker)
+
+    for n, row in enumerate(g.rows):
+        _page_break(b, n, rng, style)
+        for c in moved.get(n, ()):
+            _add_cell(b, c)
+            b.add("\n")
+        if n in g.header_rows and any(c.kind == "header" for c in row) and rng.random() < 0.7:
+            _shifted_header(b, row, rng, style)
+            continue
+        labels = [c for c in row if c.kind in ("label", "title", "header") and id(c) not in skip]
+        values = [c for c in row if c.kind in ("cell", "blank")]
+        last = labels[-1] if labels else None
+        if values and last is not None and last.kind == "label":
+            text = last.text
+            cut = rng.randint(6, min(14, len(text) - 2)) if len(text) > 10 else 0  # the PDF's column width
+            if cut and text[:cut].strip() and text[cut:].strip() and rng.random() < split:
+                for c in labels[:-1]:
+                    _add_cell(b, c)
+                    b.add("\n")
+                b.add(text[:cut], "ROW_LABEL", **{**last.info, "intended": text[:cut].strip(" ")})
+                b.add("\n")
+                numbers(values)
+                b.add(text[cut:], "ROW_LABEL", **{**last.info, "intended": text[cut:].strip(" ")})
+                b.add("\n")
+                continue
+            if before:
+                numbers(values)
+                values = []
+        for c in labels:
+            _add_cell(b, c)
+            b.add("\n" if c is labels[-1] or rng.random() < 0.5 else " ")
+        if values:
+            numbers(values)
+
+
 def _glued(b: Builder, g: Grid, rng: random.Random, style: dict[str, Any]) -> None:
     sep = style.get("glue", "")
     marker = style.get("blank_marker", "")
@@ -322,7 +418,7 @@ def _glued(b: Builder, g: Grid, rng: random.Random, style: dict[str, Any]) -> No
 
 
 _RENDERERS = {"pipe": _pipe, "cell_per_line": _cell_per_line, "tab": _tab, "markdown": _markdown,
-              "html": _html, "pdf": _pdf, "glued": _glued}
+              "html": _html, "pdf": _pdf, "glued": _glued, "pdf_shifted": _pdf_shifted}
 
 
 def render(b: Builder, grid: Grid, layout: str, rng: random.Random, style: dict[str, Any]) -> None:

@@ -266,3 +266,63 @@ OBJECTS = _bank("""
 #: Subjects for a clause that names who acted (O: scope, not the organ).
 ACTORS = _bank("""各科室 各股室 各下属单位 各乡镇(街道) 各相关部门 局机关 办公室 政务公开工作领导小组
                   全体干部职工 各责任单位 信息员 业务科室""")
+
+# --------------------------------------------------------------------------- open-vocabulary headings
+# Real subsection titles are composed, not picked from a list: ``(一)围绕重点,高质量实施政务服务
+# 信息公开``, ``(二)健全公开工作机制``, ``(五)社会关切回应工作``. The pieces below are recombined so
+# that a tagger learns where a heading ends, not which headings exist.
+
+#: Four-character leads of a two-part title (``完善机制,…``).
+MOTTOS = _bank("""
+    围绕重点 完善机制 从严从实 搭建平台 压实责任 加强学习 加强宣传 加强督检 突出重点 健全机制 严字当头 建好平台
+    聚焦民生 多措并举 创新方式 夯实基础 强化担当 统筹推进 精准发力 守正创新 规范管理 畅通渠道 强化保障 以人为本
+    提质增效 聚焦关切 依法依规 主动作为 细化分工 注重实效 拓宽渠道 落实责任 对标对表 立足职能 紧扣中心 强化监督
+""")
+#: Degree words before a title's verb (``高质量实施``, ``进一步提高``).
+TITLE_DEGREES = ("", "", "", "进一步", "持续", "高质量", "全面", "扎实", "精准", "切实", "着力", "不断", "稳步")
+#: Verbs of composed titles.
+TITLE_VERBS = _bank("""加强 强化 完善 健全 规范 深化 推进 推动 落实 优化 提升 拓展 做好 抓好 实施 促进 提高 确保 严格
+                      突出 畅通 创新 丰富 夯实 加大 聚焦 明确 细化 坚持 打造""")
+#: What composed titles act on, by topic.
+TITLE_OBJECTS: dict[str, tuple[str, ...]] = {
+    "active": _bank("主动公开 决策公开 信息发布 执行和结果公开 五公开 公开内容 公开力度 权力运行公开"),
+    "interpretation": _bank("政策解读 解读回应 回应关切 舆情回应 政策宣传 解读形式 政策知晓度"),
+    "application": _bank("依申请公开 申请办理 答复质量 办理流程 依申请公开办理"),
+    "key_areas": _bank("重点领域信息公开 民生领域公开 财政信息公开 政务服务信息公开 重大项目信息公开"),
+    "platform": _bank("平台建设 公开渠道 网站建设 政务新媒体管理 公开专区建设 政务公开与政务服务深度融合"),
+    "management": _bank("政府信息管理 公开目录 保密审查 规范性文件管理 基层政务公开标准化规范化"),
+    "supervision": _bank("监督保障 督导考核 考核评议 监督保障机制执行 问责机制 社会监督"),
+    "training": _bank("业务培训 队伍建设 政务公开工作能力水平 业务能力 学习培训"),
+    "organisation": _bank("组织领导 工作机制 公开工作机制 落实责任 职责分工 工作制度"),
+    "proposals": _bank("建议提案办理 建议提案公开 办理结果公开"),
+    "service": _bank("政务服务 办事服务公开 服务水平 便民服务"),
+    "work_style": _bank("作风建设 工作实效 政务公开品牌 工作成效"),
+    "economy": _bank("营商环境信息公开 惠企政策公开 民生信息发布 防灾减灾信息公开"),
+}
+#: Nouns of titles that name a report item (``(五)社会关切回应工作``, ``(二)政府信息主动公开情况``).
+TITLE_ITEMS: dict[str, tuple[str, ...]] = {
+    "active": _bank("政府信息主动公开 主动公开 决策公开 信息发布"),
+    "interpretation": _bank("社会关切回应 政策解读 解读回应"),
+    "application": _bank("政府信息依申请公开 依申请公开 依申请公开办理"),
+    "key_areas": _bank("重点领域政务公开 重点领域信息公开 财政预决算公开"),
+    "platform": _bank("政府网站建设 政务新媒体建设 公开平台建设"),
+    "management": _bank("政府信息管理 公开目录编制 保密审查"),
+    "supervision": _bank("监督保障 考核监督 社会评议"),
+    "training": _bank("教育培训 业务培训"),
+    "organisation": _bank("组织领导 制度建设"),
+    "proposals": _bank("建议提案办理 建议提案办理结果公开"),
+    "service": _bank("政务服务事项清单公开 政务服务公开"),
+    "work_style": _bank("作风建设 工作创新"),
+    "economy": _bank("营商环境信息公开 惠企政策公开"),
+}
+#: Quoted names real titles carry (``“互联网+政务服务”``).
+TITLE_QUOTES = _bank("互联网+政务服务 互联网+监管 放管服 一件事 最多跑一次 一网通办 双随机、一公开 好差评")
+TITLE_SUFFIXES = ("情况", "工作", "工作情况", "", "情况", "")
+
+#: Where a figure's things were published (``通过政府网站[公开政府信息]6159条``: means, O).
+CHANNELS = _bank("政府网站 政府门户网站 政务新媒体 政务微信公众号 政务微博 公开栏 新闻发布会 政府公报 政务服务网")
+#: Words that narrow a counted thing and belong to it (``[市级政策文件]``, ``[市政府网站错别字]``).
+QUALIFIERS = ("市级", "县级", "区级", "部门", "本级", "乡镇", "市政府", "县政府", "门户网站", "年度", "重点", "各级")
+#: Examples before ``等`` (O when a head noun follows: ``社会救助等[惠民生信息]``).
+EXAMPLES = _bank("""社会救助 就业创业 教育医疗 食品安全 环境保护 乡村振兴 道德模范 社会信用体系 营商环境 疫情防控
+                    安全生产 养老服务 住房保障 征地补偿 招商引资 脱贫攻坚""")

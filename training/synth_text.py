@@ -159,12 +159,15 @@ def figure(b: Builder, rng: random.Random, metric: str, value: int | float, unit
         marker = "余"
     approximate = approximate or bool(marker)
     unit = unit or None  # 办理群众来信586: the text dropped the unit
-    vtext = marker + str(value) if marker in ("近", "约") else str(value) + marker
+    # A magnitude belongs to the number (66万余 + 人次), except money's 万元 (the unit).
+    scale = "万" if unit and unit.startswith("万") and unit != "万元" else ""
+    vtext = marker + str(value) + scale if marker in ("近", "约") else str(value) + scale + marker
+    shown = unit[len(scale):] if unit else ""
     if metric_after:  # 发布815条政府信息: the figure starts at the number
         b.add(verb)
         fig = b.open("_FIG", metric=metric, value=value, unit=unit, approximate=approximate)
         b.add(vtext, "FIG_VALUE", value=value)
-        b.add(unit or "", "FIG_UNIT")
+        b.add(shown, "FIG_UNIT")
         b.add(rng.choice(("", "", "的")))
         b.add(metric, "FIG_METRIC")
     else:
@@ -172,7 +175,7 @@ def figure(b: Builder, rng: random.Random, metric: str, value: int | float, unit
         b.add(metric, "FIG_METRIC")
         b.add(rng.choice(_LINKS) if link is None else link)
         b.add(vtext, "FIG_VALUE", value=value)
-        b.add(unit or "", "FIG_UNIT")
+        b.add(shown, "FIG_UNIT")
     b.close(fig)
 
 
@@ -189,9 +192,20 @@ def _value(rng: random.Random, lo: int, hi: int, unit: str) -> tuple[int | float
     return value, marker
 
 
+def _vary(rng: random.Random, noun: str) -> str:
+    """A counted thing as reports narrow or class it: ``市级政策文件``, ``政务动态类信息``, ``人事类``."""
+    r = rng.random()
+    if r < 0.12 and not noun.startswith(P.QUALIFIERS):
+        return rng.choice(P.QUALIFIERS) + noun
+    if r < 0.2:
+        return noun[:-2] + "类信息" if noun.endswith("信息") and len(noun) > 3 else noun + "类"
+    return noun
+
+
 def _item(b: Builder, rng: random.Random, noun: str, unit: str, lo: int, hi: int, verb: str = "",
           link: str | None = None) -> None:
     value, marker = _value(rng, lo, hi, unit)
+    noun = _vary(rng, noun)
     if not verb and rng.random() < 0.15:  # 13个专题专栏: the noun after the number
         figure(b, rng, noun, value, unit, metric_after=True, marker=marker)
     else:
@@ -217,22 +231,22 @@ def figure_group(b: Builder, rng: random.Random, family: str | None = None) -> i
     verbs, totals, items = FIGURE_FAMILIES[family]
     objects = totals if family in _BARE_ITEMS else totals + items
     r = rng.random()
-    if r < 0.3:  # 发布政策解读56篇
+    if r < 0.25:  # 发布政策解读56篇
         _item(b, rng, *rng.choice(objects), verb=rng.choice(verbs))
         return 1
-    if r < 0.45:  # 发布56篇政策解读
+    if r < 0.37:  # 发布56篇政策解读
         noun, unit, lo, hi = rng.choice(objects)
         value, marker = _value(rng, lo, hi, unit)
         figure(b, rng, noun, value, unit, metric_after=True, marker=marker, verb=rng.choice(verbs) + rng.choice(("", "了")))
         return 1
-    if r < 0.65:  # 发布文字解读12篇、图解5期、视频解读2个
+    if r < 0.52:  # 发布文字解读12篇、图解5期、视频解读2个
         picked = rng.sample(items, min(len(items), rng.randint(2, 4)))
         for i, spec in enumerate(picked):
             if i:
                 b.add(rng.choice(("、", "、", ",", ";")))
             _item(b, rng, *spec, verb=rng.choice(verbs) if i == 0 and family not in _BARE_ITEMS else "")
         return len(picked)
-    if r < 0.85:  # 主动公开政府信息1234条,其中:政策文件12条、人事信息5条
+    if r < 0.68:  # 主动公开政府信息1234条,其中:政策文件12条、人事信息5条
         _item(b, rng, *rng.choice(totals), verb=rng.choice(verbs), link=rng.choice(("共", "", "共计")))
         opener = rng.choice((",其中:", ",其中", "。其中,", "(其中"))
         b.add(opener)
@@ -243,6 +257,24 @@ def figure_group(b: Builder, rng: random.Random, family: str | None = None) -> i
             _item(b, rng, *spec)
         b.add(")" if opener == "(其中" else "")
         return 1 + len(picked)
+    if r < 0.76:  # [公共资源配置、政府采购、工程招标]等160条: nothing after 等, the items are the metric
+        picked = rng.sample(items, min(len(items), rng.randint(2, 3)))
+        value, marker = _value(rng, picked[0][2], picked[0][3] * 2, picked[0][1])
+        b.add(rng.choice(verbs) if family not in _BARE_ITEMS and rng.random() < 0.5 else "")
+        figure(b, rng, "、".join(_vary(rng, p[0]) for p in picked), value, picked[0][1], marker=marker, link="等")
+        return 1
+    if r < 0.84:  # 社会救助等[惠民生信息]116条, 道德模范等12个[专题专栏]: examples before 等 are O
+        b.add("、".join(rng.sample(P.EXAMPLES, rng.randint(1, 3))) + "等")
+        _item(b, rng, *rng.choice(objects))
+        return 1
+    if r < 0.92:  # 通过政府网站[公开政府信息]6159条;通过政务新媒体[公开政府信息]4235条: means are O
+        verb = rng.choice(verbs) if family not in _BARE_ITEMS else ""
+        spec = rng.choice(objects)
+        channels = rng.sample(P.CHANNELS, rng.randint(2, 3))
+        for i, ch in enumerate(channels):
+            b.add(("" if i == 0 else rng.choice((";", ",", "。"))) + rng.choice(("通过", "在", "依托")) + ch)
+            _item(b, rng, *spec, verb=verb)
+        return len(channels)
     # 政务动态:27条;工作动态:28条 (the colon is a link, outside the metric)
     picked = rng.sample(items, min(len(items), rng.randint(2, 4)))
     for i, spec in enumerate(picked):
@@ -379,7 +411,14 @@ def sentence(b: Builder, rng: random.Random, ctx: Ctx, topic: str, figures: int,
     written = 0
     if rng.random() < 0.3:
         b.add(rng.choice(P.LEADS) + ",")
-    if rng.random() < 0.25:
+    r = rng.random()
+    if r < 0.012:  # the body by its name (ORGAN), as 003 and 001 do mid-report
+        b.add(ctx.organ, "ORGAN")
+    elif r < 0.03:
+        b.add(rng.choice(("通过", "依托", "在")))
+        _own_website(b, rng, ctx.organ, ctx.where)
+        b.add(rng.choice(("“政务公开”栏目", "政府信息公开专栏", "")))
+    elif r < 0.28:
         b.add(rng.choice((ctx.me, rng.choice(P.ACTORS))))
     parts = rng.randint(2, 4)
     fig_at = rng.randrange(parts) if figures else -1
@@ -443,10 +482,30 @@ def section_heading(b: Builder, rng: random.Random, key: str, number: str, html:
     b.add("<p><strong>" if html else "")
     span = b.open("SECTION")
     b.add(f"{number}、")
-    b.add(title)
+    b.add(title.rstrip("、"))
     b.close(span)
-    b.spans.append([span[0], span[1], "_SECTION", {"key": key, "number": number, "title": title}])
+    b.add("、" if title.endswith("、") else "")  # a stray trailing 、 is outside (guideline)
+    b.spans.append([span[0], span[1], "_SECTION", {"key": key, "number": number, "title": title.rstrip("、")}])
     b.add("</strong></p>\n" if html else "\n")
+
+
+def subsection_title(rng: random.Random, topic: str) -> str:
+    """A subsection title about ``topic``: from the bank, or composed the ways real reports
+    compose them (``完善机制,精准推动依申请公开``, ``健全公开工作机制``, ``社会关切回应工作``,
+    ``“互联网+政务服务”事项清单公开情况``); never a colon or ``。`` (the run-in rule)."""
+    r = rng.random()
+    objects = P.TITLE_OBJECTS[topic]
+    if r < 0.3:
+        return rng.choice(P.SUBSECTION_TITLES[topic])
+    if r < 0.55:
+        return rng.choice(P.MOTTOS) + "," + rng.choice(P.TITLE_DEGREES) + rng.choice(P.TITLE_VERBS) + rng.choice(objects)
+    if r < 0.7:
+        return rng.choice(P.TITLE_VERBS) + rng.choice(objects) + rng.choice(("", rng.choice(P.TITLE_VERBS)
+                                                                            + rng.choice(P.TITLE_OBJECTS[rng.choice(_TOPICS)])))
+    if r < 0.9:
+        return rng.choice(P.TITLE_ITEMS[topic]) + rng.choice(P.TITLE_SUFFIXES[:3])
+    quoted = "、".join(f"“{q}”" for q in rng.sample(P.TITLE_QUOTES, rng.randint(1, 2)))
+    return quoted + rng.choice(("事项清单公开", "改革信息公开", "工作", "")) + rng.choice(P.TITLE_SUFFIXES)
 
 
 def subsection_heading(b: Builder, n: int, title: str, run_in: bool, html: bool, final: str = "") -> None:
@@ -464,7 +523,7 @@ def subsection(b: Builder, rng: random.Random, n: int, run_in: bool, year: int, 
     """A subsection heading and, run-in, the paragraph that continues its line."""
     ctx = ctx or Ctx(year, where, where + "人民政府", html)
     topic = topic or rng.choice(_TOPICS)
-    title = rng.choice(P.SUBSECTION_TITLES[topic])
+    title = subsection_title(rng, topic)
     subsection_heading(b, n, title, run_in, html, "" if run_in or rng.random() < 0.85 else "。")
     if run_in:
         paragraph(b, rng, year, where, rng.randint(0, 2) if figures < 0 else figures, ctx, topic)
@@ -528,10 +587,17 @@ def overview(b: Builder, rng: random.Random, ctx: Ctx, figures: int) -> None:
 def active_narrative(b: Builder, rng: random.Random, ctx: Ctx) -> None:
     """The sentence a table-2 section may open with (figures in narrative count)."""
     wrap_html(b, ctx.html, True)
+    numbered = rng.random() < 0.3  # 004: (一)公开情况。2019年,…  then (二)信息公开情况 before the table
+    if numbered:
+        b.add(f"(一){rng.choice(('公开情况', '主动公开情况', '政府信息主动公开情况', '总体公开情况'))}", "SUBSECTION")
+        b.add("。")
     b.add(rng.choice(("全年", "本年度", f"{ctx.year}年", "报告期内")) + "," + rng.choice(("", "通过政府门户网站", ctx.me)))
     figure_group(b, rng, "disclosure")
     b.add("。" + (rng.choice(("具体情况如下:", "详见下表。", "")) if rng.random() < 0.5 else "") + "\n")
     wrap_html(b, ctx.html, False)
+    if numbered and rng.random() < 0.6:
+        subsection_heading(b, 1, rng.choice(("信息公开情况", "主动公开政府信息情况统计", "主动公开数据")), False, ctx.html,
+                           rng.choice(("", "。")))
 
 
 def application_figure(b: Builder, rng: random.Random, year: int, total: int) -> None:
@@ -544,13 +610,28 @@ def application_figure(b: Builder, rng: random.Random, year: int, total: int) ->
 def problems(b: Builder, rng: random.Random, ctx: Ctx) -> None:
     """存在的主要问题及改进情况: problems, then measures, as subsections (own line or
     run-in ending at a colon), decoy-numbered paragraphs, or plain paragraphs."""
-    kind = rng.choices(("sub", "colon", "decoy", "plain"), (0.4, 0.3, 0.12, 0.18))[0]
+    kind = rng.choices(("sub", "colon", "decoy", "plain", "measures"), (0.34, 0.26, 0.12, 0.16, 0.12))[0]
     if kind == "decoy":  # 二、考核考绩待加强… is not a section
         for n in range(rng.randint(2, 3)):
             decoy(b, rng, n, ctx.year, ctx.where, ctx)
         return
-    for n, (heading, bank) in enumerate(((rng.choice(("存在的主要问题", "主要问题", "存在问题")), P.PROBLEMS),
-                                         (rng.choice(("改进情况", "改进措施", "下一步工作打算")), P.MEASURES))):
+    if kind == "measures":  # a problems paragraph, then one run-in subsection per measure
+        wrap_html(b, ctx.html, True)
+        b.add(f"{ctx.year}年{ctx.me}政府信息公开工作取得了一定成效,但也存在一些不足:" + "、".join(
+            rng.sample(P.PROBLEMS, rng.randint(1, 3))) + "。")
+        if rng.random() < 0.5:
+            b.add(f"{ctx.year + 1}年度")  # next year's plans: the year is O, the organ is ORGAN
+            b.add(ctx.organ, "ORGAN")
+            b.add("将做好以下几项工作:")
+        b.add("\n")
+        wrap_html(b, ctx.html, False)
+        for n, topic in enumerate(rng.sample(_TOPICS, rng.randint(2, 4))):
+            subsection(b, rng, n, True, ctx.year, ctx.where, ctx.html, ctx, topic, 0)
+        return
+    for n, (heading, bank) in enumerate(((rng.choice(("存在的主要问题", "主要问题", "存在问题", "存在的问题", "存在的不足",
+                                                      "工作中存在的问题")), P.PROBLEMS),
+                                         (rng.choice(("改进情况", "改进措施", "下一步工作打算", "改进措施及下一步打算",
+                                                      "下一步工作计划", "改进方向")), P.MEASURES))):
         if kind == "plain":
             wrap_html(b, ctx.html, True)
             b.add(rng.choice(("", heading + ":")))
@@ -635,8 +716,17 @@ def page_chrome(rng: random.Random, organ_name: str) -> list[str]:
     return [f"— {n} —", f"- {n} -", f"第{n}页 共{n + rng.randint(0, 5)}页", organ_name]
 
 
-def title(b: Builder, rng: random.Random, organ_name: str, year: int, html: bool) -> None:
+def title(b: Builder, rng: random.Random, organ_name: str, year: int, html: bool, where: str = "") -> bool:
+    """The title line; returns whether it named the organ by its place alone (a government's
+    title prints ``2021年[奎屯市]政府信息公开年度报告``: the title's ORGAN is the place)."""
     b.add("<h1>" if html else "")
+    if where and organ_name == where + "人民政府" and rng.random() < 0.4:
+        b.add(str(year), "YEAR")
+        b.add(rng.choice(("年", "年度")))
+        b.add(where, "ORGAN")
+        b.add(rng.choice(("政府信息公开年度报告", "政府信息公开工作年度报告")))
+        b.add("</h1>\n" if html else "\n")
+        return True
     if rng.random() < 0.5:
         b.add(organ_name, "ORGAN")
         b.add(str(year), "YEAR")
@@ -647,6 +737,7 @@ def title(b: Builder, rng: random.Random, organ_name: str, year: int, html: bool
         b.add(organ_name, "ORGAN")
         b.add(rng.choice(("政府信息公开工作年度报告", "政府信息公开年度报告")))
     b.add("</h1>\n" if html else "\n")
+    return False
 
 
 _BASES = ("依据《中华人民共和国政府信息公开条例》(国务院令第711号,以下简称《条例》)第五十条规定",
@@ -656,14 +747,45 @@ _BASES = ("依据《中华人民共和国政府信息公开条例》(国务院�
           "〈中华人民共和国政府信息公开工作年度报告格式〉的通知》(国办公开办函〔{doc_year}〕{doc_no}号)要求")
 
 
+def _own_website(b: Builder, rng: random.Random, organ_name: str, where: str) -> None:
+    """``{where}人民政府门户网站``: the organ's own name (ORGAN) when the government reports,
+    a superior body's (O) when one of its departments does."""
+    if organ_name == where + "人民政府":
+        b.add(organ_name, "ORGAN")
+    else:
+        b.add(where + "人民政府")
+    b.add(rng.choice(("门户网站", "网站", "门户网站")))
+
+
 def intro(b: Builder, rng: random.Random, organ_name: str, year: int, where: str, html: bool,
-          period: bool = False) -> None:
+          period: bool = False, contact: bool = False) -> None:
     """The preamble: legal basis, the statistics period (both years YEAR; always when
     ``period``), what the report holds, where to download it, whom to ask (ORGAN in the
     contact line), addresses."""
     b.add("<p>" if html else "")
+    if rng.random() < 0.12 and not period:
+        # No legal basis, the organ and year stated as what the report covers (both labelled).
+        b.add(rng.choice(("按照上级政务公开工作的要求,", "根据上级关于政务公开工作的部署,", "")))
+        b.add(organ_name, "ORGAN")
+        b.add(rng.choice(("按照文件中的职责分工,", "认真履行工作职责,", "")) + "利用")
+        _own_website(b, rng, organ_name, where)
+        b.add(",完成")
+        b.add(str(year), "YEAR")
+        b.add(rng.choice(("年政府信息公开工作。", "年度政务公开各项工作。")) + "现将")
+        b.add(organ_name, "ORGAN")
+        b.add(str(year), "YEAR")
+        b.add(rng.choice(("年开展政务公开工作情况报告如下:", "年度政府信息公开工作情况报告如下:")))
+        b.add("</p>\n" if html else "\n")
+        return
     doc = rng.choice(((2019, 60), (2021, 30)))
-    b.add(rng.choice(_BASES).format(doc_year=doc[0], doc_no=doc[1]) + rng.choice((",编制本报告。", "编制本报告。", "。")))
+    b.add(rng.choice(_BASES).format(doc_year=doc[0], doc_no=doc[1]))
+    if rng.random() < 0.3:  # 结合[2024]年度本办公室政府信息公开工作…: the year the report covers
+        b.add(",结合")
+        b.add(str(year), "YEAR")
+        b.add("年度" + rng.choice(("本机关", "本单位", "本" + pronoun(organ_name, where)[1:], "")) + rng.choice(("政府信息公开工作推进落实情况和有关统计数据", "政府信息公开工作开展情况",
+                                                                  "政务公开工作实际")) + rng.choice(("撰稿成文。", ",编制本报告。")))
+    else:
+        b.add(rng.choice((",编制本报告。", "编制本报告。", "。")))
     if rng.random() < 0.65 or period:
         b.add(rng.choice(("本年度报告中所列数据的", "本报告所列数据的", "本报告中所列数据")) + rng.choice(("统计期限", "统计时限")) + "自")
         b.add(str(year), "YEAR")
@@ -674,8 +796,10 @@ def intro(b: Builder, rng: random.Random, organ_name: str, year: int, where: str
         b.add("本报告包括总体情况、主动公开政府信息情况、收到和处理政府信息公开申请情况、政府信息公开行政复议和行政诉讼情况、"
               "存在的主要问题及改进情况、其他需要报告的事项等六部分内容。")
     if rng.random() < 0.5:
-        b.add(f"本年度报告的电子版可以从{where}人民政府门户网站(www.{rng.choice(_PINYIN)}.gov.cn)下载。")
-    if rng.random() < 0.85:
+        b.add(rng.choice(("本年度报告的电子版可以从", "本报告通过")))
+        _own_website(b, rng, organ_name, where)
+        b.add(f"(www.{rng.choice(_PINYIN)}.gov.cn)" + rng.choice(("下载。", "公布。", "查阅和下载。")))
+    if rng.random() < 0.85 or contact:
         b.add("如对本报告有任何疑问,请与")
         b.add(organ_name, "ORGAN")
         paren = rng.random() < 0.5
