@@ -10,9 +10,11 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from gongkai.model import template as T
+
 from .entities import Entity
 from .figures import FigureHit, assemble_figures
-from .sections import section_key, snap_to_line, split_heading
+from .sections import is_heading_hit, missing_headings, section_key, snap_to_line, split_heading
 from .tables import AssembledTable, assemble_tables
 
 _YEAR = re.compile(r"(?<!\d)(19[89]\d|20\d\d)(?!\d)")
@@ -66,27 +68,108 @@ def _year(entities: list[Entity], text: str = "") -> int | None:
     return next(y for y in (*tagged, *stated) if votes[y] == top)  # the first on a tie
 
 
-def _organ(entities: list[Entity]) -> str | None:
-    names = [e.text.strip() for e in entities if e.label == "ORGAN" and e.text.strip()]
-    if not names:
+_CJK = re.compile(r"[\u3400-\u9fff]")
+#: How far past the tagged span an organ name may run to reach its suffix (``随`` + ``县人民政府``,
+#: ``弋丰市`` + ``自然资源和规划局``).
+_ORGAN_REACH = 8
+
+
+def _runs_on(text: str, start: int, p: int) -> bool:
+    """Whether an organ suffix starts before ``p`` and goes on past it (``…委`` + ``员会``)."""
+    return any(text.startswith(sf, q) for sf in T.ORGAN_SUFFIXES for q in range(max(start, p - len(sf) + 1), p))
+
+
+def organ_readings(text: str, start: int, end: int) -> tuple[str, ...]:
+    """The whole names an ORGAN span may stand for: the span itself when it ends in an organ
+    suffix (:data:`~gongkai.model.template.ORGAN_SUFFIXES`) that does not run on past it;
+    else the longest name inside it that ends in one and the shortest that the text goes on
+    to complete (within a few characters, Chinese characters only). Empty when neither exists.
+
+    >>> t = "通过随县人民政府网站。请与弋阳县保障中心办公室联系"
+    >>> organ_readings(t, 2, 3)
+    ('随县人民政府',)
+    >>> organ_readings(t, 13, 21)  # 中心 + 办…: the 中心, or its 办公室
+    ('弋阳县保障中心', '弋阳县保障中心办公室')
+    >>> organ_readings(t, 2, 8)
+    ('随县人民政府',)
+    """
+    run_end = end
+    while run_end < len(text) and run_end - end < _ORGAN_REACH and _CJK.match(text[run_end]):
+        run_end += 1
+    ends = [p for p in range(start + 1, run_end + 1)
+            if text[start:p].endswith(T.ORGAN_SUFFIXES) and not _runs_on(text, start, p)]
+    if end in ends:
+        return (text[start:end],)
+    trim = [p for p in ends if p < end]
+    more = [p for p in ends if p > end]
+    return tuple(text[start:p] for p in ([max(trim)] if trim else []) + ([min(more)] if more else []))
+
+
+def _same_body(name: str) -> str:
+    for full, short in T.ORGAN_SHORT_FORMS.items():
+        name = name.replace(full, short)
+    return name
+
+
+def _organ(entities: list[Entity], text: str = "") -> str | None:
+    """The reporting body: the name most ORGAN mentions support, the first on a tie.
+
+    Each mention is snapped to whole names (:func:`organ_readings`; one that could be two
+    names supports both). A mention cut short — not a whole name itself, or the tail of a
+    longer one (``输局``) — supports the whole names of other mentions it is part of
+    (``弋林市`` and ``弋林市应急管理局``) rather than its own guess. Short forms count with
+    their full form, which is the one reported.
+    """
+    mentions = [e for e in entities if e.label == "ORGAN" and e.text.strip()]
+    if not mentions:
         return None
-    counts = Counter(names)
-    top = max(counts.values())
-    return next(n for n in names if counts[n] == top)
+    own = [(organ_readings(text, e.start, e.end) if text else ()) for e in mentions]
+    whole = [r == (e.text,) for r, e in zip(own, mentions)]
+    supported: list[tuple[str, ...]] = []
+    for i, e in enumerate(mentions):
+        others = {q for j, rs in enumerate(own) if j != i for q in rs if len(q) > len(e.text)}
+        part_of = sorted(q for q in others if (q.endswith(e.text) if whole[i] else e.text in q))
+        supported.append(tuple(part_of) or own[i] or (e.text.strip(),))
+    votes: Counter = Counter()
+    members: dict[str, list[str]] = {}
+    for names in supported:
+        for body in dict.fromkeys(map(_same_body, names)):
+            votes[body] += 1
+        for n in names:
+            members.setdefault(_same_body(n), []).append(n)
+    top = max(votes.values())
+    body = next(b for b in members if votes[b] == top)
+    return max(members[body], key=len)
 
 
-def assemble(norm, entities: list[Entity]) -> Assembly:
-    entities = sorted(entities, key=lambda e: (e.start, e.end))
-    year = _year(entities, norm.text)
-    sections: list[SectionHit] = []
+def _sections(norm, entities: list[Entity]) -> list[SectionHit]:
+    """SECTION entities snapped to their lines, the ones that cannot be headings dropped, and
+    the headings the tagger missed found by the heading test (:func:`missing_headings`)."""
+    found: list[tuple[str | None, str | None, int, int]] = []
     for e in entities:
         if e.label != "SECTION":
             continue
         a, b = snap_to_line(norm.text, e.start, e.end)
         number, title = split_heading(norm.text[a:b])
+        key = section_key(number, title)
+        if is_heading_hit(norm.text, a, number, key):
+            found.append((key, number, a, b))
+    tagged = [(e.start, e.end) for e in entities if e.label != "SECTION"]
+    for a, b in missing_headings(norm.text, found, tagged):
+        number, title = split_heading(norm.text[a:b])
+        found.append((section_key(number, title), number, a, b))
+    out = []
+    for key, number, a, b in sorted(found, key=lambda f: f[2]):
         s, t = norm.to_source(a, b)
-        sections.append(SectionHit(section_key(number, title), number, title, s, t))
+        out.append(SectionHit(key, number, split_heading(norm.text[a:b])[1], s, t))
+    return out
+
+
+def assemble(norm, entities: list[Entity]) -> Assembly:
+    entities = sorted(entities, key=lambda e: (e.start, e.end))
+    year = _year(entities, norm.text)
+    sections = _sections(norm, entities)
     tables = assemble_tables(entities, norm.text, year=year)
     figures = assemble_figures(norm.text, entities)
     notes = [n for t in tables.values() for n in t.notes]
-    return Assembly(year, _organ(entities), sections, tables, figures, notes)
+    return Assembly(year, _organ(entities, norm.text), sections, tables, figures, notes)

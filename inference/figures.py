@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from gongkai.model.template import MEASURE_WORDS
+
 from .entities import Entity
 from .numbers import NumberError, read_number
 
@@ -36,8 +38,84 @@ def _clause_between(text: str, a: int, b: int) -> bool:
     return a <= b and not any(ch in _CLAUSE_END for ch in text[a:b])
 
 
+_DIGITS = "0123456789"
+#: Approximation markers printed against a number, which belong to the value (``14000余``,
+#: ``近70``); a magnitude before a trailing one belongs to it too (``66万余`` 人次).
+_APPROX_BEFORE = "近约逾"
+_APPROX_AFTER = "余多"
+_MAGNITUDE = "万亿"
+
+
+def _free(taken: list[tuple[int, int]], a: int, b: int) -> bool:
+    return not any(x < b and a < y for x, y in taken)
+
+
+def whole_values(text: str, entities: list[Entity]) -> list[Entity]:
+    """The FIG_ entities with each value made a whole printed number and its unit read.
+
+    A FIG_VALUE is widened over the untagged digits beside it (a number is never printed
+    glued to another, so ``8`` + ``15`` and ``3844`` + ``1`` are one value) and over its
+    approximation markers; pieces that then touch are joined. An untagged number right
+    before a tagged unit is a value too. When a measure word of
+    :data:`MEASURE_WORDS` follows the value, it is the unit (replacing a unit tag that
+    covers only part of it, or standing in for a missing one).
+
+    >>> t = "新增主动公开信息815条,服务66万余人次"
+    >>> v = [Entity("FIG_VALUE", 8, 9, "8"), Entity("FIG_VALUE", 9, 11, "15"),
+    ...      Entity("FIG_VALUE", 15, 17, "66"), Entity("FIG_UNIT", 17, 18, "万"), Entity("FIG_UNIT", 20, 21, "次")]
+    >>> [(e.label, e.text) for e in whole_values(t, v)]
+    [('FIG_VALUE', '815'), ('FIG_UNIT', '条'), ('FIG_VALUE', '66万余'), ('FIG_UNIT', '人次')]
+    """
+    ordered = sorted(entities, key=lambda e: (e.start, e.end))
+    values = [e for e in ordered if e.label == "FIG_VALUE"]
+    others = [(e.start, e.end) for e in ordered if e.label != "FIG_VALUE" and e.label != "FIG_UNIT"]
+    # A unit tagged right after an untagged number: the number is the value the tagger
+    # missed (not after 第, which makes it an ordinal: 第1条).
+    everything = [(e.start, e.end) for e in ordered]
+    for u in ordered:
+        k = u.start
+        if u.label == "FIG_UNIT" and k > 0 and text[k - 1] in _DIGITS and _free(everything, k - 1, k):
+            j = k - 1
+            while j > 0 and text[j - 1] in _DIGITS:
+                j -= 1
+            if text[j - 1:j] != "第":
+                values.append(Entity("FIG_VALUE", k - 1, k, text[k - 1], u.score))
+    values.sort(key=lambda e: (e.start, e.end))
+    taken = others + [(e.start, e.end) for e in values]
+    widened: list[Entity] = []
+    for e in values:
+        a, b = e.start, e.end
+        while a > 0 and text[a - 1] in _DIGITS and _free(others, a - 1, a):
+            a -= 1
+        if a > 0 and text[a - 1] in _APPROX_BEFORE and _free(taken, a - 1, a):
+            a -= 1
+        while b < len(text) and (text[b] in _DIGITS or (text[b] in ".," and text[b + 1:b + 2].isdigit())) \
+                and _free(others, b, b + 1):
+            b += 1
+        if text[b:b + 1] in tuple(_MAGNITUDE) and text[b + 1:b + 2] in tuple(_APPROX_AFTER) \
+                and _free(others, b, b + 2):
+            b += 2
+        elif text[b:b + 1] in tuple(_APPROX_AFTER) and _free(taken, b, b + 1):
+            b += 1
+        score = e.score
+        if widened and a <= widened[-1].end:  # touching pieces of one number
+            p = widened.pop()
+            a, b, score = p.start, max(b, p.end), min(p.score, score)
+        widened.append(Entity("FIG_VALUE", a, b, text[a:b], score))
+    spans = [(v.start, v.end) for v in widened]
+    units = [e for e in ordered if e.label == "FIG_UNIT" and _free(spans, e.start, e.end)]
+    for v in widened:
+        word = max((w for w in MEASURE_WORDS if text.startswith(w, v.end)), key=len, default=None)
+        if word is None or not _free(others, v.end, v.end + len(word)):
+            continue
+        units = [u for u in units if not (u.start < v.end + len(word) and v.end < u.end)]
+        units.append(Entity("FIG_UNIT", v.end, v.end + len(word), word, v.score))
+    rest = [e for e in ordered if e.label in ("FIG_METRIC",)]
+    return sorted(widened + units + rest, key=lambda e: (e.start, e.end))
+
+
 def assemble_figures(text: str, entities: list[Entity]) -> list[FigureHit]:
-    figs = [e for e in entities if e.label.startswith("FIG_")]
+    figs = whole_values(text, entities)
     values = [i for i, e in enumerate(figs) if e.label == "FIG_VALUE"]
     used_metrics: set[int] = set()
     out: list[FigureHit] = []

@@ -66,3 +66,65 @@ def section_key(number: str | None, title: str) -> str | None:
         if s.number == number:
             return s.key
     return None
+
+
+def is_heading_hit(text: str, start: int, number: str | None, key: str | None) -> bool:
+    r"""Whether a tagged (and snapped) heading can be a section heading: it has its list
+    number or a known title, and a heading without its number still opens its line
+    (``政府信息公开提起的`` inside a sentence, ``)存在的问题`` after ``(一`` are not headings).
+
+    >>> t = "(一)存在的问题。本年度……"
+    >>> is_heading_hit(t, 3, None, None), is_heading_hit("五、存在的问题", 0, "五", "problems")
+    (False, True)
+    """
+    if number is None and key is None:
+        return False
+    line_start = text.rfind("\n", 0, start) + 1
+    return number is not None or not text[line_start:start].strip(" ?\t\u3000")
+
+
+_NEXT_NUMBER = dict(zip(T.CHINESE_NUMBERS, T.CHINESE_NUMBERS[1:]))
+
+
+def missing_headings(text: str, found: list[tuple[str | None, str | None, int, int]],
+                     tagged: list[tuple[int, int]] = ()) -> list[tuple[int, int]]:  # noqa: B006 (read only)
+    r"""Headings the tagger missed, found by the guideline's test: a line of its own, no
+    table cell (``|``) and no sentence (``。``) in it, whose title is the missing section's
+    title (or a variant) and whose number is the section's or the one after the previous
+    heading's. Only sections absent from ``found`` (key, number, start, end; normalised
+    offsets, in text order) are looked for, between their neighbours, and only on lines
+    the tagger left untagged (``tagged``: spans of its other entities), for a line it read
+    as something else (a row label ``四、结转下年度继续办理``) is its call.
+
+    >>> t = "报告\n一、总体情况\n正文。\n二、主动公开政府信息情况\n正文"
+    >>> [t[a:b] for a, b in missing_headings(t, [("active_disclosure", "二", 16, 28)])]
+    ['一、总体情况']
+    """
+    have = {k for k, *_ in found if k}
+    order = [s.key for s in T.SECTIONS]
+    out: list[tuple[int, int]] = []
+    for s in T.SECTIONS:
+        if s.key in have:
+            continue
+        before = [f for f in found if f[0] in order[:order.index(s.key)]]
+        after = [f for f in found if f[0] in order[order.index(s.key) + 1:]]
+        lo = max((f[3] for f in before), default=0)
+        hi = min((f[2] for f in after), default=len(text))
+        numbers = {s.number}
+        if before:
+            prev = max(before, key=lambda f: f[3])[1]
+            numbers.add(_NEXT_NUMBER.get(prev or "", s.number))
+        pos = lo
+        for line in text[lo:hi].split("\n"):
+            a = pos + len(line) - len(line.lstrip(" ?\t\u3000"))
+            b = pos + len(line.rstrip(" ?\t\u3000、,.:;"))
+            pos += len(line) + 1
+            if not (0 < b - a <= 40) or any(c in line for c in "|。;;") \
+                    or any(x < b and a < y for x, y in tagged):
+                continue
+            number, title = split_heading(text[a:b])
+            m = best_match(title, section_candidates(), min_score=70.0, min_margin=3.0) if number else None
+            if number in numbers and m is not None and m.candidate.key == s.key:
+                out.append((a, b))
+                break
+    return out

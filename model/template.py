@@ -248,6 +248,20 @@ SECTION_KEYS = tuple(s.key for s in SECTIONS)
 #: Chinese list numbers as reports print them; used for section and row numbering.
 CHINESE_NUMBERS = ("一", "二", "三", "四", "五", "六", "七", "八", "九", "十")
 
+#: The words a reporting body's name ends in (``…人民政府``, ``…办公室``, ``…局``): an organ
+#: name the tagger cut short or ran on is snapped to one of these ends.
+ORGAN_SUFFIXES = ("人民政府", "政府", "办公室", "委员会", "管委会", "办事处", "局", "中心", "办", "厅", "委",
+                  "署", "院", "所", "站", "队")
+
+#: Short forms of an organ's name that name the same body (``奎屯市政府`` = ``奎屯市人民政府``);
+#: the full form is reported.
+ORGAN_SHORT_FORMS = {"人民政府": "政府"}
+
+#: Measure words a narrative figure's unit may be (the assembler reads the longest printed
+#: one): the tagger sometimes leaves the unit after a number untagged or tags part of it.
+MEASURE_WORDS = ("人次", "万元", "亿元", "元", "条", "件", "项", "个", "次", "封", "处", "人", "名", "家", "篇",
+                 "期", "场", "份", "批", "户", "%", "‰")
+
 #: Table 2 is printed under these article items (第二十条 of 条例, items 一…九).
 ARTICLE_TITLE = "第二十条第({item})项"
 

@@ -63,4 +63,8 @@ def render_markdown() -> str:
     lines += ["", "Across one organ's reports of consecutive years (`gongkai extract --cross-check`; "
               "warnings, never repairs):", "", "| rule | templates | what should hold |", "|---|---|---|"]
     lines += [f"| `{r.name}` | {', '.join(r.versions)} | {r.description} |" for r in T.CROSS_YEAR_RULES]
+    lines += ["", "## Words", "",
+              "Organ names end in: " + " / ".join(T.ORGAN_SUFFIXES) + "; short forms: "
+              + ", ".join(f"{k} → {v}" for k, v in T.ORGAN_SHORT_FORMS.items()) + ".", "",
+              "Units of narrative figures: " + " / ".join(T.MEASURE_WORDS) + "."]
     return "\n".join(lines) + "\n"

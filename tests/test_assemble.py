@@ -236,3 +236,118 @@ def test_without_a_tagged_year_the_seeds_most_stated_year_is_their_reporting_yea
         rec = next(read_jsonl(path))
         expected = json.loads((root / "expected" / f"{rec.id}.json").read_text(encoding="utf-8"))["year"]
         assert stated_year(normalise(rec.text).text) == expected, rec.id
+
+
+# --------------------------------------------------------------------------- repairs of the tags
+# Small synthetic texts with the tagger's typical slips; each repair is a general rule.
+
+def _at(text, label, piece, nth=0):
+    start = [m.start() for m in re.finditer(re.escape(piece), text)][nth]
+    return Entity(label, start, start + len(piece), piece)
+
+
+APP_ROW = "1.本机关不掌握相关政府信息"
+
+
+def test_a_number_tagged_as_a_row_label_is_a_cell():
+    text = f"(四)无法提供 | {APP_ROW} | 5 | 0 | 0 | 0 | 0 | 0 | 5 |"
+    ents = [_at(text, "ROW_LABEL", "(四)无法提供"), _at(text, "ROW_LABEL", APP_ROW), _at(text, "ROW_LABEL", "5", 0)]
+    ents += [_at(text, "CELL", "0", k) for k in range(5)] + [_at(text, "ROW_LABEL", "5", 1)]
+    rows = assemble(Identity(text), ents).tables["applications"].data.to_schema()["rows"]
+    assert list(rows["unable.not_held"].values()) == [5, 0, 0, 0, 0, 0, 5]
+
+
+def test_a_cell_is_widened_to_its_sign_and_its_untagged_digits():
+    text = "上一年项目数量 | 本年增/减 | 处理决定数量 |\n行政许可 | 523 | -12 | 147162 |"
+    ents = tag_pipe_rows(text, header_lines={0})
+    ents = [Entity("CELL", e.start + 1, e.end, e.text[1:]) if e.text == "-12" else
+            Entity("CELL", e.start, e.end - 2, e.text[:-2]) if e.text == "147162" else e for e in ents]
+    rows = assemble(Identity(text), ents).tables["active_disclosure"].data.to_schema()["rows"]
+    assert rows["licensing"] == {"previous": 523, "change": -12, "decisions": 147162}
+
+
+def test_empty_printed_cells_are_blanks_but_padding_lines_are_not():
+    # One cell per line: the row's three cells are lone pipes; the fourth closes the row.
+    text = "第二十条第(一)项 |\n规章 |\n0 |\n0 |\n0 |\n|\n规范性文件 |\n|\n|\n|\n|\n第二十条第(五)项 |"
+    ents = [_at(text, "TABLE_TITLE", "第二十条第(一)项"), _at(text, "ROW_LABEL", "规章"),
+            _at(text, "ROW_LABEL", "规范性文件"), _at(text, "TABLE_TITLE", "第二十条第(五)项")]
+    ents += [Entity("CELL", m.start(), m.end(), "0") for m in re.finditer("0", text)]
+    t = assemble(Identity(text), ents).tables["active_disclosure"].data
+    assert list(t.to_schema()["rows"]["normative_documents"].values()) == [None, None, None]
+    # A line of pipes only (`||`, `||||`) is padding even between two values.
+    from gongkai.inference.tables import printed_cells
+    text = "0 |\n||\n7 |"
+    got = printed_cells(text, 0, len(text), [_at(text, "CELL", "0"), _at(text, "CELL", "7")], 2)
+    assert [e.text for e in got] == ["0", "7"]
+    # A pipe row: the trailing `| |` after the last field is padding, not a third value.
+    text = "本年增/减 |\n行政事业性收费 | 59 | +28 | |"
+    rows = assemble(Identity(text), tag_pipe_rows(text, header_lines={0})).tables["active_disclosure"]
+    assert rows.data.to_schema()["rows"]["fees"] == {"previous": 59, "change": 28}
+
+
+def test_table4_blank_between_values_and_a_split_00_read_off_the_pipes():
+    head = "结果维持 |\n结果纠正 |\n其他结果 |\n尚未审结 |\n总计 |\n|||||\n"
+    nums = ["0"] * 4 + ["00"] + ["0"] * 4 + [""] + ["0"] * 5
+    text = head + "".join(f"{n} |\n" if n else "|\n" for n in nums)
+    ents = [_at(text, "COL_HEADER", w) for w in ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计")]
+    # The tagger splits `00` in two and misses the lone `|` of the blank: still 15 pieces.
+    ents += [Entity("CELL", m.start() + k, m.start() + k + 1, "0")
+             for m in re.finditer(r"\d+", text) for k in range(len(m.group()))]
+    rows = assemble(Identity(text), ents).tables["reviews"].data
+    assert rows.cells["review", "total"].text == "00"
+    assert rows.to_schema()["rows"]["litigation_direct"]["total"] is None
+    assert rows.to_schema()["rows"]["litigation_after_review"] == dict.fromkeys(
+        ("upheld", "corrected", "other", "pending", "total"), 0)
+
+
+def test_a_label_broken_into_a_row_label_and_a_header_piece_is_one_label():
+    text = "采购项目数量 | 采购总金额 |\n政府集中采购 | 382 | 16491.8万元 | |"
+    ents = tag_pipe_rows(text, header_lines={0})
+    ents = [e for e in ents if e.label != "ROW_LABEL"] + [_at(text, "ROW_LABEL", "政府集中"),
+                                                         Entity("COL_HEADER", text.index("采购 |"), text.index("采购 |") + 2, "采购")]
+    rows = assemble(Identity(text), ents).tables["active_disclosure"].data.to_schema()["rows"]
+    assert rows["procurement"] == {"projects": 382, "amount": 16491.8}
+
+
+def test_a_glued_run_tagged_as_one_cell_is_split_when_the_rules_allow_one_split():
+    label = "一、本年新收政府信息公开申请数量"
+    text = f"{label} | 300001031 |\n二、上年结转政府信息公开申请数量 | 110000011 |"
+    ents = [_at(text, "ROW_LABEL", label), _at(text, "CELL", "300001031"),
+            _at(text, "ROW_LABEL", "二、上年结转政府信息公开申请数量"), _at(text, "CELL", "110000011")]
+    asm = assemble(Identity(text), ents)
+    rows = asm.tables["applications"].data.to_schema()["rows"]
+    assert list(rows["new_received"].values()) == [30, 0, 0, 0, 1, 0, 31]
+    # Two splits fit 110000011 (1,10,…,11 and 11,0,…,11): nothing is guessed.
+    assert rows["carried_over"] == {"natural_person": 110000011}
+    assert any("no unique split" in n for n in asm.notes)
+
+
+def test_headings_without_a_number_are_dropped_and_missed_ones_found_on_their_line():
+    text = ("报告\n一、总体情况\n正文。\n二、主动公开政府信息情况\n(一)存在的问题。正文。\n"
+            "四、结转下年度继续办理\n五、存在的主要问题及改进情况\n正文")
+    ents = [_at(text, "SECTION", "二、主动公开政府信息情况"), _at(text, "SECTION", ")存在的问题"),
+            _at(text, "ROW_LABEL", "四、结转下年度继续办理"), _at(text, "SECTION", "五、存在的主要问题及改进情况")]
+    got = [(s.key, s.number, s.title) for s in assemble(Identity(text), ents).sections]
+    assert got == [("overview", "一", "总体情况"), ("active_disclosure", "二", "主动公开政府信息情况"),
+                   ("problems", "五", "存在的主要问题及改进情况")]
+
+
+def test_organ_fragments_are_snapped_to_whole_names_and_short_forms_join_the_full_one():
+    text = "2021年奎屯市政府信息公开年度报告。在奎屯市人民政府网站,奎屯市政府门户网站。请与随县人民政府联系"
+    ents = [_at(text, "ORGAN", "奎屯市"), _at(text, "ORGAN", "奎屯", 1), _at(text, "ORGAN", "奎", 2)]
+    assert assemble(Identity(text), ents).organ == "奎屯市人民政府"
+    assert assemble(Identity(text), [_at(text, "ORGAN", "随")]).organ == "随县人民政府"
+    # A name run on into its unit's word (中心 + 办…) is cut back when another mention agrees.
+    text = "保障中心信息公开工作。请与保障中心办公室联系"
+    ents = [_at(text, "ORGAN", "保障中心"), _at(text, "ORGAN", "保障中心办", 0)]
+    assert assemble(Identity(text), ents).organ == "保障中心"
+
+
+def test_figure_values_made_whole_and_their_units_read():
+    text = "新增主动公开信息815条,修改错别字15250余处,收到申请1件,依据第3条。"
+    ents = [_at(text, "FIG_VALUE", "8"), _at(text, "FIG_VALUE", "15"),
+            _at(text, "FIG_VALUE", "15250余"),          # unit 处 left untagged
+            _at(text, "FIG_UNIT", "件"),                 # value 1 left untagged
+            _at(text, "FIG_UNIT", "条", 1)]              # 第3条 is an article, not a figure
+    got = [(f.value, f.unit, f.approximate) for f in assemble(Identity(text), ents).figures]
+    assert got == [(815, "条", False), (15250, "处", True), (1, "件", False)]

@@ -42,15 +42,7 @@ def _expected():
 # Known failures of the current default model, kept as strict xfails: each must start
 # failing the xfail (and be removed from here) when a better model fixes it. Issue 6's done
 # criterion is that this table is empty.
-_CELLS = "issue 6: the default model misses or misreads some cells (see gongkai evaluate model/default)"
-_TITLES = "issue 6: the default model misses or misplaces a section heading"
-KNOWN_FAILURES: dict[tuple[str, str], str] = {
-    ("cells", "000_36f0aac7f99c3c7f"): _CELLS,
-    ("cells", "002_7f404b4c2ca7fa08"): _CELLS,
-    ("cells", "004_405d15593bb582ad"): _CELLS,
-    ("sections", "001_783649b23b5da190"): _TITLES,
-    ("sections", "004_405d15593bb582ad"): _TITLES,
-}
+KNOWN_FAILURES: dict[tuple[str, str], str] = {}
 
 
 def _cases(kind):
@@ -103,7 +95,6 @@ class _Figure:
     end: int
 
 
-@pytest.mark.xfail(strict=True, reason="issue 6: the default model finds 49 of 77 gold figures (0.64)")
 def test_figure_recall_against_the_gold_annotations(extracted):
     from gongkai.inference.assemble import assemble
     from gongkai.inference.entities import entities_from_source_spans
