@@ -1,4 +1,5 @@
-"""``gongkai extract``: bulk extraction, a thin layer over :func:`gongkai.inference.bulk.extract_to_file`."""
+"""``gongkai extract``: bulk extraction, a thin layer over :func:`gongkai.inference.bulk.extract_to_file`
+(``--engine local``) and :func:`gongkai.inference.ray_engine.extract_dataset` (``--engine ray``)."""
 
 from __future__ import annotations
 
@@ -17,12 +18,17 @@ def extract(
     device: Optional[str] = typer.Option(None, "--device", help="cpu, cuda, cuda:1 …; default: cuda when present."),
     backend: str = typer.Option("auto", "--backend", help="auto (ONNX on CPU where `gongkai export-onnx` verified "
                                 "it, else torch), torch, onnx, onnx-fp32 or onnx-int8."),
-    workers: int = typer.Option(1, "--workers", min=1, help="Worker processes (each loads the model once)."),
+    workers: int = typer.Option(1, "--workers", min=1, help="Worker processes, or Ray actors with --engine ray "
+                                "(each loads the model once)."),
     batch_size: int = typer.Option(8, "--batch-size", min=1),
     resume: bool = typer.Option(False, "--resume", help="Skip ids already in OUTPUT and append."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="A progress bar on stderr."),
     cross_check: Optional[str] = typer.Option(None, "--cross-check", help="Check each organ's consecutive "
                                               "years against each other; write the warnings here (JSONL)."),
+    engine: str = typer.Option("local", "--engine", help="local (this machine) or ray (Ray Data: "
+                               "pip install 'gongkai[ray]')."),
+    address: Optional[str] = typer.Option(None, "--address", help="With --engine ray: a Ray cluster (auto, "
+                                          "ray://head:10001); default: a local Ray."),
 ) -> None:
     """Extract tables, sections and figures from reports: one output record per input.
 
@@ -31,14 +37,30 @@ def extract(
     """
     from gongkai.inference.bulk import extract_to_file
     from gongkai.inference.outputs import FORMATS
+    from gongkai.inference.ray_engine import RayEngineError, extract_dataset  # Ray itself loads only when used
 
     if fmt is not None and fmt not in FORMATS:
         raise typer.BadParameter(f"{fmt!r}; choose one of {', '.join(FORMATS)}", param_hint="--format")
+    if engine not in ("local", "ray"):
+        raise typer.BadParameter(f"{engine!r}; choose local or ray", param_hint="--engine")
+    if engine == "ray":
+        for flag, given in (("--resume", resume), ("--cross-check", cross_check)):
+            if given:
+                raise typer.BadParameter("works with --engine local only", param_hint=flag)
+    elif address is not None:
+        raise typer.BadParameter("needs --engine ray", param_hint="--address")
     try:
-        summary = extract_to_file(inputs, output, fmt=fmt, model=model, device=device, workers=workers,
-                                  batch_size=batch_size, resume=resume, progress=progress,
-                                  cross_check=cross_check, backend=backend)
-    except (FileNotFoundError, ValueError, ImportError) as exc:  # no model, a bad --backend, no onnxruntime
+        if engine == "ray":
+            # A GPU per actor when a GPU is asked for (the ONNX backend is CPU-only).
+            summary = extract_dataset(inputs, output, fmt=fmt, address=address, progress=progress, model=model,
+                                      device=device, backend=backend, batch_size=batch_size, num_actors=workers,
+                                      num_gpus=1 if device and device.startswith("cuda") else 0)
+        else:
+            summary = extract_to_file(inputs, output, fmt=fmt, model=model, device=device, workers=workers,
+                                      batch_size=batch_size, resume=resume, progress=progress,
+                                      cross_check=cross_check, backend=backend)
+    # No model, a bad --backend, no onnxruntime or ray; a Ray that cannot start or be reached.
+    except (FileNotFoundError, ValueError, ImportError, RayEngineError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
     typer.echo(f"{summary.total} record(s) written to {output}, {summary.failed} failed"
