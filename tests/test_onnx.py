@@ -2,6 +2,7 @@
 extraction uses it (only where verified, only for the model files it was verified on)."""
 
 import json
+import time
 
 import pytest
 import torch
@@ -45,7 +46,7 @@ def save_tiny_model(path, seed=0, max_positions=34):
 @pytest.fixture(scope="module")
 def exported(tmp_path_factory):
     path = save_tiny_model(tmp_path_factory.mktemp("tiny"))
-    decision = export_onnx(path, GOLD[:2])
+    decision = export_onnx(path, GOLD[:2], require_faster=False)  # timings are no test: see below
     return path, decision
 
 
@@ -98,9 +99,27 @@ def test_a_variant_that_tags_differently_is_not_accepted(tmp_path):
     export_model(other)
     # Pose another model's export as the int8 file: same shapes, other tags.
     (path / "model.int8.onnx").write_bytes((other / "model.onnx").read_bytes())
-    decision = record_decision(path, GOLD[:1])
+    decision = record_decision(path, GOLD[:1], require_faster=False)
     assert decision["results"]["int8"]["tags_differing"] > 0 and not decision["results"]["int8"]["accepted"]
     assert decision["default_cpu"] == "fp32"
+
+
+def test_an_export_slower_than_torch_is_not_the_default(tmp_path, monkeypatch):
+    import gongkai.training.export_onnx as ex
+
+    path = save_tiny_model(tmp_path / "m")
+    export_model(path)
+    slow = OnnxTagger.predict
+
+    def slower(self, texts, batch_size=8):
+        time.sleep(1.0)  # far more than torch takes on one report with this tiny model
+        return slow(self, texts, batch_size)
+
+    monkeypatch.setattr(ex.OnnxTagger, "predict", slower)
+    decision = record_decision(path, GOLD[:1], ["fp32"])
+    assert decision["results"]["fp32"]["tags_differing"] == 0
+    assert not decision["results"]["fp32"]["accepted"] and decision["default_cpu"] is None
+    assert resolve_backend(path, "auto", "cpu") == ("torch", None)
 
 
 def test_a_changed_model_or_an_unverified_export_falls_back_to_torch(tmp_path):

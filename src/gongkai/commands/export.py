@@ -51,5 +51,5 @@ def export_onnx(
                        f"{r['cell_accuracy']} (torch {decision['results']['torch']['cell_accuracy']}), "
                        f"tagging {r['seconds']} s (torch {decision['results']['torch']['seconds']} s)")
     chosen = decision["default_cpu"]
-    typer.echo(f"default on CPU: {chosen and decision['files'][chosen] or 'torch (no ONNX file verified)'}; "
+    typer.echo(f"default on CPU: {chosen and decision['files'][chosen] or 'torch (no ONNX file gave the same tags in less time)'}; "
                f"recorded in {model / DECISION_FILE}")
