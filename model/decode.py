@@ -34,9 +34,9 @@ def _structure(tags: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarra
     return free, inside, begin
 
 
-def _stretches(logp: np.ndarray, o: int) -> list[tuple[int, int]]:
-    """The runs of characters not sure to be outside, as ``(start, end)``."""
-    unsure = np.concatenate([[False], np.exp(logp[:, o]) < SURE_OUTSIDE, [False]])
+def _stretches(sure: np.ndarray) -> list[tuple[int, int]]:
+    """The runs of characters not ``sure`` to be outside, as ``(start, end)``."""
+    unsure = np.concatenate([[False], ~sure, [False]])
     edges = np.flatnonzero(unsure[1:] != unsure[:-1])
     return list(zip(edges[::2].tolist(), edges[1::2].tolist()))
 
@@ -89,8 +89,9 @@ def viterbi_iob2_many(logps: list[np.ndarray], tags: tuple[str, ...] | list[str]
     jobs = []  # (text, start, end) of every stretch
     for t, lp in enumerate(logps):
         if len(lp):
-            outs[t][np.exp(lp[:, o]) >= SURE_OUTSIDE] = o
-            jobs += [(t, a, b) for a, b in _stretches(lp, o)]
+            sure = np.exp(lp[:, o]) >= SURE_OUTSIDE
+            outs[t][sure] = o
+            jobs += [(t, a, b) for a, b in _stretches(sure)]
     if not jobs:
         return outs
     jobs.sort(key=lambda j: j[1] - j[2])
