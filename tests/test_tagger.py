@@ -22,7 +22,7 @@ TEXT = "一、总体情况\n| 规章 | 0 |  |\n本年新增主动公开信息815
 def _zero_layer_model(vocab_size: int, max_positions: int) -> BertForTokenClassification:
     torch.manual_seed(0)
     model = BertForTokenClassification(new_config(vocab_size, hidden=32, layers=0, heads=2, intermediate=32,
-                                                  max_positions=max_positions))
+                                                  max_positions=max_positions, architecture="bert"))
     return model.eval()
 
 
@@ -182,7 +182,7 @@ def test_a_base_checkpoint_gets_a_classifier_for_our_tags(tok, tmp_path):
     # A user's checkpoint: another head size, its own tokenizer.
     torch.manual_seed(0)
     base = BertForTokenClassification(new_config(len(tok), hidden=32, layers=1, heads=2, intermediate=32,
-                                                 max_positions=40))
+                                                 max_positions=40, architecture="bert"))
     base.config.id2label, base.config.label2id = {0: "A", 1: "B"}, {"A": 0, "B": 1}
     base.config.num_labels = 2
     base = BertForTokenClassification(base.config)

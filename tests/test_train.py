@@ -165,6 +165,21 @@ def test_train_needs_some_data():
     assert result.exit_code == 2 and "--synthetic" in result.output
 
 
+def test_an_unknown_architecture_is_refused_before_any_data_is_made(tmp_path):
+    from gongkai.commands.model import app
+
+    result = CliRunner().invoke(app, ["train", "--synthetic", "100000", "--out", str(tmp_path / "m"),
+                                      "--architecture", "lstm"])
+    assert result.exit_code == 2 and "unknown architecture 'lstm'" in result.output
+    assert "modernbert" in result.output and "roformer" in result.output and not (tmp_path / "m").exists()
+
+
+def test_the_card_names_the_architecture_and_from_scratch_sizes(trained):
+    out, _ = trained
+    card = (out / "README.md").read_text(encoding="utf-8")
+    assert "- architecture: modernbert, 1 layers, hidden 32" in card and "- hidden: 32" in card
+
+
 def test_fine_tuning_learns_characters_the_base_never_saw(tmp_path):
     from gongkai.model.tokenizer import encode_chars
 

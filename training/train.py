@@ -6,8 +6,9 @@ seed, evaluation and early stopping) into ``TrainingArguments``. With dev record
 Trainer evaluates every ``eval_steps``, keeps the best checkpoint by dev loss or entity
 F1, and stops after ``patience`` evaluations without improvement.
 
-Masked-LM pretraining on unlabelled reports is not implemented yet: a model starts from
-random weights, or from a user's local checkpoint (``base_model``).
+A model starts from random weights, or from a local checkpoint (``base_model``): a tagger,
+or a character encoder pretrained as a masked LM on unlabelled reports
+(:mod:`gongkai.training.pretrain`, ``gongkai pretrain``), which gets a fresh head for our tags.
 """
 
 from __future__ import annotations
@@ -15,53 +16,33 @@ from __future__ import annotations
 import logging
 import shutil
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from gongkai.model.labels import ID2TAG
-from gongkai.model.tagger import DEFAULT_SIZE, Tagger, model_card, new_config
+from gongkai.model.tagger import Tagger, model_card
 from gongkai.model.tokenizer import build_tokenizer, extend_tokenizer
 
 from .corpus import Record
 from .features import IGNORE, Augment, encode_windows, tag_records
+from .settings import EncoderSettings
 
 log = logging.getLogger(__name__)
 
 
 @dataclass
-class TrainConfig:
+class TrainConfig(EncoderSettings):
     """Everything a training run depends on; saved in the model card."""
 
-    # Model (ignored when starting from base_model, except max_positions caps the window).
-    hidden: int = DEFAULT_SIZE["hidden"]
-    layers: int = DEFAULT_SIZE["layers"]
-    heads: int = DEFAULT_SIZE["heads"]
-    intermediate: int = DEFAULT_SIZE["intermediate"]
-    max_positions: int = DEFAULT_SIZE["max_positions"]
-    dropout: float = 0.1
-    base_model: str | None = None  # a local HF checkpoint directory to start from
-    min_char_freq: int = 1          # characters rarer than this in the training text become [UNK]
-    # Windows: characters per training window (default: the model's positions less 2) and step.
-    window: int | None = None
-    stride: int | None = None
-    # Optimisation.
-    epochs: float = 20.0
-    max_steps: int = -1             # > 0 overrides epochs
-    learning_rate: float = 5e-4
-    weight_decay: float = 0.01
-    warmup_ratio: float = 0.05
-    batch_size: int = 16
-    seed: int = 42
     # Evaluation on dev records, early stopping.
     eval_steps: int = 200
     patience: int = 5
     best_metric: str = "f1"         # "f1" (dev entity F1, strict IOB2) or "loss" (dev loss)
-    logging_steps: int = 50
-    progress: bool = True
     keep_checkpoints: bool = False
 
     def __post_init__(self) -> None:
+        super().__post_init__()
         if self.best_metric not in ("f1", "loss"):
             raise ValueError(f"best_metric must be 'f1' or 'loss', got {self.best_metric!r}")
 
@@ -81,14 +62,12 @@ def train(train_records: Sequence[Record], dev_records: Sequence[Record] | None,
     ``augment`` expands each training record (damage augmentation); ``command`` and
     ``data`` describe the run in the model card.
     """
-    import torch
     from datasets import Dataset
     from transformers import (
         AutoModelForTokenClassification,
         DataCollatorForTokenClassification,
         EarlyStoppingCallback,
         Trainer,
-        TrainingArguments,
         set_seed,
     )
 
@@ -111,13 +90,8 @@ def train(train_records: Sequence[Record], dev_records: Sequence[Record] | None,
             log.info("added %d characters to the base model's vocabulary", added)
     else:
         tokenizer = build_tokenizer((t.text for t in train_tagged), config.min_char_freq, config.max_positions)
-        model_config = new_config(len(tokenizer), hidden=config.hidden, layers=config.layers, heads=config.heads,
-                                  intermediate=config.intermediate, max_positions=config.max_positions,
-                                  dropout=config.dropout)
-        model = AutoModelForTokenClassification.from_config(model_config)
-    max_window = model.config.max_position_embeddings - 2
-    window = min(config.window or max_window, max_window)
-    stride = config.stride or max(1, window * 3 // 4)
+        model = AutoModelForTokenClassification.from_config(config.model_config(len(tokenizer)))
+    window, stride = config.windows(model)
 
     train_ds = Dataset.from_dict(encode_windows(train_tagged, tokenizer, window, stride))
     # Dev windows do not overlap, so every character counts once in the dev metrics.
@@ -126,17 +100,9 @@ def train(train_records: Sequence[Record], dev_records: Sequence[Record] | None,
              len(dev_ds) if dev_ds else 0)
 
     evaluating = dev_ds is not None and len(dev_ds) > 0
-    args = TrainingArguments(
-        output_dir=str(out_dir / "checkpoints"),
-        num_train_epochs=config.epochs,
-        max_steps=config.max_steps,
-        learning_rate=config.learning_rate,
-        weight_decay=config.weight_decay,
-        **_warmup(TrainingArguments, config.warmup_ratio),
-        per_device_train_batch_size=config.batch_size,
+    args = config.trainer_arguments(
+        out_dir,
         per_device_eval_batch_size=config.batch_size,
-        seed=config.seed,
-        data_seed=config.seed,
         eval_strategy="steps" if evaluating else "no",
         eval_steps=config.eval_steps,
         save_strategy="steps" if evaluating else "no",
@@ -145,11 +111,6 @@ def train(train_records: Sequence[Record], dev_records: Sequence[Record] | None,
         load_best_model_at_end=evaluating,
         metric_for_best_model=("eval_f1" if config.best_metric == "f1" else "eval_loss") if evaluating else None,
         greater_is_better=(config.best_metric == "f1") if evaluating else None,
-        logging_steps=config.logging_steps,
-        logging_first_step=True,
-        report_to="none",
-        disable_tqdm=not config.progress,
-        use_cpu=not torch.cuda.is_available(),
     )
     trainer = Trainer(
         model=model,
@@ -172,10 +133,7 @@ def train(train_records: Sequence[Record], dev_records: Sequence[Record] | None,
     tagger = Tagger(trainer.model, tokenizer, window=window, stride=stride, device="cpu")
     card = model_card(trainer.model.config, data=data or _describe(train_records, dev_records), command=command,
                       metrics=metrics, base_model=config.base_model)
-    # Size settings are the base model's own when fine-tuning: listing ours would mislead.
-    ignored = {"hidden", "layers", "heads", "intermediate", "dropout"} if config.base_model else set()
-    card += "\n## Training configuration\n\n" + "\n".join(
-        f"- {k}: {v}" for k, v in asdict(config).items() if k not in ignored) + "\n"
+    card += "\n## Training configuration\n\n" + "\n".join(config.card_lines()) + "\n"
     tagger.save(out_dir, card=card)
     if not config.keep_checkpoints:
         shutil.rmtree(out_dir / "checkpoints", ignore_errors=True)
@@ -195,15 +153,6 @@ def _window_metrics(eval_pred) -> dict[str, float]:
         pred_seqs.append([ID2TAG[int(i)] for i in p_row[keep]])
     micro = entity_scores(true_seqs, pred_seqs)["micro"]
     return {"f1": micro["f1"], "precision": micro["precision"], "recall": micro["recall"]}
-
-
-def _warmup(arguments_class: type, ratio: float) -> dict[str, float]:
-    # transformers 5 takes a ratio as a float warmup_steps and dropped warmup_ratio; 4.x has both.
-    import inspect
-
-    if "warmup_ratio" in inspect.signature(arguments_class.__init__).parameters:
-        return {"warmup_ratio": ratio}
-    return {"warmup_steps": ratio}
 
 
 def _describe(train_records: Sequence[Record], dev_records: Sequence[Record] | None) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from gongkai.commands import annotations, bench, export, extract, model, synth, view
+from gongkai.commands import annotations, bench, export, extract, model, pretrain, synth, view
 
 app = typer.Typer(help="Structured data from 政府信息公开工作年度报告.", no_args_is_help=True,
                   add_completion=False)
@@ -17,6 +17,7 @@ app.command("extract")(extract.extract)
 app.command("view")(view.view)
 app.add_typer(annotations.app, name="annotations")
 app.command("synth")(synth.synth)
+app.command("pretrain")(pretrain.pretrain)
 app.command("train")(model.train)
 app.command("evaluate")(model.evaluate)
 app.command("leave-one-out")(model.leave_one_out)

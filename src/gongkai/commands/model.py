@@ -46,6 +46,8 @@ def train(
     heads: int = typer.Option(4, help="Attention heads."),
     intermediate: int = typer.Option(1024, help="Feed-forward size."),
     max_positions: int = typer.Option(512, help="Positions, so the window is this less 2 characters."),
+    architecture: str = typer.Option("modernbert", help="From-scratch architecture: 'modernbert' (rotary positions, "
+                                     "local attention), 'bert' (learned absolute positions) or 'roformer'."),
     min_char_freq: int = typer.Option(1, help="Characters rarer than this in the training text become [UNK]."),
     stride: int = typer.Option(None, help="Characters from one training window's start to the next (default 3/4 window)."),
     epochs: float = typer.Option(20.0, help="Training epochs."),
@@ -62,6 +64,15 @@ def train(
 
     if not annotations and not synthetic:
         raise typer.BadParameter("give annotation files (-a PATH) and/or --synthetic N", param_hint="--annotations")
+    try:  # settings first: a typo must not wait for the data
+        config = TrainConfig(hidden=hidden, layers=layers, heads=heads, intermediate=intermediate,
+                             max_positions=max_positions, architecture=architecture,
+                             base_model=str(base_model) if base_model else None, min_char_freq=min_char_freq,
+                             stride=stride, epochs=epochs, max_steps=max_steps, learning_rate=lr,
+                             batch_size=batch_size, seed=seed, eval_steps=eval_steps, patience=patience,
+                             best_metric=best)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
     records = _read(annotations, "--annotations") if annotations else []
     if augment:
         from gongkai.training.augment import augmented
@@ -80,11 +91,6 @@ def train(
         random.Random(seed).shuffle(shuffled)
         n_dev = round(len(shuffled) * dev_fraction)
         dev_records, records = shuffled[:n_dev], shuffled[n_dev:]
-    config = TrainConfig(hidden=hidden, layers=layers, heads=heads, intermediate=intermediate,
-                         max_positions=max_positions, base_model=str(base_model) if base_model else None,
-                         min_char_freq=min_char_freq, stride=stride, epochs=epochs, max_steps=max_steps,
-                         learning_rate=lr, batch_size=batch_size, seed=seed, eval_steps=eval_steps,
-                         patience=patience, best_metric=best)
     sources = [*map(str, annotations or [])]
     if augment:
         sources.append(f"{augment} damaged copies of each annotated record")
