@@ -10,5 +10,6 @@ echo; echo "## Leave-one-seed-out scores"; echo
 echo "Each row: stage 2 of scripts/train_default_model.sh run without that seed, scored on it"
 echo "(entity F1 per label, strict IOB2; end-to-end table-cell accuracy, section F1, figure recall)."; echo
 gongkai leave-one-out -a annotations/gold --base-model "$work/base" --augment 20 \
-    --synthetic 200 --synthetic-seed 7 --max-steps 350 --lr 5e-4 --seed 1 --out "$work/loo" 2>/dev/null
+    --synthetic 200 --synthetic-seed 7 --max-steps 350 --lr 5e-4 --seed 1 --out "$work/loo" 2>/dev/null \
+    | grep -v "^{'"    # the Trainer's log lines
 } >> model/default/README.md

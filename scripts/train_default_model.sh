@@ -32,3 +32,10 @@ gongkai export-onnx model/default      # verified against torch on the gold seed
     gongkai evaluate model/default -a annotations/gold 2>/dev/null
     echo '```'
 } >> model/default/README.md
+
+{
+    echo; echo "## The synthetic-only base on the gold seeds (the realism gap)"; echo
+    echo "Stage 1 alone, which never saw a real report. \`gongkai evaluate $work/base -a annotations/gold\`:"; echo; echo '```'
+    gongkai evaluate "$work/base" -a annotations/gold 2>/dev/null
+    echo '```'
+} >> model/default/README.md
