@@ -260,8 +260,7 @@ class Tagger(WindowedTagger):
     @classmethod
     def from_base_model(cls, path: str | Path, **kwargs: Any) -> "Tagger":
         """Start from a user's local checkpoint (and its tokenizer) with a fresh classifier for our tags."""
-        if not (Path(path) / "config.json").is_file():  # never fall back to a hub download
-            raise FileNotFoundError(f"base model {str(path)!r} is not a local checkpoint directory (no config.json)")
+        path = local_checkpoint(path)
         model = AutoModelForTokenClassification.from_pretrained(
             path, num_labels=len(TAGS), id2label=dict(ID2TAG), label2id=dict(TAG2ID),
             ignore_mismatched_sizes=True, use_safetensors=True,
@@ -283,6 +282,13 @@ class Tagger(WindowedTagger):
         return logits.float().log_softmax(-1).cpu().numpy()
 
 
+def local_checkpoint(path: str | Path) -> Path:
+    """``path`` if it holds a Hugging Face checkpoint; a missing one must never turn into a hub download."""
+    if not (Path(path) / "config.json").is_file():
+        raise FileNotFoundError(f"base model {str(path)!r} is not a local checkpoint directory (no config.json)")
+    return Path(path)
+
+
 def architecture_summary(config: Any) -> str:
     """One line for a model card: the model type and its sizes."""
     return (f"{config.model_type}, {config.num_hidden_layers} layers, hidden {config.hidden_size}, "
@@ -290,16 +296,16 @@ def architecture_summary(config: Any) -> str:
             f"{config.max_position_embeddings} positions, vocabulary {config.vocab_size}")
 
 
-def model_card(config: Any, *, data: str = "", command: str = "", metrics: dict[str, Any] | None = None,
-               base_model: str | None = None) -> str:
-    """The README.md saved beside a model: what it is, how it was made, how well it does."""
+def card_lines(config: Any, *, pipeline_tag: str, title: str, intro: str, data: str = "", command: str = "",
+               metrics: dict[str, Any] | None = None, metrics_note: str = "",
+               base_model: str | None = None) -> list[str]:
+    """The lines every model card starts with: front matter, what the model is, how it was made,
+    its metrics table."""
     from gongkai import __version__
 
     lines = [
-        "---", "library_name: transformers", "pipeline_tag: token-classification", "language: zh", "---", "",
-        "# gongkai character tagger", "",
-        "Tags each character of a normalised 政府信息公开工作年度报告 in IOB2 for "
-        "gongkai; load it with `gongkai.model.tagger.Tagger.load(dir)`.", "",
+        "---", "library_name: transformers", f"pipeline_tag: {pipeline_tag}", "language: zh", "---", "",
+        f"# {title}", "", intro, "",
         f"- gongkai version: {__version__}",
         f"- architecture: {architecture_summary(config)}",
         f"- started from: {base_model or 'scratch (random weights, character vocabulary of the training text)'}",
@@ -309,7 +315,17 @@ def model_card(config: Any, *, data: str = "", command: str = "", metrics: dict[
     if command:
         lines.append(f"- command: `{command}`")
     if metrics:
-        lines += ["", "## Metrics", "", "| metric | value |", "|---|---|"]
+        lines += ["", "## Metrics", "", *([metrics_note, ""] if metrics_note else []), "| metric | value |", "|---|---|"]
         lines += [f"| {k} | {v:.4f} |" if isinstance(v, float) else f"| {k} | {v} |" for k, v in sorted(metrics.items())]
+    return lines
+
+
+def model_card(config: Any, *, data: str = "", command: str = "", metrics: dict[str, Any] | None = None,
+               base_model: str | None = None) -> str:
+    """The README.md saved beside a model: what it is, how it was made, how well it does."""
+    lines = card_lines(config, pipeline_tag="token-classification", title="gongkai character tagger",
+                       intro="Tags each character of a normalised 政府信息公开工作年度报告 in IOB2 for "
+                             "gongkai; load it with `gongkai.model.tagger.Tagger.load(dir)`.",
+                       data=data, command=command, metrics=metrics, base_model=base_model)
     lines += ["", "## Label set", "", "Tags in id order (`config.json` `id2label`): " + ", ".join(config_tags(config)), ""]
     return "\n".join(lines)

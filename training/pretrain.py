@@ -24,16 +24,16 @@ import logging
 import math
 import shutil
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Union
 
 import numpy as np
 
-from gongkai.model.tagger import architecture_summary, windows
+from gongkai.model.tagger import card_lines, local_checkpoint, windows
 from gongkai.model.tokenizer import build_tokenizer, encode_chars, extend_tokenizer
 
-from .settings import EncoderSettings
+from .settings import EncoderSettings, RunResult, accepts
 
 log = logging.getLogger(__name__)
 
@@ -62,11 +62,8 @@ class PretrainConfig(EncoderSettings):
             raise ValueError(f"mlm_probability must be between 0 and 1, got {self.mlm_probability}")
 
 
-@dataclass
-class PretrainResult:
-    out_dir: Path
-    metrics: dict[str, Any] = field(default_factory=dict)
-    log_history: list[dict[str, Any]] = field(default_factory=list)
+#: What :func:`pretrain` returns.
+PretrainResult = RunResult
 
 
 # ---------------------------------------------------------------------------------------------
@@ -177,9 +174,7 @@ def pretrain(texts: Iterable[TextItem], out_dir: str | Path, config: PretrainCon
         raise TextSourceError("no text to pretrain on: the inputs hold no non-empty report")
 
     if config.base_model:
-        base = Path(config.base_model)
-        if not (base / "config.json").is_file():  # a missing directory must not turn into a hub download
-            raise FileNotFoundError(f"no model in {base}: it has no config.json")
+        base = local_checkpoint(config.base_model)
         model = AutoModelForMaskedLM.from_pretrained(base, use_safetensors=True)
         tokenizer = AutoTokenizer.from_pretrained(base)
         tokenizer, added = extend_tokenizer(tokenizer, corpus, config.min_char_freq)
@@ -201,7 +196,7 @@ def pretrain(texts: Iterable[TextItem], out_dir: str | Path, config: PretrainCon
     probe = _probe_batches(dataset, collator, config)
     loss_before = _mlm_loss(model, probe)
 
-    safetensors_only = {"save_safetensors": True} if _accepts(TrainingArguments, "save_safetensors") else {}
+    safetensors_only = {"save_safetensors": True} if accepts(TrainingArguments, "save_safetensors") else {}
     # No checkpoints: they would hold pickled optimizer and RNG states.
     args = config.trainer_arguments(out_dir, save_strategy="no", **safetensors_only)
     trainer = Trainer(model=model, args=args, train_dataset=dataset, data_collator=collator,
@@ -221,7 +216,7 @@ def pretrain(texts: Iterable[TextItem], out_dir: str | Path, config: PretrainCon
     model.config.id2label = {0: "LABEL_0", 1: "LABEL_1"}
     model.config.label2id = {"LABEL_0": 0, "LABEL_1": 1}
     out_dir.mkdir(parents=True, exist_ok=True)
-    model.save_pretrained(out_dir, **({"safe_serialization": True} if _accepts(type(model).save_pretrained,
+    model.save_pretrained(out_dir, **({"safe_serialization": True} if accepts(type(model).save_pretrained,
                                                                                "safe_serialization") else {}))
     tokenizer.save_pretrained(out_dir)
     described = f"{len(corpus)} texts, {chars} characters after normalisation, {len(dataset)} windows of {window}"
@@ -265,37 +260,17 @@ def _mlm_loss(model, batches: list[dict[str, Any]]) -> float:
     return total / count if count else math.nan
 
 
-def _accepts(fn: Any, name: str) -> bool:
-    import inspect
-
-    return name in inspect.signature(fn.__init__ if isinstance(fn, type) else fn).parameters
-
-
 def pretrain_card(model_config: Any, *, data: str = "", command: str = "", metrics: dict[str, Any] | None = None,
                   base_model: str | None = None, config: PretrainConfig | None = None) -> str:
     """The README.md saved beside a pretrained encoder."""
-    from gongkai import __version__
-
-    lines = [
-        "---", "library_name: transformers", "pipeline_tag: fill-mask", "language: zh", "---", "",
-        "# gongkai character encoder (masked-LM pretrained)", "",
-        "A character-level masked language model of normalised 政府信息公开工作年度报告, pretrained on "
-        "unlabelled reports. It is not a tagger: fine-tune one from it with "
-        "`gongkai train -a ANNOTATIONS --base-model THIS_DIR --out DIR`.", "",
-        f"- gongkai version: {__version__}",
-        f"- architecture: {architecture_summary(model_config)}",
-        f"- started from: {base_model or 'scratch (random weights, character vocabulary of the text)'}",
-    ]
-    if data:
-        lines.append(f"- data: {data}")
-    if command:
-        lines.append(f"- command: `{command}`")
-    if metrics:
-        lines += ["", "## Metrics", "",
-                  "`mlm_loss_before`/`mlm_loss_after`: masked-LM loss per masked character on the same "
-                  "masked windows before and after pretraining.", "", "| metric | value |", "|---|---|"]
-        lines += [f"| {k} | {v:.4f} |" if isinstance(v, float) else f"| {k} | {v} |"
-                  for k, v in sorted(metrics.items())]
+    lines = card_lines(
+        model_config, pipeline_tag="fill-mask", title="gongkai character encoder (masked-LM pretrained)",
+        intro="A character-level masked language model of normalised 政府信息公开工作年度报告, pretrained on "
+              "unlabelled reports. It is not a tagger: fine-tune one from it with "
+              "`gongkai train -a ANNOTATIONS --base-model THIS_DIR --out DIR`.",
+        data=data, command=command, metrics=metrics, base_model=base_model,
+        metrics_note="`mlm_loss_before`/`mlm_loss_after`: masked-LM loss per masked character on the same "
+                     "masked windows before and after pretraining.")
     if config is not None:
         lines += ["", "## Pretraining configuration", "", *config.card_lines()]
     return "\n".join(lines) + "\n"

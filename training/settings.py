@@ -10,7 +10,7 @@ their own; every field lands in the model card.
 from __future__ import annotations
 
 import inspect
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -85,11 +85,25 @@ class EncoderSettings:
             use_cpu=not torch.cuda.is_available(),
         )
         # transformers 5 takes a ratio as a float warmup_steps and dropped warmup_ratio; 4.x has both.
-        accepted = inspect.signature(TrainingArguments.__init__).parameters
-        args["warmup_ratio" if "warmup_ratio" in accepted else "warmup_steps"] = self.warmup_ratio
+        args["warmup_ratio" if accepts(TrainingArguments, "warmup_ratio") else "warmup_steps"] = self.warmup_ratio
         return TrainingArguments(**{**args, **extra})
 
     def card_lines(self) -> list[str]:
         """``- field: value`` lines for a model card; size fields only for a from-scratch model."""
         ignored = SIZE_FIELDS if self.base_model else set()
         return [f"- {k}: {v}" for k, v in asdict(self).items() if k not in ignored]
+
+
+@dataclass
+class RunResult:
+    """A finished (pre)training run: where the model went, its final metrics, the Trainer's log."""
+
+    out_dir: Path
+    metrics: dict[str, Any] = field(default_factory=dict)
+    log_history: list[dict[str, Any]] = field(default_factory=list)
+
+
+def accepts(fn: Any, name: str) -> bool:
+    """Whether ``fn`` (or a class's ``__init__``) takes a parameter ``name``: the keywords that
+    differ between transformers releases."""
+    return name in inspect.signature(fn.__init__ if isinstance(fn, type) else fn).parameters

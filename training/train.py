@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 import shutil
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +26,7 @@ from gongkai.model.tokenizer import build_tokenizer, extend_tokenizer
 
 from .corpus import Record
 from .features import IGNORE, Augment, encode_windows, tag_records
-from .settings import EncoderSettings
+from .settings import EncoderSettings, RunResult
 
 log = logging.getLogger(__name__)
 
@@ -47,11 +47,8 @@ class TrainConfig(EncoderSettings):
             raise ValueError(f"best_metric must be 'f1' or 'loss', got {self.best_metric!r}")
 
 
-@dataclass
-class TrainResult:
-    out_dir: Path
-    metrics: dict[str, Any] = field(default_factory=dict)
-    log_history: list[dict[str, Any]] = field(default_factory=list)
+#: What :func:`train` returns.
+TrainResult = RunResult
 
 
 def train(train_records: Sequence[Record], dev_records: Sequence[Record] | None, out_dir: str | Path,
