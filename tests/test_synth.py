@@ -246,3 +246,19 @@ def test_pdf_shifted_moves_numbers_off_their_labels():
             elif len(spans) == 1 and starts and max(starts) < spans[0].start:
                 before += 1
     assert before > 50 and between > 20, (before, between)
+
+
+def test_figure_metrics_are_open_vocabulary(plain):
+    """Real metrics are composed (``人大建议、政协提案办理结果``, ``部门和乡镇财政预决算信息及专项资金信息``);
+    a tagger that saw only a fixed list cuts them at ``、`` or ``及``. Scopes and relative clauses
+    before a metric stay outside it (``公布各类[政务服务事项]``, ``群众关注的[热点]``)."""
+    from gongkai.training.synth_phrases import RELATIVES, SCOPES
+
+    metrics = [(r.text[max(0, s.start - 8):s.start], r.span_text(s))
+               for r in plain for s in r.spans if s.label == "FIG_METRIC"]
+    names = {m for _, m in metrics}
+    assert len(names) > 0.35 * len(metrics), (len(names), len(metrics))
+    listed = [m for m in names if re.search(r"[^“”]、[^“”]|及", m)]
+    assert len(listed) > 0.03 * len(names), listed[:5]
+    assert not [m for m in names if m.startswith(SCOPES + RELATIVES)]
+    assert sum(before.endswith(SCOPES + RELATIVES) for before, _ in metrics) > 0.02 * len(metrics)

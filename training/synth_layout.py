@@ -56,10 +56,25 @@ class Grid:
         self.header_rows: set[int] = set()
 
 
+def _wrap_space(rng: random.Random, text: str, style: dict[str, Any]) -> str:
+    """A cell wrapped in the page and joined back with a space (``本年新 制作数量``)."""
+    if len(text) < 4 or " " in text or rng.random() >= style.get("wrap_space", 0.04):
+        return text
+    cut = rng.randint(2, len(text) - 2)
+    return text[:cut] + " " + text[cut:]
+
+
 def _label(rng: random.Random, labels: tuple[str, ...], style: dict[str, Any], variant_p: float = 0.15) -> str:
     if len(labels) > 1 and rng.random() < style.get("variants", variant_p):
-        return rng.choice(labels[1:])
-    return labels[0]
+        return _wrap_space(rng, rng.choice(labels[1:]), style)
+    return _wrap_space(rng, labels[0], style)
+
+
+def _row_label(rng: random.Random, row: T.Row, style: dict[str, Any]) -> str:
+    text = _label(rng, row.labels, style)
+    if row.notes and rng.random() < style.get("notes", 0.6):
+        text += rng.choice(row.notes)
+    return text
 
 
 def _field_header(rng: random.Random, field: T.Field, style: dict[str, Any]) -> str:
@@ -93,7 +108,7 @@ def table_grid(table: str, version: str, entry: dict[str, Any], rng: random.Rand
                           [Cell(_field_header(rng, f, style), "header", field=f.key) for f in first.fields])
             for key in block.rows:
                 row = tmpl.row(key)
-                g.rows.append([Cell(_label(rng, row.labels, style), "label", row=key)] +
+                g.rows.append([Cell(_row_label(rng, row, style), "label", row=key)] +
                               [_value_cell(rng, table, key, f.key, rows[key][f.key], style) for f in row.fields])
         return g
     width = sum(c.colspan for c in tmpl.header[0])
@@ -118,10 +133,7 @@ def table_grid(table: str, version: str, entry: dict[str, Any], rng: random.Rand
         for k in new_groups:
             span = sum(1 for r in tmpl.rows if k in (gr.key for gr in tmpl.group_path(r.key)))
             cells.append(Cell(_label(rng, tmpl.group(k).labels, style), "label", rowspan=span, group=k))
-        text = _label(rng, row.labels, style)
-        if row.notes and rng.random() < style.get("notes", 0.6):
-            text += rng.choice(row.notes)
-        cells.append(Cell(text, "label", colspan=3 - len(path), row=row.key))
+        cells.append(Cell(_row_label(rng, row, style), "label", colspan=3 - len(path), row=row.key))
         cells += [_value_cell(rng, table, row.key, f.key, rows[row.key][f.key], style) for f in row.fields]
         g.rows.append(cells)
         prev_path = path

@@ -135,7 +135,7 @@ RATE_METRICS = ("办复率", "按时办结率", "满意率", "公开率", "回�
 #: (metric, unit, low, high): the old flat list, kept for callers; now the families' totals and items.
 FIGURE_METRICS = tuple((verbs[0] + noun, unit, lo, hi) for verbs, totals, _ in FIGURE_FAMILIES.values()
                        for noun, unit, lo, hi in totals)
-_LINKS = ("", "", "", "共", "共计", "累计", "达", "")
+_LINKS = ("", "", "", "共", "共计", "累计", "达", "", "有")  # 规范性文件有1件: 有 is a link
 _RATE_LINKS = ("达", "达到", "均达", "为", "", "保持")
 _MARKERS = ("余", "余", "近", "约", "多")
 
@@ -202,20 +202,59 @@ def _vary(rng: random.Random, noun: str) -> str:
     return noun
 
 
+def compound(rng: random.Random) -> tuple[str, str, int, int]:
+    """An open-vocabulary metric and its unit: domains and owners composed with a head noun.
+
+    >>> compound(random.Random(3))
+    ('消防、行政审批、退役军人通报', '条', 1, 60)
+    """
+    head = rng.choice(list(P.METRIC_HEADS))
+    units, lo, hi = P.METRIC_HEADS[head]
+    r = rng.random()
+    if r < 0.3:  # 征地拆迁类信息
+        noun = rng.choice(P.DOMAINS) + head
+    elif r < 0.45:  # 部门和乡镇财政预决算信息, 中心新闻
+        noun = rng.choice(P.OWNERS) + ("" if rng.random() < 0.3 else rng.choice(P.DOMAINS)) + head
+    elif r < 0.6:  # 人大建议、政协提案办理结果: listed domains sharing one head
+        noun = rng.choice(("、", "、", "和", "及")).join(rng.sample(P.DOMAINS, rng.randint(2, 3))) + head
+    elif r < 0.72:  # 财政预决算信息及专项资金信息
+        other = rng.choice(list(P.METRIC_HEADS)) if rng.random() < 0.4 else head
+        noun = rng.choice(P.DOMAINS) + head + rng.choice(("及", "和", "、")) + rng.choice(P.DOMAINS) + other
+    elif r < 0.84:  # “五公开”类信息, 群众和企业“一件事”
+        quote = "“" + rng.choice(P.TITLE_QUOTES) + "”"
+        noun = (rng.choice(P.DOMAINS) + "、" if rng.random() < 0.3 else "") + quote + rng.choice((head, "类信息", ""))
+    else:  # 可网上办理事项
+        noun = rng.choice(P.STATES) + rng.choice(("", rng.choice(P.DOMAINS))) + head
+    return noun, rng.choice(units), lo, hi
+
+
 def _item(b: Builder, rng: random.Random, noun: str, unit: str, lo: int, hi: int, verb: str = "",
           link: str | None = None) -> None:
+    if rng.random() < 0.3:
+        noun, unit, lo, hi = compound(rng)
     value, marker = _value(rng, lo, hi, unit)
     noun = _vary(rng, noun)
-    if not verb and rng.random() < 0.15:  # 13个专题专栏: the noun after the number
+    if verb and rng.random() < 0.1:  # 梳理发布
+        verb = rng.choice(P.CO_VERBS) + verb
+    r = rng.random()
+    if not verb and r < 0.15:  # 13个专题专栏: the noun after the number
         figure(b, rng, noun, value, unit, metric_after=True, marker=marker)
-    else:
-        dropped = not marker and rng.random() < 0.03  # only a number that ends its clause
-        figure(b, rng, verb + noun, value, "" if dropped else unit, marker=marker, link=link)
+        return
+    if r < 0.27:  # 公布[各类]政务服务事项: a scope between verb and noun leaves the verb outside
+        b.add(verb + (rng.choice(("", "了")) if verb else "") + rng.choice(P.SCOPES + (place(rng),)))
+        verb = ""
+    elif r < 0.33:  # 回应群众关注的[热点和重大舆情]
+        b.add(verb + rng.choice(P.RELATIVES))
+        verb = ""
+    dropped = not marker and rng.random() < 0.03  # only a number that ends its clause
+    figure(b, rng, verb + noun, value, "" if dropped else unit, marker=marker, link=link)
 
 
 def rate(b: Builder, rng: random.Random) -> None:
     """``办复率达100%``, ``满意率为98.6%``."""
     metric = rng.choice(RATE_METRICS)
+    if rng.random() < 0.3:  # 行政规范性文件合法性审查率: a rate of a named thing is one metric
+        metric = rng.choice(P.DOMAINS) + metric
     value: int | float = 100 if rng.random() < 0.6 else round(rng.uniform(85, 99.9), rng.choice((0, 1, 1, 2)))
     value = int(value) if value == int(value) else value
     figure(b, rng, metric, value, "%", link=rng.choice(_RATE_LINKS))
@@ -334,8 +373,13 @@ def _doc_number(rng: random.Random, ctx: Ctx) -> str:
 
 def nonfigure_clause(rng: random.Random, ctx: Ctx) -> str:
     """A clause whose numbers are not figures: dates, document numbers, articles, names."""
-    r = rng.randint(0, 11)
+    r = rng.randint(0, 13)
     month, day = rng.randint(1, 12), rng.randint(1, 28)
+    if r >= 12:  # 公开“三大攻坚战”、“放管服”改革、公共资源配置等信息: a list, no number, no heading
+        items = [("“" + q + "”" + rng.choice(("", "", "改革", "工作")) if rng.random() < 0.5 else q)
+                 for q in rng.sample(P.TITLE_QUOTES + P.DOMAINS, rng.randint(2, 5))]
+        return (rng.choice(("公开", "重点公开", "围绕", "聚焦", "做好")) + "、".join(items)
+                + rng.choice(("等信息", "等领域信息", "等重点工作", "等", "等方面内容")))
     if r == 0:
         return f"按照《{ctx.where}{ctx.year}年{rng.choice(_DOC_TITLES[1:2])}》要求"
     if r == 1:
