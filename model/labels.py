@@ -35,6 +35,13 @@ LABELS: tuple[str, ...] = (
 
 OUTSIDE = "O"
 
+#: Labels whose entities never touch another of their own label: a metric is always followed by
+#: its value or by text, never directly by a second metric. The tagger sometimes opens such an
+#: entity on two characters in a row (``行`` B, ``政`` B), unsure which starts it; decoding reads
+#: the second ``B-`` as a continuation (:func:`gongkai.model.decode.viterbi_iob2_many`). Table
+#: labels are not here: glued rows put two cells or two headers side by side.
+UNBROKEN: tuple[str, ...] = ("FIG_METRIC",)
+
 TAGS: tuple[str, ...] = (OUTSIDE, *(f"{p}-{label}" for label in LABELS for p in ("B", "I")))
 
 ID2TAG: dict[int, str] = dict(enumerate(TAGS))

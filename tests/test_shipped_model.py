@@ -111,3 +111,16 @@ def test_figure_recall_against_the_gold_annotations(extracted):
         found += _figure_matches(gold, got)
         total += len(gold)
     assert found / total >= 0.9, f"figure recall {found}/{total}"
+
+
+@pytest.mark.xfail(strict=True, reason="decoding joins touching FIG_METRIC entities (labels.UNBROKEN): "
+                                       "the price of never cutting one metric in two")
+def test_two_metrics_that_touch_stay_two():
+    """``全中心5项[依申请类政务服务事项][进驻]5项``: the value before one metric and after the next."""
+    from gongkai.model.tagger import Tagger
+    from gongkai.training.evaluate import tag_records
+
+    gold = next(iter(tag_records([next(read_jsonl(ROOT / "annotations" / "gold" / "000_36f0aac7f99c3c7f.jsonl"))])))
+    at = gold.text.index("依申请类政务服务事项进驻")
+    got = Tagger.load(default_model_dir()).predict([gold.text])[0]
+    assert got.tags[at:at + 12] == gold.tags[at:at + 12]

@@ -241,3 +241,27 @@ def test_predictions_are_well_formed_iob2(tok):
     tagger = Tagger(context_free_model(len(tok), max_positions=20), tok, window=18, stride=9, device="cpu")
     [pred] = tagger.predict([TEXT])
     assert _well_formed(pred.tags)
+
+
+def test_decoding_never_splits_an_unbroken_label_but_keeps_glued_cells_apart():
+    """The tagger may open a metric on two characters in a row (``行`` B, ``政`` B); decoded,
+    that is one metric, scored with B-'s probability. Two glued cells stay two cells."""
+    from gongkai.model.decode import join_unbroken, viterbi_iob2
+    from gongkai.model.labels import UNBROKEN
+
+    assert "FIG_METRIC" in UNBROKEN and "CELL" not in UNBROKEN
+    rows = np.full((4, len(TAGS)), 1e-6)
+    for k, tag in enumerate(("B-FIG_METRIC", "B-FIG_METRIC", "I-FIG_METRIC", "B-FIG_VALUE")):
+        rows[k, TAGS.index(tag)] = 0.9
+    rows[1, TAGS.index("I-FIG_METRIC")] = 0.05
+    logp = np.log(rows / rows.sum(1, keepdims=True))
+    joined = join_unbroken(logp, TAGS, UNBROKEN)
+    assert [TAGS[i] for i in viterbi_iob2(logp, TAGS)][:2] == ["B-FIG_METRIC", "B-FIG_METRIC"]
+    got = viterbi_iob2(joined, TAGS)
+    assert [TAGS[i] for i in got] == ["B-FIG_METRIC", "I-FIG_METRIC", "I-FIG_METRIC", "B-FIG_VALUE"]
+    assert np.exp(joined[1, got[1]]) > 0.9
+    cells = np.full((2, len(TAGS)), 1e-6)
+    cells[:, TAGS.index("B-CELL")] = 0.9
+    cells[1, TAGS.index("I-CELL")] = 0.05
+    cells = np.log(cells / cells.sum(1, keepdims=True))
+    assert [TAGS[i] for i in viterbi_iob2(join_unbroken(cells, TAGS, UNBROKEN), TAGS)] == ["B-CELL", "B-CELL"]
