@@ -87,7 +87,7 @@ def join_unbroken(logp: np.ndarray, tags: tuple[str, ...], unbroken: tuple[str, 
 
     >>> tags = ("O", "B-A", "I-A")
     >>> p = np.log(np.array([[.1, .8, .1], [.0, .6, .4]]) + 1e-9)
-    >>> [tags[i] for i in viterbi_iob2(p, tags)], [tags[i] for i in viterbi_iob2(p, tags, unbroken=("A",))]
+    >>> [tags[i] for i in viterbi_iob2(p, tags)], [tags[i] for i in viterbi_iob2(join_unbroken(p, tags, ("A",)), tags)]
     (['B-A', 'B-A'], ['B-A', 'I-A'])
     """
     if not unbroken or not len(logp):
@@ -99,14 +99,9 @@ def join_unbroken(logp: np.ndarray, tags: tuple[str, ...], unbroken: tuple[str, 
     return logp
 
 
-def viterbi_iob2_many(logps: list[np.ndarray], tags: tuple[str, ...] | list[str],
-                      unbroken: tuple[str, ...] = ()) -> list[np.ndarray]:
-    """:func:`viterbi_iob2` of several texts, decoded together (much faster than one by one).
-
-    ``unbroken``: labels whose entities never touch one of their own (:func:`join_unbroken`).
-    """
+def viterbi_iob2_many(logps: list[np.ndarray], tags: tuple[str, ...] | list[str]) -> list[np.ndarray]:
+    """:func:`viterbi_iob2` of several texts, decoded together (much faster than one by one)."""
     tags = tuple(tags)
-    logps = [join_unbroken(lp, tags, tuple(unbroken)) for lp in logps]
     o = tags.index("O")
     outs = [lp.argmax(1) if len(lp) else np.zeros(0, dtype=np.int64) for lp in logps]
     jobs = []  # (text, start, end) of every stretch
@@ -127,6 +122,6 @@ def viterbi_iob2_many(logps: list[np.ndarray], tags: tuple[str, ...] | list[str]
     return outs
 
 
-def viterbi_iob2(logp: np.ndarray, tags: tuple[str, ...] | list[str], unbroken: tuple[str, ...] = ()) -> np.ndarray:
+def viterbi_iob2(logp: np.ndarray, tags: tuple[str, ...] | list[str]) -> np.ndarray:
     """The most probable well-formed IOB2 tag ids for ``logp`` (characters × tags, log-probs)."""
-    return viterbi_iob2_many([logp], tags, unbroken)[0]
+    return viterbi_iob2_many([logp], tags)[0]

@@ -38,7 +38,7 @@ OUTSIDE = "O"
 #: Labels whose entities never touch another of their own label: a metric is always followed by
 #: its value or by text, never directly by a second metric. The tagger sometimes opens such an
 #: entity on two characters in a row (``行`` B, ``政`` B), unsure which starts it; decoding reads
-#: the second ``B-`` as a continuation (:func:`gongkai.model.decode.viterbi_iob2_many`). Table
+#: the second ``B-`` as a continuation (:func:`gongkai.model.decode.join_unbroken`). Table
 #: labels are not here: glued rows put two cells or two headers side by side.
 UNBROKEN: tuple[str, ...] = ("FIG_METRIC",)
 
