@@ -3,7 +3,8 @@
 Each FIG_VALUE makes one figure. Its unit is a FIG_UNIT that follows it at once; its metric
 is the nearest FIG_METRIC before it in the same clause (``人事信息16条``), else the one right
 after its unit (``受理3件政协委员提案``). A metric is shared only when no other value sits
-between (``其中:人事信息16条、政府文件60条`` gives two figures with their own metrics).
+between (``其中:人事信息16条、政府文件60条`` gives two figures with their own metrics), and a
+rate (``进驻率``) only takes a percentage.
 """
 
 from __future__ import annotations
@@ -44,6 +45,15 @@ _DIGITS = "0123456789"
 _APPROX_BEFORE = "近约逾"
 _APPROX_AFTER = "余多"
 _MAGNITUDE = "万亿"
+
+
+def _fits(metric: Entity, unit: Entity | None) -> bool:
+    """A rate (``进驻率``) is a percentage: it never names a count like ``5项``.
+
+    >>> _fits(Entity("FIG_METRIC", 0, 3, "进驻率"), Entity("FIG_UNIT", 4, 5, "项"))
+    False
+    """
+    return not metric.text.endswith("率") or unit is None or unit.text == "%"
 
 
 def _free(taken: list[tuple[int, int]], a: int, b: int) -> bool:
@@ -132,7 +142,7 @@ def assemble_figures(text: str, entities: list[Entity]) -> list[FigureHit]:
             if e.label == "FIG_VALUE" or e.end <= prev_value_end:
                 break
             if e.label == "FIG_METRIC" and j not in used_metrics and v.start - e.end <= _MAX_GAP \
-                    and _clause_between(text, e.end, v.start):
+                    and _clause_between(text, e.end, v.start) and _fits(e, unit):
                 metric = (j, e)
                 break
         if metric is None:
@@ -142,7 +152,7 @@ def assemble_figures(text: str, entities: list[Entity]) -> list[FigureHit]:
                 if e.label == "FIG_VALUE" or e.start >= next_value_start:
                     break
                 if e.label == "FIG_METRIC" and j not in used_metrics and e.start - after <= _MAX_GAP \
-                        and _clause_between(text, after, e.start):
+                        and _clause_between(text, after, e.start) and _fits(e, unit):
                     metric = (j, e)
                     break
         try:

@@ -15,6 +15,7 @@ the text into independent stretches, so the sequential pass only runs where it m
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import numpy as np
@@ -97,6 +98,109 @@ def join_unbroken(logp: np.ndarray, tags: tuple[str, ...], unbroken: tuple[str, 
         b, i = tags.index("B-" + label), tags.index("I-" + label)
         logp[:, i] = np.logaddexp(logp[:, i], logp[:, b])
     return logp
+
+
+def drop_unattached(ids: np.ndarray, text: str, tags: tuple[str, ...], metric: str, figure: tuple[str, ...],
+                    after: int, before: int, breaks: frozenset[str], shortest: int = 1) -> np.ndarray:
+    """``O`` for every ``metric`` entity with no ``figure`` entity in reach in its clause: none
+    starting within ``after`` characters after it, none ending within ``before`` characters
+    before it, and no character of ``breaks`` in between. A metric names what a number counts;
+    with no number in reach it is a list of topics, not a figure. A metric shorter than
+    ``shortest`` characters (a stray ``[在]``, ``[收]``) goes too.
+
+    >>> tags = ("O", "B-M", "I-M", "B-V", "I-V")
+    >>> ids = np.array([1, 2, 0, 3, 0, 0, 1, 2, 0, 1, 2])     # [收到]共[9]件,[公开]、[救灾]
+    >>> [tags[i] for i in drop_unattached(ids, "收到共9件,公开、救灾", tags, "M", ("V",), 3, 1, frozenset(","))]
+    ['B-M', 'I-M', 'O', 'B-V', 'O', 'O', 'O', 'O', 'O', 'O', 'O']
+    """
+    if metric not in {t[2:] for t in tags}:
+        return ids
+    starts, inside = _figure_tags(tags, figure)
+    ids, n = ids.copy(), len(ids)
+    for i, end in _entities(ids, tags, metric):
+        ahead = _reaches(ids, text, range(end, min(n, end + after + 1)), starts, breaks)
+        behind = _reaches(ids, text, range(i - 1, max(-1, i - before - 2), -1), inside, breaks)
+        if end - i < shortest or not (ahead or behind):
+            ids[i:end] = tags.index("O")
+    return ids
+
+
+def drop_misshapen(ids: np.ndarray, text: str, tags: tuple[str, ...], shapes: dict[str, str]) -> np.ndarray:
+    """``O`` for every entity of a label in ``shapes`` whose text does not start as the pattern
+    says: a section heading always starts with its number (``一、``), so ``[二]``, ``[十大和]`` of
+    ``党的二十大`` are fragments, not headings.
+
+    >>> tags = ("O", "B-S", "I-S")
+    >>> ids = np.array([1, 2, 2, 2, 0, 1, 2])                # [一、总则] [十大]
+    >>> [tags[i] for i in drop_misshapen(ids, "一、总则 十大", tags, {"S": "[一二十]+、"})]
+    ['B-S', 'I-S', 'I-S', 'I-S', 'O', 'O', 'O']
+    """
+    ids = ids.copy()
+    for label, pattern in shapes.items():
+        shape = re.compile(pattern)
+        for start, end in _entities(ids, tags, label):
+            if not shape.match(text, start, end):
+                ids[start:end] = tags.index("O")
+    return ids
+
+
+def split_shared(ids: np.ndarray, logp: np.ndarray, text: str, tags: tuple[str, ...], metric: str,
+                 figure: tuple[str, ...], after: int, before: int, breaks: frozenset[str],
+                 shortest: int = 2) -> np.ndarray:
+    """Cut a ``metric`` entity in two where two figures share a stretch: the entity has a
+    ``figure`` right before it (``5项``) and one in reach after it (``5项``), and the model
+    (``logp``, before :func:`join_unbroken`) prefers ``B-`` to ``I-`` at a character that leaves
+    each part ``shortest`` (at least two) characters or more: ``5项[依申请类政务服务事项][进驻]5项``.
+    Each part then has its own number; a metric with no number right before it is never cut
+    (``行|政规范性文件``).
+
+    >>> tags = ("O", "B-M", "I-M", "B-V", "I-V")
+    >>> p = np.full((7, 5), np.log(.01)); p[[1, 2, 4], 2] = np.log(.9); p[3, 1] = np.log(.9)
+    >>> ids = np.array([3, 1, 2, 2, 2, 3, 0])               # 5[依申进驻]5件 joined
+    >>> [tags[i] for i in split_shared(ids, p, "5依申进驻5件", tags, "M", ("V",), 3, 1, frozenset())]
+    ['B-V', 'B-M', 'I-M', 'B-M', 'I-M', 'B-V', 'O']
+    """
+    if metric not in {t[2:] for t in tags}:
+        return ids
+    b_metric, i_metric = tags.index("B-" + metric), tags.index("I-" + metric)
+    starts, inside = _figure_tags(tags, figure)
+    ids, n = ids.copy(), len(ids)
+    least = max(2, shortest)
+    for i, end in _entities(ids, tags, metric):
+        if (end - i >= 2 * least and i and ids[i - 1] in inside
+                and _reaches(ids, text, range(end, min(n, end + after + 1)), starts, breaks)):
+            margin = logp[i + least:end - least + 1, b_metric] - logp[i + least:end - least + 1, i_metric]
+            if len(margin) and margin.max() > 0:
+                ids[i + least + int(margin.argmax())] = b_metric
+    return ids
+
+
+def _entities(ids: np.ndarray, tags: tuple[str, ...], label: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of every ``label`` entity in well-formed IOB2 ``ids``."""
+    b_tag, i_tag = tags.index("B-" + label), tags.index("I-" + label)
+    out = []
+    for start in np.flatnonzero(ids == b_tag).tolist():
+        end = start + 1
+        while end < len(ids) and ids[end] == i_tag:
+            end += 1
+        out.append((start, end))
+    return out
+
+
+def _figure_tags(tags: tuple[str, ...], figure: tuple[str, ...]) -> tuple[set[int], set[int]]:
+    """The tag ids that start a ``figure`` entity, and those anywhere in one."""
+    starts = {tags.index("B-" + f) for f in figure}
+    return starts, starts | {tags.index("I-" + f) for f in figure}
+
+
+def _reaches(ids: np.ndarray, text: str, positions: range, targets: set[int], breaks: frozenset[str]) -> bool:
+    """Whether walking ``positions`` meets a tag in ``targets`` before a character in ``breaks``."""
+    for j in positions:
+        if text[j] in breaks:
+            return False
+        if ids[j] in targets:
+            return True
+    return False
 
 
 def viterbi_iob2_many(logps: list[np.ndarray], tags: tuple[str, ...] | list[str]) -> list[np.ndarray]:

@@ -28,8 +28,8 @@ from transformers import (AutoConfig, AutoModelForTokenClassification, AutoToken
 if TYPE_CHECKING:  # importing transformers' modeling code at module level would load accelerate where installed
     from transformers import PreTrainedModel
 
-from .decode import join_unbroken, viterbi_iob2_many
-from .labels import ID2TAG, OUTSIDE, TAG2ID, TAGS, UNBROKEN, check_label_set
+from .decode import drop_misshapen, drop_unattached, join_unbroken, split_shared, viterbi_iob2_many
+from .labels import FIGURE_REACH, ID2TAG, OUTSIDE, SHAPES, TAG2ID, TAGS, UNBROKEN, check_label_set
 from .tokenizer import encode_chars
 
 #: Default architecture: small enough for a 2-core CPU. See :func:`new_config`.
@@ -192,9 +192,14 @@ class WindowedTagger:
     def predict(self, texts: list[str], batch_size: int = 8) -> list[Prediction]:
         """Tag each text (already normalised): one tag and probability per character."""
         out = []
+        raw = self.char_log_probs(texts, batch_size)
         # Joined first, so a continuation read from a B- keeps B-'s probability as its score.
-        logps = [join_unbroken(lp, TAGS, UNBROKEN) for lp in self.char_log_probs(texts, batch_size)]
-        for logp, tag_ids in zip(logps, viterbi_iob2_many(logps, TAGS)):
+        logps = [join_unbroken(lp, TAGS, UNBROKEN) for lp in raw]
+        for text, plain, logp, tag_ids in zip(texts, raw, logps, viterbi_iob2_many(logps, TAGS)):
+            # Then the figure rules: two figures may share a stretch; a metric needs a number.
+            tag_ids = split_shared(tag_ids, plain, text, TAGS, **FIGURE_REACH)
+            tag_ids = drop_unattached(tag_ids, text, TAGS, **FIGURE_REACH)
+            tag_ids = drop_misshapen(tag_ids, text, TAGS, SHAPES)
             scores = np.exp(logp[np.arange(len(tag_ids)), tag_ids]) if len(tag_ids) else tag_ids
             out.append(Prediction([ID2TAG[int(i)] for i in tag_ids], scores.tolist()))
         return out

@@ -199,6 +199,17 @@ def test_figures_get_their_own_metric_and_unit():
     assert text[figs[3].start:figs[3].end] == "3件政协委员提案"
 
 
+def test_a_rate_never_takes_a_count():
+    """``5项[依申请类政务服务事项进驻]5项,[进驻率]100%`` with the two metrics read as one: the second
+    ``5项`` is left without a metric rather than given to the rate, and the rate keeps its 100%."""
+    text = "全中心5项依申请类政务服务事项进驻5项,进驻率100%。"
+    ents = _ents(text, ("FIG_VALUE", "5", 0), ("FIG_UNIT", "项", 0), ("FIG_METRIC", "依申请类政务服务事项进驻", 0),
+                 ("FIG_VALUE", "5", 1), ("FIG_UNIT", "项", 2), ("FIG_METRIC", "进驻率", 0),
+                 ("FIG_VALUE", "100", 0), ("FIG_UNIT", "%", 0))
+    got = [(f.metric, f.value, f.unit) for f in assemble(Identity(text), ents).figures]
+    assert got == [("依申请类政务服务事项进驻", 5, "项"), (None, 5, "项"), ("进驻率", 100, "%")]
+
+
 def test_year_and_organ_take_the_most_stated_value():
     text = "2021年奎屯市政府信息公开年度报告。2021年,奎屯市人民政府办公室…发布于2022年1月"
     ents = _ents(text, ("YEAR", "2021", 0), ("YEAR", "2021", 1), ("ORGAN", "奎屯市人民政府办公室", 0))

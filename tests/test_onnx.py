@@ -165,7 +165,8 @@ def test_export_and_extract_commands(tmp_path):
     runner = CliRunner()
     res = runner.invoke(app, ["export-onnx", str(path), "--gold", str(gold), "--no-quantize"])
     assert res.exit_code == 0, res.output
-    assert "model.onnx: 0 character tag(s) differ" in res.output and "default on CPU: model.onnx" in res.output
+    # Which is the default depends on timing (a busy machine may make torch faster): only that it says.
+    assert "model.onnx: 0 character tag(s) differ" in res.output and "default on CPU: " in res.output
     res = runner.invoke(app, ["export-onnx", str(tmp_path / "nothing")])
     assert res.exit_code == 2 and "no model" in res.output
 

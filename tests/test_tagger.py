@@ -6,6 +6,7 @@ depends only on the position in the window (so each tag shows which window decid
 """
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -265,3 +266,97 @@ def test_decoding_never_splits_an_unbroken_label_but_keeps_glued_cells_apart():
     cells[1, TAGS.index("I-CELL")] = 0.05
     cells = np.log(cells / cells.sum(1, keepdims=True))
     assert [TAGS[i] for i in viterbi_iob2(join_unbroken(cells, TAGS, UNBROKEN), TAGS)] == ["B-CELL", "B-CELL"]
+
+
+def _ids(tags):
+    return np.array([TAGS.index(t) for t in tags])
+
+
+def test_a_metric_with_no_number_in_its_clause_is_not_a_figure():
+    """``救灾、食品药品监管`` tagged as a metric, with no number in reach, is a list of topics:
+    decoded as ``O``. A metric before its value (over a link like ``共``) or right after its
+    value and unit (``5项[依申请类事项]``) stays."""
+    from gongkai.model.decode import drop_unattached
+    from gongkai.model.labels import FIGURE_REACH
+
+    def decode(text, spans):
+        tags = ["O"] * len(text)
+        for label, part in spans:
+            a = text.index(part)
+            tags[a:a + len(part)] = ["B-" + label] + ["I-" + label] * (len(part) - 1)
+        got = drop_unattached(_ids(tags), text, TAGS, **FIGURE_REACH)
+        return [text[a:b] for a, b, label, _ in Prediction([TAGS[i] for i in got], [1.0] * len(text)).spans()
+                if label == "FIG_METRIC"]
+
+    assert decode("公开救灾、食品药品监管等信息。", [("FIG_METRIC", "救灾、食品药品监管")]) == []
+    assert decode("收到申请共计9件。", [("FIG_METRIC", "收到申请"), ("FIG_VALUE", "9"), ("FIG_UNIT", "件")]) == ["收到申请"]
+    assert decode("全中心5项依申请类事项进驻", [("FIG_VALUE", "5"), ("FIG_UNIT", "项"), ("FIG_METRIC", "依申请类事项")]) \
+        == ["依申请类事项"]
+    # a clause break between them: the number counts something else
+    assert decode("收到申请,共9件", [("FIG_METRIC", "收到申请"), ("FIG_VALUE", "9")]) == []
+
+
+def test_decoding_keeps_every_gold_and_generated_metric():
+    """The reach in ``FIGURE_REACH`` drops no metric the guideline allows: applied to the gold
+    tags of the seeds and of generated reports, it changes nothing."""
+    from gongkai.model.decode import drop_unattached
+    from gongkai.model.labels import FIGURE_REACH
+    from gongkai.training.corpus import annotation_files, read_jsonl
+    from gongkai.training.features import tag_records
+    from gongkai.training.synth import generate_many
+
+    gold = [r for f in annotation_files([Path(__file__).parent.parent / "annotations" / "gold"]) for r in read_jsonl(f)]
+    records = list(tag_records(gold + list(generate_many(60, seed=11))))
+    metrics = 0
+    for r in records:
+        ids = _ids(r.tags)
+        metrics += int((ids == TAGS.index("B-FIG_METRIC")).sum())
+        assert (drop_unattached(ids, r.text, TAGS, **FIGURE_REACH) == ids).all(), r.text[:40]
+    assert metrics > 500
+
+
+def test_a_joined_metric_is_cut_only_where_each_part_has_its_own_number():
+    """``5项[依申请类事项][进驻]5项``: the model's B- inside the joined metric is kept, since a
+    number stands right before the first part and after the second. ``[行政规范性文件]20件``
+    with the same B- has no number before it: one metric."""
+    from gongkai.model.decode import split_shared
+    from gongkai.model.labels import FIGURE_REACH
+
+    def decode(text, metric, cut):
+        tags = ["O"] * len(text)
+        a = text.index(metric)
+        tags[a:a + len(metric)] = ["B-FIG_METRIC"] + ["I-FIG_METRIC"] * (len(metric) - 1)
+        for k, ch in enumerate(text):
+            if ch.isdigit():
+                tags[k:k + 2] = ["B-FIG_VALUE", "B-FIG_UNIT"]
+        logp = np.full((len(text), len(TAGS)), np.log(1e-3))
+        logp[np.arange(len(text)), _ids(tags)] = np.log(0.9)
+        logp[a + cut, TAGS.index("B-FIG_METRIC")] = np.log(0.8)  # the model prefers B- here
+        logp[a + cut, TAGS.index("I-FIG_METRIC")] = np.log(0.1)
+        got = split_shared(_ids(tags), logp, text, TAGS, **FIGURE_REACH)
+        return [text[s:e] for s, e, label, _ in Prediction([TAGS[i] for i in got], [1.0] * len(text)).spans()
+                if label == "FIG_METRIC"]
+
+    assert decode("共5项依申请类事项进驻5项", "依申请类事项进驻", 6) == ["依申请类事项", "进驻"]
+    assert decode("审查行政规范性文件20件", "行政规范性文件", 2) == ["行政规范性文件"]
+
+
+def test_decoding_keeps_every_gold_and_generated_section_heading():
+    """``labels.SHAPES`` drops no heading the guideline allows: every SECTION of the seeds and of
+    generated reports starts with its number; ``[二]`` of ``党的二十大`` goes."""
+    from gongkai.model.decode import drop_misshapen
+    from gongkai.model.labels import SHAPES
+    from gongkai.training.corpus import annotation_files, read_jsonl
+    from gongkai.training.features import tag_records
+    from gongkai.training.synth import generate_many
+
+    gold = [r for f in annotation_files([Path(__file__).parent.parent / "annotations" / "gold"]) for r in read_jsonl(f)]
+    headings = 0
+    for r in tag_records(gold + list(generate_many(40, seed=12))):
+        ids = _ids(r.tags)
+        headings += int((ids == TAGS.index("B-SECTION")).sum())
+        assert (drop_misshapen(ids, r.text, TAGS, SHAPES) == ids).all(), r.text[:40]
+    assert headings > 200
+    text = "党的二十大"
+    got = drop_misshapen(_ids(["O", "O", "B-SECTION", "I-SECTION", "O"]), text, TAGS, SHAPES)
+    assert [TAGS[i] for i in got] == ["O"] * 5

@@ -220,3 +220,24 @@ def test_leave_one_out_never_trains_on_the_file_it_scores(tmp_path, monkeypatch)
         assert ids.isdisjoint({r.id for r in RECORDS[2 * k:2 * k + 2]})
     assert "cell_accuracy" in result["worst"] and (tmp_path / "loo" / "scores.json").exists()
     assert "| g0 |" in loo.markdown(result)
+    assert not (tmp_path / "loo" / "g0").exists()  # fold models are deleted unless kept
+    with pytest.raises(FileNotFoundError, match="--keep-models"):
+        loo.leave_one_out(files, tmp_path / "loo", TrainConfig(**TINY, max_steps=2), rescore=True)
+
+
+def test_leave_one_out_rescore_scores_the_kept_fold_models_without_training(tmp_path, monkeypatch):
+    import gongkai.training.leave_one_out as loo
+
+    files = []
+    for k in range(2):
+        write_jsonl(RECORDS[2 * k:2 * k + 2], tmp_path / f"g{k}.jsonl")
+        files.append(tmp_path / f"g{k}.jsonl")
+    first = loo.leave_one_out(files, tmp_path / "loo", TrainConfig(**TINY, max_steps=2), keep_models=True)
+    assert (tmp_path / "loo" / "g0" / "config.json").is_file()
+    monkeypatch.setattr(loo, "train", lambda *a, **k: pytest.fail("rescore must not train"))
+    again = loo.leave_one_out(files, tmp_path / "loo", TrainConfig(**TINY, max_steps=2), rescore=True)
+    assert again == first
+    one = loo.leave_one_out(files, tmp_path / "loo", TrainConfig(**TINY, max_steps=2), rescore=True, only=["g1"])
+    assert one["folds"] == {"g1": first["folds"]["g1"]}
+    with pytest.raises(ValueError, match="no gold file g7"):
+        loo.leave_one_out(files, tmp_path / "loo", TrainConfig(**TINY, max_steps=2), only=["g7"])

@@ -31,22 +31,40 @@ def leave_one_out(
     augment_copies: int = 0,
     augment_seed: int = 0,
     keep_models: bool = False,
+    rescore: bool = False,
+    only: Sequence[str] = (),
 ) -> dict[str, Any]:
     """Train once per held-out file; return and write (``out_dir/scores.json``) the scores.
 
     ``extra`` gives the records every fold trains on besides the gold (synthetic reports).
+    ``rescore`` trains nothing: it scores the fold models a run with ``keep_models`` left in
+    ``out_dir`` again (after a change to decoding or assembly, which training does not see).
+    ``only`` names the files (stems) to hold out, for a fold run alone; each still trains on
+    every other file.
     """
     from .augment import augmented
 
     out_dir.mkdir(parents=True, exist_ok=True)
     folds: dict[str, Any] = {}
-    synthetic = extra()
-    for held in gold_files:
-        rest = [r for f in gold_files if f != held for r in read_jsonl(f)]
-        train_records = list(augmented(rest, augment_copies, seed=augment_seed)) + synthetic
+    unknown = set(only) - {f.stem for f in gold_files}
+    if unknown:
+        raise ValueError(f"no gold file {', '.join(sorted(unknown))} to hold out; files: "
+                         f"{', '.join(f.stem for f in gold_files)}")
+    held_out = [f for f in gold_files if not only or f.stem in only]
+    if rescore:
+        missing = [f.stem for f in held_out if not (out_dir / f.stem / "config.json").is_file()]
+        if missing:
+            raise FileNotFoundError(f"no fold model to rescore in {out_dir} for {', '.join(missing)}: "
+                                    "run leave-one-out with --keep-models first")
+        keep_models = True
+    synthetic = [] if rescore else extra()
+    for held in held_out:
         model_dir = out_dir / held.stem
-        train(train_records, None, model_dir, config, data=f"all gold files but {held.name}, "
-              f"{augment_copies} damaged copies each, {len(synthetic)} synthetic reports")
+        if not rescore:
+            rest = [r for f in gold_files if f != held for r in read_jsonl(f)]
+            train_records = list(augmented(rest, augment_copies, seed=augment_seed)) + synthetic
+            train(train_records, None, model_dir, config, data=f"all gold files but {held.name}, "
+                  f"{augment_copies} damaged copies each, {len(synthetic)} synthetic reports")
         scores = evaluate(model_dir, list(read_jsonl(held)))
         folds[held.stem] = _summary(scores)
         (out_dir / "scores.json").write_text(json.dumps(folds, ensure_ascii=False, indent=2), encoding="utf-8")

@@ -148,6 +148,11 @@ def leave_one_out(
     intermediate: int = typer.Option(512), max_positions: int = typer.Option(512),
     epochs: float = typer.Option(1.0), max_steps: int = typer.Option(-1), lr: float = typer.Option(5e-4),
     batch_size: int = typer.Option(16), seed: int = typer.Option(42),
+    keep_models: bool = typer.Option(False, "--keep-models", help="Keep each fold's model in OUT/<file stem> "
+                                     "(for error analysis); by default they are deleted once scored."),
+    rescore: bool = typer.Option(False, "--rescore", help="Train nothing: score the fold models a run with "
+                                 "--keep-models left in OUT again (after a change to decoding)."),
+    fold: list[str] = typer.Option([], "--fold", help="Hold out only this file (its stem; repeatable)."),
 ) -> None:
     """Leave-one-out scores: for each gold file, train without it and evaluate on it."""
     from gongkai.training.corpus import annotation_files
@@ -168,6 +173,7 @@ def leave_one_out(
     config = TrainConfig(hidden=hidden, layers=layers, heads=heads, intermediate=intermediate,
                          max_positions=max_positions, base_model=str(base_model) if base_model else None,
                          epochs=epochs, max_steps=max_steps, learning_rate=lr, batch_size=batch_size, seed=seed)
-    result = run(files, out, config, extra=extra, augment_copies=augment, augment_seed=seed)
+    result = run(files, out, config, extra=extra, augment_copies=augment, augment_seed=seed,
+                 keep_models=keep_models, rescore=rescore, only=fold)
     typer.echo(markdown(result))
     typer.echo(json.dumps(result["worst"], ensure_ascii=False, indent=2))

@@ -1,0 +1,23 @@
+"""The README's library example runs as printed, with the shipped model (a user copies it first)."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT.parent / "shared" / "seeds"
+
+
+def test_the_readme_library_example_runs(tmp_path, monkeypatch):
+    seeds = sorted(SEEDS.glob("*.txt"))
+    if not seeds:
+        pytest.skip("../shared/seeds is not beside the checkout")
+    code = re.search(r"```python\n(.*?)```", (ROOT / "README.md").read_text(encoding="utf-8"), re.S).group(1)
+    assert "..." in code  # the loop body the user fills in
+    (tmp_path / "report.txt").write_bytes(seeds[0].read_bytes())
+    monkeypatch.chdir(tmp_path)
+    namespace = {"paths": seeds[:2], "got": []}
+    exec(code.replace("...", "got.append(report)"), namespace)
+    assert [r.to_dict()["id"] for r in namespace["got"]] == [p.name for p in seeds[:2]]
+    assert all(r.to_dict()["status"] == "ok" for r in namespace["got"])
