@@ -57,11 +57,17 @@ UNBROKEN: tuple[str, ...] = ("FIG_METRIC",)
 FIGURE_REACH: dict[str, object] = {"metric": "FIG_METRIC", "figure": ("FIG_VALUE", "FIG_UNIT"), "after": 3,
                                    "before": 1, "breaks": frozenset("，,。；;！!？\n|"), "shortest": 2}
 
+#: Letters an OCR engine prints for digits (``0`` → ``O``, ``1`` → ``l``, ``5`` → ``S``): a damaged
+#: number is still a number. The damage simulator's ``OCR_CONFUSIONS`` must map into these (tested).
+DIGIT_LOOKALIKES = "OlS"
+
 #: How an entity of a label starts, whatever the damage: a section heading with its number and
-#: ``、`` (``一、总体情况``; every heading in the gold and the generator does). Anything else tagged
-#: SECTION (``[二]``, ``[十大和]`` in ``党的二十大``) is a fragment: decoding drops it
-#: (:func:`gongkai.model.decode.drop_misshapen`).
-SHAPES: dict[str, str] = {"SECTION": "[" + "".join(CHINESE_NUMBERS) + "]+、"}
+#: ``、`` (``一、总体情况``), a figure's value with a digit after at most two markers (``近70``:
+#: only Arabic numbers are figures). Every gold and generated entity does. Anything else is a
+#: fragment (``[二]``, ``[十大和]`` of ``党的二十大``; a lone ``近`` of ``就近办``): decoding drops it
+#: (:func:`gongkai.model.decode.drop_misshapen`), before a metric looks for its number.
+SHAPES: dict[str, str] = {"SECTION": "[" + "".join(CHINESE_NUMBERS) + "]+、",
+                          "FIG_VALUE": r"\D{0,2}[\d" + DIGIT_LOOKALIKES + "]"}
 
 TAGS: tuple[str, ...] = (OUTSIDE, *(f"{p}-{label}" for label in LABELS for p in ("B", "I")))
 

@@ -341,9 +341,10 @@ def test_a_joined_metric_is_cut_only_where_each_part_has_its_own_number():
     assert decode("审查行政规范性文件20件", "行政规范性文件", 2) == ["行政规范性文件"]
 
 
-def test_decoding_keeps_every_gold_and_generated_section_heading():
-    """``labels.SHAPES`` drops no heading the guideline allows: every SECTION of the seeds and of
-    generated reports starts with its number; ``[二]`` of ``党的二十大`` goes."""
+def test_decoding_keeps_every_gold_and_generated_heading_and_value():
+    """``labels.SHAPES`` drops no heading or value the guideline allows: every SECTION of the seeds
+    and of generated reports starts with its number, every FIG_VALUE has a digit (or an OCR
+    look-alike of one); ``[二]`` of ``党的二十大`` goes."""
     from gongkai.model.decode import drop_misshapen
     from gongkai.model.labels import SHAPES
     from gongkai.training.corpus import annotation_files, read_jsonl
@@ -360,3 +361,12 @@ def test_decoding_keeps_every_gold_and_generated_section_heading():
     text = "党的二十大"
     got = drop_misshapen(_ids(["O", "O", "B-SECTION", "I-SECTION", "O"]), text, TAGS, SHAPES)
     assert [TAGS[i] for i in got] == ["O"] * 5
+    got = drop_misshapen(_ids(["O", "B-FIG_VALUE", "O", "B-FIG_VALUE", "I-FIG_VALUE"]), "就近办近7", TAGS, SHAPES)
+    assert [TAGS[i] for i in got] == ["O", "O", "O", "B-FIG_VALUE", "I-FIG_VALUE"]
+
+
+def test_ocr_digit_confusions_are_lookalikes_decoding_knows():
+    from gongkai.model.labels import DIGIT_LOOKALIKES
+    from gongkai.training.synth_damage import OCR_CONFUSIONS
+
+    assert {v for k, v in OCR_CONFUSIONS.items() if k.isdigit()} <= set(DIGIT_LOOKALIKES)
