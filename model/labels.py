@@ -51,9 +51,10 @@ UNBROKEN: tuple[str, ...] = ("FIG_METRIC",)
 #: unit ends at most ``before`` characters before it (``5項[依申請類政務服務事項]``), with no
 #: ``breaks`` character between. On the gold seeds and 5,088 generated metrics none lies farther.
 #: A metric with no number in reach is a list of topics (``救灾、食品药品监管…``): decoding
-#: drops it (:func:`gongkai.model.decode.drop_unattached`), and so does a metric of one character
-#: (``[在]``, ``[收]``): every metric in the gold and the generator has two or more. The same reach decides when a joined
-#: metric is two (:func:`gongkai.model.decode.split_shared`).
+#: drops it (:func:`gongkai.model.decode.drop_unattached`), and so does a metric shorter than
+#: ``shortest`` (``[在]``, ``[收]``): every metric in the gold and the generator has two or more
+#: characters. The same reach decides when a joined metric is two
+#: (:func:`gongkai.model.decode.split_shared`).
 FIGURE_REACH: dict[str, object] = {"metric": "FIG_METRIC", "figure": ("FIG_VALUE", "FIG_UNIT"), "after": 3,
                                    "before": 1, "breaks": frozenset("，,。；;！!？\n|"), "shortest": 2}
 

@@ -196,9 +196,10 @@ class WindowedTagger:
         # Joined first, so a continuation read from a B- keeps B-'s probability as its score.
         logps = [join_unbroken(lp, TAGS, UNBROKEN) for lp in raw]
         for text, plain, logp, tag_ids in zip(texts, raw, logps, viterbi_iob2_many(logps, TAGS)):
-            # Then the figure rules: two figures may share a stretch; a metric needs a number.
+            # Then the guideline's rules: two figures may share a stretch; fragments that cannot be
+            # a heading or a number go; then a metric with no number left in reach goes.
             tag_ids = split_shared(tag_ids, plain, text, TAGS, **FIGURE_REACH)
-            tag_ids = drop_misshapen(tag_ids, text, TAGS, SHAPES)  # first: a metric needs a real number
+            tag_ids = drop_misshapen(tag_ids, text, TAGS, SHAPES)
             tag_ids = drop_unattached(tag_ids, text, TAGS, **FIGURE_REACH)
             scores = np.exp(logp[np.arange(len(tag_ids)), tag_ids]) if len(tag_ids) else tag_ids
             out.append(Prediction([ID2TAG[int(i)] for i in tag_ids], scores.tolist()))
