@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from gongkai.model.template import MEASURE_WORDS
+from gongkai.model.template import MEASURE_WORDS, RATE_SUFFIX
 
 from .entities import Entity
 from .numbers import NumberError, read_number
@@ -53,7 +53,7 @@ def _fits(metric: Entity, unit: Entity | None) -> bool:
     >>> _fits(Entity("FIG_METRIC", 0, 3, "进驻率"), Entity("FIG_UNIT", 4, 5, "项"))
     False
     """
-    return not metric.text.endswith("率") or unit is None or unit.text == "%"
+    return not metric.text.endswith(RATE_SUFFIX) or unit is None or unit.text == "%"
 
 
 def _free(taken: list[tuple[int, int]], a: int, b: int) -> bool:

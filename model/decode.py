@@ -125,6 +125,45 @@ def drop_unattached(ids: np.ndarray, text: str, tags: tuple[str, ...], metric: s
     return ids
 
 
+def drop_second_metric(ids: np.ndarray, text: str, tags: tuple[str, ...], metric: str, figure: tuple[str, ...],
+                       after: int, before: int, breaks: frozenset[str], shortest: int = 1) -> np.ndarray:
+    """``O`` for a ``metric`` entity before a figure whose own metric follows it: a figure counts
+    one thing, so in ``设有[政务公开、办事服务、招商引资]6个[一级栏目]`` the listed items name the
+    栏目, they are not a second metric. Only a metric that follows the number right away (or after
+    ``的``) and has no number of its own in reach counts as the figure's; a metric that itself
+    follows a figure (``13个[专题专栏]13个[专题专栏]``, a shared stretch) is kept.
+
+    >>> tags = ("O", "B-M", "I-M", "B-V", "I-V", "B-U", "I-U")
+    >>> ids = np.array([1, 2, 3, 5, 1, 2, 0])                # [甲乙][6][个][栏目],
+    >>> [tags[i] for i in drop_second_metric(ids, "甲乙6个栏目,", tags, "M", ("V", "U"), 3, 1, frozenset(","))]
+    ['O', 'O', 'B-V', 'B-U', 'B-M', 'I-M', 'O']
+    """
+    if metric not in {t[2:] for t in tags}:
+        return ids
+    starts, inside = _figure_tags(tags, figure)
+    b_metric, i_metric = tags.index("B-" + metric), tags.index("I-" + metric)
+    ids, n = ids.copy(), len(ids)
+    for i, end in _entities(ids, tags, metric):
+        if i and (ids[i - 1] in inside or (text[i - 1] == "的" and i > 1 and ids[i - 2] in inside)):
+            continue  # this metric follows a figure: it is that figure's own
+        v = next((j for j in range(end, min(n, end + after + 1))
+                  if ids[j] in inside or ids[j] == b_metric or text[j] in breaks), None)
+        if v is None or ids[v] not in starts:
+            continue
+        e = v + 1  # past this figure (value and unit, not a next value), and a 的
+        while e < n and ids[e] in inside and ids[e] != ids[v]:
+            e += 1
+        e += e < n and text[e] == "的"
+        if e >= n or ids[e] != b_metric:
+            continue
+        own = e + 1
+        while own < n and ids[own] == i_metric:
+            own += 1
+        if not _reaches(ids, text, range(own, min(n, own + after + 1)), starts, breaks):
+            ids[i:end] = tags.index("O")
+    return ids
+
+
 def drop_misshapen(ids: np.ndarray, text: str, tags: tuple[str, ...], shapes: dict[str, str]) -> np.ndarray:
     """``O`` for every entity of a label in ``shapes`` whose text does not start as the pattern
     says: a section heading always starts with its number (``一、``), so ``[二]``, ``[十大和]`` of

@@ -64,11 +64,14 @@ DIGIT_LOOKALIKES = "OlS"
 
 #: How an entity of a label starts, whatever the damage: a section heading with its number and
 #: ``、`` (``一、总体情况``), a figure's value with a digit after at most two markers (``近70``:
-#: only Arabic numbers are figures). Every gold and generated entity does. Anything else is a
-#: fragment (``[二]``, ``[十大和]`` of ``党的二十大``; a lone ``近`` of ``就近办``): decoding drops it
+#: only Arabic numbers are figures), a metric not with a conjunction and with its quotes whole
+#: (``群众和企业“一件事”``). Every gold and generated entity does. Anything else is a fragment
+#: (``[二]``, ``[十大和]`` of ``党的二十大``; a lone ``近`` of ``就近办``; ``群众[和企业“一件事”]``,
+#: ``“民生实事”“[政策解读专题”]``): decoding drops it
 #: (:func:`gongkai.model.decode.drop_misshapen`), before a metric looks for its number.
 SHAPES: dict[str, str] = {"SECTION": "[" + "".join(CHINESE_NUMBERS) + "]+、",
-                          "FIG_VALUE": r"\D{0,2}[\d" + DIGIT_LOOKALIKES + "]"}
+                          "FIG_VALUE": r"\D{0,2}[\d" + DIGIT_LOOKALIKES + "]",
+                          "FIG_METRIC": r"(?![和及与、的])(?:[^“”]|“[^“”]*”)*\Z"}
 
 TAGS: tuple[str, ...] = (OUTSIDE, *(f"{p}-{label}" for label in LABELS for p in ("B", "I")))
 

@@ -261,6 +261,8 @@ ORGAN_SHORT_FORMS = {"人民政府": "政府"}
 #: one): the tagger sometimes leaves the unit after a number untagged or tags part of it.
 MEASURE_WORDS = ("人次", "万元", "亿元", "元", "条", "件", "项", "个", "次", "封", "处", "人", "名", "家", "篇",
                  "期", "场", "份", "批", "户", "%", "‰")
+#: A rate's metric ends with this (``办复率``, ``进驻率``); its value is a percentage, never a count.
+RATE_SUFFIX = "率"
 
 #: Table 2 is printed under these article items (第二十条 of 条例, items 一…九).
 ARTICLE_TITLE = "第二十条第({item})项"

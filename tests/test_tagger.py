@@ -299,7 +299,7 @@ def test_a_metric_with_no_number_in_its_clause_is_not_a_figure():
 def test_decoding_keeps_every_gold_and_generated_metric():
     """The reach in ``FIGURE_REACH`` drops no metric the guideline allows: applied to the gold
     tags of the seeds and of generated reports, it changes nothing."""
-    from gongkai.model.decode import drop_unattached
+    from gongkai.model.decode import drop_second_metric, drop_unattached
     from gongkai.model.labels import FIGURE_REACH
     from gongkai.training.corpus import annotation_files, read_jsonl
     from gongkai.training.features import tag_records
@@ -312,7 +312,36 @@ def test_decoding_keeps_every_gold_and_generated_metric():
         ids = _ids(r.tags)
         metrics += int((ids == TAGS.index("B-FIG_METRIC")).sum())
         assert (drop_unattached(ids, r.text, TAGS, **FIGURE_REACH) == ids).all(), r.text[:40]
+        assert (drop_second_metric(ids, r.text, TAGS, **FIGURE_REACH) == ids).all(), r.text[:40]
     assert metrics > 500
+
+
+def test_a_figure_counts_one_thing():
+    """``设有[政务公开、办事服务]6个[一级栏目]``: the 栏目 follow the number, so the list before it is
+    no second metric. A metric that itself follows a figure stays (a figure printed twice,
+    ``13个[专题专栏]13个[专题专栏]``), and so does one whose number is the next figure's."""
+    from gongkai.model.decode import drop_second_metric
+    from gongkai.model.labels import FIGURE_REACH
+
+    def decode(text, spans):
+        tags = ["O"] * len(text)
+        at = 0
+        for label, part in spans:
+            a = text.index(part, at)
+            tags[a:a + len(part)] = ["B-" + label] + ["I-" + label] * (len(part) - 1)
+            at = a + len(part)
+        got = drop_second_metric(_ids(tags), text, TAGS, **FIGURE_REACH)
+        return [text[a:b] for a, b, label, _ in Prediction([TAGS[i] for i in got], [1.0] * len(text)).spans()
+                if label == "FIG_METRIC"]
+
+    def fig(value, unit, metric=None):
+        return [("FIG_VALUE", value), ("FIG_UNIT", unit)] + ([("FIG_METRIC", metric)] if metric else [])
+
+    assert decode("设有政务公开、办事服务6个一级栏目,50余", [("FIG_METRIC", "政务公开、办事服务"), *fig("6", "个", "一级栏目")]) \
+        == ["一级栏目"]
+    assert decode("13个专题专栏13个专题专栏", fig("13", "个", "专题专栏") * 2) == ["专题专栏", "专题专栏"]
+    assert decode("发布政策解读56篇的图解5期", [("FIG_METRIC", "发布政策解读"), *fig("56", "篇"), ("FIG_METRIC", "图解"),
+                                         *fig("5", "期")]) == ["发布政策解读", "图解"]
 
 
 def test_a_joined_metric_is_cut_only_where_each_part_has_its_own_number():
@@ -344,7 +373,8 @@ def test_a_joined_metric_is_cut_only_where_each_part_has_its_own_number():
 def test_decoding_keeps_every_gold_and_generated_heading_and_value():
     """``labels.SHAPES`` drops no heading or value the guideline allows: every SECTION of the seeds
     and of generated reports starts with its number, every FIG_VALUE has a digit (or an OCR
-    look-alike of one); ``[二]`` of ``党的二十大`` goes."""
+    look-alike of one), every FIG_METRIC has its quotes whole and starts with no conjunction;
+    ``[二]`` of ``党的二十大`` goes, and so does a metric cut inside a quote or after a 和."""
     from gongkai.model.decode import drop_misshapen
     from gongkai.model.labels import SHAPES
     from gongkai.training.corpus import annotation_files, read_jsonl
@@ -352,17 +382,24 @@ def test_decoding_keeps_every_gold_and_generated_heading_and_value():
     from gongkai.training.synth import generate_many
 
     gold = [r for f in annotation_files([Path(__file__).parent.parent / "annotations" / "gold"]) for r in read_jsonl(f)]
-    headings = 0
+    headings = quoted = 0
     for r in tag_records(gold + list(generate_many(40, seed=12))):
         ids = _ids(r.tags)
         headings += int((ids == TAGS.index("B-SECTION")).sum())
+        quoted += sum("“" in r.text[a:b] for a, b, label, _ in Prediction(r.tags, [1.0] * len(ids)).spans()
+                      if label == "FIG_METRIC")
         assert (drop_misshapen(ids, r.text, TAGS, SHAPES) == ids).all(), r.text[:40]
-    assert headings > 200
+    assert headings > 200 and quoted > 10
     text = "党的二十大"
     got = drop_misshapen(_ids(["O", "O", "B-SECTION", "I-SECTION", "O"]), text, TAGS, SHAPES)
     assert [TAGS[i] for i in got] == ["O"] * 5
     got = drop_misshapen(_ids(["O", "B-FIG_VALUE", "O", "B-FIG_VALUE", "I-FIG_VALUE"]), "就近办近7", TAGS, SHAPES)
     assert [TAGS[i] for i in got] == ["O", "O", "O", "B-FIG_VALUE", "I-FIG_VALUE"]
+    cut, whole = ["B-FIG_METRIC"] + ["I-FIG_METRIC"] * 2, ["B-FIG_METRIC"] + ["I-FIG_METRIC"] * 3
+    got = drop_misshapen(_ids(["O"] * 4 + cut + whole), "“民生”专题”“一事”", TAGS, SHAPES)
+    assert [TAGS[i] for i in got] == ["O"] * 7 + whole  # [专题”] goes, [“一事”] stays
+    got = drop_misshapen(_ids(["O", "O"] + whole), "群众和企业事", TAGS, SHAPES)
+    assert [TAGS[i] for i in got] == ["O"] * 6  # a metric does not start with 和
 
 
 def test_ocr_digit_confusions_are_lookalikes_decoding_knows():
