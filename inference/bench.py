@@ -3,8 +3,9 @@
 The stages are those of :class:`~gongkai.inference.pipeline.Extractor` — ``normalise``
 (decoding included), tagging split into ``forward`` (the model itself) and ``decode``
 (windowing, stitching, Viterbi, spans), ``assemble``, ``check`` (reconciliation) and
-``write`` (building the record and writing it out) — run here one at a time on each batch
-so each can be timed; the records are the extractor's own (a test holds them equal).
+``write`` (building the record and writing it out) — timed by the extractor itself
+(:meth:`~gongkai.inference.pipeline.Extractor.extract_batch` with ``stages``), so the records
+are the extractor's own.
 ``other %`` is the share of the wall time spent outside the model forward.
 
 Each backend runs in a fresh process by default, so its peak RSS is its own (model,
@@ -22,11 +23,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .assemble import assemble
 from .outputs import Writer
-from .pipeline import build_report
-from .reconcile import reconcile
-from .report import Report
 
 STAGES = ("normalise", "forward", "decode", "assemble", "check", "write")
 
@@ -72,48 +69,24 @@ def peak_rss_mb() -> float:
 
 def run_stages(extractor, items: Sequence[tuple[str, str | bytes]], writer: Writer, *, batch_size: int = 8,
                result: BenchResult | None = None) -> BenchResult:
-    """Extract ``items`` with ``extractor``'s normaliser and tagger, timing each stage; write the records."""
+    """Extract ``items`` with ``extractor`` batch by batch, timing each stage; write the records."""
     result = result or BenchResult(backend=getattr(extractor.tagger, "backend", type(extractor.tagger).__name__))
     clock = time.perf_counter
-    stages = result.stages
     begun = clock()
     for i in range(0, len(items), batch_size):
         batch = items[i:i + batch_size]
-        records: list[dict[str, Any] | None] = [None] * len(batch)
-        docs = []
+        counters: dict[str, float] = dict.fromkeys(STAGES, 0.0)
+        reports = extractor.extract_batch(batch, stages=counters)
+        result.chars += int(counters.pop("chars", 0))
         t = clock()
-        for k, (id, data) in enumerate(batch):
-            try:
-                docs.append((k, id, extractor.normaliser(data, name=id)))
-            except Exception as exc:  # noqa: BLE001 — as in the extractor: one bad input fails alone
-                records[k] = Report.failed(id, f"{type(exc).__name__}: {exc}", extractor.versions).to_dict()
-        stages["normalise"] += clock() - t
-        t, forward = clock(), getattr(extractor.tagger, "forward_seconds", 0.0)
-        tagged = extractor.tagger([n for *_, n in docs], [id for _, id, _ in docs]) if docs else []
-        forward = getattr(extractor.tagger, "forward_seconds", 0.0) - forward
-        stages["forward"] += forward
-        stages["decode"] += clock() - t - forward
-        for (k, id, norm), entities in zip(docs, tagged):
-            result.chars += len(norm.source)
-            try:
-                t = clock()
-                asm = assemble(norm, entities)
-                stages["assemble"] += clock() - t
-                t = clock()
-                checks = reconcile({name: a.data for name, a in asm.tables.items()}, asm.figures)
-                stages["check"] += clock() - t
-                t = clock()
-                records[k] = build_report(id, norm, asm, checks, extractor.versions).to_dict()
-                stages["write"] += clock() - t
-            except Exception as exc:  # noqa: BLE001
-                records[k] = Report.failed(id, f"assembly failed: {type(exc).__name__}: {exc}",
-                                           extractor.versions).to_dict()
-        t = clock()
-        for record in records:
+        for report in reports:
+            record = report.to_dict()
             writer.write(record)
             result.reports += 1
             result.failed += bool(record.get("error"))
-        stages["write"] += clock() - t
+        counters["write"] += clock() - t
+        for stage, seconds in counters.items():
+            result.stages[stage] += seconds
     result.seconds += clock() - begun
     return result
 

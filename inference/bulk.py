@@ -44,10 +44,10 @@ def _init_worker(model: str | None, device: str | None, batch_size: int, backend
 
 
 def _run_chunk(docs: list[tuple[str, object]]) -> list[dict]:
-    return [r.to_dict() for r in _records(_WORKER, docs, len(docs))]
+    return [r.to_dict() for r in extract_records(_WORKER, docs, len(docs))]
 
 
-def _records(extractor, docs: list[tuple[str, object]], batch_size: int) -> Iterator[Report]:
+def extract_records(extractor, docs: list[tuple[str, object]], batch_size: int) -> Iterator[Report]:
     """Reports in input order; unreadable inputs get an error record without reaching the model."""
     readable = [(i, d) for i, d in docs if not isinstance(d, InputError)]
     reports = iter(extractor.extract_many(readable, batch_size=batch_size))
@@ -128,7 +128,7 @@ def extract_to_file(
 
                     extractor = Extractor.load(model, device=device, batch_size=batch_size, backend=backend)
                 while chunk := list(islice(items, batch_size)):
-                    for rep in _records(extractor, chunk, batch_size):
+                    for rep in extract_records(extractor, chunk, batch_size):
                         emit(writer, rep.to_dict())
             else:
                 import multiprocessing as mp

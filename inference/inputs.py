@@ -30,7 +30,9 @@ class Document:
     data: str | bytes | InputError
 
 
-def _expand(arg: str) -> list[Path] | None:
+def expand_input(arg: str) -> list[Path] | None:
+    """The files an input argument names: a directory's documents, a file, or a glob's matches
+    (``None`` when nothing matches, so the caller can name the argument in its error)."""
     p = Path(arg)
     if p.is_dir():
         return sorted(q for q in p.rglob("*") if q.is_file() and q.suffix.lower() in DOCUMENT_SUFFIXES + JSONL_SUFFIXES)
@@ -74,7 +76,7 @@ def iter_documents(args: Iterable[str], *, stdin=None) -> Iterator[Document]:
             stream = stdin if stdin is not None else sys.stdin.buffer
             yield Document("-", stream.read())
             continue
-        paths = _expand(arg)
+        paths = expand_input(arg)
         if paths is None:
             yield Document(arg, InputError(f"{arg}: no such file, directory or glob match"))
             continue

@@ -7,8 +7,10 @@ A failure in one document becomes that document's ``error``; it never stops a ba
 
 from __future__ import annotations
 
+import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import islice
 from typing import Any, Protocol
@@ -35,6 +37,19 @@ class SpanTagger:
 
     def __call__(self, docs, ids):
         return [entities_from_source_spans(d, self.spans.get(i, ())) for d, i in zip(docs, ids)]
+
+
+@contextmanager
+def _timed(stages: dict[str, float] | None, name: str):
+    """Add the block's wall time to ``stages[name]`` (nothing when ``stages`` is None)."""
+    if stages is None:
+        yield
+        return
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        stages[name] += time.perf_counter() - start
 
 
 def _versions(model_version: str | None) -> dict[str, str]:
@@ -107,50 +122,72 @@ class Extractor:
         """Reports for ``(id, text or bytes)`` pairs, streamed in input order, one per input."""
         it = iter(items)
         while batch := list(islice(it, batch_size)):
-            yield from self._batch(batch)
+            yield from self.extract_batch(batch)
 
-    def _batch(self, batch: list[tuple[str, str | bytes]]) -> list[Report]:
+    def extract_batch(self, batch: list[tuple[str, str | bytes]],
+                      stages: dict[str, float] | None = None) -> list[Report]:
+        """One report per ``(id, text or bytes)`` of ``batch``, in order, tagged together. With
+        ``stages`` (a benchmark's counters), the seconds of each stage are added to it:
+        ``normalise``, ``forward`` (the model, when the tagger counts ``forward_seconds``),
+        ``decode`` (the rest of tagging), ``assemble``, ``check`` and ``write`` (building the
+        record); and ``chars``, the characters of the decoded sources."""
         reports: dict[int, Report] = {}
         docs: list[tuple[int, str, Any]] = []
-        for k, (id, data) in enumerate(batch):
-            if len(data) > self.max_input_chars * (4 if isinstance(data, bytes) else 1):
-                unit = "bytes" if isinstance(data, bytes) else "characters"
-                reports[k] = Report.failed(
-                    id, f"{id}: input too large ({len(data):,} {unit}; the limit is "
-                        f"{self.max_input_chars:,} characters): is this one report? Split it, or raise "
-                        "Extractor.max_input_chars", self.versions)
-                continue
-            try:
-                docs.append((k, id, self.normaliser(data, name=id)))
-            except Exception as exc:  # noqa: BLE001 — one bad input must not stop the batch
-                reports[k] = Report.failed(id, f"{type(exc).__name__}: {exc}", self.versions)
+        with _timed(stages, "normalise"):
+            for k, (id, data) in enumerate(batch):
+                if len(data) > self.max_input_chars * (4 if isinstance(data, bytes) else 1):
+                    unit = "bytes" if isinstance(data, bytes) else "characters"
+                    reports[k] = Report.failed(
+                        id, f"{id}: input too large ({len(data):,} {unit}; the limit is "
+                            f"{self.max_input_chars:,} characters): is this one report? Split it, or raise "
+                            "Extractor.max_input_chars", self.versions)
+                    continue
+                try:
+                    docs.append((k, id, self.normaliser(data, name=id)))
+                except Exception as exc:  # noqa: BLE001 — one bad input must not stop the batch
+                    reports[k] = Report.failed(id, f"{type(exc).__name__}: {exc}", self.versions)
+        if stages is not None:
+            stages["chars"] = stages.get("chars", 0) + sum(len(norm.source) for *_, norm in docs)
         if docs:
-            try:
-                tagged = self.tagger([d for _, _, d in docs], [i for _, i, _ in docs])
-            except Exception:  # the batch failed as a whole: retry one by one to isolate the culprit
-                tagged = []
-                for _, i, d in docs:
-                    try:
-                        tagged.extend(self.tagger([d], [i]))
-                    except Exception as exc:  # noqa: BLE001
-                        tagged.append(exc)
+            forward = getattr(self.tagger, "forward_seconds", 0.0)
+            with _timed(stages, "decode"):
+                tagged = self._tag(docs)
+            if stages is not None:  # the model's own share of tagging
+                forward = getattr(self.tagger, "forward_seconds", 0.0) - forward
+                stages["forward"] += forward
+                stages["decode"] -= forward
             for (k, id, norm), ents in zip(docs, tagged):
                 if isinstance(ents, Exception):
                     reports[k] = Report.failed(id, f"tagging failed: {type(ents).__name__}: {ents}", self.versions)
                     continue
-                reports[k] = self._finish(id, norm, ents)
+                reports[k] = self._finish(id, norm, ents, stages)
         return [reports[k] for k in range(len(batch))]
 
-    def _finish(self, id: str, norm, entities: list[Entity]) -> Report:
+    def _tag(self, docs: list[tuple[int, str, Any]]) -> list[list[Entity] | Exception]:
         try:
-            asm = assemble(norm, entities)
-            checks = reconcile({k: t.data for k, t in asm.tables.items()}, asm.figures)
-            report = build_report(id, norm, asm, checks, self.versions)
-            if self.keep_entities:
-                report.entities = []
-                for e in entities:
-                    a, b = norm.to_source(e.start, e.end)
-                    report.entities.append({"label": e.label, "start": a, "end": b, "score": round(e.score, 4)})
+            return self.tagger([d for _, _, d in docs], [i for _, i, _ in docs])
+        except Exception:  # the batch failed as a whole: retry one by one to isolate the culprit
+            tagged: list[list[Entity] | Exception] = []
+            for _, i, d in docs:
+                try:
+                    tagged.extend(self.tagger([d], [i]))
+                except Exception as exc:  # noqa: BLE001
+                    tagged.append(exc)
+            return tagged
+
+    def _finish(self, id: str, norm, entities: list[Entity], stages: dict[str, float] | None = None) -> Report:
+        try:
+            with _timed(stages, "assemble"):
+                asm = assemble(norm, entities)
+            with _timed(stages, "check"):
+                checks = reconcile({k: t.data for k, t in asm.tables.items()}, asm.figures)
+            with _timed(stages, "write"):
+                report = build_report(id, norm, asm, checks, self.versions)
+                if self.keep_entities:
+                    report.entities = []
+                    for e in entities:
+                        a, b = norm.to_source(e.start, e.end)
+                        report.entities.append({"label": e.label, "start": a, "end": b, "score": round(e.score, 4)})
             return report
         except Exception as exc:  # noqa: BLE001
             detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()

@@ -23,8 +23,8 @@ from collections.abc import Iterable, Iterator
 from itertools import islice
 from pathlib import Path
 
-from .bulk import Summary, _records
-from .inputs import Document, InputError, _expand, iter_documents
+from .bulk import Summary, extract_records
+from .inputs import Document, InputError, expand_input, iter_documents
 from .outputs import Writer, format_for
 
 #: Input files read as tables of reports (columns ``id`` and ``text`` or ``html``).
@@ -52,7 +52,7 @@ def _sources(inputs: Iterable[str], stdin=None) -> list[dict]:
             stream = stdin if stdin is not None else sys.stdin.buffer
             rows.append({"arg": "-", "stdin": stream.read()})
             continue
-        paths = _expand(arg)
+        paths = expand_input(arg)
         rows.extend({"arg": str(p), "stdin": None} for p in (paths if paths is not None else [arg]))
     return rows
 
@@ -132,7 +132,7 @@ class _ExtractActor:
 
         docs = [(r["id"], InputError(r["error"]) if r["error"] is not None
                  else r["text"] if r["text"] is not None else r["raw"]) for r in batch.to_pylist()]
-        records = [rep.to_dict() for rep in _records(self.extractor, docs, self.batch_size)]
+        records = [rep.to_dict() for rep in extract_records(self.extractor, docs, self.batch_size)]
         # Records travel as JSON: their nested shape varies, which Arrow schemas do not.
         return pa.table({
             "id": pa.array([r["id"] for r in records], pa.large_string()),
