@@ -57,6 +57,27 @@ def test_staged_run_writes_the_extractors_records_and_accounts_for_its_time(tmp_
     assert result.reports_per_second == pytest.approx(result.reports / result.seconds)
 
 
+def test_the_benchmark_applies_the_extractors_own_guards(tmp_path):
+    """It runs the extractor's batch, not a copy of it: an oversized input is refused with its
+    error record, and a tagger that fails on one document fails that document alone."""
+    class Flaky(SpanTagger):
+        def __call__(self, docs, ids):
+            if "bad" in ids:
+                raise RuntimeError("model crashed")
+            return super().__call__(docs, ids)
+
+    gold = GOLD[0]
+    extractor = Extractor(Flaky({gold.id: gold.spans}), max_input_chars=len(gold.text))
+    items = [(gold.id, gold.text), ("big", gold.text + "。"), ("bad", gold.text)]
+    with Writer(tmp_path / "records.jsonl", "jsonl") as w:
+        result = run_stages(extractor, items, w, batch_size=3)
+    records = [json.loads(line) for line in (tmp_path / "records.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [r["id"] for r in records] == [gold.id, "big", "bad"]
+    assert records[0]["tables"] and not records[0]["error"]
+    assert "input too large" in records[1]["error"] and "model crashed" in records[2]["error"]
+    assert (result.reports, result.failed) == (3, 2)
+
+
 def test_compare_runs_each_backend_on_the_same_corpus(tiny_model):
     pytest.importorskip("onnxruntime")
     from gongkai.training.export_onnx import export_model
