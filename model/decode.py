@@ -141,9 +141,10 @@ def drop_second_metric(ids: np.ndarray, text: str, tags: tuple[str, ...], metric
     if metric not in {t[2:] for t in tags}:
         return ids
     starts, inside = _figure_tags(tags, figure)
-    b_metric, i_metric = tags.index("B-" + metric), tags.index("I-" + metric)
+    b_metric = tags.index("B-" + metric)
     ids, n = ids.copy(), len(ids)
-    for i, end in _entities(ids, tags, metric):
+    metrics = dict(_entities(ids, tags, metric))  # start -> end
+    for i, end in metrics.items():
         if i and (ids[i - 1] in inside or (text[i - 1] == "的" and i > 1 and ids[i - 2] in inside)):
             continue  # this metric follows a figure: it is that figure's own
         v = next((j for j in range(end, min(n, end + after + 1))
@@ -154,11 +155,9 @@ def drop_second_metric(ids: np.ndarray, text: str, tags: tuple[str, ...], metric
         while e < n and ids[e] in inside and ids[e] != ids[v]:
             e += 1
         e += e < n and text[e] == "的"
-        if e >= n or ids[e] != b_metric:
+        if e not in metrics:
             continue
-        own = e + 1
-        while own < n and ids[own] == i_metric:
-            own += 1
+        own = metrics[e]
         if not _reaches(ids, text, range(own, min(n, own + after + 1)), starts, breaks):
             ids[i:end] = tags.index("O")
     return ids
