@@ -30,7 +30,6 @@ from __future__ import annotations
 import html as _html
 import re
 from array import array
-from bisect import bisect_right
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 

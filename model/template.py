@@ -23,7 +23,7 @@ A report may mix them, so the version belongs to a table, not to a report.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
 VERSIONS = ("2019", "2021")
@@ -537,6 +537,18 @@ def tables_named(table: str) -> tuple[TableTemplate, ...]:
     if not found:
         raise KeyError(f"no table {table!r}; tables: {list(TABLE_KEYS)}")
     return found
+
+
+@lru_cache(maxsize=None)
+def row_keys_of(table: str) -> frozenset[str]:
+    """The row keys of ``table`` in any of its versions."""
+    return frozenset(r.key for t in tables_named(table) for r in t.rows)
+
+
+@lru_cache(maxsize=None)
+def group_keys_of(table: str) -> frozenset[str]:
+    """The group keys (``(三)不予公开``) of ``table`` in any of its versions."""
+    return frozenset(g.key for t in tables_named(table) for g in t.groups)
 
 
 # --------------------------------------------------------------------------- rules

@@ -286,7 +286,7 @@ def test_empty_printed_cells_are_blanks_but_padding_lines_are_not():
     t = assemble(Identity(text), ents).tables["active_disclosure"].data
     assert list(t.to_schema()["rows"]["normative_documents"].values()) == [None, None, None]
     # A line of pipes only (`||`, `||||`) is padding even between two values.
-    from gongkai.inference.tables import printed_cells
+    from gongkai.inference.table_values import printed_cells
     text = "0 |\n||\n7 |"
     got = printed_cells(text, 0, len(text), [_at(text, "CELL", "0"), _at(text, "CELL", "7")], 2)
     assert [e.text for e in got] == ["0", "7"]

@@ -13,6 +13,12 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+# A run takes most of an hour and evaluate() imports the scoring modules lazily: importing them
+# here means an edit to the working tree during a run cannot break its first evaluation.
+import gongkai.inference.entities  # noqa: F401
+import gongkai.model.tagger  # noqa: F401
+
+from . import evaluate_pipeline  # noqa: F401
 from .corpus import Record, read_jsonl
 from .evaluate import evaluate
 from .train import TrainConfig, train

@@ -1,0 +1,199 @@
+"""The tagger's table entities made whole before assembly: a numeric ROW_LABEL is a cell,
+a cell covers its whole printed number, a label broken in two inside one printed cell is one
+label, and rows that PDF text extraction moved are put back in label-then-values order.
+"""
+
+from __future__ import annotations
+
+import re
+
+from gongkai.model import template as T
+
+from .entities import Entity
+from .labelmatch import Candidate, best_match, header_candidates, label_candidates
+
+
+# A row label is never a bare number: one that is (``3`` tagged ROW_LABEL) is a cell.
+_NUMERIC = re.compile(r"[?\s]*[+\-\u2212]?\d+(?:\.\d+)?[?\s]*")
+_DIGITS = "0123456789"
+#: What separates two printed cells (a space inside a label is damage, not a separator).
+_CELL_BREAK = re.compile(r"[|\n\t]")
+
+
+def relabel_numeric_labels(entities: list[Entity]) -> list[Entity]:
+    """A ROW_LABEL that is only a number is a CELL: no template row label is a number.
+
+    >>> relabel_numeric_labels([Entity("ROW_LABEL", 0, 1, "3")])[0].label
+    'CELL'
+    >>> relabel_numeric_labels([Entity("ROW_LABEL", 0, 4, "1.重复")])[0].label
+    'ROW_LABEL'
+    """
+    return [Entity("CELL", e.start, e.end, e.text, e.score)
+            if e.label == "ROW_LABEL" and _NUMERIC.fullmatch(e.text) else e for e in entities]
+
+
+def widen_cells(entities: list[Entity], text: str) -> list[Entity]:
+    """Each CELL widened over the untagged digits next to it and a sign just before it: a
+    cell is a whole printed number, so ``-12`` tagged ``12`` or ``382`` tagged ``38`` are the
+    tagger stopping short. Characters another entity holds are never taken.
+
+    >>> t = "行政许可 | -12 | 382 |"
+    >>> [e.text for e in widen_cells([Entity("CELL", 8, 10, "12"), Entity("CELL", 13, 15, "38")], t)]
+    ['-12', '382']
+    """
+    if not text:
+        return entities
+    out: list[Entity] = []
+    ordered = sorted(entities, key=lambda e: (e.start, e.end))
+    for k, e in enumerate(ordered):
+        if e.label != "CELL":
+            out.append(e)
+            continue
+        lo = out[-1].end if out else 0
+        hi = ordered[k + 1].start if k + 1 < len(ordered) else len(text)
+        a, b = e.start, e.end
+        while a > lo and text[a - 1] in _DIGITS:
+            a -= 1
+        if a > lo and text[a - 1] in "+-\u2212" and (a - 1 == lo or not text[a - 2].isalnum()):
+            a -= 1
+        while b < hi and (text[b] in _DIGITS or (text[b] == "." and b + 1 < hi and text[b + 1] in _DIGITS)):
+            b += 1
+        out.append(e if (a, b) == (e.start, e.end) else Entity("CELL", a, b, text[a:b], e.score))
+    return out
+
+
+def _is_row_not_header(text: str) -> bool:
+    return best_match(text, label_candidates()) is not None and best_match(text, header_candidates()) is None
+
+
+def join_label_pieces(entities: list[Entity], text: str) -> list[Entity]:
+    """A label the tagger broke in two inside one printed cell is one label: a ROW_LABEL or
+    COL_HEADER piece a few characters after a ROW_LABEL, with no cell separator between,
+    joins it when the joined text is a row label and the two are not both row labels on
+    their own (``政府集中`` + ``采购``, ``三、`` + `` 本 `` + ``年度办理结果``; but
+    ``(三)不予公开 1.属于国家秘密`` stays two). Header pieces that together (or alone) read as a
+    row label and as no column header are that row label.
+
+    >>> t = "政府集中采购 | 382 |"
+    >>> [(e.label, e.text) for e in join_label_pieces(
+    ...     [Entity("ROW_LABEL", 0, 4, "政府集中"), Entity("COL_HEADER", 4, 6, "采购")], t)]
+    [('ROW_LABEL', '政府集中采购')]
+    >>> [(e.label, e.text) for e in join_label_pieces(
+    ...     [Entity("COL_HEADER", 0, 4, "政府集中"), Entity("COL_HEADER", 4, 6, "采购")], t)]
+    [('ROW_LABEL', '政府集中采购')]
+    """
+    out: list[Entity] = []
+    for e in sorted(entities, key=lambda e: (e.start, e.end)):
+        prev = out[-1] if out else None
+        if (text and prev is not None and prev.label in ("ROW_LABEL", "COL_HEADER")
+                and e.label in ("ROW_LABEL", "COL_HEADER")
+                and 0 <= e.start - prev.end <= 3 and not _CELL_BREAK.search(text[prev.end:e.start])):
+            joined = text[prev.start:e.end]
+            if prev.label == "ROW_LABEL":
+                alone = e.label == "ROW_LABEL" and best_match(e.text, label_candidates()) is not None \
+                    and best_match(prev.text, label_candidates()) is not None
+                ok = not alone and best_match(joined, label_candidates()) is not None
+            else:
+                ok = best_match(prev.text, header_candidates()) is None and _is_row_not_header(joined)
+            if ok:
+                out[-1] = Entity("ROW_LABEL", prev.start, e.end, joined, min(prev.score, e.score))
+                continue
+        if e.label == "COL_HEADER" and text and _is_row_not_header(e.text):
+            e = Entity("ROW_LABEL", e.start, e.end, e.text, e.score)
+        out.append(e)
+    return out
+
+
+_VALUES = ("CELL", "BLANK")
+_BREAKS = ("SECTION", "TABLE_TITLE", "COL_HEADER")
+
+
+def _row_match(text: str) -> Candidate | None:
+    m = best_match(text, label_candidates())
+    return m.candidate if m is not None else None
+
+
+def _joins(head: Entity, tail: Entity) -> Entity | None:
+    """``head`` + ``tail`` as one label, when they are the halves of one: the joined text
+    matches a row at least as well as either half, and no half matches another row."""
+    joined = Entity("ROW_LABEL", head.start, tail.end, head.text + tail.text, min(head.score, tail.score))
+    whole = best_match(joined.text, label_candidates())
+    if whole is None:
+        return None
+    for half in (head, tail):
+        m = best_match(half.text, label_candidates())
+        if m is not None and (m.candidate.key != whole.candidate.key or m.score > whole.score):
+            return None
+    return joined
+
+
+def unshift_rows(entities: list[Entity]) -> list[Entity]:
+    """Rows that PDF text extraction moved put back in label-then-values order.
+
+    Text sorted by vertical position prints a table with vertically centred cells in two
+    ways that reading order cannot follow:
+
+    - a label wrapped over two lines with its numbers on the line between the halves
+      (``5.要求行政机关确认`` / ``0 0 0`` / ``或重新出具已获取信息``): the joined label
+      (see :func:`_joins`) takes the numbers;
+    - every row's numbers printed before its label: a stretch of rows (between headers,
+      titles and sections) that starts with numbers before any label and leaves none after
+      its last label. Each row label then takes the numbers since the previous label; a
+      label that opens the next label's group (``(六)其他处理`` of the 2021 form) passes
+      them on, and a group-only label (``(三)不予公开``) takes none.
+
+    >>> e = [Entity("COL_HEADER", 0, 2, "总计"), Entity("CELL", 3, 4, "5"), Entity("ROW_LABEL", 5, 7, "规章"),
+    ...      Entity("CELL", 8, 9, "7"), Entity("ROW_LABEL", 10, 15, "规范性文件")]
+    >>> [x.text for x in unshift_rows(e)]
+    ['总计', '规章', '5', '规范性文件', '7']
+    """
+    units: list[list[Entity]] = []  # a label with the values it already owns, or one entity
+    k, n = 0, len(entities)
+    while k < n:
+        e = entities[k]
+        if e.label == "ROW_LABEL":
+            j = k + 1
+            while j < n and entities[j].label in _VALUES:
+                j += 1
+            joined = _joins(e, entities[j]) if k + 1 < j < n and entities[j].label == "ROW_LABEL" else None
+            if joined is not None:
+                units.append([joined, *entities[k + 1:j]])
+                k = j + 1
+                continue
+        units.append([e])
+        k += 1
+
+    def loose_value(u: list[Entity]) -> bool:
+        return len(u) == 1 and u[0].label in _VALUES
+
+    out: list[Entity] = []
+    start = 0
+    for end in [i for i, u in enumerate(units) if u[0].label in _BREAKS] + [len(units)]:
+        run, start = units[start:end], end
+        bare = [i for i, u in enumerate(run) if len(u) == 1 and u[0].label == "ROW_LABEL"]
+        first = next((i for i, u in enumerate(run) if loose_value(u)), None)
+        if not bare or first is None or first > bare[0] or any(loose_value(u) for u in run[bare[-1]:]):
+            out.extend(e for u in run for e in u)
+            continue
+        loose: list[Entity] = []
+        for i, u in enumerate(run):
+            if loose_value(u):
+                loose.append(u[0])
+                continue
+            out.extend(u)
+            c = _row_match(u[0].text) if len(u) == 1 and u[0].label == "ROW_LABEL" else None
+            if c is None or c.key not in T.row_keys_of(c.table):
+                continue
+            nxt = run[i + 1][0] if i + 1 < len(run) else None
+            m = _row_match(nxt.text) if nxt is not None and nxt.label == "ROW_LABEL" else None
+            if m is None or m.group != c.key:
+                out.extend(loose)
+                loose = []
+        out.extend(loose)
+    return out
+
+
+def clean_table_entities(entities: list[Entity], text: str = "") -> list[Entity]:
+    """The tagger's table entities made whole (see :func:`relabel_numeric_labels`,
+    :func:`widen_cells`, :func:`join_label_pieces`)."""
+    return join_label_pieces(widen_cells(relabel_numeric_labels(entities), text), text)

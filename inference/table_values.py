@@ -1,0 +1,138 @@
+"""Reading a row's values off the text: the tagged values, touching pieces joined, or the
+printed ``|`` grid read cell by cell (empty cells become BLANKs); a segment's values split
+among its rows; a short row's values as one glued digit run.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .entities import Entity
+
+
+def _is_padding_line(text: str, pos: int) -> bool:
+    """Whether the ``|`` at ``pos`` sits on a line of pipes only with two or more of them
+    (``||``, ``||||``): padding, never an empty cell."""
+    a = text.rfind("\n", 0, pos) + 1
+    b = text.find("\n", pos)
+    line = text[a:len(text) if b < 0 else b].strip(" ?\t")
+    return len(line) >= 2 and set(line) == {"|"}
+
+
+def printed_cells(text: str, lo: int, hi: int, values: list[Entity], want: int) -> list[Entity] | None:
+    r"""The values of ``text[lo:hi]`` read cell by cell, where ``|`` closes each printed cell:
+    a cell holding tagged values gives those, an empty one gives a BLANK (its ``|``), the
+    first cell when empty is the label's own. Reading stops once ``want`` cells are read
+    (later pipes are row padding); ``None`` when the region is not a pipe row, holds
+    untagged text in a cell, or has fewer than ``want`` cells.
+
+    >>> t = "规范性文件 |\n|\n|\n|\n|\n"
+    >>> [(e.label, e.start) for e in printed_cells(t, 5, len(t), [], 3)]
+    [('BLANK', 8), ('BLANK', 10), ('BLANK', 12)]
+    >>> t = "0 |\n|\n7 |"
+    >>> [e.text for e in printed_cells(t, 0, len(t), [Entity("CELL", 0, 1, "0"), Entity("CELL", 6, 7, "7")], 3)]
+    ['0', '|', '7']
+    """
+    pipes = [i for i in range(lo, hi) if text[i] == "|"]
+    if not pipes:
+        return None
+    tagged_blanks = {v.start: v for v in values if v.label == "BLANK"}
+    out: list[Entity] = []
+    cells = 0
+    start = lo
+    for n, end in enumerate([*pipes, hi]):
+        if cells == want:
+            break
+        inside = [v for v in values if v.label != "BLANK" and start <= v.start and v.end <= end]
+        rest = "".join(text[a:b] for a, b in zip([start, *(v.end for v in inside)], [*(v.start for v in inside), end]))
+        if rest.strip(" ?\t\n\u3000"):
+            return None  # untagged text in a cell: not ours to read
+        if inside:
+            # Pieces with nothing between them are one printed number (``00`` as ``0`` + ``0``).
+            if len(inside) > 1 and all(a.end == b.start for a, b in zip(inside, inside[1:])):
+                inside = [Entity("CELL", inside[0].start, inside[-1].end, text[inside[0].start:inside[-1].end],
+                                 min(v.score for v in inside))]
+            out.extend(inside)
+            cells += len(inside)
+        elif end in tagged_blanks:
+            out.append(tagged_blanks[end])
+            cells += 1
+        elif end < hi and n > 0 and not _is_padding_line(text, end):
+            out.append(Entity("BLANK", end, end + 1, "|", 1.0))
+            cells += 1
+        start = end + 1
+    return out if cells == want else None
+
+
+def _lines(text: str, values: list[Entity]) -> list[list[Entity]]:
+    """Values grouped by the text line they sit on."""
+    out: list[list[Entity]] = []
+    for k, e in enumerate(values):
+        if k == 0 or "\n" in text[values[k - 1].end:e.start]:
+            out.append([])
+        out[-1].append(e)
+    return out
+
+
+def _merge_touching(values: list[Entity], text: str, wanted: int) -> list[Entity]:
+    """Values that touch (no separator between them) joined into one, when that leaves exactly
+    ``wanted`` values: ``| 125 |`` tagged as ``1`` + ``25`` is one number. Where the count
+    already fits (cells genuinely glued, ``6000017``) or joining does not make it fit, the
+    values stay as they are."""
+    if len(values) <= wanted:
+        return values
+    merged: list[Entity] = []
+    for e in values:
+        prev = merged[-1] if merged else None
+        if prev is not None and prev.label == e.label == "CELL" and prev.end == e.start:
+            merged[-1] = Entity("CELL", prev.start, e.end, text[prev.start:e.end] if text else prev.text + e.text,
+                                min(prev.score, e.score))
+        else:
+            merged.append(e)
+    return merged if len(merged) == wanted else values
+
+
+def _covers(read: list[Entity], values: list[Entity]) -> bool:
+    return all(any(r.start <= v.start and v.end <= r.end for r in read) for v in values)
+
+
+def read_values(text: str, values: list[Entity], lo: int, hi: int, want: int) -> list[Entity]:
+    """One row's (or a flat table's) values: the tagged ones, touching pieces joined when
+    that makes the count; read cell by cell off the printed ``|`` grid instead (empty cells
+    become BLANKs) when that gives the count and keeps every tagged value, or when the
+    tagged ones alone do not fit."""
+    merged = _merge_touching(values, text, want)
+    read = printed_cells(text, lo, hi, values, want) if text and want else None
+    if read is not None and (len(merged) != want or _covers(read, values)):
+        return read
+    return merged
+
+
+def distribute(text: str, rows: list[str], fields: list[int], values: list[Entity],
+                region: tuple[int, int] | None = None) -> list[list[Entity]]:
+    """Split a segment's values among its rows: one line per row when the lines say so,
+    else in reading order, each row taking as many values as it has fields. A single row
+    is read off its printed cells in ``region`` (see :func:`read_values`)."""
+    if len(rows) == 1:
+        if region is not None:
+            return [read_values(text, values, *region, fields[0])]
+        return [_merge_touching(values, text, fields[0])]
+    lines = _lines(text, values)
+    if len(lines) == len(rows):
+        return [_merge_touching(line, text, n) for line, n in zip(lines, fields)]
+    values = _merge_touching(values, text, sum(fields))
+    out, k = [], 0
+    for n in fields:
+        out.append(values[k:k + n])
+        k += n
+    return out
+
+
+def digit_run(values: list[Entity]) -> str | None:
+    """The values of a short row as one run of digits (spaces between tagged pieces are
+    boundaries), or ``None`` when one is not plain digits."""
+    texts = [v.text for v in values]
+    if not values or any(v.label != "CELL" for v in values) or not all(
+            re.fullmatch(r"[\d\s?\u3000]+", t) and re.search(r"\d", t) for t in texts):
+        return None
+    return " ".join(texts)
