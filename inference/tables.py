@@ -6,6 +6,9 @@ label (``(三)不予公开``), which makes the rows of that group preferred for 
 values with no row label after table-4 headers fill table 4's cells in its printed order.
 The template version is decided per table from the evidence: rows only one version has,
 header words only one version uses, and how many values each row carries.
+
+The entities are first made whole (:mod:`.table_entities`); a row's values are read off the
+text by :mod:`.table_values`.
 """
 
 from __future__ import annotations
