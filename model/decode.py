@@ -182,6 +182,34 @@ def drop_misshapen(ids: np.ndarray, text: str, tags: tuple[str, ...], shapes: di
     return ids
 
 
+def drop_bare_values(ids: np.ndarray, text: str, tags: tuple[str, ...], metric: str, figure: tuple[str, ...],
+                     after: int, before: int, breaks: frozenset[str], shortest: int = 1) -> np.ndarray:
+    """``O`` for a value (``figure[0]``) with neither its unit (``figure[1]``) right after it nor a
+    ``metric`` in reach: a number that counts nothing is a paragraph's number (``[1].全力加强…``)
+    or a date, not a figure. The reach is the metric's (``after`` characters from the metric's
+    end to the value, ``before`` from the figure's end to the metric), with no ``breaks`` between.
+
+    >>> tags = ("O", "B-M", "I-M", "B-V", "I-V", "B-U", "I-U")
+    >>> ids = np.array([3, 0, 0, 0, 1, 2, 3, 4, 0, 3, 5])     # [1].加强[收到][12],[3][项]
+    >>> [tags[i] for i in drop_bare_values(ids, "1.加强收到12,3项", tags, "M", ("V", "U"), 3, 1, frozenset(","))]
+    ['O', 'O', 'O', 'O', 'B-M', 'I-M', 'B-V', 'I-V', 'O', 'B-V', 'B-U']
+    """
+    value, unit = figure[0], figure[1]
+    if metric not in {t[2:] for t in tags}:
+        return ids
+    m_start, m_any = tags.index("B-" + metric), {tags.index("B-" + metric), tags.index("I-" + metric)}
+    u_start = tags.index("B-" + unit)
+    ids, n = ids.copy(), len(ids)
+    for i, end in _entities(ids, tags, value):
+        if end < n and ids[end] == u_start:
+            continue
+        if (_reaches(ids, text, range(i - 1, max(-1, i - after - 2), -1), m_any, breaks)
+                or _reaches(ids, text, range(end, min(n, end + before + 1)), {m_start}, breaks)):
+            continue
+        ids[i:end] = tags.index("O")
+    return ids
+
+
 def split_shared(ids: np.ndarray, logp: np.ndarray, text: str, tags: tuple[str, ...], metric: str,
                  figure: tuple[str, ...], after: int, before: int, breaks: frozenset[str],
                  shortest: int = 2) -> np.ndarray:

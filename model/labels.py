@@ -63,13 +63,15 @@ FIGURE_REACH: dict[str, object] = {"metric": "FIG_METRIC", "figure": ("FIG_VALUE
 DIGIT_LOOKALIKES = "OlS"
 
 #: How an entity of a label starts, whatever the damage: a section heading with its number and
-#: ``、`` (``一、总体情况``), a figure's value with a digit after at most two markers (``近70``:
-#: only Arabic numbers are figures), a metric not with a conjunction and with its quotes whole
-#: (``群众和企业“一件事”``). Every gold and generated entity does. Anything else is a fragment
-#: (``[二]``, ``[十大和]`` of ``党的二十大``; a lone ``近`` of ``就近办``; ``群众[和企业“一件事”]``,
+#: ``、`` (``一、总体情况``), a subsection heading with its number in brackets (``(一)``), a
+#: figure's value with a digit after at most two markers (``近70``: only Arabic numbers are
+#: figures), a metric not with a conjunction and with its quotes whole (``群众和企业“一件事”``).
+#: Every gold and generated entity does. Anything else is a fragment (``[二]``, ``[十大和]`` of
+#: ``党的二十大``; ``第[一平台作]用``; a lone ``近`` of ``就近办``; ``群众[和企业“一件事”]``,
 #: ``“民生实事”“[政策解读专题”]``): decoding drops it
 #: (:func:`gongkai.model.decode.drop_misshapen`), before a metric looks for its number.
 SHAPES: dict[str, str] = {"SECTION": "[" + "".join(CHINESE_NUMBERS) + "]+、",
+                          "SUBSECTION": r"\([" + "".join(CHINESE_NUMBERS) + r"]+\)",
                           "FIG_VALUE": r"\D{0,2}[\d" + DIGIT_LOOKALIKES + "]",
                           "FIG_METRIC": r"(?![和及与、的])(?:[^“”]|“[^“”]*”)*\Z"}
 

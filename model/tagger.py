@@ -28,7 +28,7 @@ from transformers import (AutoConfig, AutoModelForTokenClassification, AutoToken
 if TYPE_CHECKING:  # importing transformers' modeling code at module level would load accelerate where installed
     from transformers import PreTrainedModel
 
-from .decode import drop_misshapen, drop_second_metric, drop_unattached, join_unbroken, split_shared, viterbi_iob2_many
+from .decode import drop_bare_values, drop_misshapen, drop_second_metric, drop_unattached, join_unbroken, split_shared, viterbi_iob2_many
 from .labels import FIGURE_REACH, ID2TAG, OUTSIDE, SHAPES, TAG2ID, TAGS, UNBROKEN, check_label_set
 from .tokenizer import encode_chars
 
@@ -198,11 +198,12 @@ class WindowedTagger:
         for text, plain, logp, tag_ids in zip(texts, raw, logps, viterbi_iob2_many(logps, TAGS)):
             # Then the guideline's rules: two figures may share a stretch; fragments that cannot be
             # a heading or a number go; then a metric with no number left in reach goes, and one
-            # before a figure whose own metric follows it.
+            # before a figure whose own metric follows it; last, a number that counts nothing.
             tag_ids = split_shared(tag_ids, plain, text, TAGS, **FIGURE_REACH)
             tag_ids = drop_misshapen(tag_ids, text, TAGS, SHAPES)
             tag_ids = drop_unattached(tag_ids, text, TAGS, **FIGURE_REACH)
             tag_ids = drop_second_metric(tag_ids, text, TAGS, **FIGURE_REACH)
+            tag_ids = drop_bare_values(tag_ids, text, TAGS, **FIGURE_REACH)
             scores = np.exp(logp[np.arange(len(tag_ids)), tag_ids]) if len(tag_ids) else tag_ids
             out.append(Prediction([ID2TAG[int(i)] for i in tag_ids], scores.tolist()))
         return out

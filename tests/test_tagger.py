@@ -297,9 +297,9 @@ def test_a_metric_with_no_number_in_its_clause_is_not_a_figure():
 
 
 def test_decoding_keeps_every_gold_and_generated_metric():
-    """The reach in ``FIGURE_REACH`` drops no metric the guideline allows: applied to the gold
-    tags of the seeds and of generated reports, it changes nothing."""
-    from gongkai.model.decode import drop_second_metric, drop_unattached
+    """The reach in ``FIGURE_REACH`` drops no metric and no value the guideline allows: applied
+    to the gold tags of the seeds and of generated reports, it changes nothing."""
+    from gongkai.model.decode import drop_bare_values, drop_second_metric, drop_unattached
     from gongkai.model.labels import FIGURE_REACH
     from gongkai.training.corpus import annotation_files, read_jsonl
     from gongkai.training.features import tag_records
@@ -313,7 +313,31 @@ def test_decoding_keeps_every_gold_and_generated_metric():
         metrics += int((ids == TAGS.index("B-FIG_METRIC")).sum())
         assert (drop_unattached(ids, r.text, TAGS, **FIGURE_REACH) == ids).all(), r.text[:40]
         assert (drop_second_metric(ids, r.text, TAGS, **FIGURE_REACH) == ids).all(), r.text[:40]
+        assert (drop_bare_values(ids, r.text, TAGS, **FIGURE_REACH) == ids).all(), r.text[:40]
     assert metrics > 500
+
+
+def test_a_number_that_counts_nothing_is_not_a_figure():
+    """A paragraph's number (``1.全力加强…``) tagged as a value has no unit and no metric: it goes.
+    A value with its unit, or with its metric before it over a link, stays."""
+    from gongkai.model.decode import drop_bare_values
+    from gongkai.model.labels import FIGURE_REACH
+
+    def values(text, spans):
+        tags = ["O"] * len(text)
+        for label, a, part in spans:
+            tags[a:a + len(part)] = ["B-" + label] + ["I-" + label] * (len(part) - 1)
+        got = drop_bare_values(_ids(tags), text, TAGS, **FIGURE_REACH)
+        return [text[a:b] for a, b, label, _ in Prediction([TAGS[i] for i in got], [1.0] * len(text)).spans()
+                if label == "FIG_VALUE"]
+
+    assert values("(三)强化管理\n1.全力加强规范化标准", [("FIG_VALUE", 7, "1")]) == []
+    assert values("办理群众来信586,开展", [("FIG_METRIC", 0, "办理群众来信"), ("FIG_VALUE", 6, "586")]) == ["586"]
+    assert values("公开信息共计14000余条", [("FIG_METRIC", 0, "公开信息"), ("FIG_VALUE", 6, "14000"),
+                                      ("FIG_UNIT", 11, "余条")]) == ["14000"]
+    assert values("另有32个。", [("FIG_VALUE", 2, "32"), ("FIG_UNIT", 4, "个")]) == ["32"]
+    # a clause break between metric and number: the number counts nothing named
+    assert values("办理群众来信,586", [("FIG_METRIC", 0, "办理群众来信"), ("FIG_VALUE", 7, "586")]) == []
 
 
 def test_a_figure_counts_one_thing():
@@ -400,6 +424,9 @@ def test_decoding_keeps_every_gold_and_generated_heading_and_value():
     assert [TAGS[i] for i in got] == ["O"] * 7 + whole  # [专题”] goes, [“一事”] stays
     got = drop_misshapen(_ids(["O", "O"] + whole), "群众和企业事", TAGS, SHAPES)
     assert [TAGS[i] for i in got] == ["O"] * 6  # a metric does not start with 和
+    cut, whole = ["B-SUBSECTION"] + ["I-SUBSECTION"] * 3, ["B-SUBSECTION"] + ["I-SUBSECTION"] * 6
+    got = drop_misshapen(_ids(["O"] + cut + ["O"] + whole), "第一平台作用(一)强化公开", TAGS, SHAPES)
+    assert [TAGS[i] for i in got] == ["O"] * 6 + whole  # a subsection starts with its bracketed number
 
 
 def test_ocr_digit_confusions_are_lookalikes_decoding_knows():
