@@ -205,7 +205,7 @@ def assemble_tables(entities: list[Entity], text: str = "", *, year: int | None 
             lo = seg.rows[-1].label.end
             region = (lo, stop(seg.values[-1].end if seg.values else lo)) if len(rows) == 1 else None
             for key, flds, vals in zip(rows, fields, distribute(text, rows, [len(f) for f in fields], seg.values,
-                                                                  region)):
+                                                                 region)):
                 if len(vals) > len(flds):
                     tnotes.append(f"row {key!r} has {len(vals)} values for {len(flds)} fields; "
                                   "the extra ones are ignored")
