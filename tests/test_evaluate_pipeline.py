@@ -39,3 +39,34 @@ def test_a_lost_cell_and_a_wrong_section_are_counted(seed):
     assert s["sections"]["recall"] == pytest.approx(5 / 6)
     figures_only = [e for e in ents if not e.label.startswith("FIG_")]
     assert pipeline_scores([rec], [figures_only])["figures"]["recall"] == 0.0
+
+
+EXPECTED = GOLD.parents[1] / "expected" / "001_783649b23b5da190.json"
+
+
+def test_expected_tables_are_the_reference_where_a_record_has_them(seed):
+    import copy
+    import json
+
+    from gongkai.training.evaluate_pipeline import expected_beside
+
+    rec, ents = seed
+    exp = json.loads(EXPECTED.read_text(encoding="utf-8"))
+    assert expected_beside([GOLD]) == {rec.id: exp}
+    s = pipeline_scores([rec], [ents], {rec.id: exp})
+    assert s["cell_accuracy"] == s["nonblank_accuracy"] == 1.0 and s["records"][0]["reference"] == "expected"
+    # The report printed 7, not what the pipeline read: one non-blank cell wrong.
+    wrong = copy.deepcopy(exp)
+    wrong["tables"]["applications"]["rows"]["granted"]["total"] = 7
+    s = pipeline_scores([rec], [ents], {rec.id: wrong})
+    assert s["nonblank_accuracy"] == pytest.approx(1 - 1 / s["cells"])
+    assert s["records"][0]["wrong"] == ["applications.granted.total"]
+    # A cell the report prints blank is read right only when nothing is read for it.
+    blank = copy.deepcopy(exp)
+    blank["tables"]["applications"]["rows"]["granted"]["total"] = None
+    s = pipeline_scores([rec], [ents], {rec.id: blank})
+    assert s["blank_cells"] == 1 and s["blank_accuracy"] == 0.0
+    # A report with no template tables (before 2019): every table read is spurious.
+    none = {**exp, "tables": {}}
+    s = pipeline_scores([rec], [ents], {rec.id: none})
+    assert s["tables_spurious"] == 3 and s["cells_spurious"] > 0 and s["cell_accuracy"] is None

@@ -241,3 +241,27 @@ def test_leave_one_out_rescore_scores_the_kept_fold_models_without_training(tmp_
     assert one["folds"] == {"g1": first["folds"]["g1"]}
     with pytest.raises(ValueError, match="no gold file g7"):
         loo.leave_one_out(files, tmp_path / "loo", TrainConfig(**TINY, max_steps=2), only=["g7"])
+
+
+def test_leave_one_out_in_groups_trains_once_per_group_and_scores_every_file(tmp_path, monkeypatch):
+    import gongkai.training.leave_one_out as loo
+
+    files = []
+    for k in range(4):
+        write_jsonl(RECORDS[k:k + 1], tmp_path / f"g{k}.jsonl")
+        files.append(tmp_path / f"g{k}.jsonl")
+    seen = []
+    real_train = loo.train
+
+    def spy(records, dev, out, config, **kw):
+        seen.append((out.name, {r.id.split("~")[0] for r in records}))
+        return real_train(records, dev, out, config, **kw)
+
+    monkeypatch.setattr(loo, "train", spy)
+    result = loo.leave_one_out(files, tmp_path / "loo", TrainConfig(**TINY, max_steps=2), folds=2)
+    assert [name for name, _ in seen] == ["fold-0", "fold-1"]
+    # fold-0 holds out g0 and g2, fold-1 g1 and g3: neither trains on what it scores.
+    assert seen[0][1] == {RECORDS[1].id, RECORDS[3].id} and seen[1][1] == {RECORDS[0].id, RECORDS[2].id}
+    assert {k: f["model"] for k, f in result["folds"].items()} == {
+        "g0": "fold-0", "g1": "fold-1", "g2": "fold-0", "g3": "fold-1"}
+    assert "f1.CELL" in result["pooled"] and "| **pooled** |" in loo.markdown(result)

@@ -13,7 +13,7 @@ well formed (an ``I-`` with no ``B-`` is no entity), which is what the assembler
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -44,12 +44,14 @@ def entity_scores(true_seqs: Sequence[Sequence[str]], pred_seqs: Sequence[Sequen
 
 
 def evaluate(model_dir: str | Path, records: Sequence[Record], *, batch_size: int = 8,
-             device: str | None = None, pipeline: bool = True) -> dict[str, Any]:
+             device: str | None = None, pipeline: bool = True,
+             expected: Mapping[str, dict[str, Any]] | None = None) -> dict[str, Any]:
     """Tag the records' normalised text with the model in ``model_dir`` and score it against their spans.
 
     Returns :func:`entity_scores`' dict plus ``records``, ``chars`` and ``chars_per_second``
     (tagging speed on this machine), and with ``pipeline`` the end-to-end scores of
-    :func:`~gongkai.training.evaluate_pipeline.pipeline_scores` under ``"pipeline"``.
+    :func:`~gongkai.training.evaluate_pipeline.pipeline_scores` under ``"pipeline"``, against
+    the ``expected`` tables (record id → SCHEMA-form dict) of the records that have them.
     """
     from gongkai.model.tagger import Tagger
 
@@ -71,5 +73,5 @@ def evaluate(model_dir: str | Path, records: Sequence[Record], *, batch_size: in
 
         entities = [[Entity(label, a, b, g.text[a:b], score) for a, b, label, score in p.spans()]
                     for g, p in zip(gold, predictions)]
-        result["pipeline"] = pipeline_scores(records, entities)
+        result["pipeline"] = pipeline_scores(records, entities, expected)
     return result

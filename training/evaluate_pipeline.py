@@ -1,11 +1,16 @@
 """End-to-end scores: what the tags are worth once assembled and reconciled.
 
-The reference for each record is the pipeline run on its gold spans (the gold tables of the
-seeds equal their hand-written expected tables, see tests/test_gold_tables.py), so these
-scores measure only what the tagger gets wrong:
+The reference for a record is its hand-written expected tables, sections, year and organ
+(``annotations/expected/<id>.json``, the literal reading of the report) when it has one, and
+otherwise the pipeline run on its gold spans (for the seeds the two are the same, see
+tests/test_gold_tables.py). With expected tables the scores measure the whole pipeline, tagger
+and assembler together, against what the report prints:
 
 - ``cell_accuracy``: table cells (blanks included) whose value matches, over the gold cells;
-- ``template_accuracy``: tables whose template version matches;
+  ``nonblank_accuracy`` and ``blank_accuracy`` split it (a blank is read right when the cell is
+  ``null`` or absent); ``cells_spurious``: values read for cells the report does not have;
+- ``template_accuracy``: tables whose template version matches; ``tables_spurious``: tables read
+  from a report that has none of them (a pre-2019 report's statistics table);
 - ``sections``: precision/recall/F1 of (key, title) pairs;
 - ``figures``: precision/recall/F1 of (value, unit, approximate) at overlapping offsets;
 - ``year`` / ``organ``: share of records where they match;
@@ -14,7 +19,9 @@ scores measure only what the tagger gets wrong:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from gongkai.inference.assemble import Assembly, assemble
@@ -22,7 +29,20 @@ from gongkai.inference.entities import Entity, entities_from_source_spans
 from gongkai.inference.normalise import normalise
 from gongkai.inference.reconcile import reconcile
 
-from .corpus import Record
+from .corpus import Record, read_jsonl
+
+
+def expected_beside(files: Iterable[Path]) -> dict[str, dict[str, Any]]:
+    """The expected tables of the records in annotation ``files``, where they have them: the
+    ``expected/<id>.json`` folder beside each file's folder (``annotations/heldout/real-006.jsonl``
+    → ``annotations/expected/real-006.json``)."""
+    out: dict[str, dict[str, Any]] = {}
+    for f in map(Path, files):
+        for rec in read_jsonl(f):
+            path = f.parent.parent / "expected" / f"{rec.id}.json"
+            if path.is_file():
+                out[rec.id] = json.loads(path.read_text(encoding="utf-8"))
+    return out
 
 
 def _prf(tp: int, n_pred: int, n_gold: int) -> dict[str, float]:
@@ -33,6 +53,15 @@ def _prf(tp: int, n_pred: int, n_gold: int) -> dict[str, float]:
 
 def _cells(asm: Assembly) -> dict[tuple[str, str, str], Any]:
     return {(t, r, f): c.value for t, a in asm.tables.items() for (r, f), c in a.data.cells.items()}
+
+
+def _expected_cells(exp: dict[str, Any]) -> dict[tuple[str, str, str], Any]:
+    return {(t, r, f): v for t, table in exp["tables"].items() for r, row in table["rows"].items()
+            for f, v in row.items()}
+
+
+def _same(a: Any, b: Any) -> bool:
+    return a is None and b is None or (a is not None and b is not None and a == b)
 
 
 def _checks(asm: Assembly) -> set[tuple]:
@@ -54,9 +83,16 @@ def _figure_matches(gold, pred) -> int:
     return tp
 
 
-def pipeline_scores(records: Sequence[Record], predicted: Sequence[Sequence[Entity]]) -> dict[str, Any]:
-    """Scores of predicted entities (normalised offsets, one list per record) against gold spans."""
+def pipeline_scores(records: Sequence[Record], predicted: Sequence[Sequence[Entity]],
+                    expected: Mapping[str, dict[str, Any]] | None = None) -> dict[str, Any]:
+    """Scores of predicted entities (normalised offsets, one list per record) against the
+    records' expected tables (``expected``: record id → SCHEMA-form dict) where given, else
+    against the pipeline run on their gold spans."""
+    expected = expected or {}
     cells_ok = cells_total = 0
+    blank = [0, 0]
+    nonblank = [0, 0]
+    spurious_cells = spurious_tables = 0
     tpl_ok = tpl_total = 0
     sec = [0, 0, 0]
     fig = [0, 0, 0]
@@ -67,14 +103,30 @@ def pipeline_scores(records: Sequence[Record], predicted: Sequence[Sequence[Enti
         norm = normalise(rec.text, name=rec.id)
         gold = assemble(norm, entities_from_source_spans(norm, rec.spans))
         pred = assemble(norm, list(ents))
-        gc, pc = _cells(gold), _cells(pred)
-        ok = sum(1 for k, v in gc.items() if k in pc and pc[k] == v)
-        cells_ok += ok
+        exp = expected.get(rec.id)
+        pc = _cells(pred)
+        if exp is not None:
+            gc = _expected_cells(exp)
+            templates = {t: table.get("template") for t, table in exp["tables"].items()}
+            gs = {(s["key"], s["title"]) for s in exp["sections"]}
+            year, organ = exp["year"], exp["organ"]
+        else:
+            gc = _cells(gold)
+            templates = {t: a.data.template for t, a in gold.tables.items()}
+            gs = {(s.key, s.title) for s in gold.sections}
+            year, organ = gold.year, gold.organ
+        right = {k for k, v in gc.items() if _same(pc.get(k), v)}
+        cells_ok += len(right)
         cells_total += len(gc)
-        for t, a in gold.tables.items():
+        for k, v in gc.items():
+            counter = blank if v is None else nonblank
+            counter[0] += k in right
+            counter[1] += 1
+        spurious_cells += sum(1 for k, v in pc.items() if k not in gc and v is not None)
+        spurious_tables += sum(1 for t in pred.tables if t not in templates)
+        for t, version in templates.items():
             tpl_total += 1
-            tpl_ok += int(t in pred.tables and pred.tables[t].data.template == a.data.template)
-        gs = {(s.key, s.title) for s in gold.sections}
+            tpl_ok += int(t in pred.tables and (version is None or pred.tables[t].data.template == version))
         ps = {(s.key, s.title) for s in pred.sections}
         sec[0] += len(gs & ps)
         sec[1] += len(ps)
@@ -82,18 +134,25 @@ def pipeline_scores(records: Sequence[Record], predicted: Sequence[Sequence[Enti
         fig[0] += _figure_matches(gold.figures, pred.figures)
         fig[1] += len(pred.figures)
         fig[2] += len(gold.figures)
-        year_ok += int(gold.year == pred.year)
-        organ_ok += int(gold.organ == pred.organ)
+        year_ok += int(year == pred.year)
+        organ_ok += int(organ == pred.organ)
         gk, pk = _checks(gold), _checks(pred)
         chk_ok += len(gk & pk)
         chk_total += len(gk)
-        per_record.append({"id": rec.id, "cells": len(gc), "cells_wrong": len(gc) - ok,
-                           "wrong": sorted(f"{t}.{r}.{f}" for (t, r, f), v in gc.items()
-                                           if pc.get((t, r, f), "absent") != v)[:20]})
+        per_record.append({"id": rec.id, "cells": len(gc), "cells_wrong": len(gc) - len(right),
+                           "reference": "expected" if exp is not None else "gold spans",
+                           "wrong": sorted(f"{t}.{r}.{f}" for (t, r, f) in gc if (t, r, f) not in right)[:20]})
     n = len(records)
     return {
         "cell_accuracy": cells_ok / cells_total if cells_total else None,
         "cells": cells_total,
+        "nonblank_accuracy": nonblank[0] / nonblank[1] if nonblank[1] else None,
+        "blank_accuracy": blank[0] / blank[1] if blank[1] else None,
+        "blank_cells": blank[1],
+        "counts": {"cells": [cells_ok, cells_total], "nonblank": nonblank, "blank": blank,
+                   "sections": sec, "figures": fig},
+        "cells_spurious": spurious_cells,
+        "tables_spurious": spurious_tables,
         "template_accuracy": tpl_ok / tpl_total if tpl_total else None,
         "sections": _prf(*sec),
         "figures": _prf(*fig),

@@ -111,10 +111,16 @@ def evaluate(
     batch_size: int = typer.Option(8, help="Windows per batch."),
     device: str = typer.Option(None, help="torch device (default: cuda if available, else cpu)."),
 ) -> None:
-    """Score the tagger against gold annotations: strict IOB2 entity precision, recall, F1 per label."""
+    """Score the tagger against gold annotations: strict IOB2 entity precision, recall, F1 per label,
+    and end to end against each record's expected tables (annotations/expected/<id>.json, found
+    beside the annotation folder) where it has them."""
+    from gongkai.training.corpus import annotation_files
     from gongkai.training.evaluate import evaluate as run
+    from gongkai.training.evaluate_pipeline import expected_beside
 
-    result = run(model, _read(annotations, "--annotations"), batch_size=batch_size, device=device)
+    records = _read(annotations, "--annotations")
+    result = run(model, records, batch_size=batch_size, device=device,
+                 expected=expected_beside(annotation_files(annotations)))
     if as_json:
         typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
         return
@@ -128,7 +134,9 @@ def evaluate(
     def pct(x):
         return "n/a" if x is None else f"{x:.4f}"
 
-    typer.echo(f"end to end: cell accuracy {pct(p['cell_accuracy'])} over {p['cells']} cells, "
+    typer.echo(f"end to end: cell accuracy {pct(p['cell_accuracy'])} over {p['cells']} cells "
+               f"(non-blank {pct(p['nonblank_accuracy'])}, blank {pct(p['blank_accuracy'])} over "
+               f"{p['blank_cells']}; {p['cells_spurious']} spurious cells, {p['tables_spurious']} spurious tables), "
                f"templates {pct(p['template_accuracy'])}, section F1 {pct(p['sections']['f1'])}, "
                f"figure recall {pct(p['figures']['recall'])} precision {pct(p['figures']['precision'])}, "
                f"year {pct(p['year_accuracy'])}, organ {pct(p['organ_accuracy'])}, "
@@ -153,6 +161,8 @@ def leave_one_out(
     rescore: bool = typer.Option(False, "--rescore", help="Train nothing: score the fold models a run with "
                                  "--keep-models left in OUT again (after a change to decoding)."),
     fold: list[str] = typer.Option([], "--fold", help="Hold out only this file (its stem; repeatable)."),
+    folds: int = typer.Option(0, "--folds", help="Hold out K groups of files (dealt round-robin in name order) "
+                              "instead of one file at a time: K trainings instead of one per file."),
 ) -> None:
     """Leave-one-out scores: for each gold file, train without it and evaluate on it."""
     from gongkai.training.corpus import annotation_files
@@ -174,6 +184,6 @@ def leave_one_out(
                          max_positions=max_positions, base_model=str(base_model) if base_model else None,
                          epochs=epochs, max_steps=max_steps, learning_rate=lr, batch_size=batch_size, seed=seed)
     result = run(files, out, config, extra=extra, augment_copies=augment, augment_seed=seed,
-                 keep_models=keep_models, rescore=rescore, only=fold)
+                 keep_models=keep_models, rescore=rescore, only=fold, folds=folds)
     typer.echo(markdown(result))
-    typer.echo(json.dumps(result["worst"], ensure_ascii=False, indent=2))
+    typer.echo(json.dumps({"worst": result["worst"], "pooled": result["pooled"]}, ensure_ascii=False, indent=2))
