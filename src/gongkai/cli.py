@@ -41,15 +41,21 @@ def version() -> None:
 
 @app.command()
 def formats(
-    output: str = typer.Option(None, "-o", "--output", help="Write the Markdown here instead of stdout."),
+    output: str = typer.Option(None, "-o", "--output", help="Write it here instead of stdout."),
     check: bool = typer.Option(False, "--check", help="Exit 1 if OUTPUT differs from what would be written."),
+    schema: bool = typer.Option(False, "--schema", help="The JSON Schema of one extraction record "
+                                "(docs/record.schema.json) instead of the Markdown."),
 ) -> None:
-    """Print the report-format knowledge (tables, rows, label variants, rules) as Markdown."""
+    """Print the report-format knowledge (tables, rows, label variants, rules) as Markdown, or the
+    output record's JSON Schema; both are written from gongkai.model.template."""
     from pathlib import Path
 
-    from gongkai.model.template_doc import render_markdown
+    if schema:
+        from gongkai.model.record_schema import render_json as render
+    else:
+        from gongkai.model.template_doc import render_markdown as render
 
-    text = render_markdown()
+    text = render()
     if output is None:
         typer.echo(text, nl=False)
         return
@@ -57,7 +63,8 @@ def formats(
     if check:
         current = path.read_text(encoding="utf-8") if path.exists() else ""
         if current != text:
-            typer.echo(f"{path} is out of date: run gongkai formats -o {path}", err=True)
+            flag = " --schema" if schema else ""
+            typer.echo(f"{path} is out of date: run gongkai formats{flag} -o {path}", err=True)
             raise typer.Exit(1)
         return
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,135 @@
+"""The output contract as a JSON Schema (draft 2020-12), built from the template.
+
+One extraction record — ``Report.to_dict()``, one line of ``gongkai extract``'s JSONL — is
+SCHEMA.md's object plus provenance, status and versions. The tables, rows, fields, sections and
+rules come from :mod:`gongkai.model.template`, so the schema cannot drift from what the
+assembler reads; ``docs/record.schema.json`` is written by ``gongkai formats --schema`` and a
+test keeps it current and validates every record the pipeline writes against it.
+
+>>> s = record_schema()
+>>> s["properties"]["status"]["enum"]
+['ok', 'partial', 'failed_checks', 'not_a_report', 'error']
+>>> sorted(s["properties"]["tables"]["properties"])
+['active_disclosure', 'applications', 'reviews']
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from . import template as T
+
+#: ``checks[].status``: the rule holds as printed (``pass``), does not (``fail``), holds after a
+#: proven repair of a damaged cell (``repaired``), holds and split a glued digit run with the one
+#: reading it allows (``segmented``), is satisfied by several readings whose cells are left null
+#: (``ambiguous``), or cannot be evaluated for missing cells (``skipped``).
+CHECK_STATUSES = ("pass", "fail", "repaired", "segmented", "ambiguous", "skipped")
+
+#: A record's ``status``: a report that reads clean (``ok``); a report with template cells unread,
+#: ambiguous or unchecked (``partial``); a report some of whose checks fail (``failed_checks``);
+#: an input that is no report (``not_a_report``, ``status_detail`` says why); an input that could
+#: not be read or extracted (``error``, ``error`` says why).
+RECORD_STATUSES = ("ok", "partial", "failed_checks", "not_a_report", "error")
+
+_INT = {"type": "integer", "minimum": 0}
+_NUMBER_OR_NULL = {"type": ["number", "null"]}
+_STR_OR_NULL = {"type": ["string", "null"]}
+
+
+def _rows(tpl: T.TableTemplate) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "properties": {
+            r.key: {"type": "object", "properties": {f: _NUMBER_OR_NULL for f in r.field_keys},
+                    "additionalProperties": False}
+            for r in tpl.rows
+        },
+        "additionalProperties": False,
+    }
+
+
+def _table(table: str) -> dict[str, Any]:
+    versions = T.tables_named(table)
+    if table not in T.VERSIONED_TABLES:
+        return {"type": "object", "properties": {"rows": _rows(versions[-1])}, "required": ["rows"],
+                "additionalProperties": False}
+    return {"oneOf": [
+        {"type": "object", "properties": {"template": {"const": t.version}, "rows": _rows(t)},
+         "required": ["template", "rows"], "additionalProperties": False}
+        for t in versions
+    ]}
+
+
+def _provenance(table: str) -> dict[str, Any]:
+    cell = {
+        "type": "object",
+        "properties": {
+            "start": _INT, "end": _INT, "text": {"type": "string"}, "confidence": {"type": "number"},
+            "page": _INT,
+            "repaired_from": {"type": "string"},
+            "segmented_from": {"type": "string"},
+            "candidates": {"type": "array", "items": {"type": "number"}},
+        },
+        "required": ["start", "end", "text"],
+        "additionalProperties": False,
+    }
+    rows = {r.key: {"type": "object", "additionalProperties": cell} for t in T.tables_named(table) for r in t.rows}
+    return {"type": "object", "properties": rows, "additionalProperties": False}
+
+
+def record_schema() -> dict[str, Any]:
+    """The JSON Schema of one extraction record."""
+    rules = [*(r.name for r in T.RULES), *T.NARRATIVE_RULES]
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://github.com/gongkai/gongkai/docs/record.schema.json",
+        "title": "gongkai extraction record",
+        "description": "One report as gongkai extracts it (docs/SCHEMA.md). Generated from "
+                       "gongkai.model.template by `gongkai formats --schema`.",
+        "type": "object",
+        "properties": {
+            "id": {"type": "string"},
+            "path_bytes": {"type": "string", "description": "the input path's bytes, hex, where they are not UTF-8"},
+            "year": {"type": ["integer", "null"]},
+            "organ": _STR_OR_NULL,
+            "sections": {"type": "array", "items": {
+                "type": "object",
+                "properties": {"key": {"enum": [*T.SECTION_KEYS, None]}, "number": _STR_OR_NULL,
+                               "title": {"type": "string"}, "start": _INT, "end": _INT},
+                "required": ["key", "number", "title", "start", "end"], "additionalProperties": False}},
+            "tables": {"type": "object", "properties": {t: _table(t) for t in T.TABLE_KEYS},
+                       "additionalProperties": False},
+            "figures": {"type": "array", "items": {
+                "type": "object",
+                "properties": {"metric": _STR_OR_NULL, "value": {"type": "number"}, "unit": _STR_OR_NULL,
+                               "approximate": {"type": "boolean"}, "text": {"type": "string"},
+                               "start": _INT, "end": _INT, "page": _INT},
+                "required": ["metric", "value", "unit", "approximate", "text", "start", "end"],
+                "additionalProperties": False}},
+            "checks": {"type": "array", "items": {
+                "type": "object",
+                "properties": {"rule": {"enum": rules}, "column": {"type": "string"}, "row": {"type": "string"},
+                               "status": {"enum": list(CHECK_STATUSES)}, "detail": {"type": "string"}},
+                "required": ["rule", "status", "detail"], "additionalProperties": False}},
+            "provenance": {"type": "object", "properties": {t: _provenance(t) for t in T.TABLE_KEYS},
+                           "additionalProperties": False},
+            "warnings": {"type": "array", "items": {"type": "string"}},
+            "status": {"enum": list(RECORD_STATUSES)},
+            "status_detail": _STR_OR_NULL,
+            "error": _STR_OR_NULL,
+            "versions": {"type": "object", "properties": {"gongkai": {"type": "string"}, "model": {"type": "string"}},
+                         "required": ["gongkai"], "additionalProperties": {"type": "string"}},
+            "entities": {"type": "array", "items": {
+                "type": "object",
+                "properties": {"label": {"type": "string"}, "start": _INT, "end": _INT, "score": {"type": "number"}},
+                "required": ["label", "start", "end"], "additionalProperties": False}},
+        },
+        "required": ["id", "year", "organ", "sections", "tables", "figures", "checks", "status", "error"],
+        "additionalProperties": False,
+    }
+
+
+def render_json() -> str:
+    """``docs/record.schema.json``'s text."""
+    return json.dumps(record_schema(), ensure_ascii=False, indent=1) + "\n"
