@@ -32,7 +32,9 @@ from dataclasses import dataclass
 from gongkai.model.template import (
     APPLICATION_FIGURE_CELLS,
     APPLICATION_FIGURE_METRICS,
+    APPLICATION_FIGURE_UNITS,
     NARRATIVE_RULES,
+    RATE_SUFFIX,
     RULES,
     TableTemplate,
     table_template,
@@ -288,12 +290,12 @@ def _figure(f) -> tuple[str, object, str | None]:
 
 
 def _counts_applications(metric: str | None, value, unit: str | None) -> bool:
-    # "依申请公开答复率100%" names the same words but is a rate, not a count; a figure whose
-    # metric was not found says nothing about what it counts.
+    # "依申请公开答复率100%" names the same words but is a rate, "依申请公开政府信息86条" counts
+    # information, not applications; a figure whose metric was not found says nothing.
     if not metric:
         return False
-    return (isinstance(value, (int, float)) and unit not in ("%", "‰") and not metric.endswith("率")
-            and any(w in metric for w in APPLICATION_FIGURE_METRICS))
+    return (isinstance(value, (int, float)) and (unit is None or unit in APPLICATION_FIGURE_UNITS)
+            and not metric.endswith(RATE_SUFFIX) and any(w in metric for w in APPLICATION_FIGURE_METRICS))
 
 
 def check_figures(tables: dict[str, TableData], figures: Iterable = ()) -> list[Check]:

@@ -584,6 +584,10 @@ RULE_NAMES = (*(r.name for r in RULES), *NARRATIVE_RULES)
 #: Metric words of a narrative figure that states the number of applications received.
 APPLICATION_FIGURE_METRICS = ("收到政府信息公开申请", "新收政府信息公开申请", "收到依申请公开",
                               "受理政府信息公开申请", "收到申请", "依申请公开")
+#: Applications are counted in 件; a figure with these words counted in 条 counts information
+#: released on request (``依申请公开政府信息86条``), not applications. A figure with no unit may
+#: be either and is read as applications.
+APPLICATION_FIGURE_UNITS = ("件",)
 
 #: The table-3 cells such a figure is compared with, in order: a report states either the
 #: new applications only, or the new ones plus those carried over from the year before.

@@ -108,6 +108,15 @@ def read_rows(rec, exp) -> tuple[dict, list]:
     return rows, flat
 
 
+def _short_row(read: list, want: list) -> bool:
+    """A row printed with fewer values than cells: a space stands for a blank cell
+    (``0 00000``, the expected cell ``null`` and the printed ones in order), or nothing says which
+    cell is missing and every cell is ``null``; a row printed with no values is all ``null``."""
+    if len(read) >= len(want):
+        return False
+    return all(v is None for v in want) or [v for v in want if v is not None] == read
+
+
 def failing(table: str, got: dict) -> set[str]:
     """The template rules the expected table breaks (equations with a cell missing are skipped)."""
     tpl = T.table_template(table, got.get("template", "2021"))
@@ -220,7 +229,7 @@ def test_cells_read_row_by_row_are_the_expected_tables(rid):
                 continue
             assert key in got["rows"], f"{table}: row {key} is printed but not expected"
             want = list(got["rows"][key].values())
-            assert read == want or (read == [] and all(v is None for v in want)), (table, key, read, want)
+            assert read == want or _short_row(read, want), (table, key, read, want)
         missing = [k for k in got["rows"] if (table, k) not in rows]
         assert not missing, f"{table}: expected rows with no ROW_LABEL: {missing}"
     if not any(T.table_template(t, g.get("template", "2021")).flat for t, g in exp["tables"].items()):
@@ -247,9 +256,10 @@ def test_year_and_organ_spans_name_the_expected_ones(rid):
     years = {rec.span_text(s) for s in rec.spans if s.label == "YEAR"}
     assert years <= {str(exp["year"])}, years
     organs = [simplified(rec.span_text(s)) for s in rec.spans if s.label == "ORGAN"]
-    assert all(o in exp["organ"] for o in organs), organs
+    # A name printed with a typo (财政全融局) is still the body's name, annotated as printed.
+    assert all(o in exp["organ"] or fuzz.ratio(o, exp["organ"]) >= 85 for o in organs), organs
     if organs:
-        assert max(organs, key=len) == exp["organ"]
+        assert exp["organ"] in organs
 
 
 @pytest.mark.parametrize("rid", IDS)
@@ -264,7 +274,8 @@ def test_figures_are_value_unit_and_metric_in_one_clause(rid):
             b = min((p for p in (rec.text.find(c, s.end) for c in "。；;\n") if p >= 0), default=len(rec.text))
             assert any(m.label == "FIG_METRIC" and a < m.start < b for m in spans), f"{rid}: value {text} at {s.start} has no metric in its clause"
         if s.label == "FIG_UNIT":
-            assert spans[i - 1].label == "FIG_VALUE" and spans[i - 1].end == s.start, f"{rid}: unit {text} not right after its value"
+            gap = rec.text[spans[i - 1].end:s.start]
+            assert spans[i - 1].label == "FIG_VALUE" and not gap.strip(), f"{rid}: unit {text} not right after its value"
 
 
 @pytest.mark.parametrize("rid", IDS)
@@ -276,9 +287,15 @@ def test_narrative_application_figures_agree_with_table_3(rid):
     total = exp["tables"]["applications"]["rows"].get("new_received", {}).get("total")
     carried = exp["tables"]["applications"]["rows"].get("carried_over", {}).get("total") or 0
     for i, s in enumerate(rec.spans):
-        if s.label == "FIG_METRIC" and simplified(rec.span_text(s)).startswith(T.APPLICATION_FIGURE_METRICS):
-            value = next(v for v in rec.spans[i + 1:] if v.label == "FIG_VALUE")
-            assert int(NUMBER.search(rec.span_text(value))[0]) in (total, total + carried), rec.span_text(s)
+        metric = simplified(rec.span_text(s))
+        if s.label != "FIG_METRIC" or not metric.startswith(T.APPLICATION_FIGURE_METRICS):
+            continue
+        value = next(v for v in rec.spans[i + 1:] if v.label == "FIG_VALUE")
+        after = rec.spans[rec.spans.index(value) + 1:]
+        unit = rec.span_text(after[0]) if after and after[0].label == "FIG_UNIT" else None
+        if unit is not None and unit not in T.APPLICATION_FIGURE_UNITS:
+            continue  # 依申请公开政府信息86条 counts information, not applications
+        assert int(NUMBER.search(rec.span_text(value))[0]) in (total, total + carried), metric
 
 
 @pytest.mark.parametrize("rid", IDS)
