@@ -101,12 +101,15 @@ def join_unbroken(logp: np.ndarray, tags: tuple[str, ...], unbroken: tuple[str, 
 
 
 def drop_unattached(ids: np.ndarray, text: str, tags: tuple[str, ...], metric: str, figure: tuple[str, ...],
-                    after: int, before: int, breaks: frozenset[str], shortest: int = 1) -> np.ndarray:
+                    after: int, before: int, breaks: frozenset[str], shortest: int = 1,
+                    clause: int = 0) -> np.ndarray:
     """``O`` for every ``metric`` entity with no ``figure`` entity in reach in its clause: none
     starting within ``after`` characters after it, none ending within ``before`` characters
-    before it, and no character of ``breaks`` in between. A metric names what a number counts;
-    with no number in reach it is a list of topics, not a figure. A metric shorter than
-    ``shortest`` characters (a stray ``[在]``, ``[收]``) goes too.
+    before it — or within ``clause`` characters when a relative clause ending in ``的`` stands
+    between (``注销[1][家]维护更新不及时的[政务新媒体]``) — and no character of ``breaks`` in
+    between. A metric names what a number counts; with no number in reach it is a list of
+    topics, not a figure. A metric shorter than ``shortest`` characters (a stray ``[在]``,
+    ``[收]``) goes too.
 
     >>> tags = ("O", "B-M", "I-M", "B-V", "I-V")
     >>> ids = np.array([1, 2, 0, 3, 0, 0, 1, 2, 0, 1, 2])     # [收到]共[9]件,[公开]、[救灾]
@@ -119,14 +122,15 @@ def drop_unattached(ids: np.ndarray, text: str, tags: tuple[str, ...], metric: s
     ids, n = ids.copy(), len(ids)
     for i, end in _entities(ids, tags, metric):
         ahead = _reaches(ids, text, range(end, min(n, end + after + 1)), starts, breaks)
-        behind = _reaches(ids, text, range(i - 1, max(-1, i - before - 2), -1), inside, breaks)
+        behind = _behind(ids, text, i, inside, breaks, before, clause)
         if end - i < shortest or not (ahead or behind):
             ids[i:end] = tags.index("O")
     return ids
 
 
 def drop_second_metric(ids: np.ndarray, text: str, tags: tuple[str, ...], metric: str, figure: tuple[str, ...],
-                       after: int, before: int, breaks: frozenset[str], shortest: int = 1) -> np.ndarray:
+                       after: int, before: int, breaks: frozenset[str], shortest: int = 1,
+                       clause: int = 0) -> np.ndarray:
     """``O`` for a ``metric`` entity before a figure whose own metric follows it: a figure counts
     one thing, so in ``设有[政务公开、办事服务、招商引资]6个[一级栏目]`` the listed items name the
     栏目, they are not a second metric. Only a metric that follows the number right away (or after
@@ -183,7 +187,8 @@ def drop_misshapen(ids: np.ndarray, text: str, tags: tuple[str, ...], shapes: di
 
 
 def drop_bare_values(ids: np.ndarray, text: str, tags: tuple[str, ...], metric: str, figure: tuple[str, ...],
-                     after: int, before: int, breaks: frozenset[str], shortest: int = 1) -> np.ndarray:
+                     after: int, before: int, breaks: frozenset[str], shortest: int = 1,
+                     clause: int = 0) -> np.ndarray:
     """``O`` for a value (``figure[0]``) with neither its unit (``figure[1]``) right after it nor a
     ``metric`` in reach: a number that counts nothing is a paragraph's number (``[1].全力加强…``)
     or a date, not a figure. The reach is the metric's (``after`` characters from the metric's
@@ -212,7 +217,7 @@ def drop_bare_values(ids: np.ndarray, text: str, tags: tuple[str, ...], metric: 
 
 def split_shared(ids: np.ndarray, logp: np.ndarray, text: str, tags: tuple[str, ...], metric: str,
                  figure: tuple[str, ...], after: int, before: int, breaks: frozenset[str],
-                 shortest: int = 2) -> np.ndarray:
+                 shortest: int = 2, clause: int = 0) -> np.ndarray:
     """Cut a ``metric`` entity in two where two figures share a stretch: the entity has a
     ``figure`` right before it (``5项``) and one in reach after it (``5项``), and the model
     (``logp``, before :func:`join_unbroken`) prefers ``B-`` to ``I-`` at a character that leaves
@@ -257,6 +262,16 @@ def _figure_tags(tags: tuple[str, ...], figure: tuple[str, ...]) -> tuple[set[in
     """The tag ids that start a ``figure`` entity, and those anywhere in one."""
     starts = {tags.index("B-" + f) for f in figure}
     return starts, starts | {tags.index("I-" + f) for f in figure}
+
+
+def _behind(ids: np.ndarray, text: str, i: int, targets: set[int], breaks: frozenset[str], before: int,
+            clause: int) -> bool:
+    """Whether a tag in ``targets`` ends within ``before`` characters before ``i``, or within
+    ``clause`` when the character before ``i`` is the ``的`` that closes a relative clause."""
+    if _reaches(ids, text, range(i - 1, max(-1, i - before - 2), -1), targets, breaks):
+        return True
+    return clause > 0 and i > 1 and text[i - 1] == "的" and _reaches(
+        ids, text, range(i - 2, max(-1, i - clause - 2), -1), targets, breaks)
 
 
 def _reaches(ids: np.ndarray, text: str, positions: range, targets: set[int], breaks: frozenset[str]) -> bool:

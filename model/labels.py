@@ -54,9 +54,13 @@ UNBROKEN: tuple[str, ...] = ("FIG_METRIC",)
 #: drops it (:func:`gongkai.model.decode.drop_unattached`), and so does a metric shorter than
 #: ``shortest`` (``[在]``, ``[收]``): every metric in the gold and the generator has two or more
 #: characters. The same reach decides when a joined metric is two
-#: (:func:`gongkai.model.decode.split_shared`).
+#: (:func:`gongkai.model.decode.split_shared`). A metric after its number may stand behind a marker
+#: (``[50][%]以上[审批服务事项…]``: ``before`` 2) or behind a relative clause ending in ``的``,
+#: which the guideline leaves outside (``注销[1][家]维护更新不及时的[政务新媒体]``): ``clause``
+#: characters (the real gold's longest is 8).
 FIGURE_REACH: dict[str, object] = {"metric": "FIG_METRIC", "figure": ("FIG_VALUE", "FIG_UNIT"), "after": 3,
-                                   "before": 1, "breaks": frozenset("，,。；;！!？\n|"), "shortest": 2}
+                                   "before": 2, "breaks": frozenset("，,。；;！!？\n|"), "shortest": 2,
+                                   "clause": 12}
 
 #: Letters an OCR engine prints for digits (``0`` → ``O``, ``1`` → ``l``, ``5`` → ``S``): a damaged
 #: number is still a number. The damage simulator's ``OCR_CONFUSIONS`` must map into these (tested).
