@@ -112,7 +112,7 @@ def _same_body(name: str) -> str:
 
 
 def _organ(entities: list[Entity], text: str = "") -> str | None:
-    """The reporting body: the name most ORGAN mentions support, the first on a tie.
+    """The reporting body: the name most ORGAN mentions support, the longest on a tie.
 
     Each mention is snapped to whole names (:func:`organ_readings`; one that could be two
     names supports both). A mention cut short — not a whole name itself, or the tail of a
@@ -138,7 +138,9 @@ def _organ(entities: list[Entity], text: str = "") -> str | None:
         for n in names:
             members.setdefault(_same_body(n), []).append(n)
     top = max(votes.values())
-    body = next(b for b in members if votes[b] == top)
+    # On a tie the longest name: a name misprinted short (平潭综合区… for 平潭综合实验区…) or
+    # cut short ties with the whole one, never the other way round.
+    body = max((b for b in members if votes[b] == top), key=len)
     return max(members[body], key=len)
 
 

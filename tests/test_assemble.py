@@ -234,7 +234,7 @@ def test_genuinely_glued_cells_are_not_joined():
     assert list(rows["new_received"].values()) == [6, 0, 0, 0, 0, 1, 7]
 
 
-def test_without_a_tagged_year_the_seeds_most_stated_year_is_their_reporting_year():
+def test_without_a_tagged_year_the_most_stated_year_is_the_reporting_year():
     import json
     from pathlib import Path
 
@@ -245,6 +245,8 @@ def test_without_a_tagged_year_the_seeds_most_stated_year_is_their_reporting_yea
     root = Path(__file__).resolve().parents[1] / "annotations"
     for path in sorted((root / "gold").glob("*.jsonl")):
         rec = next(read_jsonl(path))
+        if not any(s.label == "YEAR" for s in rec.spans):
+            continue  # 053, one page of a PDF, states no year at all
         expected = json.loads((root / "expected" / f"{rec.id}.json").read_text(encoding="utf-8"))["year"]
         assert stated_year(normalise(rec.text).text) == expected, rec.id
 

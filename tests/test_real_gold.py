@@ -84,8 +84,8 @@ def label_key(text: str, templates: list[T.TableTemplate]) -> tuple[str, str]:
                 s = 100.0 if words(lab) == want else fuzz.ratio(words(lab), want)
                 if s > score:
                     best, score = (tpl.table, key), s
-    assert best is not None and score >= 80, f"row label {text!r} matches no row (best {best}, {score:.0f})"
-    return best
+    # A label cut off at a page's end (053's ``（四）无``) names no row: it must carry no values.
+    return best if best is not None and score >= 80 else ("?", text)
 
 
 def read_rows(rec, exp) -> tuple[dict, list]:
@@ -179,7 +179,9 @@ def test_spans_are_valid_trimmed_and_apart(rid):
         if s.label == "BLANK":
             assert text in ("|", "-", "—", "/"), s
             continue
-        assert "\n" not in text and "|" not in text, (s, text)
+        assert "|" not in text, (s, text)
+        # A PDF's text layer wraps a long label or header over lines: one span, breaks inside.
+        assert "\n" not in text or s.label in ("ROW_LABEL", "COL_HEADER"), (s, text)
         assert not text[0].isspace() and not text[-1].isspace() and text[0] != "?" and text[-1] != "?", (s, text)
     for a, b in zip(rec.spans, rec.spans[1:]):
         assert a.end <= b.start, f"overlap: {a} {rec.span_text(a)!r} / {b} {rec.span_text(b)!r}"
@@ -222,6 +224,8 @@ def test_cells_read_row_by_row_are_the_expected_tables(rid):
             continue
         groups = {g.key for g in tpl.groups}
         for (t, key), read in rows.items():
+            if t == "?":
+                assert read == [], f"row label {key!r} matches no row of the template but carries {read}"
             if t != table:
                 continue
             if key in groups and key not in tpl.row_keys:
@@ -245,9 +249,14 @@ def test_expected_tables_obey_the_rules_or_name_the_publishers_errors(rid):
     assert broken == listed & table_rules, f"rules broken {sorted(broken)} vs listed {sorted(listed & table_rules)}"
     for e in exp.get("publisher_errors", []):
         assert e["rule"] in table_rules | set(T.NARRATIVE_RULES), e
+    cells = {f"{t}.{row}.{f}" for t, got in exp["tables"].items() for row, values in got["rows"].items()
+             for f in values}
     for r in exp.get("readings", []):
         assert {"cells", "printed", "candidates", "chosen", "why"} <= set(r), r
         assert r["chosen"] in r["candidates"], r
+        assert set(r["cells"]) <= cells and len(r["cells"]) == len(r["chosen"]), r["cells"]
+        values = [exp["tables"][t]["rows"][row][f] for t, row, f in (c.split(".") for c in r["cells"])]
+        assert values == r["chosen"], r
 
 
 @pytest.mark.parametrize("rid", IDS)
