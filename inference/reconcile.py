@@ -208,8 +208,9 @@ def _repair(data: TableData, eqs: list[Equation]) -> None:
     cells = data.cells
     usable = [eq for eq in eqs if all(k in cells for k in eq.keys)]
     in_use = {k for eq in usable for k in eq.keys}
-    # A cell left open between the readings of a glued run is not blank: the split decides it.
-    blanks = {k for k in in_use if cells[k].value is None and not cells[k].split_candidates}
+    # A null cell of a glued run (open between readings, or a run with no split) is not blank:
+    # the print holds its value, which no equation may make up.
+    blanks = {k for k in in_use if cells[k].value is None and cells[k].segmented_from is None}
     damaged = {k for k in in_use if cells[k].damaged and cells[k].value is not None and _readings(cells[k])}
     fixed = {k: cells[k].value for k in in_use if k not in blanks and k not in damaged}
     for group, group_eqs in _components(usable, blanks | damaged):
@@ -259,6 +260,9 @@ def _evaluate(data: TableData, eq: Equation) -> Check:
              for k, c in zip(eq.keys, cells) if c.split_candidates]
     if open_:
         return Check(eq.rule, "ambiguous", "glued run with several readings: " + "; ".join(open_), **where)
+    unread = [_name(k) for k, c in zip(eq.keys, cells) if c.value is None and c.segmented_from is not None]
+    if unread:
+        return Check(eq.rule, "skipped", "a glued run with no split: " + ", ".join(unread), **where)
     blank = [_name(k) for k, c in zip(eq.keys, cells) if c.value is None]
     if blank:
         return Check(eq.rule, "skipped", "blank: " + ", ".join(blank), **where)

@@ -181,9 +181,8 @@ class _Run:
 
     name: str
     keys: tuple[tuple[str, str], ...]
-    printed: PrintedRun | None  # the plain run off the text; None for a run of tagged pieces
     run: str  # what the segmenter splits
-    start: int
+    start: int  # the run as printed
     end: int
     score: float
 
@@ -196,6 +195,108 @@ def _glued(text: str, region: tuple[int, int], n: int, values: list[Entity] = ()
     if run is None or len(run.chunks) >= n or run.digits < n or any(v.label == "BLANK" for v in values):
         return None
     return run
+
+
+@dataclass
+class _TableReader:
+    """One table's cells read off its segments: printed values as they are, glued runs kept
+    for :func:`_split_runs`."""
+
+    tpl: T.TableTemplate
+    text: str
+    stop: object  # next entity after a position
+    region_end: object  # next label, header, title or heading after a position
+    notes: list[str]
+    cells: dict[tuple[str, str], Cell] = field(default_factory=dict)
+    sources: dict[tuple[str, str], CellSource] = field(default_factory=dict)
+    runs: list[_Run] = field(default_factory=list)
+
+    def put(self, row_key: str, field_key: str, e: Entity) -> None:
+        if (row_key, field_key) in self.cells:
+            return  # a duplicated line or a repeated page: the first reading stands
+        self.cells[(row_key, field_key)] = _cell(e)
+        self.sources[(row_key, field_key)] = CellSource(e.start, e.end, e.text, e.score)
+
+    def put_printed(self, key: str, fields: tuple[T.Field, ...], run: PrintedRun, score: float) -> None:
+        """A row printed one number per cell that the tagger read short: the print, read."""
+        for f, (a, b), v in zip(fields, run.spans, run.values()):
+            if (key, f.key) not in self.cells:
+                self.cells[(key, f.key)] = Cell(v, text=self.text[a:b])
+                self.sources[(key, f.key)] = CellSource(a, b, self.text[a:b], score)
+
+    def segment(self, seg: _Segment) -> None:
+        tpl, text = self.tpl, self.text
+        rows = []
+        for r in seg.rows:
+            if r.match.key in tpl.row_keys:
+                rows.append(r.match.key)
+            elif not r.maybe_group:
+                self.notes.append(f"row {r.match.key!r} is not in the {tpl.version} template of {tpl.table}")
+        if not rows:
+            return
+        fields = [tpl.row(k).fields for k in rows]
+        lo = seg.rows[-1].label.end
+        score = seg.rows[-1].label.score
+        if len(rows) > 1 and text:
+            # Labels one after another, then one plain run too short for all of them: the
+            # earlier rows are printed empty (one-line scrapes), the run is the last row's.
+            hi = self.region_end(lo)
+            plain = glued_run(text, lo, hi)
+            if plain is not None and plain.digits < sum(map(len, fields)) and "\n" not in text[lo:hi] \
+                    and not text[plain.end:hi].strip():
+                self.notes.append(f"rows {rows[:-1]} are printed with no numbers")
+                rows, fields = rows[-1:], fields[-1:]
+        if len(rows) == 1 and text:
+            key, flds = rows[0], fields[0]
+            printed = _glued(text, (lo, self.region_end(lo)), len(flds), seg.values)
+            if printed is not None and all((key, f.key) not in self.cells for f in flds):
+                # Values touching with no separator: the tagger's cuts are not evidence.
+                self.runs.append(_Run(key, tuple((key, f.key) for f in flds), printed.run, printed.start,
+                                      printed.end, min([score, *(v.score for v in seg.values)])))
+                return
+        region = (lo, self.stop(seg.values[-1].end if seg.values else lo)) if len(rows) == 1 else None
+        for key, flds, vals in zip(rows, fields, distribute(text, rows, [len(f) for f in fields], seg.values,
+                                                             region)):
+            if len(rows) == 1 and len(vals) < len(flds) and text:
+                plain = glued_run(text, lo, self.region_end(lo))
+                if plain is not None and len(plain.chunks) == len(flds):
+                    self.put_printed(key, flds, plain, score)
+                    continue
+            if len(vals) > len(flds):
+                self.notes.append(f"row {key!r} has {len(vals)} values for {len(flds)} fields; "
+                                  "the extra ones are ignored")
+            if not self.short_run(key, tuple((key, f.key) for f in flds), vals):
+                for f, e in zip(flds, vals):
+                    self.put(key, f.key, e)
+
+    def short_run(self, name: str, keys: tuple[tuple[str, str], ...], vals: list[Entity]) -> bool:
+        """Fewer values than cells, all digits, digits enough for the cells: a glued run read
+        off the tagged pieces (a ``|`` grid cell holding ``300001031``), kept for splitting."""
+        run = digit_run(join_touching(vals, self.text)) if 0 < len(vals) < len(keys) else None
+        if run is None or name in {r.name for r in self.runs} or sum(c.isdigit() for c in run) < len(keys):
+            return False
+        self.runs.append(_Run(name, keys, run, vals[0].start, vals[-1].end, min(v.score for v in vals)))
+        return True
+
+    def flat(self, values: list[Entity], entities: list[Entity]) -> None:
+        """Table 4's values printed after its header with no row label, in its printed order."""
+        tpl, text = self.tpl, self.text
+        order = tuple(rc for rc in tpl.cells() if rc not in self.cells)
+        # The run starts after the header: a digit of it may carry another tag (a year).
+        lo = max([e.end for e in entities if e.label in _STRUCTURE and e.end <= values[0].start],
+                 default=values[0].start)
+        printed = _glued(text, (lo, self.region_end(values[0].start)), len(order), values) if text else None
+        if printed is not None and not self.cells:
+            self.runs.append(_Run(tpl.table, order, printed.run, printed.start, printed.end,
+                                  min(v.score for v in values)))
+            return
+        values = read_values(text, values, values[0].start, self.stop(values[-1].end), len(order))
+        if not self.cells and self.short_run(tpl.table, order, values):
+            return
+        if len(values) != len(order):
+            self.notes.append(f"{len(values)} unlabelled values for {len(order)} cells of {tpl.table}")
+        for (rk, fk), e in zip(order, values):
+            self.put(rk, fk, e)
 
 
 def assemble_tables(entities: list[Entity], text: str = "", *, year: int | None = None) -> dict[str, AssembledTable]:
@@ -213,95 +314,18 @@ def assemble_tables(entities: list[Entity], text: str = "", *, year: int | None 
             continue
         version = _choose_version(table, tsegs, header_votes.get(table, {}), year)
         tpl = T.table_template(table, version)
-        cells: dict[tuple[str, str], Cell] = {}
-        sources: dict[tuple[str, str], CellSource] = {}
-        tnotes = list(notes)
-        runs: list[_Run] = []
-
-        def put(row_key: str, field_key: str, e: Entity) -> None:
-            if (row_key, field_key) in cells:
-                return  # a duplicated line or a repeated page: the first reading stands
-            cells[(row_key, field_key)] = _cell(e)
-            sources[(row_key, field_key)] = CellSource(e.start, e.end, e.text, e.score)
-
+        reader = _TableReader(tpl, text, stop, region_end, list(notes))
         # Rows whose cells are all printed empty carry no tagged value but are still read.
         for seg in [s for s in segments if s.table == table and (s.values or len(s.rows) == 1)]:
-            rows = []
-            for r in seg.rows:
-                if r.match.key in tpl.row_keys:
-                    rows.append(r.match.key)
-                elif not r.maybe_group:
-                    tnotes.append(f"row {r.match.key!r} is not in the {version} template of {table}")
-            if not rows:
-                continue
-            fields = [tpl.row(k).fields for k in rows]
-            lo = seg.rows[-1].label.end
-            if len(rows) > 1 and text:
-                # Labels one after another, then one plain run too short for all of them: the
-                # earlier rows are printed empty (one-line scrapes), the run is the last row's.
-                hi = region_end(lo)
-                plain = glued_run(text, lo, hi)
-                if plain is not None and plain.digits < sum(map(len, fields)) and "\n" not in text[lo:hi] \
-                        and not text[plain.end:hi].strip():
-                    tnotes.append(f"rows {rows[:-1]} are printed with no numbers")
-                    rows, fields = rows[-1:], fields[-1:]
-            region = (lo, stop(seg.values[-1].end if seg.values else lo)) if len(rows) == 1 else None
-            if len(rows) == 1 and text:
-                key, n = rows[0], len(fields[0])
-                printed = _glued(text, (lo, region_end(lo)), n, seg.values)
-                if printed is not None and all((key, f.key) not in cells for f in fields[0]):
-                    # Values touching with no separator: the tagger's cuts are not evidence.
-                    runs.append(_Run(key, tuple((key, f.key) for f in fields[0]), printed, printed.run,
-                                     printed.start, printed.end, min([seg.rows[-1].label.score,
-                                                                      *(v.score for v in seg.values)])))
-                    continue
-            for key, flds, vals in zip(rows, fields, distribute(text, rows, [len(f) for f in fields], seg.values,
-                                                                 region)):
-                if len(rows) == 1 and len(vals) < len(flds) and text:
-                    # Fewer values tagged than the row prints, one number per cell: read the print.
-                    plain = glued_run(text, lo, region_end(lo))
-                    if plain is not None and len(plain.chunks) == len(flds):
-                        for f, (a, b), v in zip(flds, plain.spans, plain.values()):
-                            if (key, f.key) not in cells:
-                                cells[(key, f.key)] = Cell(v, text=text[a:b])
-                                sources[(key, f.key)] = CellSource(a, b, text[a:b], seg.rows[-1].label.score)
-                        continue
-                if len(vals) > len(flds):
-                    tnotes.append(f"row {key!r} has {len(vals)} values for {len(flds)} fields; "
-                                  "the extra ones are ignored")
-                run = digit_run(join_touching(vals, text)) if 0 < len(vals) < len(flds) else None
-                if run is not None and key not in {r.name for r in runs} \
-                        and sum(c.isdigit() for c in run) >= len(flds):
-                    runs.append(_Run(key, tuple((key, f.key) for f in flds), None, run, vals[0].start,
-                                     vals[-1].end, min(v.score for v in vals)))
-                    continue
-                for f, e in zip(flds, vals):
-                    put(key, f.key, e)
+            reader.segment(seg)
         if tpl.flat and flat:
-            order = [rc for rc in tpl.cells() if rc not in cells]
-            # The run starts after the header: a digit of it may carry another tag (a year).
-            lo = max([e.end for e in entities if e.label in _STRUCTURE and e.end <= flat[0].start], default=flat[0].start)
-            printed = _glued(text, (lo, region_end(flat[0].start)), len(order), flat) if text else None
-            if printed is not None and not cells:
-                runs.append(_Run(table, tuple(order), printed, printed.run, printed.start, printed.end,
-                                 min(v.score for v in flat)))
-            else:
-                flat = read_values(text, flat, flat[0].start, stop(flat[-1].end), len(order))
-                run = digit_run(join_touching(flat, text)) if len(flat) < len(order) else None
-                if run is not None and not cells and sum(c.isdigit() for c in run) >= len(order):
-                    runs.append(_Run(table, tuple(order), None, run, flat[0].start, flat[-1].end,
-                                     min(v.score for v in flat)))
-                else:
-                    if len(flat) != len(order):
-                        tnotes.append(f"{len(flat)} unlabelled values for {len(order)} cells of {table}")
-                    for (rk, fk), e in zip(order, flat):
-                        put(rk, fk, e)
+            reader.flat(flat, entities)
         splits: list[SplitNote] = []
-        if runs:
+        if reader.runs:
             hints = narrative_cells(text, entities, table, version) if text else {}
-            splits = _split_runs(tpl, text, runs, cells, sources, tnotes, hints)
-        if cells:
-            out[table] = AssembledTable(TableData(table, version, cells, splits), sources, tnotes)
+            splits = _split_runs(tpl, text, reader.runs, reader.cells, reader.sources, reader.notes, hints)
+        if reader.cells:
+            out[table] = AssembledTable(TableData(table, version, reader.cells, splits), reader.sources, reader.notes)
     return out
 
 
