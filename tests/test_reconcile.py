@@ -320,3 +320,11 @@ def test_an_ambiguous_cell_is_never_repaired_and_its_equation_says_ambiguous():
     check = by(checks, "reviews.total", "review")[0]
     assert check.status == "ambiguous" and "one of 1, 10" in check.detail
     assert t.cells["review", "upheld"].value is None
+
+
+def test_a_glued_run_with_no_split_is_never_made_up_by_a_repair():
+    t = reviews("_ 0 0 0 1 0 0 0 0 0 0 0 0 0 0")
+    t.cells["review", "upheld"] = Cell(None, segmented_from="1.5")  # a count cannot take a fraction
+    check = by(reconcile({"reviews": t}), "reviews.total", "review")[0]
+    assert check.status == "skipped" and "no split" in check.detail
+    assert t.cells["review", "upheld"].value is None
