@@ -14,7 +14,7 @@ from gongkai.model import template as T
 
 from .entities import Entity
 from .figures import FigureHit, assemble_figures
-from .sections import is_heading_hit, missing_headings, section_key, snap_to_line, split_heading
+from .sections import heading_span, is_heading_hit, missing_headings, section_key, snap_to_line, split_heading
 from .tables import AssembledTable, assemble_tables
 
 _YEAR = re.compile(r"(?<!\d)(19[89]\d|20\d\d)(?!\d)")
@@ -144,22 +144,24 @@ def _organ(entities: list[Entity], text: str = "") -> str | None:
     return max(members[body], key=len)
 
 
-def _sections(norm, entities: list[Entity]) -> list[SectionHit]:
-    """SECTION entities snapped to their lines, the ones that cannot be headings dropped, and
-    the headings the tagger missed found by the heading test (:func:`missing_headings`)."""
+def _sections(norm, entities: list[Entity], template_report: bool = True) -> list[SectionHit]:
+    """SECTION entities snapped to their lines and to the title the format knows (a sentence
+    glued on cut off), the ones that cannot be headings dropped, and the headings the tagger
+    missed found by the heading test (:func:`missing_headings`). A report from before the
+    templates gets keys by title only: its parts are numbered its own way."""
     found: list[tuple[str | None, str | None, int, int]] = []
     for e in entities:
         if e.label != "SECTION":
             continue
-        a, b = snap_to_line(norm.text, e.start, e.end)
+        a, b = heading_span(norm.text, *snap_to_line(norm.text, e.start, e.end))
         number, title = split_heading(norm.text[a:b])
-        key = section_key(number, title)
-        if is_heading_hit(norm.text, a, number, key):
+        key = section_key(number, title, by_number=template_report)
+        if is_heading_hit(norm.text, a, number, key) or (number is not None and not template_report):
             found.append((key, number, a, b))
     tagged = [(e.start, e.end) for e in entities if e.label != "SECTION"]
     for a, b in missing_headings(norm.text, found, tagged):
         number, title = split_heading(norm.text[a:b])
-        found.append((section_key(number, title), number, a, b))
+        found.append((section_key(number, title, by_number=template_report), number, a, b))
     out = []
     for key, number, a, b in sorted(found, key=lambda f: f[2]):
         s, t = norm.to_source(a, b)
@@ -167,11 +169,41 @@ def _sections(norm, entities: list[Entity]) -> list[SectionHit]:
     return out
 
 
+#: Template rows filled plus 第二十条 block titles (printed by the templates only) that outweigh a
+#: year before the templates or an old-style statistics table: a 2013 report's 行政复议数 matches
+#: one row of table 4; a template report has dozens.
+_TEMPLATE_EVIDENCE = 3
+
+
+_ARTICLE_TITLE = re.compile(re.escape(T.ARTICLE_TITLE).replace(r"\{item\}", "[一二三四五六七八九十]"))
+
+
+def outside_templates(text: str, year: int | None, tables: dict[str, AssembledTable]) -> str | None:
+    """Why a report has no template tables, or ``None`` when it has them: its year is before
+    the first template's, or its statistics table is the old-style one (指标名称 / 计量单位 /
+    历年累计) — unless its tables look like the templates' (a year mis-read is likelier than a
+    template table in a 2013 report)."""
+    rows = {(name, r) for name, t in tables.items() for r, _ in t.data.cells}
+    titles = len(_ARTICLE_TITLE.findall(text))
+    if len(rows) + titles >= _TEMPLATE_EVIDENCE:
+        return None
+    if year is not None and year < T.FIRST_TEMPLATE_YEAR:
+        return (f"a {year} report: the national table templates start with the {T.FIRST_TEMPLATE_YEAR} reports "
+                f"({T.VERSION_SOURCES['2019']}), so no template table is read")
+    if all(w in text for w in T.OLD_STATISTICS_WORDS):
+        return ("its statistics table is the old-style one (" + " / ".join(T.OLD_STATISTICS_WORDS)
+                + "), not a national template: no template table is read")
+    return None
+
+
 def assemble(norm, entities: list[Entity]) -> Assembly:
     entities = sorted(entities, key=lambda e: (e.start, e.end))
     year = _year(entities, norm.text)
-    sections = _sections(norm, entities)
     tables = assemble_tables(entities, norm.text, year=year)
+    why_not = outside_templates(norm.text, year, tables)
+    if why_not is not None:
+        tables = {}
+    sections = _sections(norm, entities, template_report=why_not is None)
     figures = assemble_figures(norm.text, entities)
-    notes = [n for t in tables.values() for n in t.notes]
+    notes = [n for t in tables.values() for n in t.notes] if why_not is None else [f"no template tables: {why_not}"]
     return Assembly(year, _organ(entities, norm.text), sections, tables, figures, notes)

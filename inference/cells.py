@@ -5,7 +5,7 @@ replaced; a blank cell's value is ``None`` (never a guessed 0).
 
 >>> t = TableData("reviews", "2021", {("review", "total"): Cell.from_text("00")})
 >>> t.cells["review", "total"]
-Cell(value=0, text='00', damaged=True, candidates=(0,), repaired_from=None)
+Cell(value=0, text='00', damaged=True, candidates=(0,), repaired_from=None, segmented_from=None, split_candidates=())
 >>> t.to_schema()
 {'rows': {'review': {'total': 0}}}
 """
@@ -26,6 +26,12 @@ class Cell:
     damaged: bool = False
     candidates: tuple = ()
     repaired_from: str | None = None  # set when a check repaired it
+    #: The glued run as printed when the value is one piece of a split the rules (or the
+    #: evidence) chose: nobody printed it as a number of its own.
+    segmented_from: str | None = None
+    #: The values the readings of a glued run still allow when they disagree on this cell
+    #: (the value is then None): ambiguous, never guessed.
+    split_candidates: tuple = ()
 
     @classmethod
     def from_text(cls, text: str) -> Cell:
@@ -34,12 +40,25 @@ class Cell:
         return cls(r.value, text, r.damaged, r.candidates)
 
 
+@dataclass(frozen=True)
+class SplitNote:
+    """How one glued run of a table was read, for the checks of runs no rule covers."""
+
+    name: str  # the row key, or the table's name for a table printed flat
+    run: str  # as printed
+    keys: tuple[tuple[str, str], ...]
+    status: str  # "segmented" | "ambiguous" | "fail"
+    detail: str
+
+
 @dataclass
 class TableData:
     table: str  # "active_disclosure" | "applications" | "reviews"
     template: str  # "2019" | "2021"
     #: (row key, field key) -> Cell; absent rows/fields simply absent.
     cells: dict[tuple[str, str], Cell] = field(default_factory=dict)
+    #: The glued runs of the table and how each was split.
+    splits: list[SplitNote] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if self.table not in TABLE_KEYS:

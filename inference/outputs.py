@@ -30,10 +30,16 @@ def format_for(path: str | Path, explicit: str | None = None) -> str:
 
 
 def cell_status(record: dict[str, Any], table: str, row: str, field: str) -> str:
-    """``repaired`` where a check repaired the cell, ``blank`` where it is null, else ``ok``."""
+    """``repaired`` where a check repaired the cell, ``ambiguous`` where it is null between the
+    readings of a glued run, ``segmented`` where it is one piece of a glued run's split (nobody
+    printed it as a number of its own), ``blank`` where it is null, else ``ok``."""
     prov = record.get("provenance", {}).get(table, {}).get(row, {}).get(field, {})
     if "repaired_from" in prov:
         return "repaired"
+    if "candidates" in prov:
+        return "ambiguous"
+    if "segmented_from" in prov:
+        return "segmented"
     value = record["tables"][table]["rows"][row][field]
     return "blank" if value is None else "ok"
 

@@ -77,6 +77,10 @@ def build_report(id: str, norm, asm: Assembly, checks: list, versions: dict[str,
             entry = {"start": a, "end": b, "text": src[a:b], "confidence": round(float(s.score), 4)}
             if cell.repaired_from is not None:
                 entry["repaired_from"] = cell.repaired_from
+            if cell.segmented_from is not None:  # a piece of a glued run: the run as printed
+                entry["segmented_from"] = src[a:b]
+            if cell.split_candidates:
+                entry["candidates"] = list(cell.split_candidates)
             prov.setdefault(row, {})[fld] = entry
         rep.provenance[name] = prov
     for f in asm.figures:

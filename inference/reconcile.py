@@ -2,7 +2,11 @@
 
 Every rule of :data:`gongkai.model.template.RULES` expands into equations, one per
 column (``axis == "column"``) or per row (``axis == "row"``); each gets a
-:class:`Check` with status ``pass``, ``fail``, ``repaired`` or ``skipped``.
+:class:`Check` with status ``pass``, ``fail``, ``repaired`` or ``skipped``, or, where a
+glued digit run was split (see :mod:`.segment`), ``segmented`` (the equation holds and
+some of its cells are pieces of a split nobody printed) or ``ambiguous`` (a cell of it
+is one of several readings, left null). A glued run no equation covers (table 2) gets a
+check of its own, ``{table}.split``, saying how it was split.
 
 Repairs are made only when proven. The unknowns are the blank cells and the damaged
 readings (``00``, OCR letters). Unknowns that share an equation are solved together:
@@ -36,6 +40,7 @@ from gongkai.model.template import (
     NARRATIVE_RULES,
     RATE_SUFFIX,
     RULES,
+    SPLIT_CHECK,
     TableTemplate,
     table_template,
 )
@@ -205,7 +210,9 @@ def _repair(data: TableData, eqs: list[Equation]) -> None:
     cells = data.cells
     usable = [eq for eq in eqs if all(k in cells for k in eq.keys)]
     in_use = {k for eq in usable for k in eq.keys}
-    blanks = {k for k in in_use if cells[k].value is None}
+    # A null cell of a glued run (open between readings, or a run with no split) is not blank:
+    # the print holds its value, which no equation may make up.
+    blanks = {k for k in in_use if cells[k].value is None and cells[k].segmented_from is None}
     damaged = {k for k in in_use if cells[k].damaged and cells[k].value is not None and _readings(cells[k])}
     fixed = {k: cells[k].value for k in in_use if k not in blanks and k not in damaged}
     for group, group_eqs in _components(usable, blanks | damaged):
@@ -251,29 +258,55 @@ def _evaluate(data: TableData, eq: Equation) -> Check:
     if missing:
         return Check(eq.rule, "skipped", "missing: " + ", ".join(missing), **where)
     cells = [data.cells[k] for k in eq.keys]
+    open_ = [f"{_name(k)} is one of {', '.join(map(_fmt, c.split_candidates))}"
+             for k, c in zip(eq.keys, cells) if c.split_candidates]
+    if open_:
+        return Check(eq.rule, "ambiguous", "glued run with several readings: " + "; ".join(open_), **where)
+    unread = [_name(k) for k, c in zip(eq.keys, cells) if c.value is None and c.segmented_from is not None]
+    if unread:
+        return Check(eq.rule, "skipped", "a glued run with no split: " + ", ".join(unread), **where)
     blank = [_name(k) for k, c in zip(eq.keys, cells) if c.value is None]
     if blank:
         return Check(eq.rule, "skipped", "blank: " + ", ".join(blank), **where)
     lv = [data.cells[k].value for k in eq.lhs]
     rv = [data.cells[k].value for k in eq.rhs]
     left, right = " + ".join(map(_fmt, lv)), " + ".join(map(_fmt, rv))
+    runs = list(dict.fromkeys(c.segmented_from for c in cells if c.segmented_from is not None))
+    split = f"split from the glued run(s) {', '.join(map(repr, runs))}" if runs else ""
     if _equal(sum(lv), sum(rv)):
         repaired = [k for k in eq.keys if data.cells[k].repaired_from is not None]
         if repaired:
             why = [_repair_note(k, data.cells[k]) for k in repaired]
-            return Check(eq.rule, "repaired", f"{left} = {right}; " + "; ".join(why), **where)
+            return Check(eq.rule, "repaired", f"{left} = {right}; " + "; ".join([*why, *([split] if split else [])]),
+                         **where)
+        if split:
+            return Check(eq.rule, "segmented", f"{left} = {right}; {split}", **where)
         return Check(eq.rule, "pass", f"{left} = {right}", **where)
     detail = f"{left} ≠ {right} ({_fmt(sum(lv))} ≠ {_fmt(sum(rv))})"
     suspects = [f"{_name(k)} printed {data.cells[k].text!r} is damaged and no reading fits"
                 for k in eq.keys if data.cells[k].damaged]
+    if split:
+        suspects.append(f"{split}, no split satisfies every rule")
     return Check(eq.rule, "fail", "; ".join([detail, *suspects]), **where)
+
+
+def _split_checks(data: TableData, eqs: list[Equation]) -> list[Check]:
+    """A check for each glued run of the table that no equation covers (table 2): how it was
+    split, or that it stays ambiguous."""
+    covered = {k for eq in eqs for k in eq.keys}
+    out = []
+    for note in data.splits:
+        if not any(k in covered for k in note.keys):
+            row = note.name if note.name != data.table else None
+            out.append(Check(f"{data.table}.{SPLIT_CHECK}", note.status, note.detail, row=row))
+    return out
 
 
 def check_table(data: TableData) -> list[Check]:
     """Repair what the rules prove in one table, then check each equation."""
     eqs = equations(table_template(data.table, data.template))
     _repair(data, eqs)
-    return [_evaluate(data, eq) for eq in eqs]
+    return [_evaluate(data, eq) for eq in eqs] + _split_checks(data, eqs)
 
 
 # --------------------------------------------------------------------------- narrative
@@ -353,4 +386,7 @@ def reconcile(tables: dict[str, TableData], figures: Iterable = ()) -> list[Chec
             done.add(rule.table)
         else:
             checks.append(Check(rule.name, "skipped", f"table {rule.table} absent"))
+    for name, data in tables.items():  # tables no rule covers still check their glued runs
+        if name not in done:
+            checks += _split_checks(data, [])
     return checks + check_figures(tables, figures)

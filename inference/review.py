@@ -34,9 +34,12 @@ table.extracted th.row { text-align: left; font-weight: normal; }
 td.cell { cursor: pointer; }
 td.blank { background: #eee; color: #888; }
 td.repaired { background: #fff3b0; font-weight: bold; }
+td.segmented { background: #e8f1fb; }
+td.ambiguous { background: #fde2c8; }
 td.failed { outline: 2px solid #d62828; }
 li.check.fail { color: #d62828; font-weight: bold; }
 li.check.repaired { color: #b08900; font-weight: bold; }
+li.check.ambiguous { color: #c05a00; font-weight: bold; }
 mark.focus { outline: 3px solid #d62828; }
 """
 
@@ -105,11 +108,19 @@ def _table_html(name: str, table: dict[str, Any], prov: dict[str, Any], failed) 
             classes = ["cell", "blank" if v is None else "value"]
             if "repaired_from" in p:
                 classes.append("repaired")
+            elif "candidates" in p:
+                classes.append("ambiguous")
+            elif "segmented_from" in p:
+                classes.append("segmented")
             if (name, r.key, None) in failed or (name, None, f.key) in failed:
                 classes.append("failed")
             tip = f"{r.key}.{f.key}: printed {p.get('text', '')!r}, confidence {p.get('confidence', '')}"
             if "repaired_from" in p:
                 tip += f", repaired from {p['repaired_from']!r}"
+            if "segmented_from" in p:
+                tip += f", split from the glued run {p['segmented_from']!r}"
+            if "candidates" in p:
+                tip += f", one of {p['candidates']}"
             click = f' onclick="show({p["start"]})"' if "start" in p else ""
             shown = "—" if v is None else v
             tds.append(f'<td class="{" ".join(classes)}" title="{html.escape(tip)}"{click}>{html.escape(str(shown))}</td>')

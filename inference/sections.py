@@ -1,7 +1,14 @@
 """SECTION entities → the six section keys, with the number and the title as written.
 
 The key comes from the title (headings are sometimes renumbered: 二–六 printed as 一–五), and
-from the number only when the title matches no known heading.
+from the number only when the title matches no known heading (in a template report: a report
+from before the templates numbers its parts its own way). Titles of the old reports map to the
+key of the part they mean (``政府信息依申请公开工作情况`` is ``applications``); old parts the
+templates dropped (``政府信息公开情况统计表``) have no key.
+
+A heading glued to its first sentence (``六、其他需要报告的事项无其他需要报告的事项``) or cut
+short by the tagger (``三、政``) gives the title the format knows as printed there
+(:func:`title_end`).
 
 >>> split_heading("四、信息公开工作被申请行政复议、提起行政诉讼情况")
 ('四', '信息公开工作被申请行政复议、提起行政诉讼情况')
@@ -14,10 +21,13 @@ from the number only when the title matches no known heading.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+
+from rapidfuzz import fuzz
 
 from gongkai.model import template as T
 
-from .labelmatch import best_match, section_candidates
+from .labelmatch import Candidate, best_match, clean_label, section_candidates
 
 _NUMBER_PREFIX = re.compile(r"^\s*[一二三四五六七八九十]+\s*[、.．]?\s*$")
 
@@ -58,14 +68,94 @@ def split_heading(text: str) -> tuple[str | None, str]:
     return m.group(1), m.group(2)
 
 
-def section_key(number: str | None, title: str) -> str | None:
-    m = best_match(title, section_candidates(), min_score=70.0, min_margin=3.0)
+#: The key of a title that names no section of the templates.
+_UNKEYED = ""
+
+
+@lru_cache(maxsize=None)
+def _title_candidates() -> tuple[Candidate, ...]:
+    """The section titles and variants, the old reports' titles for the same parts, and the
+    old titles of parts the templates do not have (key ``""``)."""
+    old = [Candidate(s.key, "section", None, frozenset(), clean_label(t)) for s in T.SECTIONS for t in s.old_titles]
+    unkeyed = [Candidate(_UNKEYED, "section", None, frozenset(), clean_label(t)) for t in T.UNKEYED_SECTION_TITLES]
+    return (*section_candidates(), *old, *unkeyed)
+
+
+def section_key(number: str | None, title: str, *, by_number: bool = True) -> str | None:
+    """The key of a heading: by its title, else (``by_number``) by its number.
+
+    >>> section_key("三", "政府信息依申请公开工作情况"), section_key("六", "政府信息公开情况统计表")
+    ('applications', None)
+    >>> section_key("五", "工作亮点"), section_key("五", "工作亮点", by_number=False)
+    ('problems', None)
+    """
+    m = best_match(title, _title_candidates(), min_score=70.0, min_margin=3.0)
     if m is not None:
-        return m.candidate.key
-    for s in T.SECTIONS:
-        if s.number == number:
-            return s.key
+        return m.candidate.key or None
+    if by_number:
+        for s in T.SECTIONS:
+            if s.number == number:
+                return s.key
     return None
+
+
+@lru_cache(maxsize=None)
+def _titles() -> tuple[str, ...]:
+    return tuple(sorted({c.label for c in _title_candidates()}, key=len, reverse=True))
+
+
+#: Titles shorter than this are matched exactly only (``概述`` is one slip from many words).
+_FUZZY_MIN = 6
+
+
+def title_end(text: str, start: int) -> int | None:
+    """Where the heading title printed at ``start`` ends, when it is a title the format knows
+    (a section title, a variant or an old report's title): the longest one printed there, or
+    one printed with a slip (a character added, dropped or changed). ``None`` when no known
+    title starts there.
+
+    >>> t = "六、其他需要报告的事项无其他需要报告的事项。"
+    >>> t[2:title_end(t, 2)]
+    '其他需要报告的事项'
+    >>> t = "四、政府信息公开行政法复议、行政诉讼情况无。"
+    >>> t[2:title_end(t, 2)]
+    '政府信息公开行政法复议、行政诉讼情况'
+    >>> title_end("二、工作亮点", 2) is None
+    True
+    """
+    for t in _titles():
+        if text.startswith(t, start):
+            return start + len(t)
+    best: tuple[float, int] | None = None
+    for t in _titles():
+        if len(t) < _FUZZY_MIN:
+            continue
+        for n in range(len(t) - 1, len(t) + 2):
+            score = fuzz.ratio(text[start:start + n], t)
+            if score >= 90 and (best is None or (score, n) > best):
+                best = (score, n)
+    return None if best is None else start + best[1]
+
+
+_HEADING_NUMBER = re.compile(r"\s*[一二三四五六七八九十]+\s*[、.．,]\s*")
+
+
+def heading_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """A heading's span with its title as the format knows it (see :func:`title_end`): a
+    sentence glued on is cut off, a title the tagger cut short is completed; a heading whose
+    title is not a known one keeps its span.
+
+    >>> t = "六、其他需要报告的事项无其他需要报告的事项。"
+    >>> t[slice(*heading_span(t, 0, len(t) - 1))]
+    '六、其他需要报告的事项'
+    >>> t = "一、 概述 推进政府信息公开工作是……"
+    >>> t[slice(*heading_span(t, 0, 2))]
+    '一、 概述'
+    """
+    m = _HEADING_NUMBER.match(text, start)
+    title = m.end() if m else start
+    end_ = title_end(text, title)
+    return (start, end_) if end_ is not None else (start, end)
 
 
 def is_heading_hit(text: str, start: int, number: str | None, key: str | None) -> bool:

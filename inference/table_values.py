@@ -1,13 +1,18 @@
 """Reading a row's values off the text: the tagged values, touching pieces joined, or the
 printed ``|`` grid read cell by cell (empty cells become BLANKs); a segment's values split
-among its rows; a short row's values as one glued digit run.
+among its rows; a row printed as plain numbers read as its printed run (where cells touch,
+the tagger's boundaries are not evidence: the run is split by :mod:`.segment`).
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+
+from gongkai.model import template as T
 
 from .entities import Entity
+from .numbers import OCR_DIGITS
 
 
 def _is_padding_line(text: str, pos: int) -> bool:
@@ -74,13 +79,8 @@ def _lines(text: str, values: list[Entity]) -> list[list[Entity]]:
     return out
 
 
-def _merge_touching(values: list[Entity], text: str, wanted: int) -> list[Entity]:
-    """Values that touch (no separator between them) joined into one, when that leaves exactly
-    ``wanted`` values: ``| 125 |`` tagged as ``1`` + ``25`` is one number. Where the count
-    already fits (cells genuinely glued, ``6000017``) or joining does not make it fit, the
-    values stay as they are."""
-    if len(values) <= wanted:
-        return values
+def join_touching(values: list[Entity], text: str) -> list[Entity]:
+    """Tagged cells that touch (no separator between them) joined into one printed piece."""
     merged: list[Entity] = []
     for e in values:
         prev = merged[-1] if merged else None
@@ -89,6 +89,17 @@ def _merge_touching(values: list[Entity], text: str, wanted: int) -> list[Entity
                                 min(prev.score, e.score))
         else:
             merged.append(e)
+    return merged
+
+
+def _merge_touching(values: list[Entity], text: str, wanted: int) -> list[Entity]:
+    """Values that touch (no separator between them) joined into one, when that leaves exactly
+    ``wanted`` values: ``| 125 |`` tagged as ``1`` + ``25`` is one number. Where the count
+    already fits (cells genuinely glued, ``6000017``) or joining does not make it fit, the
+    values stay as they are."""
+    if len(values) <= wanted:
+        return values
+    merged = join_touching(values, text)
     return merged if len(merged) == wanted else values
 
 
@@ -136,3 +147,103 @@ def digit_run(values: list[Entity]) -> str | None:
             re.fullmatch(r"[\d\s?\u3000]+", t) and re.search(r"\d", t) for t in texts):
         return None
     return " ".join(texts)
+
+
+# --------------------------------------------------------------------------- glued runs
+
+#: A printed number in a run: a sign (``减`` is the 2019 form's minus), digits, a fraction,
+#: a unit (a unit ends a number, like a space).
+_MINUS = ("\u2212", *T.MINUS_WORDS)
+# A ``-`` right after a digit is a blank marker between cells (``1430-2120``), not a sign.
+_TOKEN = re.compile(r"((?<!\d)[-+\u2212]|%s)?(\d+(?:\.\d+)?)(%s)?" % ("|".join(T.MINUS_WORDS), "|".join(T.CELL_UNITS)))
+_GAP = re.compile(r"[\s?\u3000]*")
+_YEAR_END = re.compile(r"(?:19|20)\d\d$")
+
+
+@dataclass(frozen=True)
+class PrintedRun:
+    """The numbers printed after a row label up to the next label, heading or sentence, in
+    normalised offsets: ``start``/``end`` span the run as printed; ``chunks`` are its numbers
+    between hard boundaries (spaces, units), as the segmenter reads them (``-`` for ``减``)."""
+
+    start: int
+    end: int
+    chunks: tuple[str, ...]
+    #: Each chunk's span as printed (with its unit).
+    spans: tuple[tuple[int, int], ...]
+
+    @property
+    def run(self) -> str:
+        return " ".join(self.chunks)
+
+    @property
+    def digits(self) -> int:
+        return sum(sum(ch.isdigit() for ch in c.split(".")[0]) for c in self.chunks)
+
+    def values(self) -> list[int | float]:
+        """Each chunk as the number it prints (a run printed with one number per cell).
+
+        >>> glued_run("收费16减12", 2, 7).values()
+        [16, -12]
+        """
+        return [float(c) if "." in c else int(c) for c in self.chunks]
+
+
+def glued_run(text: str, lo: int, hi: int, next_number: str | None = None) -> PrintedRun | None:
+    """The numbers printed in ``text[lo:hi]`` (a row's region: from its label to the next
+    label) when they are printed plain — digits, spaces, units and signs only, as one-line
+    scrapes print table rows — else ``None`` (a ``|`` grid, a blank marker, words).
+
+    Where the run touches what follows, the tail that is not the row's is dropped: the next
+    label's list number (``00000002.其他法律…``; ``next_number`` when the template knows it, else
+    one digit) and a year the sentence after the table starts with (``02025年,我局…``).
+
+    >>> r = glued_run("行政规范性文件5416第二十条", 7, 11)
+    >>> r.run, (r.start, r.end)
+    ('5416', (7, 11))
+    >>> glued_run("1.属于国家秘密00000002.其他法律", 8, 17, "2").run
+    '0000000'
+    >>> glued_run("收费02025年,我局", 2, 11).run
+    '0'
+    >>> glued_run("采购3个3443000元 四、", 2, 14).chunks
+    ('3', '3443000')
+    >>> glued_run("规章 | 0 | 0 |", 2, 12) is None, glued_run("公开13 5 0 l9 (三)", 2, 16) is None
+    (True, True)
+    >>> glued_run("禁止公开1430-2120 3.", 4, 16) is None
+    True
+    """
+    pos = _GAP.match(text, lo).end()
+    tokens: list[re.Match] = []
+    while pos < hi:
+        m = _TOKEN.match(text, pos, hi)
+        if m is None:
+            break
+        tokens.append(m)
+        pos = _GAP.match(text, m.end()).end()
+    if not tokens:
+        return None
+    end = tokens[-1].end()
+    rest = text[end:hi].lstrip()
+    if rest[:1] in ("|", "-", "—", "/") or rest[:1] in OCR_DIGITS:
+        return None  # a grid, a blank marker, a digit OCR made a letter: not a plain run
+    chunks = [("-" if m[1] in _MINUS else m[1] or "") + m[2] for m in tokens]
+    spans = [(m.start(), m.end()) for m in tokens]
+    last = tokens[-1]
+    cut = 0
+    if not last[3] and "." not in last[2] and end < hi:
+        follow = text[end]
+        if follow in ".．、" and not text[end + 1:end + 2].isdigit():
+            number = next_number or last[2][-1]
+            cut = len(number) if last[2].endswith(number) else 0
+        elif follow == "年" and _YEAR_END.search(last[2]):
+            cut = 4
+    if cut:
+        if len(last[2]) > cut:
+            chunks[-1] = chunks[-1][:-cut]
+            spans[-1] = (spans[-1][0], spans[-1][1] - cut)
+        else:
+            chunks.pop()
+            spans.pop()
+    if not chunks:
+        return None
+    return PrintedRun(spans[0][0], spans[-1][1], tuple(chunks), tuple(spans))

@@ -18,13 +18,14 @@ from dataclasses import dataclass, field
 
 from gongkai.model import template as T
 
-from .cells import Cell, TableData
+from .cells import Cell, SplitNote, TableData
 from .entities import Entity
 from .labelmatch import Candidate, best_match, header_candidates, label_candidates
+from .narrative_cells import narrative_cells
 from .numbers import NumberError, read_number
 from .segment import SegmentError, segment_table
 from .table_entities import clean_table_entities, unshift_rows
-from .table_values import digit_run, distribute, read_values
+from .table_values import PrintedRun, digit_run, distribute, glued_run, join_touching, read_values
 
 TABLE_LABELS = ("TABLE_TITLE", "COL_HEADER", "ROW_LABEL", "CELL", "BLANK")
 
@@ -157,9 +158,11 @@ def _segments(entities: list[Entity], text: str = "") -> tuple[list[_Segment], d
     return segments, flat_values, header_votes, notes
 
 
-def _stops(entities: list[Entity], size: int):
-    """Where a run of values after ``pos`` ends: at the next entity that is not a value."""
-    bounds = sorted(e.start for e in entities if e.label not in ("CELL", "BLANK"))
+def _stops(entities: list[Entity], size: int, labels: tuple[str, ...] | None = None):
+    """Where a run of values after ``pos`` ends: at the next entity that is not a value (of
+    ``labels``, when given)."""
+    bounds = sorted(e.start for e in entities
+                    if e.label not in ("CELL", "BLANK") and (labels is None or e.label in labels))
 
     def stop(pos: int) -> int:
         k = bisect_left(bounds, pos)
@@ -167,11 +170,142 @@ def _stops(entities: list[Entity], size: int):
     return stop
 
 
+#: What ends a row's printed region: the next label, header, title or heading. Other tags (a
+#: year, a figure) may sit on digits glued to the row (``行政事业性收费02025年``).
+_STRUCTURE = ("ROW_LABEL", "COL_HEADER", "TABLE_TITLE", "SECTION", "SUBSECTION")
+
+
+@dataclass
+class _Run:
+    """A row (or a flat table) printed as a glued run, to be split with the whole table."""
+
+    name: str
+    keys: tuple[tuple[str, str], ...]
+    run: str  # what the segmenter splits
+    start: int  # the run as printed
+    end: int
+    score: float
+
+
+def _glued(text: str, region: tuple[int, int], n: int, values: list[Entity] = ()) -> PrintedRun | None:  # noqa: B006
+    """The row's plain printed run when its numbers must be split: fewer numbers printed than
+    the row has cells, but digits enough for them (fewer digits than cells is a row with
+    blank cells, not a glued one), and no blank tagged among them."""
+    run = glued_run(text, *region)
+    if run is None or len(run.chunks) >= n or run.digits < n or any(v.label == "BLANK" for v in values):
+        return None
+    return run
+
+
+@dataclass
+class _TableReader:
+    """One table's cells read off its segments: printed values as they are, glued runs kept
+    for :func:`_split_runs`."""
+
+    tpl: T.TableTemplate
+    text: str
+    stop: object  # next entity after a position
+    region_end: object  # next label, header, title or heading after a position
+    notes: list[str]
+    cells: dict[tuple[str, str], Cell] = field(default_factory=dict)
+    sources: dict[tuple[str, str], CellSource] = field(default_factory=dict)
+    runs: list[_Run] = field(default_factory=list)
+
+    def put(self, row_key: str, field_key: str, e: Entity) -> None:
+        if (row_key, field_key) in self.cells:
+            return  # a duplicated line or a repeated page: the first reading stands
+        self.cells[(row_key, field_key)] = _cell(e)
+        self.sources[(row_key, field_key)] = CellSource(e.start, e.end, e.text, e.score)
+
+    def put_printed(self, key: str, fields: tuple[T.Field, ...], run: PrintedRun, score: float) -> None:
+        """A row printed one number per cell that the tagger read short: the print, read."""
+        for f, (a, b), v in zip(fields, run.spans, run.values()):
+            if (key, f.key) not in self.cells:
+                self.cells[(key, f.key)] = Cell(v, text=self.text[a:b])
+                self.sources[(key, f.key)] = CellSource(a, b, self.text[a:b], score)
+
+    def segment(self, seg: _Segment) -> None:
+        tpl, text = self.tpl, self.text
+        rows = []
+        for r in seg.rows:
+            if r.match.key in tpl.row_keys:
+                rows.append(r.match.key)
+            elif not r.maybe_group:
+                self.notes.append(f"row {r.match.key!r} is not in the {tpl.version} template of {tpl.table}")
+        if not rows:
+            return
+        fields = [tpl.row(k).fields for k in rows]
+        lo = seg.rows[-1].label.end
+        score = seg.rows[-1].label.score
+        if len(rows) > 1 and text:
+            # Labels one after another, then one plain run too short for all of them: the
+            # earlier rows are printed empty (one-line scrapes), the run is the last row's.
+            hi = self.region_end(lo)
+            plain = glued_run(text, lo, hi)
+            if plain is not None and plain.digits < sum(map(len, fields)) and "\n" not in text[lo:hi] \
+                    and not text[plain.end:hi].strip():
+                self.notes.append(f"rows {rows[:-1]} are printed with no numbers")
+                rows, fields = rows[-1:], fields[-1:]
+        if len(rows) == 1 and text:
+            key, flds = rows[0], fields[0]
+            printed = _glued(text, (lo, self.region_end(lo)), len(flds), seg.values)
+            if printed is not None and all((key, f.key) not in self.cells for f in flds):
+                # Values touching with no separator: the tagger's cuts are not evidence.
+                self.runs.append(_Run(key, tuple((key, f.key) for f in flds), printed.run, printed.start,
+                                      printed.end, min([score, *(v.score for v in seg.values)])))
+                return
+        region = (lo, self.stop(seg.values[-1].end if seg.values else lo)) if len(rows) == 1 else None
+        for key, flds, vals in zip(rows, fields, distribute(text, rows, [len(f) for f in fields], seg.values,
+                                                             region)):
+            if len(rows) == 1 and len(vals) < len(flds) and text:
+                plain = glued_run(text, lo, self.region_end(lo))
+                if plain is not None and len(plain.chunks) == len(flds):
+                    self.put_printed(key, flds, plain, score)
+                    continue
+            if len(vals) > len(flds):
+                self.notes.append(f"row {key!r} has {len(vals)} values for {len(flds)} fields; "
+                                  "the extra ones are ignored")
+            if not self.short_run(key, tuple((key, f.key) for f in flds), vals):
+                for f, e in zip(flds, vals):
+                    self.put(key, f.key, e)
+
+    def short_run(self, name: str, keys: tuple[tuple[str, str], ...], vals: list[Entity]) -> bool:
+        """Fewer values than cells, all digits, digits enough for the cells: a glued run read
+        off the tagged pieces (a ``|`` grid cell holding ``300001031``), kept for splitting."""
+        run = digit_run(join_touching(vals, self.text)) if 0 < len(vals) < len(keys) else None
+        if run is None or name in {r.name for r in self.runs} or sum(c.isdigit() for c in run) < len(keys):
+            return False
+        self.runs.append(_Run(name, keys, run, vals[0].start, vals[-1].end, min(v.score for v in vals)))
+        return True
+
+    def flat(self, values: list[Entity], entities: list[Entity]) -> None:
+        """Table 4's values printed after its header with no row label, in its printed order."""
+        tpl, text = self.tpl, self.text
+        order = tuple(rc for rc in tpl.cells() if rc not in self.cells)
+        # The run starts after the header: a digit of it may carry another tag (a year).
+        lo = max([e.end for e in entities if e.label in _STRUCTURE and e.end <= values[0].start],
+                 default=values[0].start)
+        printed = _glued(text, (lo, self.region_end(values[0].start)), len(order), values) if text else None
+        if printed is not None and not self.cells:
+            self.runs.append(_Run(tpl.table, order, printed.run, printed.start, printed.end,
+                                  min(v.score for v in values)))
+            return
+        values = read_values(text, values, values[0].start, self.stop(values[-1].end), len(order))
+        if not self.cells and self.short_run(tpl.table, order, values):
+            return
+        if len(values) != len(order):
+            self.notes.append(f"{len(values)} unlabelled values for {len(order)} cells of {tpl.table}")
+        for (rk, fk), e in zip(order, values):
+            self.put(rk, fk, e)
+
+
 def assemble_tables(entities: list[Entity], text: str = "", *, year: int | None = None) -> dict[str, AssembledTable]:
     entities = clean_table_entities(entities, text)
     entities = unshift_rows(entities)
     segments, flat_values, header_votes, notes = _segments(entities, text)
     stop = _stops(entities, len(text))
+    # A minus word tagged as a header (``16[减]12``) is part of the numbers, not their end.
+    region_end = _stops([e for e in entities if e.text.strip() not in T.MINUS_WORDS], len(text), _STRUCTURE)
     out: dict[str, AssembledTable] = {}
     for table in T.TABLE_KEYS:
         tsegs = [s for s in segments if s.table == table and s.values]
@@ -180,88 +314,97 @@ def assemble_tables(entities: list[Entity], text: str = "", *, year: int | None 
             continue
         version = _choose_version(table, tsegs, header_votes.get(table, {}), year)
         tpl = T.table_template(table, version)
-        cells: dict[tuple[str, str], Cell] = {}
-        sources: dict[tuple[str, str], CellSource] = {}
-        tnotes = list(notes)
-        short: dict[str, list[Entity]] = {}  # rows with fewer values than fields
-
-        def put(row_key: str, field_key: str, e: Entity) -> None:
-            if (row_key, field_key) in cells:
-                return  # a duplicated line or a repeated page: the first reading stands
-            cells[(row_key, field_key)] = _cell(e)
-            sources[(row_key, field_key)] = CellSource(e.start, e.end, e.text, e.score)
-
+        reader = _TableReader(tpl, text, stop, region_end, list(notes))
         # Rows whose cells are all printed empty carry no tagged value but are still read.
         for seg in [s for s in segments if s.table == table and (s.values or len(s.rows) == 1)]:
-            rows = []
-            for r in seg.rows:
-                if r.match.key in tpl.row_keys:
-                    rows.append(r.match.key)
-                elif not r.maybe_group:
-                    tnotes.append(f"row {r.match.key!r} is not in the {version} template of {table}")
-            if not rows:
-                continue
-            fields = [tpl.row(k).fields for k in rows]
-            lo = seg.rows[-1].label.end
-            region = (lo, stop(seg.values[-1].end if seg.values else lo)) if len(rows) == 1 else None
-            for key, flds, vals in zip(rows, fields, distribute(text, rows, [len(f) for f in fields], seg.values,
-                                                                 region)):
-                if len(vals) > len(flds):
-                    tnotes.append(f"row {key!r} has {len(vals)} values for {len(flds)} fields; "
-                                  "the extra ones are ignored")
-                if 0 < len(vals) < len(flds) and digit_run(vals) is not None and key not in short:
-                    short[key] = vals
-                    continue
-                for f, e in zip(flds, vals):
-                    put(key, f.key, e)
+            reader.segment(seg)
         if tpl.flat and flat:
-            order = [rc for rc in tpl.cells() if rc not in cells]
-            flat = read_values(text, flat, flat[0].start, stop(flat[-1].end), len(order))
-            if len(flat) < len(order) and not cells and digit_run(flat) is not None:
-                short[table] = flat
-            else:
-                if len(flat) != len(order):
-                    tnotes.append(f"{len(flat)} unlabelled values for {len(order)} cells of {table}")
-                for (rk, fk), e in zip(order, flat):
-                    put(rk, fk, e)
-        if short:
-            _segment_short_rows(tpl, short, cells, sources, tnotes, put)
-        if cells:
-            out[table] = AssembledTable(TableData(table, version, cells), sources, tnotes)
+            reader.flat(flat, entities)
+        splits: list[SplitNote] = []
+        if reader.runs:
+            hints = narrative_cells(text, entities, table, version) if text else {}
+            splits = _split_runs(tpl, text, reader.runs, reader.cells, reader.sources, reader.notes, hints)
+        if reader.cells:
+            out[table] = AssembledTable(TableData(table, version, reader.cells, splits), reader.sources, reader.notes)
     return out
 
 
-def _segment_short_rows(tpl: T.TableTemplate, short: dict[str, list[Entity]], cells: dict, sources: dict,
-                        tnotes: list[str], put) -> None:
-    """Rows (or a flat table) printed with their numbers glued (``行政许可3960181``): split
-    the digit runs jointly under the table's rules (:func:`~.segment.segment_table`) and
-    keep the split only when it is the one solution; else the values go in as tagged."""
+def _fmt_split(values: tuple) -> str:
+    return " | ".join(map(str, values))
+
+
+#: How a run's split was decided, in words (see :attr:`~.segment.Segmentation.evidence`).
+_EVIDENCE = {
+    "only": "the only split it has",
+    "rules": "the one split the table's rules allow",
+    "narrative": "the report's own narrative figures",
+    "plausibility": "plausibility",
+}
+
+
+def _split_runs(tpl: T.TableTemplate, text: str, runs: list[_Run], cells: dict, sources: dict, tnotes: list[str],
+                hints: dict[tuple[str, str], dict[int, str]]) -> list[SplitNote]:
+    """Split the table's glued runs jointly under every rule of the table (:func:`~.segment.segment_table`),
+    with the narrative's figures and plausibility as evidence where the rules leave readings
+    open. Cells every reading kept agrees on get their value (``segmented_from`` the run);
+    the others stay ``None`` with their candidates. When no reading satisfies every rule, the
+    readings kept break the fewest equations, and the warnings name the alternatives."""
     known = {k: c.value for k, c in cells.items()
-             if isinstance(c.value, int) and not c.damaged and not isinstance(c.value, bool)}
-    runs = {k: digit_run(v) or "" for k, v in short.items()}
+             if isinstance(c.value, (int, float)) and not c.damaged and not isinstance(c.value, bool)}
+    table = tpl.table
     try:
-        seg = segment_table(tpl.table, tpl.version, runs, known)
-    except SegmentError:
+        seg = segment_table(table, tpl.version, {r.name: r.run for r in runs}, known,
+                            {k: set(v) for k, v in hints.items()})
+    except SegmentError as exc:
         seg = None
-    for name, vals in short.items():
-        keys = tpl.cells() if name == tpl.table else tuple((name, f) for f in tpl.row(name).field_keys)
-        keys = tuple(k for k in keys if k not in cells)
-        if not keys:  # read in full elsewhere (a repeated row): the first reading stands
-            continue
-        a, b = vals[0].start, vals[-1].end
-        score = min(v.score for v in vals)
-        rows = list(dict.fromkeys(r for r, _ in keys))
-        # A run is split when every reading the rules leave gives it the same split, even if
-        # another run of the table stays ambiguous.
-        if seg is not None and seg.status != "none" and all(len(seg.candidates.get(r, ())) == 1 for r in rows):
-            split = [v for row in rows for v in seg.candidates[row][0]]
-            for (rk, fk), v in zip(keys, split):
-                cells[(rk, fk)] = Cell(v, text=str(v))
-                sources[(rk, fk)] = CellSource(a, b, runs[name], score)
-            tnotes.append(f"{name!r}: the glued run {runs[name]!r} split as {split} (the one split the rules allow)")
-            continue
-        status = seg.status if seg is not None else "unreadable"
-        tnotes.append(f"{name!r}: {len(vals)} values for {len(keys)} cells; the glued run {runs[name]!r} "
-                      f"has no unique split ({status})")
-        for (rk, fk), e in zip(keys, vals):
-            put(rk, fk, e)
+        tnotes.append(f"{table}: the glued runs could not be split: {exc}")
+    # A flat table's run holds every row: its rows' candidates come back per row.
+    by_row = {row: tuple(k for k in r.keys if k[0] == row) for r in runs for row in dict.fromkeys(k[0] for k in r.keys)}
+    fixed, open_ = seg.cells(by_row) if seg is not None else ({}, {})
+    notes: list[SplitNote] = []
+    plain: dict[str, list[str]] = {}  # runs the rules (or their only split) decided: one note per table
+    for r in runs:
+        printed = text[r.start:r.end]
+        for k in r.keys:
+            if k in cells:
+                continue
+            if k in fixed:
+                v = fixed[k]
+                cells[k] = Cell(v, text=str(v), segmented_from=printed)
+            else:
+                cells[k] = Cell(None, text="", segmented_from=printed, split_candidates=open_.get(k, ()))
+            sources[k] = CellSource(r.start, r.end, printed, r.score)
+        rows = list(dict.fromkeys(k[0] for k in r.keys))
+        shown = f"{table} {r.name!r}: the glued run {printed!r}"
+        if seg is None or all(seg.candidates.get(row) == [] for row in rows):
+            status, detail = "ambiguous", f"{shown} has no split into its {len(r.keys)} cells: not read"
+        elif any(k in open_ for k in r.keys):
+            alts = "; ".join(f"{row}: " + " or ".join(_fmt_split(o) for o in seg.candidates.get(row, []))
+                             for row in rows if len(seg.candidates.get(row, [])) > 1)
+            status, detail = "ambiguous", f"{shown} has several readings ({alts}); the cells they disagree on are null"
+        else:
+            status = "fail" if any(set(eq.keys) & set(r.keys) for eq in seg.broken) else "segmented"
+            why = [w for row in rows for w in seg.evidence.get(row, ())]
+            split = _fmt_split(tuple(fixed[k] for k in r.keys))
+            if set(why) <= {"only", "rules"}:
+                how = _EVIDENCE["only" if set(why) == {"only"} else "rules"]
+                plain.setdefault(how, []).append(r.name)
+                detail = f"{shown} split as {split}: {how}"
+            else:
+                said = [w for k in r.keys for v, w in hints.get(k, {}).items() if v == fixed[k]]
+                because = " and ".join(_EVIDENCE[w] for w in dict.fromkeys(why) if w not in ("only", "rules"))
+                detail = f"{shown} split as {split}: chosen by {because}" + (f" ({', '.join(said)})" if said else "")
+                tnotes.append(detail)
+        if status == "ambiguous":
+            tnotes.append(detail)
+        notes.append(SplitNote(r.name, printed, r.keys, status, detail))
+    for how, names in plain.items():
+        tnotes.append(f"{table}: {len(names)} glued run(s) split as {how} ({', '.join(names)})")
+    if seg is not None and seg.broken:
+        broken = ", ".join(f"{eq.rule} ({eq.column or eq.row})" for eq in seg.broken)
+        alts = "; ".join(f"{row} could read {_fmt_split(o)} (breaking {n})" for row, opts in seg.alternatives.items()
+                         for o, n in opts)
+        tnotes.append(f"{table}: no split of the glued runs satisfies every rule (the printed numbers do not add "
+                      f"up); the split kept breaks the fewest equations ({len(seg.broken)}): {broken}"
+                      + (f"; alternatives: {alts}" if alts else "; no other split of the runs involved"))
+    return notes

@@ -46,10 +46,20 @@ class Field:
     #: Parenthesised notes some reports append to the header; ``{year}`` and
     #: ``{prev_year}`` stand for the reporting year and the year before.
     notes: tuple[str, ...] = ()
+    #: What the column counts (see :data:`FIELD_KINDS`): splitting a glued run compares
+    #: only cells of one kind, and only an ``amount`` may be a decimal.
+    kind: str = "count"
+    #: Whether the value may be negative (2019's 本年增/减: "减用负值表示").
+    signed: bool = False
 
     @property
     def labels(self) -> tuple[str, ...]:
         return (self.label, *self.variants)
+
+    @property
+    def decimal(self) -> bool:
+        """Whether the value may have a fraction (money, not a count)."""
+        return self.kind == "amount"
 
 
 @dataclass(frozen=True)
@@ -179,6 +189,9 @@ class Section:
     number: str
     title: str
     variants: tuple[str, ...] = ()
+    #: Titles of the reports before the 2019 template (2008 条例) for the same part; they map
+    #: to this key but are not drawn by the generator for a template report.
+    old_titles: tuple[str, ...] = ()
 
     @property
     def titles(self) -> tuple[str, ...]:
@@ -222,6 +235,7 @@ SECTIONS: tuple[Section, ...] = (
         "三",
         "收到和处理政府信息公开申请情况",
         ("收到和处理政府信息公开申请的情况", "依申请公开政府信息情况", "依申请公开情况"),
+        ("政府信息依申请公开工作情况", "政府信息依申请公开情况", "依申请公开政府信息工作情况"),
     ),
     Section(
         "reviews",
@@ -233,15 +247,34 @@ SECTIONS: tuple[Section, ...] = (
             "因政府信息公开工作被申请行政复议、提起行政诉讼的情况",
             "政府信息公开行政复议、行政诉讼情况、",
         ),
+        ("因政府信息公开申请行政复议、提起行政诉讼的情况", "因政府信息公开申请提起行政复议、行政诉讼的情况",
+         "因政府信息公开申请行政复议、提起行政诉讼情况"),
     ),
     Section(
         "problems",
         "五",
         "存在的主要问题及改进情况",
         ("存在的问题及改进情况", "存在的主要问题及改进措施", "政府信息公开工作存在的主要问题及改进情况"),
+        ("主要问题和改进措施", "存在的主要问题和改进措施", "政府信息公开工作存在的主要问题及改进措施"),
     ),
     Section("other", "六", "其他需要报告的事项", ("其他需要报告的事情", "其他事项")),
 )
+
+#: Headings that are none of the six sections, whatever their number: their ``key`` is null.
+#: Parts of the reports before the templates that the templates dropped (the statistics table,
+#: fees), and parts some reports add (信息处理费, 2020's 政务公开工作主要任务落实情况).
+UNKEYED_SECTION_TITLES = (
+    "政府信息公开情况统计表", "政府信息公开情况统计", "政府信息公开的收费及减免情况", "政府信息公开收费及减免情况",
+    "信息处理费收取情况", "政务公开工作主要任务落实情况",
+)
+
+#: The first reporting year the national table templates cover: a report of an earlier year has
+#: sections, figures, year and organ, but no template tables (its statistics table, if any, is
+#: the old 2008-style one, read by nothing here).
+FIRST_TEMPLATE_YEAR = 2019
+#: Header words of the old-style statistics table (政府信息公开情况统计表: 指标名称 / 计量单位 /
+#: 本年度 / 历年累计), printed by reports before the templates.
+OLD_STATISTICS_WORDS = ("指标名称", "计量单位", "历年累计")
 
 SECTION_KEYS = tuple(s.key for s in SECTIONS)
 
@@ -277,39 +310,57 @@ def section(key: str) -> Section:
 
 # --------------------------------------------------------------------------- table 2
 
-def _f(key: str, label: str, *variants: str, notes: tuple[str, ...] = ()) -> Field:
-    return Field(key, label, tuple(variants), notes)
+def _f(key: str, label: str, *variants: str, notes: tuple[str, ...] = (), kind: str = "count",
+       signed: bool = False) -> Field:
+    return Field(key, label, tuple(variants), notes, kind, signed)
 
+
+#: What a column counts. A glued run's split is judged plausible by comparing cells of one
+#: kind in one row (see :data:`PLAUSIBLE_DIGIT_LEAD`); an ``amount`` is money, not a count.
+FIELD_KINDS = {
+    "documents": "documents issued, repealed, in force, made or published (table 2, 第二十条第(一)项)",
+    "decisions": "decisions or cases handled (行政许可, 行政处罚 … 处理决定数量)",
+    "items": "items on a list (2019's 上一年项目数量 and 本年增/减)",
+    "projects": "procurement projects",
+    "amount": "money (收费金额, 采购总金额): may have a fraction, never compared with counts",
+    "applications": "applications (table 3)",
+    "cases": "review and litigation cases (table 4)",
+}
 
 _AD_2021_DOCS = (
-    _f("issued", "本年制发件数", "本年", "本年制发", "制发件数", "本年新制发件数"),
-    _f("repealed", "本年废止件数", "本年废止", "废止件数"),
-    _f("in_force", "现行有效件数", "现行有效", "有效件数"),
+    _f("issued", "本年制发件数", "本年", "本年制发", "制发件数", "本年新制发件数", kind="documents"),
+    _f("repealed", "本年废止件数", "本年废止", "废止件数", kind="documents"),
+    _f("in_force", "现行有效件数", "现行有效", "有效件数", kind="documents"),
 )
-_AD_2021_DECISIONS = (_f("decisions", "本年处理决定数量", "本年处理决定数", "处理决定数量", "本年"),)
+_AD_2021_DECISIONS = (_f("decisions", "本年处理决定数量", "本年处理决定数", "处理决定数量", "本年", kind="decisions"),)
 _AD_2021_FEES = (
-    _f("amount", "本年收费金额(万元)", "本年收费金额(单位:万元)", "本年收费金额", "收费金额(万元)", "本年"),
+    _f("amount", "本年收费金额(万元)", "本年收费金额(单位:万元)", "本年收费金额", "收费金额(万元)", "本年",
+       kind="amount"),
 )
 
 _AD_2019_DOCS = (
-    _f("made", "本年新制作数量", "本年新制作", "新制作数量", "本年"),
-    _f("published", "本年新公开数量", "本年新公开", "新公开数量"),
-    _f("total", "对外公开总数量", "对外公开总数", "公开总数量"),
+    _f("made", "本年新制作数量", "本年新制作", "新制作数量", "本年", kind="documents"),
+    _f("published", "本年新公开数量", "本年新公开", "新公开数量", kind="documents"),
+    _f("total", "对外公开总数量", "对外公开总数", "公开总数量", kind="documents"),
 )
 _AD_2019_ITEMS = (
-    _f("previous", "上一年项目数量", "上一年项目数", "上年项目数量", notes=("(指{prev_year}年事项数)",)),
+    _f("previous", "上一年项目数量", "上一年项目数", "上年项目数量", notes=("(指{prev_year}年事项数)",),
+       kind="items"),
     _f("change", "本年增/减", "本年增减", "本年增/减数量",
-       notes=("(指{year}年增加或减少的事项数,减用负值表示,如-8)",)),
-    _f("decisions", "处理决定数量", "本年处理决定数量", notes=("(指{year}年办件量)",)),
+       notes=("(指{year}年增加或减少的事项数,减用负值表示,如-8)",), kind="items", signed=True),
+    _f("decisions", "处理决定数量", "本年处理决定数量", notes=("(指{year}年办件量)",), kind="decisions"),
 )
 _AD_2019_FEES = (
-    _f("previous", "上一年项目数量", "上一年项目数", "上年项目数量", notes=("(指{prev_year}年收费项目数)",)),
-    _f("change", "本年增/减", "本年增减", notes=("(指{year}年增加的收费项目数,减用负值表示,如-8)",)),
+    _f("previous", "上一年项目数量", "上一年项目数", "上年项目数量", notes=("(指{prev_year}年收费项目数)",),
+       kind="items"),
+    _f("change", "本年增/减", "本年增减", notes=("(指{year}年增加的收费项目数,减用负值表示,如-8)",),
+       kind="items", signed=True),
 )
 _AD_2019_PROCUREMENT = (
-    _f("projects", "采购项目数量", "采购项目数", notes=("(指{year}年以政府集中采购方式采购的项目总个数)",)),
+    _f("projects", "采购项目数量", "采购项目数", notes=("(指{year}年以政府集中采购方式采购的项目总个数)",),
+       kind="projects"),
     _f("amount", "采购总金额", "采购总金额(万元)", "采购金额",
-       notes=("(指{year}年以政府集中采购方式采购的项目已支付的总金额)",)),
+       notes=("(指{year}年以政府集中采购方式采购的项目已支付的总金额)",), kind="amount"),
 )
 
 _OTHER_SERVICES_NOTE = (
@@ -363,13 +414,13 @@ ACTIVE_DISCLOSURE_2019 = TableTemplate(
 # --------------------------------------------------------------------------- table 3
 
 APPLICANT_COLUMNS = (
-    _f("natural_person", "自然人"),
-    _f("commercial", "商业企业", "商业 企业"),
-    _f("research", "科研机构", "科研 机构"),
-    _f("social_welfare", "社会公益组织", "社会公益 组织"),
-    _f("legal_service", "法律服务机构", "法律服务 机构"),
-    _f("other_org", "其他"),
-    _f("total", "总计", "合计"),
+    _f("natural_person", "自然人", kind="applications"),
+    _f("commercial", "商业企业", "商业 企业", kind="applications"),
+    _f("research", "科研机构", "科研 机构", kind="applications"),
+    _f("social_welfare", "社会公益组织", "社会公益 组织", kind="applications"),
+    _f("legal_service", "法律服务机构", "法律服务 机构", kind="applications"),
+    _f("other_org", "其他", kind="applications"),
+    _f("total", "总计", "合计", kind="applications"),
 )
 
 #: The corner note of table 3, as the national form prints it.
@@ -474,11 +525,11 @@ APPLICATIONS_2021 = TableTemplate(
 # --------------------------------------------------------------------------- table 4
 
 REVIEW_FIELDS = (
-    _f("upheld", "结果维持", "维持"),
-    _f("corrected", "结果纠正", "纠正", "结果"),
-    _f("other", "其他结果", "其他"),
-    _f("pending", "尚未审结", "尚未"),
-    _f("total", "总计", "合计"),
+    _f("upheld", "结果维持", "维持", kind="cases"),
+    _f("corrected", "结果纠正", "纠正", "结果", kind="cases"),
+    _f("other", "其他结果", "其他", kind="cases"),
+    _f("pending", "尚未审结", "尚未", kind="cases"),
+    _f("total", "总计", "合计", kind="cases"),
 )
 
 _REV_HEADER = (
@@ -593,7 +644,59 @@ APPLICATION_FIGURE_UNITS = ("件",)
 #: new applications only, or the new ones plus those carried over from the year before.
 APPLICATION_FIGURE_CELLS = (("new_received", "total"), ("carried_over", "total"))
 
-CHECK_STATUSES = ("pass", "fail", "repaired", "skipped")
+#: ``segmented``: the rule holds and was used to split a glued digit run (some of its cells are
+#: values nobody printed as separate numbers); ``ambiguous``: several readings of a glued run
+#: remain, its cells are null and the candidates are named in warnings and provenance.
+CHECK_STATUSES = ("pass", "fail", "repaired", "skipped", "segmented", "ambiguous")
+
+#: The check of a glued run in a table no rule covers (table 2), per row: how its split was
+#: decided (``{table}.split``).
+SPLIT_CHECK = "split"
+SPLIT_CHECK_DESCRIPTION = ("per row of table 2 printed as one glued digit run: how it was split (the "
+                           "report's own narrative figures, plausibility) or that it stays ambiguous")
+
+#: Words printed for a minus sign before a number (``16减12``: 16, then −12; the 2019 form asks
+#: for "减用负值表示").
+MINUS_WORDS = ("减",)
+#: Units that may follow a number in a table cell; a unit ends a number like a space does.
+CELL_UNITS = ("万元", "亿元", "元", "个", "件", "项", "条")
+
+#: Plausibility of a split of a glued run: a count may have at most this many digits more than
+#: the longest other count of its kind in its row (see :data:`FIELD_KINDS`; a signed change is a
+#: difference, not a count, and is not compared). ``2159165`` read as
+#: 2 | 1 | 59165 documents is not plausible; 215 | 9 | 165 and 21 | 59 | 165 are, and stay
+#: candidates. Only splits are judged: a number printed on its own is never doubted.
+PLAUSIBLE_DIGIT_LEAD = 3
+
+
+@dataclass(frozen=True)
+class NarrativeCell:
+    """A sentence of the narrative that states one table cell: ``制定规范性文件5件`` states the
+    documents issued. ``patterns`` are regular expressions with a group ``value``;
+    ``{object}`` stands for one of ``objects`` (the row's printed names). A figure stated
+    approximately (``500余份``) does not match: only an exact count decides a split."""
+
+    table: str
+    versions: tuple[str, ...]
+    #: (row key, the names a sentence uses for it), most specific name first.
+    rows: tuple[tuple[str, tuple[str, ...]], ...]
+    field: str
+    patterns: tuple[str, ...]
+
+
+_DOC_OBJECTS = (("rules", ("规章",)), ("normative_documents", ("行政规范性文件", "规范性文件")))
+_COUNT = r"(?:共|合计|共计)?(?P<value>\d+)(?:件|份|个)"
+
+NARRATIVE_CELLS: tuple[NarrativeCell, ...] = (
+    NarrativeCell("active_disclosure", ("2021",), _DOC_OBJECTS, "issued",
+                  (r"(?:新制定|制定|制发|印发|出台|发布)了?{object}" + _COUNT,)),
+    NarrativeCell("active_disclosure", ("2019",), _DOC_OBJECTS, "made",
+                  (r"(?:新制定|制定|制发|印发|出台)了?{object}" + _COUNT,)),
+    NarrativeCell("active_disclosure", ("2021",), _DOC_OBJECTS, "repealed",
+                  (r"废止了?{object}" + _COUNT, r"{object}废止" + _COUNT)),
+    NarrativeCell("active_disclosure", ("2021",), _DOC_OBJECTS, "in_force",
+                  (r"现行有效的?{object}" + _COUNT, r"{object}现行有效的?" + _COUNT)),
+)
 
 
 @dataclass(frozen=True)

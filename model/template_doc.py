@@ -48,9 +48,14 @@ def render_markdown() -> str:
         "",
         "## Sections",
         "",
-        "| key | number | title (variants) |",
-        "|---|---|---|",
-        *(f"| `{s.key}` | {s.number} | {_labels(s.titles)} |" for s in T.SECTIONS),
+        "| key | number | title (variants) | titles of reports before the templates |",
+        "|---|---|---|---|",
+        *(f"| `{s.key}` | {s.number} | {_labels(s.titles)} | {_labels(s.old_titles)} |" for s in T.SECTIONS),
+        "",
+        "Headings that are none of the six (key null): " + " / ".join(T.UNKEYED_SECTION_TITLES) + ".",
+        "",
+        f"Reports before {T.FIRST_TEMPLATE_YEAR}, and reports whose statistics table is the old-style one "
+        f"({' / '.join(T.OLD_STATISTICS_WORDS)}), have no template tables.",
         "",
         "## Tables",
         "",
@@ -60,9 +65,23 @@ def render_markdown() -> str:
     lines += ["## Rules", "", "| rule | what must hold |", "|---|---|"]
     lines += [f"| `{r.name}` | {r.description} |" for r in T.RULES]
     lines += [f"| `{name}` | {text} |" for name, text in T.NARRATIVE_RULES.items()]
+    lines += [f"| `active_disclosure.{T.SPLIT_CHECK}` | {T.SPLIT_CHECK_DESCRIPTION} |"]
     lines += ["", "Across one organ's reports of consecutive years (`gongkai extract --cross-check`; "
-              "warnings, never repairs):", "", "| rule | templates | what should hold |", "|---|---|---|"]
+              "warnings, never repairs; a row a report left ambiguous is `resolved` when exactly one of its "
+              "readings fits):", "", "| rule | templates | what should hold |", "|---|---|---|"]
     lines += [f"| `{r.name}` | {', '.join(r.versions)} | {r.description} |" for r in T.CROSS_YEAR_RULES]
+    lines += ["", "Check statuses: " + ", ".join(f"`{s}`" for s in T.CHECK_STATUSES) + ".", "",
+              "## Glued digit runs", "",
+              "A row printed with no separator between its numbers is split by the rules above; where they "
+              "leave several readings, by the cells the report states in its narrative, then by plausibility: "
+              f"a count split off a run has at most {T.PLAUSIBLE_DIGIT_LEAD} digits more than the longest other "
+              "cell of its kind in its row. Kinds: "
+              + "; ".join(f"`{k}` {v}" for k, v in T.FIELD_KINDS.items()) + ". Minus words: "
+              + " / ".join(T.MINUS_WORDS) + "; units that end a number: " + " / ".join(T.CELL_UNITS) + ".", "",
+              "| table | templates | cell | sentences that state it |", "|---|---|---|---|"]
+    lines += [f"| `{n.table}` | {', '.join(n.versions)} | " + ", ".join(f"`{r}.{n.field}`" for r, _ in n.rows)
+              + " | " + " / ".join(f"`{p}`".replace("|", "\\|") for p in n.patterns) + " |"
+              for n in T.NARRATIVE_CELLS]
     lines += ["", "## Words", "",
               "Organ names end in: " + " / ".join(T.ORGAN_SUFFIXES) + "; short forms: "
               + ", ".join(f"{k} → {v}" for k, v in T.ORGAN_SHORT_FORMS.items()) + ".", "",

@@ -330,9 +330,15 @@ def test_a_glued_run_tagged_as_one_cell_is_split_when_the_rules_allow_one_split(
     asm = assemble(Identity(text), ents)
     rows = asm.tables["applications"].data.to_schema()["rows"]
     assert list(rows["new_received"].values()) == [30, 0, 0, 0, 1, 0, 31]
-    # Two splits fit 110000011 (1,10,…,11 and 11,0,…,11): nothing is guessed.
-    assert rows["carried_over"] == {"natural_person": 110000011}
-    assert any("no unique split" in n for n in asm.notes)
+    # Two splits fit 110000011 (1,10,…,11 and 11,0,…,11): the cells they disagree on are null
+    # with their candidates, never the run read as one number; the cells they agree on are read.
+    assert rows["carried_over"] == {"natural_person": None, "commercial": None, "research": 0, "social_welfare": 0,
+                                    "legal_service": 0, "other_org": 0, "total": 11}
+    cells = asm.tables["applications"].data.cells
+    assert cells["carried_over", "natural_person"].split_candidates == (1, 11)
+    assert cells["carried_over", "commercial"].split_candidates == (0, 10)
+    assert cells["carried_over", "total"].segmented_from == "110000011"
+    assert any("several readings" in n for n in asm.notes)
 
 
 def test_headings_without_a_number_are_dropped_and_missed_ones_found_on_their_line():
@@ -364,3 +370,58 @@ def test_figure_values_made_whole_and_their_units_read():
             _at(text, "FIG_UNIT", "条", 1)]              # 第3条 is an article, not a figure
     got = [(f.value, f.unit, f.approximate) for f in assemble(Identity(text), ents).figures]
     assert got == [(815, "条", False), (15250, "处", True), (1, "件", False)]
+
+
+# --------------------------------------------------------------------------- glued headings, old reports
+
+def _sections(text, *tagged):
+    ents = [_at(text, "SECTION", piece) for piece in tagged]
+    return [(s.key, s.number, s.title) for s in assemble(Identity(text), ents).sections]
+
+
+def test_a_heading_glued_to_its_first_sentence_gives_its_own_title():
+    text = "正文。五、存在的主要问题及改进情况存在问题。六、其他需要报告的事项无其他需要报告的事项。"
+    # The tagger ran on into the sentence, or the line snap took the short rest of the line.
+    assert _sections(text, "五、存在的主要问题及改进情况存", "六、其他需要报告的事项无其他需要报告的事项") == [
+        ("problems", "五", "存在的主要问题及改进情况"), ("other", "六", "其他需要报告的事项")]
+    text = "报告。一、总体情况2021年,我局认真贯彻执行《条例》。"
+    assert _sections(text, "一、总体情况2021年") == [("overview", "一", "总体情况")]
+
+
+def test_a_heading_cut_short_or_misprinted_gives_the_title_as_printed():
+    text = "正文。三、政府信息依申请公开工作情况2018年未收到申请。四、政府信息公开行政法复议、行政诉讼情况无。"
+    assert _sections(text, "三、政", "四、政府信息公开行政法复议、行政诉讼情况无") == [
+        ("applications", "三", "政府信息依申请公开工作情况"), ("reviews", "四", "政府信息公开行政法复议、行政诉讼情况")]
+    # A heading the format does not know keeps what was tagged.
+    assert _sections("正文。\n二、工作亮点\n正文", "二、工作亮点") == [("active_disclosure", "二", "工作亮点")]
+
+
+OLD_REPORT = ("平潭综合实验区2013年政府信息公开工作年度报告 一、概述 2013年全区政府信息公开工作持续稳步开展。"
+              "二、主动公开政府信息情况 2013年主动公开政府信息4970条。三、政府信息依申请公开工作情况 2013年未收到申请。"
+              "四、因政府信息公开申请行政复议、提起行政诉讼的情况 无。五、主要问题和改进措施 加强培训。"
+              "六、政府信息公开情况统计表指标名称 计量单位 2013年度 历年累计 行政复议数 件 0 0 行政诉讼数 件 0 0")
+
+
+def _old_report_entities(text):
+    ents = [_at(text, "SECTION", h) for h in ("一、", "二、主动公开政府信息情况", "三、政府信息依申请公开工作情况",
+                                              "四、因政府信息公开申请行政复议、提起行政诉讼的情况", "五、主要问题和改进措施",
+                                              "六、政府信息公开情况")]
+    ents += [_at(text, "ROW_LABEL", "行政复议数"), _at(text, "CELL", "0", 0), _at(text, "CELL", "0", 1),
+             _at(text, "FIG_METRIC", "主动公开政府信息"), _at(text, "FIG_VALUE", "4970"), _at(text, "FIG_UNIT", "条", 0)]
+    ents += [Entity("YEAR", m.start(), m.end(), m.group()) for m in re.finditer("2013", text)][:1]
+    return sorted(ents, key=lambda e: e.start)
+
+
+def test_a_report_from_before_the_templates_has_sections_and_figures_but_no_template_tables():
+    asm = assemble(Identity(OLD_REPORT), _old_report_entities(OLD_REPORT))
+    assert asm.year == 2013 and asm.tables == {}
+    assert any("no template tables" in n and "2013" in n for n in asm.notes)
+    assert [(s.key, s.title) for s in asm.sections] == [
+        ("overview", "概述"), ("active_disclosure", "主动公开政府信息情况"), ("applications", "政府信息依申请公开工作情况"),
+        ("reviews", "因政府信息公开申请行政复议、提起行政诉讼的情况"), ("problems", "主要问题和改进措施"),
+        (None, "政府信息公开情况统计表")]
+    assert [(f.metric, f.value) for f in asm.figures] == [("主动公开政府信息", 4970)]
+    # Without a year, the old-style statistics table says the same.
+    text = OLD_REPORT.replace("2013", "")
+    asm = assemble(Identity(text), _old_report_entities(text))
+    assert asm.year is None and asm.tables == {} and any("old-style" in n for n in asm.notes)

@@ -46,3 +46,59 @@ def test_blank_cells_gaps_in_years_and_failed_records_are_not_compared():
     c.add(_record("x", 2024, carried_over=[None, 0, 0, 0, 0, 0, 0]))
     c.add({"id": "bad", "error": "boom", "organ": None, "year": None, "tables": {}})
     assert c.warnings() == []
+
+
+def _table2_record(id, year, run):
+    """A one-line table 2 whose 规范性文件 row prints ``run`` glued, extracted by the pipeline."""
+    import re
+
+    from gongkai.inference.entities import Entity
+    from gongkai.inference.pipeline import Extractor
+
+    text = ("第二十条第(一)项信息内容本年制发件数本年废止件数现行有效件数规章000行政规范性文件" + run
+            + "第二十条第(五)项信息内容本年处理决定数量行政许可0三、收到和处理政府信息公开申请情况")
+
+    def tag(docs, ids):
+        out = []
+        for d in docs:
+            t = d.text
+            ents = [Entity("TABLE_TITLE", m.start(), m.end(), m.group()) for m in re.finditer(r"第二十条第\(.\)项", t)]
+            ents += [Entity("COL_HEADER", m.start(), m.end(), m.group())
+                     for m in re.finditer("信息内容|本年制发件数|本年废止件数|现行有效件数|本年处理决定数量", t)]
+            ents += [Entity("ROW_LABEL", m.start(), m.end(), m.group()) for m in re.finditer("规章|行政规范性文件|行政许可", t)]
+            ents += [Entity("CELL", k, k + 1, t[k]) for k in range(len(t)) if t[k].isdigit()
+                     and not any(e.start <= k < e.end for e in ents)]
+            out.append(sorted(ents, key=lambda e: e.start))
+        return out
+
+    rec = Extractor(tag).extract(text, id=id).to_dict()
+    rec.update(year=year, organ="某县人民政府办公室")
+    return rec
+
+
+def test_a_reading_left_ambiguous_is_decided_by_the_other_years_report():
+    from gongkai.inference.crosscheck import apply_resolution
+
+    # 2022 prints 2025: 2 | 0 | 25 or 20 | 2 | 5. 2023 prints 3 1 27 apart: 27 = in force + 3 − 1.
+    a = _table2_record("a2022", 2022, "2025")
+    b = _table2_record("b2023", 2023, "3 1 27")
+    assert a["tables"]["active_disclosure"]["rows"]["normative_documents"] == dict.fromkeys(
+        ("issued", "repealed", "in_force"))
+    c = CrossChecker()
+    c.add(b)
+    c.add(a)
+    found = [x for x in c.warnings() if x["status"] == "resolved"]
+    assert len(found) == 1 and found[0]["report"] == "a2022" and found[0]["row"] == "normative_documents"
+    assert found[0]["cells"] == {"issued": 2, "repealed": 0, "in_force": 25}
+    assert apply_resolution(a, found[0])
+    assert a["tables"]["active_disclosure"]["rows"]["normative_documents"] == {"issued": 2, "repealed": 0,
+                                                                               "in_force": 25}
+    prov = a["provenance"]["active_disclosure"]["normative_documents"]["in_force"]
+    assert prov["segmented_from"] == "2025" and "candidates" not in prov and "b2023" in prov["decided_by"]
+    check = next(x for x in a["checks"] if x["rule"] == "active_disclosure.split" and x["row"] == "normative_documents")
+    assert check["status"] == "segmented"
+    # When no reading fits the other year, nothing is decided.
+    c = CrossChecker()
+    c.add(_table2_record("a2022", 2022, "2025"))
+    c.add(_table2_record("b2023", 2023, "3 1 99"))
+    assert not [x for x in c.warnings() if x["status"] == "resolved"]

@@ -294,3 +294,39 @@ def test_a_figure_without_a_metric_is_not_read_as_an_application_count():
 
     checks = check_figures({}, [(None, 9)])
     assert [c.status for c in checks] == ["skipped"]
+
+
+# --------------------------------------------------------------------------- glued runs
+
+
+def test_an_equation_over_split_cells_is_segmented_not_pass():
+    tpl = table_template("reviews", "2021")
+    run = "871016" + "0" * 10
+    split = (8, 7, 1, 0, 16) + (0,) * 10
+    t = TableData("reviews", "2021", {k: Cell(v, text=str(v), segmented_from=run) for k, v in zip(tpl.cells(), split)})
+    checks = reconcile({"reviews": t})
+    assert statuses(checks, "reviews.total") == {"segmented"}
+    assert run in by(checks, "reviews.total", "review")[0].detail
+    # Printed as separate numbers, the same table passes.
+    assert statuses(reconcile({"reviews": reviews("8 7 1 0 16" + " 0" * 10)}), "reviews.total") == {"pass"}
+
+
+def test_an_ambiguous_cell_is_never_repaired_and_its_equation_says_ambiguous():
+    t = reviews("_ 0 0 0 1 0 0 0 0 0 0 0 0 0 0")
+    # Blank upheld: the rule derives 1. Left open between two readings of a glued run, it stays open.
+    checks = reconcile({"reviews": t})
+    assert by(checks, "reviews.total", "review")[0].status == "repaired"
+    t = reviews("_ 0 0 0 1 0 0 0 0 0 0 0 0 0 0")
+    t.cells["review", "upheld"] = Cell(None, segmented_from="10001", split_candidates=(1, 10))
+    checks = reconcile({"reviews": t})
+    check = by(checks, "reviews.total", "review")[0]
+    assert check.status == "ambiguous" and "one of 1, 10" in check.detail
+    assert t.cells["review", "upheld"].value is None
+
+
+def test_a_glued_run_with_no_split_is_never_made_up_by_a_repair():
+    t = reviews("_ 0 0 0 1 0 0 0 0 0 0 0 0 0 0")
+    t.cells["review", "upheld"] = Cell(None, segmented_from="1.5")  # a count cannot take a fraction
+    check = by(reconcile({"reviews": t}), "reviews.total", "review")[0]
+    assert check.status == "skipped" and "no split" in check.detail
+    assert t.cells["review", "upheld"].value is None

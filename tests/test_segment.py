@@ -55,12 +55,12 @@ def test_splits_rejects_non_digits():
 
 
 @pytest.mark.parametrize(
-    "run, row",
-    [("6000017", (6, 0, 0, 0, 0, 1, 7)), ("200 000121", (20, 0, 0, 0, 0, 1, 21))],
+    "run, row, how",
+    [("6000017", (6, 0, 0, 0, 0, 1, 7), "only"), ("200 000121", (20, 0, 0, 0, 0, 1, 21), "rules")],
 )
-def test_row_total_picks_the_split(run, row):
+def test_row_total_picks_the_split(run, row, how):
     seg = segment_table("applications", "2021", {"granted": run})
-    assert seg == Segmentation("unique", {"granted": row}, {"granted": [row]})
+    assert seg == Segmentation("unique", {"granted": row}, {"granted": [row]}, evidence={"granted": (how,)})
 
 
 def test_glued_next_row_list_number_is_dropped():
@@ -121,13 +121,28 @@ def test_genuinely_ambiguous_reports_candidates():
     assert seg.status == "ambiguous" and len(seg.candidates["review"]) == 2
 
 
-def test_unsatisfiable():
+def test_a_run_too_short_for_its_cells_has_no_split():
+    seg = segment_table("applications", "2021", {"granted": "12"})
+    assert seg.status == "none" and seg.candidates == {"granted": []} and seg.rows == {}
+
+
+def test_numbers_that_do_not_add_up_keep_the_split_breaking_the_fewest_equations():
+    # 1234567 has one split, and its total is not the sum: the row is kept, its rule named.
     seg = segment_table("applications", "2021", {"granted": "1234567"})
-    assert seg.status == "none" and seg.candidates == {"granted": []}
-    # Each row fits alone, but the column totals cannot: 1 + 0 ≠ 2.
+    assert seg.status == "inconsistent" and seg.rows == {"granted": (1, 2, 3, 4, 5, 6, 7)}
+    assert [(eq.rule, eq.row) for eq in seg.broken] == [("applications.row_total", "granted")]
+    # Each row fits alone, but the column totals cannot: the publisher's total row says 117 and
+    # 126 where the rows add up to 116 and 125. The split kept is every row's own; exactly the
+    # equations it breaks are named, and the other readings of the runs involved are offered.
     runs = {r: glued(SEED_002.get(r, ZERO_ROW)) for r in ROWS_2021}
     runs["total"] = glued((117, 2, 0, 0, 0, 7, 126))
-    assert segment_table("applications", "2021", runs).status == "none"
+    seg = segment_table("applications", "2021", runs)
+    assert seg.status == "inconsistent"
+    assert seg.rows == {r: SEED_002.get(r, ZERO_ROW) for r in ROWS_2021} | {"total": (117, 2, 0, 0, 0, 7, 126)}
+    assert sorted((eq.rule, eq.column) for eq in seg.broken) == [
+        ("applications.balance", "natural_person"), ("applications.balance", "total"),
+        ("applications.outcomes", "natural_person"), ("applications.outcomes", "total")]
+    assert all(n > len(seg.broken) for opts in seg.alternatives.values() for _, n in opts)
 
 
 def test_known_cells_constrain_the_split():
@@ -150,3 +165,58 @@ def test_bad_input_names_it():
         segment_table("reviews", "2021", {}, {("granted", "total"): 0})
     with pytest.raises(KeyError, match="2020"):
         segment_table("reviews", "2020", {})
+
+
+# --------------------------------------------------------------------------- evidence beyond the rules
+
+
+def test_a_cell_the_narrative_states_decides_between_readings():
+    seg = segment_table("active_disclosure", "2021", {"normative_documents": "5416"})
+    assert seg.status == "ambiguous" and seg.candidates["normative_documents"] == [(5, 4, 16), (5, 41, 6), (54, 1, 6)]
+    seg = segment_table("active_disclosure", "2021", {"normative_documents": "5416"},
+                        hints={("normative_documents", "issued"): {5}, ("normative_documents", "in_force"): {16}})
+    assert seg.rows == {"normative_documents": (5, 4, 16)}
+    assert seg.evidence == {"normative_documents": ("rules", "narrative")}
+    # A figure no reading agrees with decides nothing.
+    seg = segment_table("active_disclosure", "2021", {"normative_documents": "5416"},
+                        hints={("normative_documents", "in_force"): {99}})
+    assert seg.status == "ambiguous" and len(seg.candidates["normative_documents"]) == 3
+
+
+def test_an_implausible_reading_is_dropped_when_plausible_ones_remain():
+    seg = segment_table("active_disclosure", "2021", {"normative_documents": "21591"})
+    assert (2, 1, 591) in seg.candidates["normative_documents"]  # 3 digits beside 1: plausible
+    seg = segment_table("active_disclosure", "2021", {"normative_documents": "2159165"})
+    assert (2, 1, 59165) not in seg.candidates["normative_documents"]
+    assert (21, 59, 165) in seg.candidates["normative_documents"]
+    # Fields of different kinds are not compared: 2 items, 0 change, 14314 decisions is plausible.
+    seg = segment_table("active_disclosure", "2019", {"punishment": "2014314"})
+    assert (2, 0, 14314) in seg.candidates["punishment"]
+
+
+def test_a_fraction_goes_to_an_amount_and_a_sign_to_a_signed_field():
+    seg = segment_table("active_disclosure", "2019", {"procurement": "2832995.5"})
+    assert all(isinstance(p, int) and isinstance(a, float) for p, a in seg.candidates["procurement"])
+    assert (2832, 995.5) in seg.candidates["procurement"]
+    seg = segment_table("active_disclosure", "2019", {"fees": "16 -12"})
+    assert seg.rows == {"fees": (16, -12)}
+    # A count takes no sign and no fraction.
+    assert segment_table("active_disclosure", "2021", {"normative_documents": "1 -2 3"}).status == "none"
+    assert segment_table("active_disclosure", "2021", {"rules": "1 2 3.5"}).status == "none"
+
+
+def test_rows_no_rule_ties_are_split_apart_and_stay_fast():
+    runs = {"rules": "1077", "normative_documents": "3500", "licensing": "63600", "other_services": "109024",
+            "punishment": "103040", "coercion": "4300", "fees": "124", "procurement": "176586650.10"}
+    start = time.perf_counter()
+    seg = segment_table("active_disclosure", "2019", runs)
+    assert time.perf_counter() - start < 0.5
+    assert seg.status == "ambiguous"
+    assert seg.candidates["rules"] == [(1, 0, 77), (10, 7, 7)]
+    assert len(seg.candidates["procurement"]) == 8
+
+
+def test_table_4_flat_with_two_digit_counts():
+    seg = segment_table("reviews", "2021", {"reviews": "10000100000000000"})
+    assert seg.status == "unique"
+    assert seg.rows["review"] == (10, 0, 0, 0, 10)
