@@ -20,12 +20,6 @@ from typing import Any
 
 from . import template as T
 
-#: ``checks[].status``: the rule holds as printed (``pass``), does not (``fail``), holds after a
-#: proven repair of a damaged cell (``repaired``), holds and split a glued digit run with the one
-#: reading it allows (``segmented``), is satisfied by several readings whose cells are left null
-#: (``ambiguous``), or cannot be evaluated for missing cells (``skipped``).
-CHECK_STATUSES = ("pass", "fail", "repaired", "segmented", "ambiguous", "skipped")
-
 #: A record's ``status``: a report that reads clean (``ok``); a report with template cells unread,
 #: ambiguous or unchecked (``partial``); a report some of whose checks fail (``failed_checks``);
 #: an input that is no report (``not_a_report``, ``status_detail`` says why); an input that could
@@ -69,6 +63,7 @@ def _provenance(table: str) -> dict[str, Any]:
             "page": _INT,
             "repaired_from": {"type": "string"},
             "segmented_from": {"type": "string"},
+            "decided_by": {"type": "string"},
             "candidates": {"type": "array", "items": {"type": "number"}},
         },
         "required": ["start", "end", "text"],
@@ -78,9 +73,15 @@ def _provenance(table: str) -> dict[str, Any]:
     return {"type": "object", "properties": rows, "additionalProperties": False}
 
 
+def split_checks() -> list[str]:
+    """The checks of glued runs in tables no rule covers (table 2): ``active_disclosure.split``."""
+    ruled = {r.table for r in T.RULES}
+    return [f"{t}.{T.SPLIT_CHECK}" for t in T.TABLE_KEYS if t not in ruled]
+
+
 def record_schema() -> dict[str, Any]:
     """The JSON Schema of one extraction record."""
-    rules = [*(r.name for r in T.RULES), *T.NARRATIVE_RULES]
+    rules = [*(r.name for r in T.RULES), *T.NARRATIVE_RULES, *split_checks()]
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "https://github.com/gongkai/gongkai/docs/record.schema.json",
@@ -110,7 +111,7 @@ def record_schema() -> dict[str, Any]:
             "checks": {"type": "array", "items": {
                 "type": "object",
                 "properties": {"rule": {"enum": rules}, "column": {"type": "string"}, "row": {"type": "string"},
-                               "status": {"enum": list(CHECK_STATUSES)}, "detail": {"type": "string"}},
+                               "status": {"enum": list(T.CHECK_STATUSES)}, "detail": {"type": "string"}},
                 "required": ["rule", "status", "detail"], "additionalProperties": False}},
             "provenance": {"type": "object", "properties": {t: _provenance(t) for t in T.TABLE_KEYS},
                            "additionalProperties": False},
