@@ -69,13 +69,27 @@ _LOOKS_HTML = re.compile(rf"<!doctype\s+html|<!--|</?(?:{_TAG_NAMES})(?:\s[^<>]*
 _MAX_SPAN = 1000  # colspan/rowspan beyond this is damage, not layout
 
 
+_BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_MARKDOWN_ROW = re.compile(r"^[ \t]*\|.*\|[ \t]*$", re.M)
+
+
 def looks_like_html(text: str) -> bool:
-    """Whether ``text`` is an HTML document or fragment (it contains a known tag).
+    """Whether ``text`` is an HTML document or fragment (it contains a known tag). Markdown
+    whose only tags are ``<br>`` line breaks inside its table cells (as language models
+    write it) is not: rendered as HTML, its lines and tables would run together.
 
     >>> looks_like_html("<td>规章</td>"), looks_like_html("增长<5%的部分"), looks_like_html("a<br/>b")
     (True, False, True)
+    >>> looks_like_html("| 1.本机关不掌握<br>相关政府信息 | 0 |\\n|---|---|")
+    False
     """
-    return _LOOKS_HTML.search(text, 0, 1 << 20) is not None
+    head = text[:1 << 20]
+    only_breaks = False
+    for m in _LOOKS_HTML.finditer(head):
+        if not _BR.fullmatch(m.group()):
+            return True
+        only_breaks = True
+    return only_breaks and _MARKDOWN_ROW.search(head) is None
 
 
 def render_html(source: str) -> tuple[str, np.ndarray, np.ndarray]:
