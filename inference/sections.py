@@ -89,8 +89,10 @@ def is_heading_hit(text: str, start: int, number: str | None, key: str | None) -
     A Markdown heading ``###`` (or deeper) is a subsection unless it carries a section number,
     and a Markdown heading that names a table row (``### 三、本年度办理结果``) is that row:
 
-    >>> is_heading_hit("### 主动公开情况", 0, None, "active_disclosure"), is_heading_hit("## 二、主动公开情况", 0, "二", "active_disclosure")
-    (False, True)
+    >>> is_heading_hit("### 主动公开情况", 0, None, "active_disclosure")
+    False
+    >>> is_heading_hit("## 二、主动公开情况", 0, "二", "active_disclosure")
+    True
     >>> is_heading_hit("### 三、本年度办理结果", 0, "三", "applications")
     False
     """
