@@ -1,8 +1,15 @@
 """Match printed labels (row labels, column headers, section titles) to the format knowledge.
 
-Matching is on a cleaned form (spaces, padding and explanatory notes in parentheses removed,
-quotes unified) with rapidfuzz, and a match must beat the best *other* key by a margin: a
-damaged label that could be two rows matches neither, rather than the wrong one.
+Matching is on a cleaned form (spaces, padding, Markdown emphasis and explanatory notes in
+parentheses removed, quotes unified) with rapidfuzz, and a match must beat the best *other*
+key by a margin: a damaged label that could be two rows matches neither, rather than the
+wrong one.
+
+A row label is matched by its words: one printed without its list number (``予以公开``,
+``属于国家秘密`` under a heading ``(三)不予公开``, as OCR and language-model converters write
+them) is compared with the template's labels without theirs (:func:`words`); one printed with
+its number, with theirs. Its place breaks near-ties: the rows of the group whose label came
+before it (:func:`match_row_label`).
 
 >>> clean_label("(二)部分公开(区分处理的,只计这一情形,不计其他情形)")
 '(二)部分公开'
@@ -25,17 +32,33 @@ from gongkai.model import template as T
 # A parenthesised list marker such as (一) or (12) is part of a label; any other
 # parenthesised text is an explanatory note and is dropped before matching.
 _NOTE = re.compile(r"\((?![一二三四五六七八九十\d]{1,2}\))[^()]*\)")
-_DROP = re.compile(r"[\s?|\u3000\xa0]+")
-_QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "．": ".", "，": ",", "：": ":"})
+_DROP = re.compile(r"[\s?|\u3000\xa0#*]+")  # padding, cell separators, Markdown headings and emphasis
+_QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "．": ".", "，": ",", "：": ":",
+                         "（": "(", "）": ")"})
+#: The list number a row or group label starts with: ``一、`` ``(一)`` ``1.`` ``1、`` ``①``.
+_LIST_NUMBER = re.compile(r"(?:[一二三四五六七八九十]{1,3}[、.]|\([一二三四五六七八九十\d]{1,2}\)|\d{1,2}[.、]"
+                          r"|[\u2460-\u2473])")
 
 
-def clean_label(text: str) -> str:
+def clean_label(text: str, keep_notes: bool = False) -> str:
+    """The form labels are compared in; ``keep_notes``: a note's words stay, its brackets go
+    (``行政诉讼(未经复议直接起诉)`` → ``行政诉讼未经复议直接起诉``: the note is the label's point)."""
     text = text.translate(_QUOTES)
     text = _DROP.sub("", text)
     previous = None
     while previous != text:  # nested notes come off from the inside out
-        previous, text = text, _NOTE.sub("", text)
+        previous, text = text, _NOTE.sub((lambda m: m.group()[1:-1]) if keep_notes else "", text)
     return text.rstrip("、,.:;。")
+
+
+def words(cleaned: str) -> str:
+    """A cleaned label without its list number: what it says, not where it stands.
+
+    >>> [words(clean_label(t)) for t in ("(一)予以公开", "1.属于国家秘密", "一、本年新收政府信息公开申请数量", "规章")]
+    ['予以公开', '属于国家秘密', '本年新收政府信息公开申请数量', '规章']
+    """
+    m = _LIST_NUMBER.match(cleaned)
+    return cleaned[m.end():] if m and m.end() < len(cleaned) else cleaned
 
 
 @dataclass(frozen=True)
@@ -46,6 +69,10 @@ class Candidate:
     versions: frozenset[str]
     label: str  # cleaned
     group: str | None = None
+
+    @property
+    def words(self) -> str:
+        return words(self.label)
 
 
 @dataclass(frozen=True)
@@ -105,33 +132,75 @@ def section_candidates() -> tuple[Candidate, ...]:
     )
 
 
+@lru_cache(maxsize=None)
+def _header_words() -> frozenset[str]:
+    return frozenset(c.label for c in header_candidates())
+
+
+def _compared(candidates: tuple[Candidate, ...] | list[Candidate], by_words: bool, as_row: bool) -> list[str]:
+    """The text each candidate is compared on: its label, or its words when the printed label
+    has no list number. Words that also head a column (``总计``, ``其他``) stay numbered
+    unless the text is known to be a row label (``as_row``): a column header must not read
+    as the row ``(七)总计``."""
+    if not by_words:
+        return [c.label for c in candidates]
+    headers = _header_words()
+    return [c.label if c.kind not in ("row", "group") or (not as_row and c.words in headers) else c.words
+            for c in candidates]
+
+
+_COMPARED: dict[tuple[int, bool, bool], tuple[tuple[Candidate, ...], list[str]]] = {}
+
+
+def _compared_cached(candidates: tuple[Candidate, ...], by_words: bool, as_row: bool) -> list[str]:
+    """:func:`_compared` of the (long-lived, cached) candidate tuples, kept per tuple object."""
+    key = (id(candidates), by_words, as_row)
+    hit = _COMPARED.get(key)
+    if hit is None or hit[0] is not candidates:
+        hit = _COMPARED[key] = (candidates, _compared(candidates, by_words, as_row))
+    return hit[1]
+
+
 def best_match(text: str, candidates: tuple[Candidate, ...] | list[Candidate], *,
                min_score: float = 80.0, min_margin: float = 4.0,
-               prefer=None) -> Match | None:
+               prefer=None, as_row: bool = False) -> Match | None:
     """The candidate whose label is closest to ``text``, if it is close and unambiguous.
 
     ``prefer`` (a predicate) breaks near-ties in favour of candidates it accepts, e.g. rows
-    of the group the previous label opened.
+    of the group the previous label opened. A ``text`` printed without a list number is
+    compared with the candidates' words (see the module's description; ``as_row``: the text
+    is a row label, so words that also head a column may match their row).
 
     >>> best_match("1.属于国家秘密", label_candidates()).candidate.key
     'denied.state_secret'
     >>> best_match("规范性文件", label_candidates()).candidate.key
     'normative_documents'
+    >>> best_match("予以公开", label_candidates()).candidate.key
+    'granted'
+    >>> best_match("总计", label_candidates()) is None, best_match("总计", label_candidates(), as_row=True).candidate.key
+    (True, 'total')
+    >>> best_match("行政诉讼(未经复议直接起诉)", label_candidates()).candidate.key
+    'litigation_direct'
     >>> best_match("完全无关的文字", label_candidates()) is None
     True
     """
     cleaned = clean_label(text)
-    if not cleaned or not candidates:
+    forms = [f for f in dict.fromkeys((cleaned, clean_label(text, keep_notes=True))) if f]
+    if not forms or not candidates:
         return None
-    labels = [c.label for c in candidates]
-    scored = process.extract(cleaned, labels, scorer=fuzz.ratio, limit=None)
     best_by_key: dict[tuple[str, str | None], tuple[float, Candidate]] = {}
-    for _, score, i in scored:
-        c = candidates[i]
-        bonus = 3.0 if prefer is not None and prefer(c) else 0.0
-        k = (c.key, c.table)
-        if k not in best_by_key or score + bonus > best_by_key[k][0]:
-            best_by_key[k] = (score + bonus, c)
+    for form in forms:  # the label without its notes, and with their words
+        by_words = words(form) == form
+        if isinstance(candidates, tuple):
+            labels = _compared_cached(candidates, by_words, as_row)
+        else:
+            labels = _compared(candidates, by_words, as_row)
+        for _, score, i in process.extract(form, labels, scorer=fuzz.ratio, limit=None):
+            c = candidates[i]
+            bonus = 3.0 if prefer is not None and prefer(c) else 0.0
+            k = (c.key, c.table)
+            if k not in best_by_key or score + bonus > best_by_key[k][0]:
+                best_by_key[k] = (score + bonus, c)
     ranked = sorted(best_by_key.values(), key=lambda sc: -sc[0])
     top_score, top = ranked[0]
     raw = min(100.0, top_score)
@@ -144,3 +213,29 @@ def best_match(text: str, candidates: tuple[Candidate, ...] | list[Candidate], *
     if margin < min_margin:
         return None
     return Match(top, raw, margin)
+
+
+def match_row_label(text: str, group: str | None = None) -> Match | None:
+    """The template row or group a tagged row label names, by its words and its place:
+    printed with or without its list number, and preferring the rows of ``group`` (the
+    group label printed before it: beside it, or as a heading above its table).
+
+    >>> match_row_label("其他", "other_handling").candidate.key
+    'other_handling.other'
+    >>> match_row_label("本机关不掌握相关政").candidate.key  # cut short by a line break
+    'unable.not_held'
+    """
+    return best_match(text, label_candidates(), as_row=True,
+                      prefer=(lambda c: c.group == group) if group is not None else None)
+
+
+def section_table(heading: str) -> str | None:
+    """The template table printed in the section a heading opens, if any.
+
+    >>> section_table("四、政府信息公开行政复议、行政诉讼情况"), section_table("一、总体情况")
+    ('reviews', None)
+    """
+    m = best_match(words(clean_label(heading)), section_candidates(), min_score=70.0, min_margin=3.0)
+    if m is None:
+        return None
+    return next((t for t, key in T.TABLE_SECTION.items() if key == m.candidate.key), None)

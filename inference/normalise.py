@@ -4,7 +4,9 @@ Steps (each keeps or composes the character map, see :mod:`.offsets`):
 
 1. HTML (detected, or forced with ``html=``) is rendered to pipe-table text (:mod:`.html`).
 2. ``\\r\\n`` → ``\\n``; zero-width characters (U+200B..U+200D, U+2060, U+FEFF) and stray
-   control characters are removed; inline pinyin rubies are removed (:mod:`.ruby`).
+   control characters are removed; inline pinyin rubies are removed (:mod:`.ruby`); a
+   ``<br>`` left in plain text (Markdown from language models) is a space inside a table
+   row (a line break inside its cell) and a line break elsewhere.
 3. ASCII ``?`` left by scrapers for NBSP or unencodable characters becomes a space. The
    rule: a ``?`` is a real question mark only when it stands alone, right after a letter,
    digit, Han character or closing bracket/quote, and before the end of the line, a space,
@@ -46,6 +48,7 @@ from .ruby import ruby_edits
 CHUNK = 1 << 20
 
 _CLEANUP = re.compile("\r\n|[\u200b\u200c\u200d\u2060\ufeff\x00-\x08\x0e-\x1f\x7f]")
+_BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _QUESTIONS = re.compile(r"\?+")
 _CLOSERS = ")]}）】〕》」』〉”’\"'"
 _SPACES = re.compile(r"(?m)^ +| +$| {2,}")
@@ -128,6 +131,7 @@ def _normalise_plain(text: str):
     mapping = None
     edits = sorted(
         [(m.start(), m.end(), "\n" if m.group() == "\r\n" else "") for m in _CLEANUP.finditer(text)]
+        + [(m.start(), m.end(), " " if _in_table_row(text, m.start()) else "\n") for m in _BR.finditer(text)]
         + ruby_edits(text, simplify=_simplify_char)
     )
     if edits:
@@ -141,6 +145,12 @@ def _normalise_plain(text: str):
         text, *stage = offsets.apply_edits(text, edits)
         mapping = offsets.compose(mapping, tuple(stage)) if mapping else tuple(stage)
     return text, mapping
+
+
+def _in_table_row(text: str, at: int) -> bool:
+    """Whether ``at`` is inside a ``|`` table row (its line starts with ``|``)."""
+    line_start = text.rfind("\n", 0, at) + 1
+    return text[line_start:at].lstrip(" \t").startswith("|")
 
 
 def _inner(text: str, match: re.Match) -> bool:

@@ -27,7 +27,7 @@ from rapidfuzz import fuzz
 
 from gongkai.model import template as T
 
-from .labelmatch import Candidate, best_match, clean_label, section_candidates
+from .labelmatch import Candidate, best_match, clean_label, match_row_label, section_candidates
 
 _NUMBER_PREFIX = re.compile(r"^\s*[一二三四五六七八九十]+\s*[、.．]?\s*$")
 
@@ -58,13 +58,22 @@ def snap_to_line(text: str, start: int, end: int, max_rest: int = 30) -> tuple[i
     return start, end
 
 
-_HEADING = re.compile(r"^\s*([一二三四五六七八九十]+)\s*[、.．,]\s*(.*?)[\s、,.:;。?]*$", re.S)
+# Markdown's heading marks and emphasis (``## 一、总体情况``, ``**二、…**``) are not the heading's.
+_HEADING = re.compile(r"^[\s#*]*([一二三四五六七八九十]+)\s*[、.．,]\s*(.*?)[\s、,.:;。?*]*$", re.S)
+#: A Markdown heading of level three or deeper: a subsection unless it carries a section number.
+_MD_SUBHEADING = re.compile(r"[ \t]*#{3,}")
+_MD_HEADING = re.compile(r"[ \t]*#{1,6}[ \t]")
 
 
 def split_heading(text: str) -> tuple[str | None, str]:
+    """A heading's list number and title.
+
+    >>> split_heading("## 二、主动公开政府信息情况"), split_heading("### 其他事项")
+    (('二', '主动公开政府信息情况'), (None, '其他事项'))
+    """
     m = _HEADING.match(text)
     if not m:
-        return None, text.strip()
+        return None, text.strip(" \t\n#*")
     return m.group(1), m.group(2)
 
 
@@ -166,11 +175,29 @@ def is_heading_hit(text: str, start: int, number: str | None, key: str | None) -
     >>> t = "(一)存在的问题。本年度……"
     >>> is_heading_hit(t, 3, None, None), is_heading_hit("五、存在的问题", 0, "五", "problems")
     (False, True)
+
+    A Markdown heading ``###`` (or deeper) is a subsection unless it carries a section number,
+    and a Markdown heading that names a table row (``### 三、本年度办理结果``) is that row:
+
+    >>> is_heading_hit("### 主动公开情况", 0, None, "active_disclosure")
+    False
+    >>> is_heading_hit("## 二、主动公开情况", 0, "二", "active_disclosure")
+    True
+    >>> is_heading_hit("### 三、本年度办理结果", 0, "三", "applications")
+    False
     """
     if number is None and key is None:
         return False
     line_start = text.rfind("\n", 0, start) + 1
-    return number is not None or not text[line_start:start].strip(" ?\t\u3000")
+    if _MD_HEADING.match(text, line_start):
+        if number is None and _MD_SUBHEADING.match(text, line_start):
+            return False
+        line_end = text.find("\n", start)
+        title = split_heading(text[line_start:len(text) if line_end < 0 else line_end])[1]
+        if best_match(title, section_candidates(), min_score=70.0, min_margin=3.0) is None \
+                and match_row_label(title) is not None:
+            return False
+    return number is not None or not text[line_start:start].strip(" ?\t\u3000#*")
 
 
 _NEXT_NUMBER = dict(zip(T.CHINESE_NUMBERS, T.CHINESE_NUMBERS[1:]))
@@ -206,8 +233,8 @@ def missing_headings(text: str, found: list[tuple[str | None, str | None, int, i
             numbers.add(_NEXT_NUMBER.get(prev or "", s.number))
         pos = lo
         for line in text[lo:hi].split("\n"):
-            a = pos + len(line) - len(line.lstrip(" ?\t\u3000"))
-            b = pos + len(line.rstrip(" ?\t\u3000、,.:;"))
+            a = pos + len(line) - len(line.lstrip(" ?\t\u3000#*"))  # Markdown marks are not the heading's
+            b = pos + len(line.rstrip(" ?\t\u3000、,.:;*"))
             pos += len(line) + 1
             if not (0 < b - a <= 40) or any(c in line for c in "|。;;") \
                     or any(x < b and a < y for x, y in tagged):

@@ -9,6 +9,7 @@ import re
 
 from gongkai.model import template as T
 
+from .converted import tidy_converted
 from .entities import Entity
 from .labelmatch import Candidate, best_match, header_candidates, label_candidates
 
@@ -194,6 +195,7 @@ def unshift_rows(entities: list[Entity]) -> list[Entity]:
 
 
 def clean_table_entities(entities: list[Entity], text: str = "") -> list[Entity]:
-    """The tagger's table entities made whole (see :func:`relabel_numeric_labels`,
-    :func:`widen_cells`, :func:`join_label_pieces`)."""
+    """The tagger's table entities made whole (see :func:`~.converted.tidy_converted`,
+    :func:`relabel_numeric_labels`, :func:`widen_cells`, :func:`join_label_pieces`)."""
+    entities = tidy_converted(entities, text)
     return join_label_pieces(widen_cells(relabel_numeric_labels(entities), text), text)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from gongkai.model import template as T
 
 from .entities import Entity
-from .numbers import OCR_DIGITS
+from .numbers import OCR_DIGITS, is_blank
 
 
 def _is_padding_line(text: str, pos: int) -> bool:
@@ -50,8 +50,8 @@ def printed_cells(text: str, lo: int, hi: int, values: list[Entity], want: int) 
             break
         inside = [v for v in values if v.label != "BLANK" and start <= v.start and v.end <= end]
         rest = "".join(text[a:b] for a, b in zip([start, *(v.end for v in inside)], [*(v.start for v in inside), end]))
-        if rest.strip(" ?\t\n\u3000"):
-            return None  # untagged text in a cell: not ours to read
+        if rest.strip(" ?\t\n\u3000") and not (not inside and is_blank(rest)):
+            return None  # untagged text in a cell: not ours to read (a blank marker, ``-``, is a blank)
         if inside:
             # Pieces with nothing between them are one printed number (``00`` as ``0`` + ``0``).
             if len(inside) > 1 and all(a.end == b.start for a, b in zip(inside, inside[1:])):

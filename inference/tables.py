@@ -20,7 +20,7 @@ from gongkai.model import template as T
 
 from .cells import Cell, SplitNote, TableData
 from .entities import Entity
-from .labelmatch import Candidate, best_match, header_candidates, label_candidates
+from .labelmatch import Candidate, best_match, header_candidates, match_row_label, section_table
 from .narrative_cells import narrative_cells
 from .numbers import NumberError, read_number
 from .segment import SegmentError, segment_table
@@ -110,10 +110,12 @@ def _segments(entities: list[Entity], text: str = "") -> tuple[list[_Segment], d
     seg: _Segment | None = None
     group: str | None = None
     notes: list[str] = []
+    section: str | None = None  # the table of the section we are in
 
     for e in entities:
         if e.label == "SECTION":
             seg, group, header_table = None, None, None
+            section = section_table(e.text)
             continue
         if e.label not in TABLE_LABELS:
             continue
@@ -127,9 +129,11 @@ def _segments(entities: list[Entity], text: str = "") -> tuple[list[_Segment], d
                     (v,) = m.candidate.versions
                     tv = header_votes.setdefault(m.candidate.table, {})
                     tv[v] = tv.get(v, 0) + 1
+            elif header_table is None:  # a header a converter invented (列1): the section's table
+                header_table = section
             seg = None
         elif e.label == "ROW_LABEL":
-            m = best_match(e.text, label_candidates(), prefer=lambda c, g=group: g is not None and c.group == g)
+            m = match_row_label(e.text, group)
             if m is None:
                 notes.append(f"row label {e.text!r} matches no row of the templates")
                 continue

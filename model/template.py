@@ -602,6 +602,16 @@ def group_keys_of(table: str) -> frozenset[str]:
     return frozenset(g.key for t in tables_named(table) for g in t.groups)
 
 
+# --------------------------------------------------------------------------- converted tables
+
+#: Column headers that OCR and language-model converters invent for a table whose own header
+#: they could not read (``| 项目 | 列1 | 列2 | … | 合计 |``): a corner word over the row labels,
+#: numbered data columns (``{n}`` stands for 1, 2, …) and a total (a field label, ``总计`` or
+#: ``合计``). They name no field, so the columns under them are read in the template's order.
+GENERIC_CORNERS = ("项目", "类别", "指标", "名称", "事项", "内容")
+GENERIC_COLUMNS = ("列{n}", "第{n}列", "栏{n}", "数据{n}", "字段{n}", "Column {n}", "Col{n}")
+GENERIC_TOTALS = ("合计", "总计")
+
 # --------------------------------------------------------------------------- rules
 
 _OUTCOME_ROWS = tuple(dict.fromkeys(

@@ -28,14 +28,14 @@ def _pieces(source):
         ("<table><tr><td>规章</td><td>0</td><td>0</td><td>0</td></tr></table>", "规章 | 0 | 0 | 0 |\n"),
         ("<table><tr><td>第二十条第(一)项</td><td colspan='3'></td></tr></table>", "第二十条第(一)项 | |||\n"),
         ("<table><tr><td colspan=3>标题</td></tr><tr><td>a</td><td>b</td><td>c</td></tr></table>",
-         "标题 | ||\na | b | c |\n"),
+         "标题 |\na | b | c |\n"),  # a title's span is not cells
         ("<table><tr><td rowspan=2>(三)不予公开</td><td>1.属于国家秘密</td><td>0</td></tr>"
          "<tr><td>2.其他法律</td><td>1</td></tr></table>",
-         "(三)不予公开 | 1.属于国家秘密 | 0 |\n| 2.其他法律 | 1 |\n"),
-        ("<table><tr><td>a</td><td rowspan=2>b</td></tr><tr><td>c</td></tr></table>", "a | b |\nc | |\n"),
+         "(三)不予公开 | 1.属于国家秘密 | 0 |\n2.其他法律 | 1 |\n"),  # nor is a rowspan's position
+        ("<table><tr><td>a</td><td rowspan=2>b</td></tr><tr><td>c</td></tr></table>", "a | b |\nc |\n"),
         ("<table><tr><td>&nbsp;</td><td> </td><td>7</td></tr></table>", "|| 7 |\n"),
         ("<table><tr><td><p>本年新</p><p>制作数量</p></td><td>1</td></tr></table>", "本年新 制作数量 | 1 |\n"),
-        ("<table><tr><td>1<td>2<tr><td>3</table>", "1 | 2 |\n3 |\n"),  # implied closes
+        ("<table><tr><td>1<td>2<tr><td>3</table>", "1 | 2 |\n3 | |\n"),  # implied closes; a missing value
         ("<tr><td>1</td><td>2</td></tr>", "1 | 2 |\n"),  # a fragment without <table>
         ("<table><tbody><tr><th>自然人</th></tr></tbody></table>后文", "自然人 |\n后文"),
     ],
@@ -51,21 +51,23 @@ def test_text_maps_to_itself_entities_to_the_whole_entity():
 
 
 def test_separators_map_to_the_tags_that_caused_them():
-    source = "<table><tr><td>规章</td><td colspan=2>0</td></tr><tr><td></td></tr></table>"
+    source = "<table><tr><td>规章</td><td>0</td><td></td></tr><tr><td>规范性文件</td></tr></table>"
     text, pieces = _pieces(source)
-    assert text == "规章 | 0 | |\n|\n"
+    assert text == "规章 | 0 | |\n规范性文件 |\n"  # a row with no cells after its label: a label row
     assert pieces[2:4] == ["</td>", "</td>"]  # " |" after 规章
-    assert pieces[4] == "<td colspan=2>"  # the space opening a non-first cell
-    assert pieces[8:10] == ["</td>", "</td>"]  # the colspan position
+    assert pieces[4] == "<td>"  # the space opening a non-first cell
+    assert pieces[8:10] == ["</td>", "</td>"]  # the empty cell: its own closing tag
     assert pieces[10] == "</tr>"
-    assert pieces[11:13] == ["</td>", "</tr>"]  # the empty cell, the row end
+    assert pieces[-1] == "</tr>"
 
 
-def test_rowspan_position_maps_forward_to_keep_the_map_monotone():
-    source = "<table><tr><td rowspan=2>a</td><td>b</td></tr><tr><td>c</td></tr></table>"
+def test_rowspan_position_of_a_value_is_a_blank_mapped_forward():
+    source = ("<table><tr><td>甲</td><td rowspan=2>5</td><td>6</td></tr>"
+              "<tr><td>乙</td><td>7</td></tr></table>")
     text, pieces = _pieces(source)
-    assert text == "a | b |\n| c |\n"
-    assert pieces[text.index("\n") + 1] == "<td>"  # the covered position maps to the next <td>
+    assert text == "甲 | 5 | 6 |\n乙 | | 7 |\n"
+    second = text.index("乙")
+    assert pieces[second + 3] == "<td>"  # the covered value position maps to the next <td>
 
 
 def test_whitespace_run_maps_to_the_run():
@@ -84,5 +86,7 @@ def test_detects_plain_text(source):
 
 
 def test_huge_spans_are_capped():
-    text, _ = _pieces("<table><tr><td colspan=99999999>a</td></tr></table>")
-    assert text.count("|") == 1000
+    text, _ = _pieces("<table><tr><td>a</td><td colspan=99999999>1</td></tr><tr><td>b</td><td>2</td></tr></table>")
+    rows = text.splitlines()
+    assert rows[0].startswith("a | 1 | |") and rows[1].startswith("b | 2 | |")
+    assert [r.count("|") for r in rows] == [1001, 1001]
