@@ -8,10 +8,12 @@ usually exactly one split fits. This module finds it, or says the run is ambiguo
 every rule (publishers print tables that do not add up), it keeps the splits that break
 the fewest equations and names those equations.
 
-Where the rules leave several readings, two more kinds of evidence may decide: cells the
-report states in its narrative (``hints``: ``制定规范性文件5件``), and plausibility (a count
-split off a run has at most :data:`~gongkai.model.template.PLAUSIBLE_DIGIT_LEAD` digits more
-than the longest other cell of its kind in its row).
+Where the rules leave several readings, three more kinds of evidence may decide, in this
+order: cells the report states in its narrative (``hints``: ``制定规范性文件5件``), what the
+columns count (:data:`~gongkai.model.template.CELL_ORDERS`: documents in force include those
+issued this year), and plausibility (a count split off a run has at most
+:data:`~gongkai.model.template.PLAUSIBLE_DIGIT_LEAD` digits more than the longest other cell
+of its kind in its row).
 
 Spaces in a run are hard boundaries (a space never falls inside a number). A run
 may carry the next row's list number glued on (``00000002.其他法律…``: the ``2.``
@@ -73,7 +75,8 @@ class Segmentation:
     #: The equations every reading kept breaks (``inconsistent`` only).
     broken: tuple[Equation, ...] = ()
     #: Per row, what decided its split: ``only`` (the run has one split at all), ``rules``
-    #: (the table's equations), ``narrative`` (a cell the report states), ``plausibility``.
+    #: (the table's equations), ``narrative`` (a cell the report states), ``order`` (what the
+    #: columns count), ``plausibility``.
     evidence: dict[str, tuple[str, ...]] = field(default_factory=dict)
     #: ``inconsistent`` only: per row touching a broken equation, other splits of its run and
     #: how many equations the table would then break.
@@ -477,7 +480,9 @@ def segment_table(table: str, template: str, runs: dict[str, str],
     for i in range(len(specs)):
         parts.setdefault(find(i), []).append(i)
     budget = [SPLIT_BUDGET]  # shared by every run of the table
-    results = [_solve([specs[i] for i in part], usable, known, fields_of, hints, budget) for part in parts.values()]
+    orders = tuple((big, small) for t, v, big, small in T.CELL_ORDERS if (t, v) == (table, template))
+    results = [_solve([specs[i] for i in part], usable, known, fields_of, hints, budget, orders)
+               for part in parts.values()]
     merged = Segmentation("unique")
     statuses = set()
     for res in results:
@@ -492,9 +497,11 @@ def segment_table(table: str, template: str, runs: dict[str, str],
 
 
 def _solve(specs: list[tuple[str, tuple[Key, ...], str]], usable: list[Equation], known: Mapping[Key, Value],
-           fields_of: Mapping[Key, T.Field], hints: Mapping[Key, set], budget: list[int]) -> Segmentation:
+           fields_of: Mapping[Key, T.Field], hints: Mapping[Key, set], budget: list[int],
+           orders: tuple[tuple[str, str], ...] = ()) -> Segmentation:
     """:func:`segment_table` for runs that equations tie together; ``budget`` holds the splits
-    the table may still enumerate."""
+    the table may still enumerate, ``orders`` the (larger, smaller) fields of a row
+    (:data:`~gongkai.model.template.CELL_ORDERS`)."""
     covered = {k for _, ks, _ in specs for k in ks}
     usable = [eq for eq in usable if set(eq.keys) & covered]
 
@@ -551,6 +558,9 @@ def _solve(specs: list[tuple[str, tuple[Key, ...], str]], usable: list[Equation]
     steps = []
     if hints:
         steps.append(("narrative", lambda r: sum(r[k] in vs for k, vs in hints.items() if k in r)))
+    if orders:
+        steps.append(("order", lambda r: all(r[(row, big)] >= r[(row, small)] for row in rows_of
+                                             for big, small in orders if (row, big) in r and (row, small) in r)))
     steps.append(("plausibility", lambda r: all(
         plausible(tuple(fields_of[k] for k in ks), tuple(r[k] for k in ks)) for ks in rows_of.values())))
     for why, keep in steps:

@@ -342,6 +342,7 @@ _EVIDENCE = {
     "only": "the only split it has",
     "rules": "the one split the table's rules allow",
     "narrative": "the report's own narrative figures",
+    "order": "what its columns count (template.CELL_ORDERS: in force ≥ issued)",
     "plausibility": "plausibility",
 }
 

@@ -678,6 +678,14 @@ CELL_UNITS = ("万元", "亿元", "元", "个", "件", "项", "条")
 #: candidates. Only splits are judged: a number printed on its own is never doubted.
 PLAUSIBLE_DIGIT_LEAD = 3
 
+#: What one cell of a table-2 row cannot be, given what the columns count: the documents in force
+#: include those issued this year (现行有效件数 ≥ 本年制发件数), a running total includes this
+#: year's (对外公开总数量 ≥ 本年新公开数量). ``(table, version, larger, smaller)``. Not a rule: a
+#: publisher may print otherwise and nothing fails; but where a glued run has several readings,
+#: those that break an order go first (``5066`` is 5 | 0 | 66, not 50 | 6 | 6).
+CELL_ORDERS = (("active_disclosure", "2021", "in_force", "issued"),
+               ("active_disclosure", "2019", "total", "published"))
+
 
 @dataclass(frozen=True)
 class NarrativeCell:

@@ -172,7 +172,8 @@ def test_bad_input_names_it():
 
 def test_a_cell_the_narrative_states_decides_between_readings():
     seg = segment_table("active_disclosure", "2021", {"normative_documents": "5416"})
-    assert seg.status == "ambiguous" and seg.candidates["normative_documents"] == [(5, 4, 16), (5, 41, 6), (54, 1, 6)]
+    # 54 | 1 | 6 would put fewer documents in force than were issued this year (template.CELL_ORDERS).
+    assert seg.status == "ambiguous" and seg.candidates["normative_documents"] == [(5, 4, 16), (5, 41, 6)]
     seg = segment_table("active_disclosure", "2021", {"normative_documents": "5416"},
                         hints={("normative_documents", "issued"): {5}, ("normative_documents", "in_force"): {16}})
     assert seg.rows == {"normative_documents": (5, 4, 16)}
@@ -180,7 +181,7 @@ def test_a_cell_the_narrative_states_decides_between_readings():
     # A figure no reading agrees with decides nothing.
     seg = segment_table("active_disclosure", "2021", {"normative_documents": "5416"},
                         hints={("normative_documents", "in_force"): {99}})
-    assert seg.status == "ambiguous" and len(seg.candidates["normative_documents"]) == 3
+    assert seg.status == "ambiguous" and len(seg.candidates["normative_documents"]) == 2
 
 
 def test_an_implausible_reading_is_dropped_when_plausible_ones_remain():
@@ -220,3 +221,13 @@ def test_table_4_flat_with_two_digit_counts():
     seg = segment_table("reviews", "2021", {"reviews": "10000100000000000"})
     assert seg.status == "unique"
     assert seg.rows["review"] == (10, 0, 0, 0, 10)
+
+
+def test_what_the_columns_count_decides_between_readings_the_rules_leave():
+    """Documents in force include those issued this year: ``5066`` is 5 | 0 | 66, never 50 | 6 | 6
+    (train report 021); ``1173`` keeps both readings that respect it (1|17|3 and 1|1|73)."""
+    seg = segment_table("active_disclosure", "2021", {"normative_documents": "5066"})
+    assert seg.rows["normative_documents"] == (5, 0, 66)
+    assert "order" in seg.evidence["normative_documents"]
+    seg = segment_table("active_disclosure", "2021", {"normative_documents": "1173"})
+    assert sorted(seg.candidates["normative_documents"]) == [(1, 1, 73), (1, 17, 3)]
