@@ -64,8 +64,8 @@ def widen_cells(entities: list[Entity], text: str) -> list[Entity]:
     """Each CELL widened over the untagged digits next to it and a sign just before it: a
     cell is a whole printed number, so ``-12`` tagged ``12`` or ``382`` tagged ``38`` are the
     tagger stopping short. Characters another entity holds are never taken — except the pieces
-    of one printed number the tagger cut apart (``1`` + ``250`` of ``1,250``, ``12`` + a label
-    ``5.`` of ``125.``, ``11`` + ``B`` of ``11B``), which become one cell.
+    of one printed number the tagger cut apart (cells ``1`` + ``250`` of ``1,250``; ``12`` + a
+    label ``5.`` of ``125.``, ``11`` + a label ``B`` of ``11B``), which become one cell.
 
     >>> t = "行政许可 | -12 | 382 |"
     >>> [e.text for e in widen_cells([Entity("CELL", 8, 10, "12"), Entity("CELL", 13, 15, "38")], t)]
@@ -92,8 +92,11 @@ def widen_cells(entities: list[Entity], text: str) -> list[Entity]:
         while b < hi and (text[b] in _DIGITS or (text[b] == "." and b + 1 < hi and text[b + 1] in _DIGITS)):
             b += 1
         whole = _printed_number_end(text, a)
-        if whole is not None and whole >= b and all(
-                x.end <= whole for x in ordered[k + 1:] if x.start < whole):
+        inside = [x for x in ordered[k + 1:] if x.start < (whole or 0)]
+        # Other CELLs inside are cells the tagger saw (glued ``00000O0``), unless a thousands
+        # separator joins them; a label piece (``5.``, ``B``) is the number's own tail.
+        if whole is not None and whole >= b and all(x.end <= whole for x in inside) and (
+                "," in text[a:whole] or all(x.label != "CELL" for x in inside)):
             b, absorbed_to = whole, whole
         out.append(e if (a, b) == (e.start, e.end) else Entity("CELL", a, b, text[a:b], e.score))
     return out

@@ -194,7 +194,9 @@ def _entities(text, tagged):
         ("新收 | 125. | 2 |", [("CELL", "12"), ("ROW_LABEL", "5."), ("CELL", "2")], ["125.", "2"]),
         ("新收 | 1,250 | 2 |", [("CELL", "1"), ("CELL", "250"), ("CELL", "2")], ["1,250", "2"]),
         ("结转 | 11B | 0 |", [("CELL", "11"), ("ROW_LABEL", "B"), ("CELL", "0")], ["11B", "0"]),
-        ("结转 | 1O | 0 |", [("CELL", "1"), ("CELL", "O"), ("CELL", "0")], ["1O", "0"]),
+        ("结转 | 1O | 0 |", [("CELL", "1"), ("CELL", "0")], ["1O", "0"]),  # the letter left untagged
+        # Cells the tagger saw in a glued run stay cells, OCR letter or not.
+        ("办理00000O0\n", [("CELL", "0")] * 5 + [("CELL", "O"), ("CELL", "0")], ["0"] * 5 + ["O", "0"]),
         # Not one number: two cells, and a label after a cell.
         ("许可 | 1 | 250 |", [("CELL", "1"), ("CELL", "250")], ["1", "250"]),
         ("a | 3 |\nB类 | 4 |", [("CELL", "3"), ("ROW_LABEL", "B类"), ("CELL", "4")], ["3", "4"]),
