@@ -148,10 +148,10 @@ def raw_id(record: dict) -> str:
 def canonical_path(arg: str) -> str:
     """The path a file's id is made of: absolute, ``.``/``..``/``//`` removed, links kept.
 
-    >>> canonical_path("/data/./in//a.txt"), canonical_path("/data/x/../a.txt")
-    ('/data/in/a.txt', '/data/a.txt')
+    >>> canonical_path("/data/./in//a.txt"), canonical_path("/data/x/../a.txt"), canonical_path("")
+    ('/data/in/a.txt', '/data/a.txt', '')
     """
-    return os.path.abspath(arg)
+    return os.path.abspath(arg) if arg else arg  # an empty argument names nothing, not the cwd
 
 
 def _errstr(exc: OSError) -> str:
@@ -245,19 +245,19 @@ class _Planner:
     def skip(self, path: str, why: str) -> None:
         self.plan.not_read.append((escape_id(canonical_path(path))[0], why))
 
-    def _broken_link(self, path: str) -> str | None:
-        """Why a symbolic link cannot be followed, or ``None`` when it can."""
+    @staticmethod
+    def _follow(path: str) -> tuple[os.stat_result | None, str]:
+        """What a symbolic link points at, or ``None`` and why it cannot be followed."""
         try:
-            os.stat(path)
-            return None
+            return os.stat(path), ""
         except OSError as exc:
             if exc.errno == errno.ELOOP:
-                return "a symbolic link loop"
+                return None, "a symbolic link loop"
             try:
                 target = os.readlink(path)
             except OSError:
                 target = "?"
-            return f"a dangling symbolic link (to {escape_id(target)[0]}: {_errstr(exc)})"
+            return None, f"a dangling symbolic link (to {escape_id(target)[0]}: {_errstr(exc)})"
 
     def named(self, arg: str) -> None:
         """An argument: a file, a directory, or a glob."""
@@ -268,7 +268,7 @@ class _Planner:
             if not matches:
                 self.add(arg, "error", "no such file, directory or glob match")
             for m in matches:
-                self.entry(m, in_glob=True)
+                self.entry(m, glob_pattern=arg)
             return
         except OSError as exc:  # a path too long, a folder above it that cannot be entered
             self.add(arg, "error", f"cannot read ({_errstr(exc)})")
@@ -276,27 +276,29 @@ class _Planner:
         self.entry(arg, lst=lst, named=True)
 
     def entry(self, path: str, *, lst: os.stat_result | None = None, named: bool = False,
-              in_glob: bool = False, ancestors: tuple[tuple[int, int], ...] = ()) -> None:
+              glob_pattern: str = "", ancestors: tuple[tuple[int, int], ...] = ()) -> None:
         """One path found or named. Named files are read whatever their suffix; found ones
-        only in a report format."""
+        only in a report format. ``glob_pattern``: the glob that matched it."""
+        in_glob = bool(glob_pattern)
         try:
             lst = lst or os.lstat(path)
         except OSError as exc:
             self.add(path, "error", f"cannot read ({_errstr(exc)})")
             return
-        st = lst
+        st: os.stat_result | None = lst
         if stat.S_ISLNK(lst.st_mode):
-            broken = self._broken_link(path)
-            if broken is not None:
+            st, broken = self._follow(path)
+            if st is None:
                 if named or in_glob or self._wanted(path):
                     self.add(path, "error", broken)
                 else:
                     self.skip(path, broken)
                 return
-            st = os.stat(path)
         if stat.S_ISDIR(st.st_mode):
-            if in_glob:
-                return  # a glob's folders are containers: ``**`` lists their files too
+            if in_glob:  # a glob's folders are containers: ``**`` lists their files too
+                if "**" not in glob_pattern:
+                    self.skip(path, "a folder a glob matched: name it, or match its files with **")
+                return
             if (st.st_dev, st.st_ino) in ancestors:
                 self.add(path, "error", "a symbolic link loop (a folder that holds itself)")
                 return

@@ -396,3 +396,18 @@ def test_a_report_with_a_failed_check_says_so(shipped):
     fails = [c for c in r["checks"] if c["status"] == "fail"]
     assert fails and r["status"] == "failed_checks"
     assert f"{len(fails)} failed check" in r["status_detail"] and "applications.balance" in r["status_detail"]
+
+
+def test_a_folder_a_glob_matches_is_named_not_dropped(tmp_path, no_model):
+    d = tmp_path / "in"
+    (d / "sub").mkdir(parents=True)
+    (d / "a.txt").write_text(REPORT, encoding="utf-8")
+    (d / "sub" / "b.txt").write_text(REPORT, encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    result = _cli([str(d / "*"), "-o", out])
+    assert result.exit_code == 0
+    assert [Path(r["id"]).name for r in _records(out)] == ["a.txt"]
+    assert str(d / "sub") in result.stderr and "glob" in result.stderr
+    result = _cli([str(d / "**"), "-o", out])  # ** matches the folder's files too: nothing to say
+    assert [Path(r["id"]).name for r in _records(out)] == ["a.txt", "b.txt"]
+    assert "not read" not in result.stderr
