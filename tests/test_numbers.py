@@ -243,3 +243,18 @@ def test_cells_with_stops_separators_and_ocr_letters_end_to_end(shipped, old, ne
     printed = new.split("|")[1].strip()
     assert prov["text"] == printed == text[prov["start"]:prov["end"]]  # the whole printed text
     assert bool(prov.get("damaged")) == damaged
+
+
+def test_table_cells_read_magnitudes_and_keep_money_as_printed():
+    from gongkai.inference.cells import TableData
+
+    t = TableData.from_texts("active_disclosure", "2021", {
+        ("fees", "amount"): "16491.8万元",  # the column counts 万元: the number as printed
+        ("licensing", "decisions"): "1.2万",
+        ("punishment", "decisions"): "约300",
+        ("coercion", "decisions"): "1,250",
+    })
+    rows = t.to_schema()["rows"]
+    assert (rows["fees"]["amount"], rows["licensing"]["decisions"], rows["punishment"]["decisions"],
+            rows["coercion"]["decisions"]) == (16491.8, 12000, 300, 1250)
+    assert t.cells["licensing", "decisions"].text == "1.2万"  # the printed text is kept
