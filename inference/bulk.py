@@ -1,6 +1,9 @@
 """Bulk extraction: inputs → records → an output file, with progress, resume and workers.
 
-Every input yields exactly one record, in input order; a failed one carries ``error``. With
+Every input yields exactly one record, in input order; a failed one carries ``error`` (see
+:mod:`.inputs` for what an input and its id are). Nothing is written before everything that
+can be checked is: the output format, the inputs (planned in full first, so that the output
+can never be read as an input), the model (loaded once here, also with workers). With
 ``workers > 1`` each worker process loads the model once, and documents travel to them in
 bounded windows so memory stays flat over any number of inputs.
 """
@@ -8,13 +11,14 @@ bounded windows so memory stays flat over any number of inputs.
 from __future__ import annotations
 
 import sys
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 
-from .inputs import Document, InputError, iter_documents
-from .outputs import Writer, done_ids, format_for
+from .inputs import Document, InputError, plan_inputs, read_documents
+from .outputs import Writer, done_ids, format_for, require_pyarrow
 from .report import Report
 
 
@@ -22,8 +26,13 @@ from .report import Report
 class Summary:
     total: int = 0
     failed: int = 0
+    #: Inputs already in the output (``--resume``).
     skipped: int = 0
     cross_warnings: int = 0
+    #: ``(name, why)`` of the files found and not read (no report format, hidden, …).
+    not_read: list[tuple[str, str]] = field(default_factory=list)
+    #: Records per ``status``.
+    statuses: Counter = field(default_factory=Counter)
 
     @property
     def exit_code(self) -> int:
@@ -40,10 +49,16 @@ def _init_worker(model: str | None, device: str | None, batch_size: int, backend
     from .pipeline import Extractor
 
     torch.set_num_threads(1)  # one core per worker: the workers are the parallelism (ONNX follows it)
-    _WORKER = Extractor.load(model, device=device, batch_size=batch_size, backend=backend)
+    try:
+        _WORKER = Extractor.load(model, device=device, batch_size=batch_size, backend=backend)
+    except Exception as exc:  # noqa: BLE001 — a pool respawns a worker whose initializer raises, forever
+        _WORKER = exc
 
 
 def _run_chunk(docs: list[tuple[str, object]]) -> list[dict]:
+    if isinstance(_WORKER, Exception):
+        why = f"a worker could not load the model ({type(_WORKER).__name__}: {_WORKER})"
+        return [Report.failed(i, f"{i}: {why}").to_dict() for i, _ in docs]
     return [r.to_dict() for r in extract_records(_WORKER, docs, len(docs))]
 
 
@@ -82,22 +97,40 @@ def extract_to_file(
     """
     fmt = format_for(output, fmt)
     to_stdout = str(output) == "-"
+    # Everything that can be refused is checked before the output is opened (a usage error
+    # must leave an existing output as it was).
+    if resume and fmt == "parquet" and not to_stdout:
+        raise ValueError("--resume cannot append to Parquet; write JSONL or CSV, or a new file")
+    if fmt == "parquet":
+        require_pyarrow()
+    plan = plan_inputs(inputs, exclude=[str(output), str(cross_check or "")])
+    from .pipeline import Extractor
+
+    if extractor is None:
+        # Loaded here with workers too: a bad --model or --backend fails before anything is written.
+        extractor = Extractor.load(model, device=device, batch_size=batch_size, backend=backend)
     skip = done_ids(output, fmt) if resume and not to_stdout else set()
-    summary = Summary()
-    docs: Iterator[Document] = iter_documents(inputs, stdin=stdin)
+    summary = Summary(not_read=list(plan.not_read))
+    limit = getattr(extractor, "max_input_chars", Extractor.MAX_INPUT_CHARS)
+    docs: Iterator[Document] = read_documents(plan.sources, stdin=stdin, max_bytes=limit * 4)
+    escaped: deque[bool] = deque()  # id_escaped of the documents sent, in order
 
     def pending() -> Iterator[tuple[str, object]]:
         for d in docs:
             if d.id in skip:
                 summary.skipped += 1
                 continue
+            escaped.append(d.id_escaped)
             yield d.id, d.data
 
     bar = None
     if progress:
         from tqdm import tqdm
 
-        bar = tqdm(unit="doc", file=sys.stderr, dynamic_ncols=True)
+        # A total (and so an ETA) when every input is one document (no JSONL, no stdin).
+        one_each = all(src.kind not in ("jsonl", "stdin") for src in plan.sources)
+        total = sum(src.id not in skip for src in plan.sources) if one_each else None
+        bar = tqdm(total=total, unit="doc", file=sys.stderr, dynamic_ncols=True)
 
     checker = None
     if cross_check is not None:
@@ -106,7 +139,10 @@ def extract_to_file(
         checker = CrossChecker()
 
     def emit(writer: Writer, record: dict) -> None:
+        if escaped.popleft():
+            record = {"id": record["id"], "id_escaped": True, **record}
         summary.total += 1
+        summary.statuses[record.get("status")] += 1
         if checker is not None:
             checker.add(record)
         if record.get("error"):
@@ -123,10 +159,6 @@ def extract_to_file(
         with Writer(output, fmt, append=bool(resume and skip), stream=stream) as writer:
             items = pending()
             if workers <= 1:
-                if extractor is None:
-                    from .pipeline import Extractor
-
-                    extractor = Extractor.load(model, device=device, batch_size=batch_size, backend=backend)
                 while chunk := list(islice(items, batch_size)):
                     for rep in extract_records(extractor, chunk, batch_size):
                         emit(writer, rep.to_dict())

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from gongkai.model.template import MEASURE_WORDS, RATE_SUFFIX
+from gongkai.model.template import APPROX_AFTER, APPROX_BEFORE, MAGNITUDES, MEASURE_WORDS, RATE_SUFFIX
 
 from .entities import Entity
 from .numbers import NumberError, read_number
@@ -40,11 +40,10 @@ def _clause_between(text: str, a: int, b: int) -> bool:
 
 
 _DIGITS = "0123456789"
-#: Approximation markers printed against a number, which belong to the value (``14000余``,
-#: ``近70``); a magnitude before a trailing one belongs to it too (``66万余`` 人次).
-_APPROX_BEFORE = "近约逾"
-_APPROX_AFTER = "余多"
-_MAGNITUDE = "万亿"
+#: Money units that start with a magnitude (``万元``): there the magnitude is the unit's.
+_MONEY_UNITS = tuple(w for w in MEASURE_WORDS if w[0] in MAGNITUDES)
+#: Approximation words printed after a figure's unit (``100件以上``, ``300人左右``).
+_APPROX_TAIL = tuple(w for w in APPROX_AFTER if len(w) > 1)
 
 
 def _fits(metric: Entity, unit: Entity | None) -> bool:
@@ -64,9 +63,10 @@ def whole_values(text: str, entities: list[Entity]) -> list[Entity]:
     """The FIG_ entities with each value made a whole printed number and its unit read.
 
     A FIG_VALUE is widened over the untagged digits beside it (a number is never printed
-    glued to another, so ``8`` + ``15`` and ``3844`` + ``1`` are one value) and over its
-    approximation markers; pieces that then touch are joined. An untagged number right
-    before a tagged unit is a value too. When a measure word of
+    glued to another, so ``8`` + ``15`` and ``3844`` + ``1`` are one value), over a magnitude
+    that belongs to it (``66万``, but not the 万 of ``万元``) and over its approximation
+    markers (``近``, ``超过``, ``余``, ``多``); pieces that then touch are joined. An untagged
+    number right before a tagged unit is a value too. When a measure word of
     :data:`MEASURE_WORDS` follows the value, it is the unit (replacing a unit tag that
     covers only part of it, or standing in for a missing one).
 
@@ -97,16 +97,17 @@ def whole_values(text: str, entities: list[Entity]) -> list[Entity]:
         a, b = e.start, e.end
         while a > 0 and text[a - 1] in _DIGITS and _free(others, a - 1, a):
             a -= 1
-        if a > 0 and text[a - 1] in _APPROX_BEFORE and _free(taken, a - 1, a):
-            a -= 1
+        word = next((w for w in APPROX_BEFORE if text.endswith(w, 0, a)), "")
+        if word and _free(taken, a - len(word), a):
+            a -= len(word)
         while b < len(text) and (text[b] in _DIGITS or (text[b] in ".," and text[b + 1:b + 2].isdigit())) \
                 and _free(others, b, b + 1):
             b += 1
-        if text[b:b + 1] in tuple(_MAGNITUDE) and text[b + 1:b + 2] in tuple(_APPROX_AFTER) \
-                and _free(others, b, b + 2):
-            b += 2
-        elif text[b:b + 1] in tuple(_APPROX_AFTER) and _free(taken, b, b + 1):
+        if text[b:b + 1] in MAGNITUDES and not text.startswith(_MONEY_UNITS, b) and _free(others, b, b + 1):
             b += 1
+        word = next((w for w in APPROX_AFTER if text.startswith(w, b)), "")
+        if word and _free(taken if len(word) == 1 else others, b, b + len(word)):
+            b += len(word)
         score = e.score
         if widened and a <= widened[-1].end:  # touching pieces of one number
             p = widened.pop()
@@ -155,8 +156,11 @@ def assemble_figures(text: str, entities: list[Entity]) -> list[FigureHit]:
                         and _clause_between(text, after, e.start) and _fits(e, unit):
                     metric = (j, e)
                     break
+        # ``100件以上``: an approximation word after the unit belongs to the figure.
+        tail_at = (unit or v).end
+        tail = next((w for w in _APPROX_TAIL if unit and text.startswith(w, tail_at)), "")
         try:
-            reading = read_number(v.text + (unit.text if unit else ""))
+            reading = read_number(v.text + (unit.text if unit else "") + tail)
         except NumberError:
             try:
                 reading = read_number(v.text)
@@ -165,6 +169,8 @@ def assemble_figures(text: str, entities: list[Entity]) -> list[FigureHit]:
         if reading.value is None:
             continue
         parts = [v] + ([unit] if unit else []) + ([metric[1]] if metric else [])
+        if tail:
+            parts.append(Entity("FIG_UNIT", tail_at, tail_at + len(tail), tail, v.score))
         if metric:
             used_metrics.add(metric[0])
         out.append(FigureHit(

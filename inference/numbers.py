@@ -1,13 +1,20 @@
 """Reading a number as a report prints it: a table cell or a figure's value.
 
 Scraped reports pad cells with ``?`` (an NBSP the scraper could not encode), print
-units and approximation words next to the digits, use full-width digits, and
-sometimes glue two cells (``00``) or let OCR swap letters for digits (``1O``). A
-:class:`Reading` keeps the value and says how far to trust it; a blank cell reads as
-``None``, never as 0.
+units, magnitudes and approximation words next to the digits, use full-width digits,
+thousands separators and stray full stops (``1,250``, ``125.``), and sometimes glue
+two cells (``00``) or let OCR swap letters for digits (``1O``). A :class:`Reading`
+keeps the value — the quantity the text states — and says how far to trust it; a
+blank cell reads as ``None``, never as 0.
+
+A magnitude that belongs to the number scales it (``66万余人次`` → 660000 人次); one
+that starts a money unit stays in the unit, and the number as printed (``16491.8万元``
+→ 16491.8 万元), as SCHEMA.md and the table headers count money.
 
 >>> read_number("16491.8万元")
 Reading(value=16491.8, unit='万元', approximate=False, damaged=False, candidates=())
+>>> read_number("66万余人次")
+Reading(value=660000, unit='人次', approximate=True, damaged=False, candidates=())
 >>> read_number("?????523").value
 523
 >>> read_number("14000余条")
@@ -23,7 +30,10 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from gongkai.model.template import APPROX_AFTER, APPROX_BEFORE, MAGNITUDES, MEASURE_WORDS
 
 
 class NumberError(ValueError):
@@ -39,6 +49,8 @@ class Reading:
     damaged: bool = False
     #: The readings a repair may choose from when damaged (the value among them).
     candidates: tuple[int | float, ...] = ()
+    #: The magnitude the printed number was multiplied by (``66万`` → 10000), else 1.
+    magnitude: int = field(default=1, repr=False)
 
 
 #: What reports print in a cell that has no value.
@@ -47,8 +59,8 @@ BLANK_MARKERS = frozenset({"", "/", "-", "--", "—", "——", "–", "无", "�
 #: Characters that stand for spaces in scraped text (``?`` replaces an NBSP).
 _PADDING = " \t\r\n\u00a0\u3000\u2002\u2003\u2009\u200b?"
 
-_APPROX_PREFIX = ("约", "約", "近", "逾", "超过", "超過")
-_APPROX_SUFFIX = ("余", "餘", "多", "左右", "以上")
+#: Money units that start with a magnitude (``万元``): the magnitude is the unit's, not the number's.
+_MONEY_UNITS = tuple(w for w in MEASURE_WORDS if w[0] in MAGNITUDES)
 
 #: Letters OCR and careless typing put for digits; each maps to its possible digits.
 OCR_DIGITS: dict[str, str] = {
@@ -89,43 +101,60 @@ def is_blank(text: str) -> bool:
     return _clean(text) in BLANK_MARKERS
 
 
-def _to_number(sign: str, digits: str, frac: str | None) -> int | float:
+def _to_number(sign: str, digits: str, frac: str | None, magnitude: int = 1) -> int | float:
+    """The value of a printed number; scaled by a magnitude it is exact (``1.2万`` → 12000,
+    not 12000.000000000002), and whole when the product is.
+
+    >>> _to_number("", "1,250", None), _to_number("-", "12", ".0"), _to_number("", "1", ".25", 10000)
+    (1250, -12.0, 12500)
+    """
     digits = digits.replace(",", "")
-    value: int | float = float(digits + frac) if frac else int(digits)
+    value: int | float
+    if magnitude != 1:
+        exact = Decimal(digits + (frac or "")) * magnitude
+        value = int(exact) if exact == exact.to_integral_value() else float(exact)
+    else:
+        value = float(digits + frac) if frac else int(digits)
     return -value if sign == "-" else value
 
 
-def _split_affixes(body: str) -> tuple[str, bool]:
-    """Strip approximation words around the number; return the rest and the flag."""
-    approximate = False
-    for p in _APPROX_PREFIX:
-        if body.startswith(p):
-            body, approximate = body[len(p):].lstrip(), True
-            break
-    return body, approximate
+def _strip_word(text: str, words: tuple[str, ...], *, end: bool = False) -> tuple[str, bool]:
+    """``text`` without one of ``words`` at its start (or end); whether one was there."""
+    for w in words:
+        if text.endswith(w) if end else text.startswith(w):
+            return (text[:-len(w)] if end else text[len(w):]).strip(_PADDING), True
+    return text, False
+
+
+def _magnitude(rest: str) -> tuple[str, int]:
+    """The magnitude at the start of what follows the digits, unless it starts a money unit."""
+    if rest[:1] in MAGNITUDES and not rest.startswith(_MONEY_UNITS):
+        return rest[1:].strip(_PADDING), MAGNITUDES[rest[0]]
+    return rest, 1
 
 
 def _read_plain(body: str, original: str) -> Reading:
-    body, approximate = _split_affixes(body)
+    body, before = _strip_word(body, APPROX_BEFORE)
     m = _NUMBER.match(body)
     if not m:
         raise NumberError(f"not a number: {original!r}")
     rest = body[m.end():].strip(_PADDING)
-    for s in _APPROX_SUFFIX:
-        if rest.startswith(s):
-            rest, approximate = rest[len(s):].strip(_PADDING), True
-            break
+    if rest == "." and not m["frac"]:
+        rest = ""  # ``125.``: a full stop printed after the number
+    rest, magnitude = _magnitude(rest)
+    rest, after = _strip_word(rest, APPROX_AFTER)
+    rest, trailing = _strip_word(rest, APPROX_AFTER, end=True)  # 100件以上
     unit = None
     if rest:
         if not _UNIT.fullmatch(rest):
             raise NumberError(f"not a number: {original!r} (trailing {rest!r})")
         unit = rest
-    value = _to_number(m["sign"], m["int"], m["frac"])
+    value = _to_number(m["sign"], m["int"], m["frac"], magnitude)
     # '00', '05': a whole number printed with a leading zero is a zero cell printed
     # twice or two cells glued together, so it is readable but not to be trusted.
     digits = m["int"].replace(",", "")
     damaged = len(digits) > 1 and digits.startswith("0")
-    return Reading(value, unit, approximate, damaged, (value,) if damaged else ())
+    return Reading(value, unit, before or after or trailing, damaged, (value,) if damaged else (), magnitude)
 
 
 _LONE_OCR = frozenset(OCR_DIGITS) - {"|"}
@@ -164,8 +193,8 @@ def _read_ocr(body: str, original: str) -> Reading:
 def read_number(text: str) -> Reading:
     """Read a cell or a figure's value as printed.
 
-    >>> [read_number(t).value for t in ("+28", "-12", "0项", "1,234", "１２")]
-    [28, -12, 0, 1234, 12]
+    >>> [read_number(t).value for t in ("+28", "-12", "0项", "1,234", "１２", "125.", "1.2万条")]
+    [28, -12, 0, 1234, 12, 125, 12000]
     >>> read_number("1O")
     Reading(value=10, unit=None, approximate=False, damaged=True, candidates=(10,))
     >>> read_number("O")

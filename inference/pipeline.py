@@ -17,6 +17,7 @@ from typing import Any, Protocol
 
 from .assemble import Assembly, assemble
 from .entities import Entity, entities_from_source_spans
+from .html import looks_like_html
 from .normalise import normalise
 from .reconcile import reconcile
 from .report import Report
@@ -63,7 +64,8 @@ def _versions(model_version: str | None) -> dict[str, str]:
 
 def build_report(id: str, norm, asm: Assembly, checks: list, versions: dict[str, str]) -> Report:
     src = norm.source
-    rep = Report(id=id, year=asm.year, organ=asm.organ, versions=versions, warnings=list(asm.notes))
+    rep = Report(id=id, year=asm.year, organ=asm.organ, versions=versions, warnings=list(asm.notes),
+                 empty=not norm.text.strip())
     rep.sections = [
         {"key": s.key, "number": s.number, "title": s.title, "start": s.start, "end": s.end}
         for s in asm.sections
@@ -77,6 +79,8 @@ def build_report(id: str, norm, asm: Assembly, checks: list, versions: dict[str,
             entry = {"start": a, "end": b, "text": src[a:b], "confidence": round(float(s.score), 4)}
             if cell.repaired_from is not None:
                 entry["repaired_from"] = cell.repaired_from
+            elif cell.damaged:  # read from damaged print (OCR letters, '00') and no check confirmed it
+                entry["damaged"] = True
             if cell.segmented_from is not None:  # a piece of a glued run: the run as printed
                 entry["segmented_from"] = src[a:b]
             if cell.split_candidates:
@@ -90,6 +94,9 @@ def build_report(id: str, norm, asm: Assembly, checks: list, versions: dict[str,
             "text": src[a:b], "start": a, "end": b,
         })
     rep.checks = [c.to_dict() for c in checks]
+    if rep.figures and rep.status == "not_a_report":
+        rep.warnings.append(f"not a report: {len(rep.figures)} number(s) in its text not reported as figures")
+        rep.figures = []
     return rep
 
 
@@ -97,9 +104,12 @@ class Extractor:
     """Extract reports. ``Extractor.load()`` uses the shipped model; ``Extractor(tagger)``
     takes any :class:`Tagger`."""
 
-    #: Inputs larger than this are refused with an error record: a yearly report is at most a
+    #: Inputs longer than this are refused with an error record: a yearly report is at most a
     #: few hundred thousand characters, and a 50 MB text (a whole site dump) would hold the
-    #: batch for many minutes. Raise it on the Extractor for unusual corpora.
+    #: batch for many minutes. It counts the characters the model would read — after decoding,
+    #: and for HTML after rendering (colspans can multiply a page) — and bytes or text over
+    #: four times the limit are refused before decoding. Raise it on the Extractor for
+    #: unusual corpora.
     MAX_INPUT_CHARS = 2_000_000
 
     def __init__(self, tagger: Tagger, *, normaliser: Callable[..., Any] = normalise,
@@ -139,17 +149,22 @@ class Extractor:
         docs: list[tuple[int, str, Any]] = []
         with _timed(stages, "normalise"):
             for k, (id, data) in enumerate(batch):
-                if len(data) > self.max_input_chars * (4 if isinstance(data, bytes) else 1):
+                if len(data) > self.max_input_chars * 4:
                     unit = "bytes" if isinstance(data, bytes) else "characters"
-                    reports[k] = Report.failed(
-                        id, f"{id}: input too large ({len(data):,} {unit}; the limit is "
-                            f"{self.max_input_chars:,} characters): is this one report? Split it, or raise "
-                            "Extractor.max_input_chars", self.versions)
+                    reports[k] = self._too_large(id, f"{len(data):,} {unit} before decoding")
                     continue
                 try:
-                    docs.append((k, id, self.normaliser(data, name=id)))
+                    norm = self.normaliser(data, name=id)
                 except Exception as exc:  # noqa: BLE001 — one bad input must not stop the batch
                     reports[k] = Report.failed(id, f"{type(exc).__name__}: {exc}", self.versions)
+                    continue
+                html = looks_like_html(norm.source)
+                size = len(norm.text) if html else len(norm.source)
+                if size > self.max_input_chars:
+                    when = "after rendering the HTML" if html else "after decoding"
+                    reports[k] = self._too_large(id, f"{size:,} characters {when}")
+                    continue
+                docs.append((k, id, norm))
         if stages is not None:
             stages["chars"] = stages.get("chars", 0) + sum(len(norm.source) for *_, norm in docs)
         if docs:
@@ -166,6 +181,11 @@ class Extractor:
                     continue
                 reports[k] = self._finish(id, norm, ents, stages)
         return [reports[k] for k in range(len(batch))]
+
+    def _too_large(self, id: str, size: str) -> Report:
+        return Report.failed(id, f"{id}: input too large ({size}; the limit is {self.max_input_chars:,} "
+                                 "characters): is this one report? Split it, or raise Extractor.max_input_chars",
+                             self.versions)
 
     def _tag(self, docs: list[tuple[int, str, Any]]) -> list[list[Entity] | Exception]:
         try:

@@ -12,6 +12,7 @@ from gongkai.model import template as T
 from .converted import tidy_converted
 from .entities import Entity
 from .labelmatch import Candidate, best_match, header_candidates, label_candidates
+from .numbers import OCR_DIGITS
 
 
 # A row label is never a bare number: one that is (``3`` tagged ROW_LABEL) is a cell.
@@ -33,10 +34,39 @@ def relabel_numeric_labels(entities: list[Entity]) -> list[Entity]:
             if e.label == "ROW_LABEL" and _NUMERIC.fullmatch(e.text) else e for e in entities]
 
 
+#: What ends a printed cell after its number.
+_AFTER_CELL = " \t\n|?\u3000"
+#: A printed number with a thousands separator, OCR letters or a full stop after it (``1,250``,
+#: ``11B``, ``125.``): one number, whatever pieces the tagger cut it into.
+_PRINTED = re.compile(r"[+\-\u2212]?(?:\d{1,3}(?:,\d{3})+|[\dA-Za-z]+)(?:\.[\dA-Za-z]+)?\.?")
+
+
+def _printed_number_end(text: str, a: int) -> int | None:
+    """The end of the printed number starting at ``a`` when it is more than digits — a
+    thousands separator, OCR letters (:data:`~.numbers.OCR_DIGITS`) or a full stop after it —
+    and a cell break follows; else ``None`` (plain digits are left to the tagger's pieces,
+    which mark where glued cells meet).
+
+    >>> t = "| 1,250 | 11B | 125. | 3,4 | 12 |"
+    >>> [_printed_number_end(t, t.index(x)) for x in ("1,250", "11B", "125.", "3,4", "12 ")]
+    [7, 13, 20, None, None]
+    """
+    m = _PRINTED.match(text, a)
+    if not m or not re.search(r"\d", m.group()) or m.group().isdigit():
+        return None
+    if m.end() < len(text) and text[m.end()] not in _AFTER_CELL:
+        return None
+    if any(ch.isalpha() and ch not in OCR_DIGITS for ch in m.group()):
+        return None
+    return m.end()
+
+
 def widen_cells(entities: list[Entity], text: str) -> list[Entity]:
     """Each CELL widened over the untagged digits next to it and a sign just before it: a
     cell is a whole printed number, so ``-12`` tagged ``12`` or ``382`` tagged ``38`` are the
-    tagger stopping short. Characters another entity holds are never taken.
+    tagger stopping short. Characters another entity holds are never taken — except the pieces
+    of one printed number the tagger cut apart (cells ``1`` + ``250`` of ``1,250``; ``12`` + a
+    label ``5.`` of ``125.``, ``11`` + a label ``B`` of ``11B``), which become one cell.
 
     >>> t = "行政许可 | -12 | 382 |"
     >>> [e.text for e in widen_cells([Entity("CELL", 8, 10, "12"), Entity("CELL", 13, 15, "38")], t)]
@@ -46,7 +76,10 @@ def widen_cells(entities: list[Entity], text: str) -> list[Entity]:
         return entities
     out: list[Entity] = []
     ordered = sorted(entities, key=lambda e: (e.start, e.end))
+    absorbed_to = -1
     for k, e in enumerate(ordered):
+        if e.end <= absorbed_to:
+            continue  # a piece of the printed number the cell before took whole
         if e.label != "CELL":
             out.append(e)
             continue
@@ -59,6 +92,13 @@ def widen_cells(entities: list[Entity], text: str) -> list[Entity]:
             a -= 1
         while b < hi and (text[b] in _DIGITS or (text[b] == "." and b + 1 < hi and text[b + 1] in _DIGITS)):
             b += 1
+        whole = _printed_number_end(text, a)
+        inside = [x for x in ordered[k + 1:] if x.start < (whole or 0)]
+        # Other CELLs inside are cells the tagger saw (glued ``00000O0``), unless a thousands
+        # separator joins them; a label piece (``5.``, ``B``) is the number's own tail.
+        if whole is not None and whole >= b and all(x.end <= whole for x in inside) and (
+                "," in text[a:whole] or all(x.label != "CELL" for x in inside)):
+            b, absorbed_to = whole, whole
         out.append(e if (a, b) == (e.start, e.end) else Entity("CELL", a, b, text[a:b], e.score))
     return out
 

@@ -64,6 +64,7 @@ def _provenance(table: str) -> dict[str, Any]:
             "repaired_from": {"type": "string"},
             "segmented_from": {"type": "string"},
             "decided_by": {"type": "string"},
+            "damaged": {"type": "boolean"},
             "candidates": {"type": "array", "items": {"type": "number"}},
         },
         "required": ["start", "end", "text"],
@@ -91,7 +92,9 @@ def record_schema() -> dict[str, Any]:
         "type": "object",
         "properties": {
             "id": {"type": "string"},
-            "path_bytes": {"type": "string", "description": "the input path's bytes, hex, where they are not UTF-8"},
+            "id_escaped": {"type": "boolean", "description": "the id carries escapes (\\xNN for a file-name byte "
+                           "that is not UTF-8, \\udNNN for a lone surrogate, \\\\ for a backslash); "
+                           "gongkai.inference.inputs.raw_id gives the original back"},
             "year": {"type": ["integer", "null"]},
             "organ": _STR_OR_NULL,
             "sections": {"type": "array", "items": {

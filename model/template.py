@@ -294,6 +294,18 @@ ORGAN_SHORT_FORMS = {"人民政府": "政府"}
 #: one): the tagger sometimes leaves the unit after a number untagged or tags part of it.
 MEASURE_WORDS = ("人次", "万元", "亿元", "元", "条", "件", "项", "个", "次", "封", "处", "人", "名", "家", "篇",
                  "期", "场", "份", "批", "户", "%", "‰")
+#: Magnitude characters that belong to the number they follow: ``66万余人次`` is 660,000 人次 and
+#: ``1.2万条`` 12,000 条 — except where they start a money unit of :data:`MEASURE_WORDS`
+#: (``16491.8万元`` is 16491.8 in 万元, as the table headers count money).
+MAGNITUDES = {"千": 1_000, "万": 10_000, "亿": 100_000_000}
+#: Approximation words printed before a number (``近70条``, ``约300人``, ``超过100件``) and after
+#: it or its unit (``14000余条``, ``10多个``, ``100件以上``): the value is kept, marked approximate.
+APPROX_BEFORE = ("超过", "超過", "将近", "將近", "约", "約", "近", "逾")
+APPROX_AFTER = ("余", "餘", "多", "左右", "以上")
+#: Words in a figure's metric that only a disclosure report states (``新增主动公开信息``,
+#: ``收到政府信息公开申请``): text with such a figure, a section heading or a template table
+#: is a report; text with none of them is not (a news article, an error page).
+REPORT_FIGURE_WORDS = ("公开", "申请", "政务", "规范性文件", "政策解读")
 #: A rate's metric ends with this (``办复率``, ``进驻率``); its value is a percentage, never a count.
 RATE_SUFFIX = "率"
 

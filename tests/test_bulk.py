@@ -104,7 +104,8 @@ def test_stdin_and_csv_long_form(tmp_path):
     raw = out.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # utf-8-sig, so Excel reads the Chinese right
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
-    assert rows == []  # no tables found, no error: a header only
+    # No table found: still one row, carrying the record's status, so every input is in the file.
+    assert [(r["id"], r["table"], r["status"].split(":")[0]) for r in rows] == [("-", "", "not_a_report")]
     header = raw.decode("utf-8-sig").splitlines()[0]
     assert header == "id,table,row,field,value,status"
 
@@ -167,7 +168,102 @@ def test_bad_inputs_each_give_one_record_and_never_stop_the_batch(tmp_path):
     by_name = {r["id"].rsplit("/", 1)[-1]: r for r in records}
     assert len(records) == summary.total == 5
     assert "too large" in by_name["a_huge.txt"]["error"] and "a_huge.txt" in by_name["a_huge.txt"]["error"]
-    for name in ("b_truncated.txt", "c_scripts.html", "d_not_a_report.txt", "e_cut_mid_table.txt"):
+    # A record all the same: a report's heading makes it a report without tables; without one,
+    # with nothing tagged, it is not a report.
+    for name, status in (("b_truncated.txt", "partial"), ("c_scripts.html", "not_a_report"),
+                         ("d_not_a_report.txt", "not_a_report"), ("e_cut_mid_table.txt", "partial")):
         assert by_name[name]["error"] is None, by_name[name]
-        assert by_name[name]["status"] == "partial"  # nothing tabular found, but a record all the same
+        assert by_name[name]["status"] == status, name
     assert summary.failed == 1
+
+
+# --------------------------------------------------------------------------- record status, at a glance
+
+def _report(**kw):
+    from gongkai.inference.report import Report
+
+    base = {"id": "r", "year": 2023, "sections": [{"key": "overview", "number": "一", "title": "总体情况",
+                                                   "start": 0, "end": 6}]}
+    return Report(**{**base, **kw})
+
+
+def _full_tables():
+    from gongkai.model.template import TABLE_KEYS, VERSIONED_TABLES, table_template
+
+    out = {}
+    for t in TABLE_KEYS:
+        rows = {}
+        for row, fld in table_template(t, "2021").cells():
+            rows.setdefault(row, {})[fld] = 0
+        out[t] = {"template": "2021", "rows": rows} if t in VERSIONED_TABLES else {"rows": rows}
+    return out
+
+
+def test_status_ok_only_when_every_template_cell_reads_clean():
+    assert _report(tables=_full_tables()).status == "ok"
+    assert _report(tables=_full_tables()).to_dict()["status_detail"] is None
+
+
+def test_status_partial_names_what_is_missing():
+    tables = _full_tables()
+    del tables["reviews"]
+    del tables["applications"]["rows"]["granted"]["natural_person"]
+    r = _report(tables=tables)
+    assert r.status == "partial"
+    assert "reviews" in r.status_detail and "1 template cell" in r.status_detail
+    tables = _full_tables()
+    tables["applications"]["rows"]["granted"]["total"] = None
+    prov = {"applications": {"granted": {"total": {"start": 0, "end": 2, "text": "12", "confidence": 0.5,
+                                                   "candidates": [1, 2]}}}}
+    r = _report(tables=tables, provenance=prov)
+    assert r.status == "partial" and "ambiguous" in r.status_detail
+
+
+def test_status_failed_checks_wins_over_partial_and_a_pre_2019_report_needs_no_tables():
+    checks = [{"rule": "reviews.total", "row": "review", "status": "fail", "detail": "1 ≠ 2"},
+              {"rule": "applications.balance", "column": "total", "status": "pass", "detail": ""}]
+    r = _report(tables={}, checks=checks, figures=[{"metric": "新增主动公开信息", "value": 3}])
+    assert r.status == "failed_checks" and r.status_detail.startswith("1 failed check")
+    assert _report(year=2017, warnings=["2017: before the national template"]).status == "ok"
+    assert _report(year=2023).status == "partial"
+
+
+def test_status_not_a_report_says_which_signs_are_missing():
+    r = _report(sections=[{"key": None, "number": "一", "title": "新闻", "start": 0, "end": 2}],
+                figures=[{"metric": "接待游客", "value": 660000, "unit": "人次"}])
+    assert r.status == "not_a_report"
+    assert r.status_detail == "no section heading of a report, no template table, no figure of a report"
+    assert _report(figures=[]).status == "partial"  # a heading alone: a report, without its tables
+    assert _report(sections=[], figures=[{"metric": "主动公开政府信息", "value": 5}]).status == "partial"
+    from gongkai.inference.report import Report
+
+    assert Report.failed("x", "x: boom").status == "error"
+
+
+# --------------------------------------------------------------------------- the CSV's per-cell status
+
+def test_csv_cell_status_reads_checks_and_provenance():
+    from gongkai.inference.outputs import long_rows
+
+    tables = _full_tables()
+    rows = tables["applications"]["rows"]
+    rows["carried_over"]["total"] = None  # ambiguous
+    rows["carried_over"]["other_org"] = None  # blank
+    prov = {"applications": {
+        "new_received": {"natural_person": {"start": 0, "end": 3, "text": "1O", "confidence": 1, "repaired_from": "1O"},
+                         "commercial": {"start": 3, "end": 9, "text": "00", "confidence": 1, "segmented_from": "1020"},
+                         "research": {"start": 9, "end": 11, "text": "11B", "confidence": 1, "damaged": True}},
+        "carried_over": {"total": {"start": 11, "end": 13, "text": "125", "confidence": 1, "candidates": [12, 5]}},
+    }}
+    checks = [{"rule": "applications.row_total", "row": "granted", "status": "fail", "detail": "1 ≠ 2"},
+              {"rule": "narrative.applications", "status": "fail", "detail": "9 ≠ 0"}]
+    rec = _report(tables=tables, provenance=prov, checks=checks).to_dict()
+    got = {(r[2], r[3]): r[5] for r in long_rows(rec) if r[1] == "applications"}
+    assert got["new_received", "natural_person"] == "repaired"
+    assert got["new_received", "commercial"] == "segmented"
+    assert got["new_received", "research"] == "damaged"
+    assert got["carried_over", "total"] == "ambiguous"
+    assert got["carried_over", "other_org"] == "blank"
+    assert {got["granted", f] for f in rows["granted"]} == {"failed_check"}  # every cell of the failed row
+    assert got["new_received", "total"] == "failed_check"  # the cell the narrative check compares
+    assert got["denied.state_secret", "total"] == "clean"

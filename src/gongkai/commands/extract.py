@@ -32,8 +32,10 @@ def extract(
 ) -> None:
     """Extract tables, sections and figures from reports: one output record per input.
 
-    Exit code 0 when every input succeeded, 1 when some failed (their records carry
-    `error`), 2 on usage errors.
+    Every input named or found gets one record (`status`: ok, partial, failed_checks,
+    not_a_report or error); files a folder holds in no report format are named in the summary.
+    Exit code 0 when every input was read and extracted, 1 when some failed (their records carry
+    `error`), 2 on usage errors (nothing is written then).
     """
     from gongkai.inference.bulk import extract_to_file
     from gongkai.inference.outputs import FORMATS
@@ -63,8 +65,25 @@ def extract(
     except (FileNotFoundError, ValueError, ImportError, RayEngineError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
-    typer.echo(f"{summary.total} record(s) written to {output}, {summary.failed} failed"
+    _print_summary(summary, output, cross_check)
+    raise typer.Exit(summary.exit_code)
+
+
+#: How many files not read the summary names one by one.
+_NAMED = 50
+
+
+def _print_summary(summary, output: str, cross_check: Optional[str]) -> None:
+    """What was written (records per status), what failed, and every file found and not read."""
+    statuses = ", ".join(f"{n} {s}" for s, n in sorted(summary.statuses.items(), key=lambda x: str(x[0])))
+    typer.echo(f"{summary.total} record(s) written to {output}" + (f" ({statuses})" if statuses else "")
+               + f", {summary.failed} failed"
                + (f", {summary.skipped} skipped (--resume)" if summary.skipped else "")
                + (f"; {summary.cross_warnings} cross-year warning(s) in {cross_check}" if cross_check else ""),
                err=True)
-    raise typer.Exit(summary.exit_code)
+    if summary.not_read:
+        typer.echo(f"{len(summary.not_read)} file(s) found and not read:", err=True)
+        for name, why in summary.not_read[:_NAMED]:
+            typer.echo(f"  {name}: {why}", err=True)
+        if len(summary.not_read) > _NAMED:
+            typer.echo(f"  … and {len(summary.not_read) - _NAMED} more", err=True)
