@@ -79,26 +79,27 @@ def _table2_record(id, year, run):
 def test_a_reading_left_ambiguous_is_decided_by_the_other_years_report():
     from gongkai.inference.crosscheck import apply_resolution
 
-    # 2022 prints 2025: 2 | 0 | 25 or 20 | 2 | 5. 2023 prints 3 1 27 apart: 27 = in force + 3 − 1.
-    a = _table2_record("a2022", 2022, "2025")
-    b = _table2_record("b2023", 2023, "3 1 27")
-    assert a["tables"]["active_disclosure"]["rows"]["normative_documents"] == dict.fromkeys(
-        ("issued", "repealed", "in_force"))
+    # 2022 prints 1173: 1 | 17 | 3 or 1 | 1 | 73 (11 | 7 | 3 has fewer in force than issued).
+    # 2023 prints 3 1 5 apart: 5 = in force + 3 − 1, so in force was 3.
+    a = _table2_record("a2022", 2022, "1173")
+    b = _table2_record("b2023", 2023, "3 1 5")
+    assert a["tables"]["active_disclosure"]["rows"]["normative_documents"] == {
+        "issued": 1, "repealed": None, "in_force": None}
     c = CrossChecker()
     c.add(b)
     c.add(a)
     found = [x for x in c.warnings() if x["status"] == "resolved"]
     assert len(found) == 1 and found[0]["report"] == "a2022" and found[0]["row"] == "normative_documents"
-    assert found[0]["cells"] == {"issued": 2, "repealed": 0, "in_force": 25}
+    assert found[0]["cells"] == {"issued": 1, "repealed": 17, "in_force": 3}
     assert apply_resolution(a, found[0])
-    assert a["tables"]["active_disclosure"]["rows"]["normative_documents"] == {"issued": 2, "repealed": 0,
-                                                                               "in_force": 25}
+    assert a["tables"]["active_disclosure"]["rows"]["normative_documents"] == {"issued": 1, "repealed": 17,
+                                                                               "in_force": 3}
     prov = a["provenance"]["active_disclosure"]["normative_documents"]["in_force"]
-    assert prov["segmented_from"] == "2025" and "candidates" not in prov and "b2023" in prov["decided_by"]
+    assert prov["segmented_from"] == "1173" and "candidates" not in prov and "b2023" in prov["decided_by"]
     check = next(x for x in a["checks"] if x["rule"] == "active_disclosure.split" and x["row"] == "normative_documents")
     assert check["status"] == "segmented"
     # When no reading fits the other year, nothing is decided.
     c = CrossChecker()
-    c.add(_table2_record("a2022", 2022, "2025"))
+    c.add(_table2_record("a2022", 2022, "1173"))
     c.add(_table2_record("b2023", 2023, "3 1 99"))
     assert not [x for x in c.warnings() if x["status"] == "resolved"]
