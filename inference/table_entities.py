@@ -61,6 +61,9 @@ def _printed_number_end(text: str, a: int) -> int | None:
     return m.end()
 
 
+_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
 def widen_cells(entities: list[Entity], text: str) -> list[Entity]:
     """Each CELL widened over the untagged digits next to it and a sign just before it: a
     cell is a whole printed number, so ``-12`` tagged ``12`` or ``382`` tagged ``38`` are the
@@ -68,9 +71,13 @@ def widen_cells(entities: list[Entity], text: str) -> list[Entity]:
     of one printed number the tagger cut apart (cells ``1`` + ``250`` of ``1,250``; ``12`` + a
     label ``5.`` of ``125.``, ``11`` + a label ``B`` of ``11B``), which become one cell.
 
+    A year glued after a table's last cell opens the next sentence and is not taken.
+
     >>> t = "行政许可 | -12 | 382 |"
     >>> [e.text for e in widen_cells([Entity("CELL", 8, 10, "12"), Entity("CELL", 13, 15, "38")], t)]
     ['-12', '382']
+    >>> [e.text for e in widen_cells([Entity("CELL", 7, 8, "0")], "行政事业性收费02025年,我局")]
+    ['0']
     """
     if not text:
         return entities
@@ -92,6 +99,8 @@ def widen_cells(entities: list[Entity], text: str) -> list[Entity]:
             a -= 1
         while b < hi and (text[b] in _DIGITS or (text[b] == "." and b + 1 < hi and text[b + 1] in _DIGITS)):
             b += 1
+        if b - 4 >= e.end and text[b:b + 1] == "年" and _YEAR.fullmatch(text, b - 4, b):
+            b -= 4  # the year the next sentence opens with, glued on: 收费0|2025年,我局…
         whole = _printed_number_end(text, a)
         inside = [x for x in ordered[k + 1:] if x.start < (whole or 0)]
         # Other CELLs inside are cells the tagger saw (glued ``00000O0``), unless a thousands

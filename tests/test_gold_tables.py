@@ -55,7 +55,6 @@ REAL = sorted((ROOT / "annotations" / "gold").glob("real-*.jsonl"))
 #: Real gold the assembler does not yet read right from its gold spans, each a strict xfail: the
 #: entry must go when a fix makes the report read right.
 REAL_KNOWN: dict[str, str] = {
-    "real-042": "a year glued after the last cell (行政事业性收费02025年，我局…) is read into the cell by widening",
     "real-039": "six zeros printed for seven cells (结转下年度继续办理 000000): the expected row is null, "
                 "the assembler places the six zeros in order",
     "real-003": "a space stands for a blank cell (申请数量0 00000): six digits for seven cells, the blank "
