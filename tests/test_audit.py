@@ -42,6 +42,11 @@ def test_a_failing_rule_an_ambiguous_split_and_a_missing_table_are_reasons():
     ambiguous["checks"] = []
     a = audit_record(ambiguous)
     assert "reviews: table not read" in a.reasons
+    # A narrative check with no figure to compare, or the checks of a table not read, say nothing more.
+    skipped = _record(checks=[{"rule": "narrative.applications", "status": "skipped", "detail": "no figure"},
+                              {"rule": "reviews.total", "row": "review", "status": "skipped", "detail": ""}])
+    skipped["tables"] = {k: v for k, v in skipped["tables"].items() if k != "reviews"}
+    assert audit_record(skipped).reasons == ["reviews: table not read"]
     assert any(r.startswith("active_disclosure: 1 of 10 cells not read (normative_documents.issued)") for r in a.reasons)
     # A cell printed blank is read: provenance without candidates.
     blank = _record()
@@ -94,3 +99,16 @@ def test_audit_extract_reads_a_directory_in_one_command(tmp_path):
     assert result.exit_code == 0, result.output
     d = json.loads(result.output[result.output.index("{"):])
     assert d["reports"] == 1 and kept.read_text(encoding="utf-8").count("\n") == 1
+
+
+def test_reads_clean_is_what_the_record_status_says():
+    """The audit's flag and the record's ``status`` are one judgement made twice: on every gold
+    report (seeds and real, read from their gold spans) they agree."""
+    from gongkai.inference.pipeline import Extractor, SpanTagger
+    from gongkai.training.corpus import annotation_files, read_jsonl
+
+    records = [r for f in annotation_files([SEED.parents[1] / "gold"]) for r in read_jsonl(f)]
+    extractor = Extractor(SpanTagger({r.id: r.spans for r in records}))
+    for rep in extractor.extract_many([(r.id, r.text) for r in records]):
+        rec = rep.to_dict()
+        assert audit_record(rec).clean == (rec["status"] == "ok"), (rec["id"], rec["status"], audit_record(rec).reasons)
