@@ -70,3 +70,20 @@ def test_expected_tables_are_the_reference_where_a_record_has_them(seed):
     none = {**exp, "tables": {}}
     s = pipeline_scores([rec], [ents], {rec.id: none})
     assert s["tables_spurious"] == 3 and s["cells_spurious"] > 0 and s["cell_accuracy"] is None
+
+
+def test_cells_the_report_does_not_decide_are_counted_apart(seed):
+    """An annotator's reading of a glued run no rule decides is a judgement: a pipeline that leaves
+    the cell null is not wrong about what the report decides."""
+    import copy
+    import json
+
+    rec, ents = seed
+    exp = json.loads(EXPECTED.read_text(encoding="utf-8"))
+    judged = copy.deepcopy(exp)
+    judged["tables"]["active_disclosure"]["rows"]["normative_documents"]["in_force"] = 51  # read: 15
+    judged["readings"] = [{"cells": ["active_disclosure.normative_documents.in_force"], "printed": "15",
+                           "candidates": [[15], [51]], "chosen": [51], "why": "for the test"}]
+    s = pipeline_scores([rec], [ents], {rec.id: judged})
+    assert s["decided_accuracy"] == 1.0 and s["judged"] == [0, 0, 1]
+    assert s["nonblank_accuracy"] < 1.0

@@ -8,7 +8,11 @@ and assembler together, against what the report prints:
 
 - ``cell_accuracy``: table cells (blanks included) whose value matches, over the gold cells;
   ``nonblank_accuracy`` and ``blank_accuracy`` split it (a blank is read right when the cell is
-  ``null`` or absent); ``cells_spurious``: values read for cells the report does not have;
+  ``null`` or absent); ``decided_accuracy`` leaves out the cells of glued runs whose split the
+  report does not decide, where the annotator chose a reading (the expected file's
+  ``readings``) and the pipeline rightly leaves the cell null, and ``judged`` counts those
+  cells: [read as the annotator chose, null, other]; ``cells_spurious``: values read for cells
+  the report does not have;
 - ``template_accuracy``: tables whose template version matches; ``tables_spurious``: tables read
   from a report that has none of them (a pre-2019 report's statistics table);
 - ``sections``: precision/recall/F1 of (key, title) pairs;
@@ -92,6 +96,8 @@ def pipeline_scores(records: Sequence[Record], predicted: Sequence[Sequence[Enti
     cells_ok = cells_total = 0
     blank = [0, 0]
     nonblank = [0, 0]
+    decided = [0, 0]
+    judged = [0, 0, 0]
     spurious_cells = spurious_tables = 0
     tpl_ok = tpl_total = 0
     sec = [0, 0, 0]
@@ -118,10 +124,16 @@ def pipeline_scores(records: Sequence[Record], predicted: Sequence[Sequence[Enti
         right = {k for k, v in gc.items() if _same(pc.get(k), v)}
         cells_ok += len(right)
         cells_total += len(gc)
+        chosen = {tuple(c.split(".")) for r in (exp or {}).get("readings", []) for c in r["cells"]}
         for k, v in gc.items():
             counter = blank if v is None else nonblank
             counter[0] += k in right
             counter[1] += 1
+            if k in chosen:
+                judged[0 if k in right else 1 if pc.get(k) is None else 2] += 1
+            else:
+                decided[0] += k in right
+                decided[1] += 1
         spurious_cells += sum(1 for k, v in pc.items() if k not in gc and v is not None)
         spurious_tables += sum(1 for t in pred.tables if t not in templates)
         for t, version in templates.items():
@@ -149,7 +161,9 @@ def pipeline_scores(records: Sequence[Record], predicted: Sequence[Sequence[Enti
         "nonblank_accuracy": nonblank[0] / nonblank[1] if nonblank[1] else None,
         "blank_accuracy": blank[0] / blank[1] if blank[1] else None,
         "blank_cells": blank[1],
-        "counts": {"cells": [cells_ok, cells_total], "nonblank": nonblank, "blank": blank,
+        "decided_accuracy": decided[0] / decided[1] if decided[1] else None,
+        "judged": judged,
+        "counts": {"cells": [cells_ok, cells_total], "nonblank": nonblank, "blank": blank, "decided": decided,
                    "sections": sec, "figures": fig},
         "cells_spurious": spurious_cells,
         "tables_spurious": spurious_tables,

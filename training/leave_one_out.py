@@ -140,7 +140,7 @@ def _pooled(folds: dict[str, Any]) -> dict[str, Any]:
         return round(2 * tp / (pred + gold), 4) if pred + gold else None
 
     out: dict[str, Any] = {f"f1.{label}": f1(*c) for label, c in sorted(ent.items())}
-    for key in ("cells", "nonblank", "blank"):
+    for key in ("cells", "nonblank", "blank", "decided"):
         if key in pipe and pipe[key][1]:
             out[f"{key}_accuracy"] = round(pipe[key][0] / pipe[key][1], 4)
     if "sections" in pipe:

@@ -136,7 +136,9 @@ def evaluate(
 
     typer.echo(f"end to end: cell accuracy {pct(p['cell_accuracy'])} over {p['cells']} cells "
                f"(non-blank {pct(p['nonblank_accuracy'])}, blank {pct(p['blank_accuracy'])} over "
-               f"{p['blank_cells']}; {p['cells_spurious']} spurious cells, {p['tables_spurious']} spurious tables), "
+               f"{p['blank_cells']}; cells the report decides {pct(p['decided_accuracy'])}, the annotator's "
+               f"readings of undecided runs read/null/other {'/'.join(map(str, p['judged']))}; "
+               f"{p['cells_spurious']} spurious cells, {p['tables_spurious']} spurious tables), "
                f"templates {pct(p['template_accuracy'])}, section F1 {pct(p['sections']['f1'])}, "
                f"figure recall {pct(p['figures']['recall'])} precision {pct(p['figures']['precision'])}, "
                f"year {pct(p['year_accuracy'])}, organ {pct(p['organ_accuracy'])}, "
