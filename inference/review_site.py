@@ -562,7 +562,7 @@ def render_organs(organs: Sequence[Organ], organ_ids: dict[str | None, int]) -> 
     for o in organs:
         charts = "".join(chart_svg(h, o.series.get(h.key, [])) for h in HEADLINES)
         years = sorted({p.year for points in o.series.values() for p in points})
-        span = f"{years[0]}–{years[-1]}" if years else "no headline numbers"
+        span = (f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0])) if years else "no headline numbers"
         sections.append(
             f'<section class="organ{" has-jump" if o.jumps else ""}" id="organ-{organ_ids[o.name]}" '
             f'data-name="{html.escape(o.name)}" data-jump="{o.jumps:.3g}"><h3>{html.escape(o.name)} '
