@@ -2,32 +2,52 @@
 extracted from it, every cell linked to the source characters it was read from, and failed
 and repaired checks marked — for a person to see at a glance where to look.
 
-The source is rendered with spaCy's displaCy in manual mode from our own offsets; spaCy is
-imported only here, when a page is made (it is a training extra, not an extraction need).
+The marks are drawn here from the record's own offsets (no spaCy: the page is an extraction
+need, not a training one). An HTML input is shown as the text a reader sees, its marks moved
+from the HTML source offsets onto that text. The record is embedded in the page as JSON that
+any script can parse (``</script>`` and the like escaped).
+
+>>> page = render_review("一、总体情况\\n", {"id": "a</script>", "sections": [
+...     {"key": "overview", "number": "一", "title": "总体情况", "start": 0, "end": 6}]})
+>>> '<mark class="entity" id="src-0" data-label="SECTION"' in page
+True
+>>> embedded = page[page.index('id="report">') + 12:page.rindex("</script>")]
+>>> json.loads(embedded)["id"], "</script>" in embedded
+('a</script>', False)
 """
 
 from __future__ import annotations
 
 import html
 import json
-import re
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, NamedTuple
 
 from gongkai.model import template as T
-from gongkai.model.labels import LABELS
+
+from . import offsets
+from .html import looks_like_html, render_html
 
 COLORS = {
     "SECTION": "#f4a261", "SUBSECTION": "#f6c28b", "TABLE_TITLE": "#e9c46a", "COL_HEADER": "#a8dadc",
     "ROW_LABEL": "#90be6d", "CELL": "#bde0fe", "BLANK": "#ffafcc", "FIG_METRIC": "#cdb4db",
     "FIG_VALUE": "#b392ac", "FIG_UNIT": "#e0c3fc", "ORGAN": "#ffd6a5", "YEAR": "#fdffb6",
+    # Marks drawn from what a record read, when it kept no entities (see record_marks).
+    "FIGURE": "#cdb4db",
 }
 
 _STYLE = """
 body { font-family: sans-serif; margin: 0; }
 header { padding: .5em 1em; background: #264653; color: white; }
+header a { color: #e9c46a; }
 main { display: grid; grid-template-columns: 1fr 1fr; gap: 1em; padding: 1em; }
-#source { overflow: auto; max-height: 90vh; border: 1px solid #ccc; padding: .5em; }
+#source { overflow: auto; max-height: 90vh; border: 1px solid #ccc; padding: .5em; white-space: pre-wrap;
+  line-height: 2; }
 #extracted { overflow: auto; max-height: 90vh; }
+mark.entity { padding: 0 .15em; border-radius: .3em; }
+mark.entity::after { content: attr(data-label); font-size: 55%; font-weight: bold; margin-left: .3em;
+  vertical-align: middle; opacity: .7; }
+p.note { background: #fff3b0; padding: .3em .6em; white-space: normal; }
 table.extracted { border-collapse: collapse; margin-bottom: 1em; font-size: 90%; }
 table.extracted td, table.extracted th { border: 1px solid #999; padding: 2px 6px; text-align: right; }
 table.extracted th.row { text-align: left; font-weight: normal; }
@@ -50,31 +70,116 @@ function show(start) {
   if (m) { m.classList.add('focus'); m.scrollIntoView({block: 'center'}); }
 }
 document.addEventListener('DOMContentLoaded', () => {
-  const failed = document.querySelectorAll('li.check.fail').length;
-  const repaired = document.querySelectorAll('li.check.repaired').length;
+  // Counted from the embedded record, so the page proves that it parses.
+  const report = JSON.parse(document.getElementById('report').textContent);
+  const count = s => (report.checks || []).filter(c => c.status === s).length;
   document.getElementById('summary').textContent =
-    failed + ' failed check(s), ' + repaired + ' repaired, ' +
+    count('fail') + ' failed check(s), ' + count('repaired') + ' repaired, ' +
     document.querySelectorAll('td.cell').length + ' cells';
 });
 """
 
 
-def _source_html(source: str, entities: list[dict[str, Any]], title: str) -> str:
-    from spacy import displacy  # only the review page needs spaCy
+class Mark(NamedTuple):
+    """A highlighted stretch of the source: offsets into the source as extracted."""
 
-    ents = sorted(({"start": e["start"], "end": e["end"], "label": e["label"]} for e in entities
-                   if 0 <= e["start"] < e["end"] <= len(source)), key=lambda e: (e["start"], e["end"]))
-    kept, last_end = [], -1
-    for e in ents:  # displaCy needs non-overlapping entities
-        if e["start"] >= last_end:
-            kept.append(e)
-            last_end = e["end"]
-    markup = displacy.render({"text": source, "ents": kept, "title": None}, style="ent", manual=True,
-                             page=False, jupyter=False,
-                             options={"colors": COLORS, "ents": list(LABELS)})
-    # Give each highlighted entity an anchor so table cells can point at it.
-    starts = iter(e["start"] for e in kept)
-    return re.sub(r'<mark class="entity"', lambda m: f'<mark class="entity" id="src-{next(starts)}"', markup)
+    start: int
+    end: int
+    label: str
+
+
+def record_marks(report: dict[str, Any]) -> list[Mark]:
+    """What a record lets the page highlight: its tagged entities where it kept them
+    (``Extractor(keep_entities=True)``), else what it read — every table cell (``CELL``, or
+    ``BLANK`` for a blank one), the section headings and the narrative figures (``FIGURE``).
+
+    >>> record_marks({"provenance": {"reviews": {"review": {"total": {"start": 5, "end": 6}}}},
+    ...               "tables": {"reviews": {"rows": {"review": {"total": None}}}}})
+    [Mark(start=5, end=6, label='BLANK')]
+    """
+    if report.get("entities"):
+        return [Mark(e["start"], e["end"], e["label"]) for e in report["entities"]]
+    marks = []
+    for table, rows in (report.get("provenance") or {}).items():
+        values = ((report.get("tables") or {}).get(table) or {}).get("rows") or {}
+        for row, fields in rows.items():
+            for field, p in fields.items():
+                if "start" in p:
+                    blank = (values.get(row) or {}).get(field, 0) is None
+                    marks.append(Mark(p["start"], p["end"], "BLANK" if blank else "CELL"))
+    marks += [Mark(s["start"], s["end"], "SECTION") for s in report.get("sections") or [] if "start" in s]
+    marks += [Mark(f["start"], f["end"], "FIGURE") for f in report.get("figures") or [] if "start" in f]
+    return marks
+
+
+def source_view(source: str) -> tuple[str, Callable[[int, int], tuple[int, int]]]:
+    """The text a person reads for ``source`` (HTML rendered to its text, anything else as it is)
+    and the map from a source span to a span of that text.
+
+    >>> text, to_view = source_view("<p>总体&amp;情况</p>")
+    >>> text.strip(), text[slice(*to_view(5, 10))]
+    ('总体&情况', '&')
+    """
+    if not looks_like_html(source):
+        return source, lambda a, b: (a, b)
+    text, starts, ends = render_html(source)
+    return text, lambda a, b: offsets.from_source(starts, ends, len(source), a, b)
+
+
+def mismatched_cells(source: str, report: dict[str, Any]) -> int:
+    """How many cells and figures of ``report`` do not read, at their offsets, what the record
+    says was printed there: not 0 when ``source`` is not the text the record was extracted from."""
+    bad = 0
+    for rows in (report.get("provenance") or {}).values():
+        for fields in rows.values():
+            for p in fields.values():
+                if "start" in p and source[p["start"]:p["end"]] != p.get("text"):
+                    bad += 1
+    return bad + sum(1 for f in report.get("figures") or []
+                     if "start" in f and source[f["start"]:f["end"]] != f.get("text"))
+
+
+def marked_html(source: str, marks: Iterable[Mark]) -> str:
+    """``source`` as the page shows it (see :func:`source_view`), HTML-escaped, each mark a
+    ``<mark>`` with the id ``src-<source start>`` that table cells point at. Marks that overlap
+    one drawn already, or fall outside the source, are left out.
+
+    >>> marked_html("a<b", [Mark(1, 3, "CELL")])
+    'a<mark class="entity" id="src-1" data-label="CELL" style="background: #bde0fe">&lt;b</mark>'
+    """
+    text, to_view = source_view(source)
+    spans = []
+    for m in marks:
+        if 0 <= m.start < m.end <= len(source):
+            a, b = to_view(m.start, m.end)
+            if a < b:
+                spans.append((a, b, m))
+    spans.sort(key=lambda s: (s[0], s[1]))
+    out, at = [], 0
+    for a, b, m in spans:
+        if a < at:
+            continue
+        color = COLORS.get(m.label, "#ddd")
+        out.append(html.escape(text[at:a], quote=False))
+        out.append(f'<mark class="entity" id="src-{m.start}" data-label="{html.escape(m.label)}" '
+                   f'style="background: {color}">{html.escape(text[a:b], quote=False)}</mark>')
+        at = b
+    out.append(html.escape(text[at:], quote=False))
+    return "".join(out)
+
+
+def json_for_script(value: Any) -> str:
+    """JSON that can stand inside ``<script type="application/json">``: ``<``, ``>`` and ``&``
+    written as JSON escapes, so no ``</script>`` or ``<!--`` in a string ends the element.
+
+    >>> print(json_for_script({"t": "</script><!--&"}))
+    {"t": "\\u003c/script\\u003e\\u003c!--\\u0026"}
+    """
+    text = json.dumps(value, ensure_ascii=False)
+    for ch, esc in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
+                    ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        text = text.replace(ch, esc)
+    return text
 
 
 def _failed_cells(report: dict[str, Any]) -> set[tuple[str, str | None, str | None]]:
@@ -131,30 +236,51 @@ def _table_html(name: str, table: dict[str, Any], prov: dict[str, Any], failed) 
             f'<tr><th></th>{head}</tr>{"".join(rows)}</table>')
 
 
-def render_review(source: str, report: dict[str, Any], entities: list[dict[str, Any]]) -> str:
-    """One self-contained HTML page for ``report`` (a ``Report.to_dict()``) extracted from ``source``."""
+def render_review(source: str | None, report: dict[str, Any], entities: list[dict[str, Any]] | None = None,
+                  *, nav: str = "", note: str = "") -> str:
+    """One self-contained HTML page for ``report`` (a ``Report.to_dict()``) extracted from
+    ``source``. ``entities`` (source offsets) are highlighted; without them, what
+    :func:`record_marks` finds in the record. ``source`` None: the tables alone, ``note`` saying
+    why. ``nav``: HTML for the header (the review site's links)."""
     failed = _failed_cells(report)
-    tables = "".join(_table_html(name, t, report.get("provenance", {}).get(name, {}), failed)
-                     for name, t in report.get("tables", {}).items())
+    tables = "".join(_table_html(name, t, (report.get("provenance") or {}).get(name, {}), failed)
+                     for name, t in (report.get("tables") or {}).items())
     checks = "".join(
-        f'<li class="check {html.escape(c["status"])}">{html.escape(c["rule"])} '
-        f'{html.escape(str(c.get("row") or c.get("column") or ""))}: {html.escape(c["status"])} — '
-        f'{html.escape(c.get("detail", ""))}</li>'
-        for c in report.get("checks", []))
-    sections = "".join(f'<li>{html.escape(str(s["key"]))}: {html.escape(s["number"] or "")} '
-                       f'{html.escape(s["title"])}</li>' for s in report.get("sections", []))
-    figures = "".join(f'<li>{html.escape(str(f["metric"]))}: {f["value"]}{html.escape(f["unit"] or "")}'
-                      f'{" (approx.)" if f.get("approximate") else ""}</li>' for f in report.get("figures", []))
-    meta = f'{html.escape(str(report.get("organ")))} · {report.get("year")} · status {report.get("status")}'
-    error = f'<p class="error">{html.escape(report["error"])}</p>' if report.get("error") else ""
+        f'<li class="check {html.escape(str(c.get("status")))}">{html.escape(str(c.get("rule")))} '
+        f'{html.escape(str(c.get("row") or c.get("column") or ""))}: {html.escape(str(c.get("status")))} — '
+        f'{html.escape(str(c.get("detail", "")))}</li>'
+        for c in report.get("checks") or [])
+    sections = "".join(f'<li>{html.escape(str(s.get("key")))}: {html.escape(str(s.get("number") or ""))} '
+                       f'{html.escape(str(s.get("title") or ""))}</li>' for s in report.get("sections") or [])
+    figures = "".join(f'<li>{html.escape(str(f.get("metric")))}: {html.escape(str(f.get("value")))}'
+                      f'{html.escape(str(f.get("unit") or ""))}{" (approx.)" if f.get("approximate") else ""}</li>'
+                      for f in report.get("figures") or [])
+    warnings = "".join(f"<li>{html.escape(str(w))}</li>" for w in report.get("warnings") or [])
+    rid = html.escape(str(report.get("id")))
+    meta = (f'{html.escape(str(report.get("organ")))} · {html.escape(str(report.get("year")))} · '
+            f'status {html.escape(str(report.get("status")))}')
+    error = f'<p class="error">{html.escape(str(report["error"]))}</p>' if report.get("error") else ""
+    notes = [note] if note else []
+    if source is None:
+        body = ""
+    else:
+        marks = record_marks({"entities": entities}) if entities else record_marks(report)
+        bad = mismatched_cells(source, report)
+        if bad:  # offsets into another text would highlight the wrong characters
+            notes.append(f"{bad} cell(s) or figure(s) of this record do not match this source at their "
+                         "offsets: it is not the text they were extracted from, so nothing is highlighted.")
+            marks = []
+        body = marked_html(source, marks)
+    shown_notes = "".join(f'<p class="note">{html.escape(n)}</p>' for n in notes)
     return f"""<!DOCTYPE html>
-<html lang="zh"><head><meta charset="utf-8"><title>gongkai review: {html.escape(report["id"])}</title>
+<html lang="zh"><head><meta charset="utf-8"><title>gongkai review: {rid}</title>
 <style>{_STYLE}</style><script>{_SCRIPT}</script></head>
-<body><header><h1>{html.escape(report["id"])}</h1><p>{meta} · <span id="summary"></span></p>{error}</header>
-<main><section id="source">{_source_html(source, entities, report["id"])}</section>
+<body><header>{nav}<h1>{rid}</h1><p>{meta} · <span id="summary"></span></p>{error}</header>
+<main><section id="source">{shown_notes}{body}</section>
 <section id="extracted">{tables}
 <h2>Checks</h2><ul id="checks">{checks}</ul>
 <h2>Sections</h2><ul id="sections">{sections}</ul>
-<h2>Figures</h2><ul id="figures">{figures}</ul></section></main>
-<script type="application/json" id="report">{html.escape(json.dumps(report, ensure_ascii=False))}</script>
+<h2>Figures</h2><ul id="figures">{figures}</ul>
+<h2>Warnings</h2><ul id="warnings">{warnings}</ul></section></main>
+<script type="application/json" id="report">{json_for_script(report)}</script>
 </body></html>"""

@@ -28,9 +28,10 @@ from transformers import (AutoConfig, AutoModelForTokenClassification, AutoToken
 if TYPE_CHECKING:  # importing transformers' modeling code at module level would load accelerate where installed
     from transformers import PreTrainedModel
 
+from .card import model_card
 from .decode import drop_bare_values, drop_misshapen, drop_second_metric, drop_unattached, join_unbroken, split_shared, viterbi_iob2_many
 from .labels import FIGURE_REACH, ID2TAG, OUTSIDE, SHAPES, TAG2ID, TAGS, UNBROKEN, check_label_set
-from .tokenizer import encode_chars
+from .tokenizer import encode_chars, save_tokenizer
 
 #: Default architecture: small enough for a 2-core CPU. See :func:`new_config`.
 DEFAULT_SIZE: dict[str, int] = {"hidden": 256, "layers": 4, "heads": 4, "intermediate": 1024, "max_positions": 512}
@@ -282,7 +283,7 @@ class Tagger(WindowedTagger):
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
         self.model.save_pretrained(path)  # safetensors is the only format transformers 5 writes
-        self.tokenizer.save_pretrained(path)
+        save_tokenizer(self.tokenizer, path)
         (path / "README.md").write_text(card or model_card(self.model.config), encoding="utf-8")
 
     @torch.inference_mode()
@@ -297,45 +298,3 @@ def local_checkpoint(path: str | Path) -> Path:
     if not (Path(path) / "config.json").is_file():
         raise FileNotFoundError(f"base model {str(path)!r} is not a local checkpoint directory (no config.json)")
     return Path(path)
-
-
-def architecture_summary(config: Any) -> str:
-    """One line for a model card: the model type and its sizes."""
-    return (f"{config.model_type}, {config.num_hidden_layers} layers, hidden {config.hidden_size}, "
-            f"{config.num_attention_heads} heads, intermediate {config.intermediate_size}, "
-            f"{config.max_position_embeddings} positions, vocabulary {config.vocab_size}")
-
-
-def card_lines(config: Any, *, pipeline_tag: str, title: str, intro: str, data: str = "", command: str = "",
-               metrics: dict[str, Any] | None = None, metrics_note: str = "",
-               base_model: str | None = None) -> list[str]:
-    """The lines every model card starts with: front matter, what the model is, how it was made,
-    its metrics table."""
-    from gongkai import __version__
-
-    lines = [
-        "---", "library_name: transformers", f"pipeline_tag: {pipeline_tag}", "language: zh", "---", "",
-        f"# {title}", "", intro, "",
-        f"- gongkai version: {__version__}",
-        f"- architecture: {architecture_summary(config)}",
-        f"- started from: {base_model or 'scratch (random weights, character vocabulary of the training text)'}",
-    ]
-    if data:
-        lines.append(f"- data: {data}")
-    if command:
-        lines.append(f"- command: `{command}`")
-    if metrics:
-        lines += ["", "## Metrics", "", *([metrics_note, ""] if metrics_note else []), "| metric | value |", "|---|---|"]
-        lines += [f"| {k} | {v:.4f} |" if isinstance(v, float) else f"| {k} | {v} |" for k, v in sorted(metrics.items())]
-    return lines
-
-
-def model_card(config: Any, *, data: str = "", command: str = "", metrics: dict[str, Any] | None = None,
-               base_model: str | None = None) -> str:
-    """The README.md saved beside a model: what it is, how it was made, how well it does."""
-    lines = card_lines(config, pipeline_tag="token-classification", title="gongkai character tagger",
-                       intro="Tags each character of a normalised 政府信息公开工作年度报告 in IOB2 for "
-                             "gongkai; load it with `gongkai.model.tagger.Tagger.load(dir)`.",
-                       data=data, command=command, metrics=metrics, base_model=base_model)
-    lines += ["", "## Label set", "", "Tags in id order (`config.json` `id2label`): " + ", ".join(config_tags(config)), ""]
-    return "\n".join(lines)

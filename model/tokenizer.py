@@ -15,13 +15,19 @@ True
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Iterable
+from pathlib import Path
 
 from tokenizers import Regex, Tokenizer, models, pre_tokenizers, processors
 from transformers import PreTrainedTokenizerBase, PreTrainedTokenizerFast
 
 PAD, UNK, CLS, SEP, MASK = "[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"
+#: The tokenizer class a saved tokenizer names. transformers 5 writes its ``TokenizersBackend``,
+#: which transformers 4 cannot load; ``PreTrainedTokenizerFast`` loads in both (5 maps it to
+#: ``TokenizersBackend``), over the same ``tokenizer.json``.
+PORTABLE_CLASS = "PreTrainedTokenizerFast"
 SPECIAL_TOKENS: tuple[str, ...] = (PAD, UNK, CLS, SEP, MASK)
 
 # ``[\s\S]`` rather than ``.``: the tokenizers regex engine (Oniguruma) has no (?s) flag,
@@ -90,6 +96,25 @@ def _char_tokenizer(tokens: list[str], model_max_length: int) -> PreTrainedToken
         tokenizer_object=core, unk_token=UNK, pad_token=PAD, cls_token=CLS, sep_token=SEP,
         mask_token=MASK, model_max_length=model_max_length,
     )
+
+
+def save_tokenizer(tokenizer: PreTrainedTokenizerBase, path: str | Path) -> None:
+    """``tokenizer.save_pretrained(path)``, naming a class every transformers that
+    ``pyproject.toml`` allows can load (see :data:`PORTABLE_CLASS`).
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     save_tokenizer(build_tokenizer(["ab"]), d)
+    ...     json.loads((Path(d) / "tokenizer_config.json").read_text())["tokenizer_class"]
+    'PreTrainedTokenizerFast'
+    """
+    tokenizer.save_pretrained(path)
+    config_file = Path(path) / "tokenizer_config.json"
+    config = json.loads(config_file.read_text(encoding="utf-8"))
+    if config.get("tokenizer_class") == "TokenizersBackend":
+        config["tokenizer_class"] = PORTABLE_CLASS
+        config_file.write_text(json.dumps(config, indent=2, sort_keys=True, ensure_ascii=False) + "\n",
+                               encoding="utf-8")
 
 
 def encode_chars(tokenizer: PreTrainedTokenizerBase, text: str) -> list[int]:

@@ -42,7 +42,7 @@ def test_labelstudio_tasks_carry_predictions_and_the_config_lists_every_label(tm
     written = export_records("labelstudio", [RECORD], tmp_path / "tasks.json", model_version="tagger-v1")
     assert written == [tmp_path / "tasks.json", tmp_path / "tasks.config.xml"]
     [task] = json.loads((tmp_path / "tasks.json").read_text("utf-8"))
-    assert task["data"] == {"text": TEXT, "id": "r1", "meta": RECORD.meta}
+    assert task["data"] == {"text": TEXT, "id": "r1", "doc_id": "r1", "meta": RECORD.meta}  # doc_id survives JSON-MIN
     [pred] = task["predictions"]
     assert pred["model_version"] == "tagger-v1"
     first = pred["result"][0]

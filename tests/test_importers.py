@@ -1,4 +1,5 @@
 import json
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -70,19 +71,81 @@ def test_roundtrip_gives_identical_records(fmt, tmp_path):
     assert result.records == records()
 
 
-def test_labelstudio_json_min_roundtrip(tmp_path):
-    rows = [{"id": r.id, "text": r.text, "meta": r.meta, "annotator": 1, "annotation_id": 7,
-             "label": [{"start": s.start, "end": s.end, "text": r.span_text(s), "labels": [s.label]} for s in r.spans]}
-            for r in records() if r.meta]
-    (tmp_path / "min.json").write_text(json.dumps(rows, ensure_ascii=False), "utf-8")
+LS_EXPORTS = Path(__file__).resolve().parent / "data" / "labelstudio"
+# Made by Label Studio's own converter (label-studio-converter 0.0.59) from export.json, the JSON
+# export of our `annotations export --to labelstudio` tasks for records() with their predictions
+# accepted (ls_export_of): Converter(config=tasks.config.xml).convert_to_json_min(...) wrote
+# result-min.json and convert_to_conll2003(...) result.conll.
+
+
+def test_labelstudio_json_min_export_keeps_our_ids(tmp_path):
+    # JSON-MIN writes Label Studio's task number over `id`; the record's id comes back from doc_id.
+    rows = json.loads((LS_EXPORTS / "result-min.json").read_text("utf-8"))
+    assert [r["id"] for r in rows] == [101, 102, 103, 104]
+    result = import_file("labelstudio", LS_EXPORTS / "result-min.json")
+    assert result.problems == [] and result.records == records()
+
+
+def test_hand_made_json_min_keeps_its_id_and_a_task_without_one_is_named_with_a_warning(tmp_path):
+    rows = [{"id": "mine-1", "text": "0", "label": [{"start": 0, "end": 1, "text": "0", "labels": ["CELL"]}]},
+            {"text": "1", "label": []}]
+    (tmp_path / "min.json").write_text(json.dumps(rows), "utf-8")
     result = import_file("labelstudio", tmp_path / "min.json")
-    assert result.problems == [] and result.records == [r for r in records() if r.meta]
+    assert [r.id for r in result.records] == ["mine-1", "min-2"]
+    [w] = result.warnings
+    assert w.kind == "id" and "1 task(s) carry no id of their own" in w.message
+
+
+def test_labelstudio_id_field_names_the_id(tmp_path):
+    tasks = [ls_task("0", [(0, 1, "0", "CELL")]), ls_task("1", [])]
+    tasks[0]["data"]["report_no"] = "R-7"
+    (tmp_path / "t.json").write_text(json.dumps(tasks), "utf-8")
+    result = import_file("labelstudio", tmp_path / "t.json", id_field="report_no")
+    assert [r.id for r in result.records] == ["R-7"]
+    [p] = result.rejected
+    assert "has no field 'report_no'" in p.message
+    with pytest.raises(ValueError, match="--id-field works with labelstudio or conll"):
+        import_file("doccano", tmp_path / "t.json", id_field="report_no")
+
+
+def test_labelstudio_conll_export_with_its_texts_gives_texts_and_ids_back(tmp_path):
+    # Label Studio's words split at spaces and ASCII punctuation: an entity inside a longer word
+    # comes back as the whole word; entities made of whole words come back exactly.
+    for fmt in ("conll", "labelstudio"):  # labelstudio knows its CoNLL export when it sees one
+        result = import_file(fmt, LS_EXPORTS / "result.conll", texts=LS_EXPORTS / "export.json")
+        want = {r.id: r for r in records() if r.text}  # an empty task has no words: nothing to import
+        got = {r.id: r for r in result.records}
+        assert list(got) == list(want) and all(got[i].text == want[i].text for i in got)
+        assert got["seed-a"].spans == want["seed-a"].spans and got["glued"].spans == want["glued"].spans
+        astral = got["astral"]
+        assert [(astral.span_text(s), s.label) for s in astral.spans] == [
+            ("𠀀😀2023年", "YEAR"), ("新增主動公開信息815條。", "FIG_METRIC")]
+        assert result.rejected == [] and "3 of 3 documents got their text and id back" in result.warnings[-1].message
+
+
+def test_labelstudio_conll_export_without_texts(tmp_path):
+    result = import_file("conll", LS_EXPORTS / "result.conll")
+    assert [r.id for r in result.records] == ["result-1", "result-2", "result-3"]
+    glued = result.records[2]
+    assert glued.text.startswith("第二十條第 ( 一 ) 項 | ||| 規章 | 0")
+    assert [glued.span_text(s) for s in glued.spans][:2] == ["第二十條第 ( 一 ) 項", "規章"]
+    assert "give --texts" in result.warnings[-1].message
+
+
+def test_conll_2003_layout_with_a_docstart_per_document(tmp_path):
+    f = tmp_path / "c.conll"
+    f.write_text("-DOCSTART- -X- -X- O\n\n規章 NN O B-ROW_LABEL\n\n0 CD O B-CELL\n\n"
+                 "-DOCSTART- -X- -X- O\n\n一、總體情況 NN O B-SECTION\n", "utf-8")
+    result = import_file("conll", f)
+    assert [(r.text, r.spans) for r in result.records] == [
+        ("規章 0", [Span(0, 2, "ROW_LABEL"), Span(3, 4, "CELL")]), ("一、總體情況", [Span(0, 6, "SECTION")])]
 
 
 def ls_task(text, regions, annotations=None):
     result = [{"from_name": "label", "to_name": "text", "type": "labels",
                "value": {"start": s, "end": e, "text": t, "labels": [lab]}} for s, e, t, lab in regions]
-    return {"id": 1, "data": {"text": text}, "annotations": annotations or [{"id": 1, "result": result}]}
+    # Label Studio numbers the task (id 1); the task's own id is data.id.
+    return {"id": 1, "data": {"text": text, "id": "r1"}, "annotations": annotations or [{"id": 1, "result": result}]}
 
 
 def test_labelstudio_utf16_offsets_repaired_only_when_the_text_proves_it(tmp_path):
@@ -95,7 +158,7 @@ def test_labelstudio_utf16_offsets_repaired_only_when_the_text_proves_it(tmp_pat
     assert result.records[0].spans == [Span(2, 6, "YEAR"), Span(16, 19, "FIG_VALUE")]
     assert [p.kind for p in result.warnings] == ["offsets", "offsets"]
     [rejected] = result.rejected
-    assert rejected.kind == "offsets" and "'816'" in str(rejected) and "record '1'" in str(rejected)
+    assert rejected.kind == "offsets" and "'816'" in str(rejected) and "record 'r1'" in str(rejected)
 
 
 def test_labelstudio_rejects_a_wrong_offset(tmp_path):
@@ -118,9 +181,10 @@ def test_labelstudio_takes_the_latest_completed_annotation_and_skips_cancelled(t
     ]
     (tmp_path / "t.json").write_text(json.dumps(tasks), "utf-8")
     result = import_file("labelstudio", tmp_path / "t.json")
-    assert [(r.id, r.spans) for r in result.records] == [("1", [Span(0, 1, "BLANK")])]
+    assert [(r.id, r.spans) for r in result.records] == [("r1", [Span(0, 1, "BLANK")])]
     assert "2 completed annotations; took the most recent (id 2" in str(result.warnings[0])
-    assert "record '2'" in str(result.rejected[0]) and "no completed annotation" in str(result.rejected[0])
+    # No id of its own: named after the file and Label Studio's task number.
+    assert "record 't-2'" in str(result.rejected[0]) and "no completed annotation" in str(result.rejected[0])
 
 
 def test_doccano_old_labels_key_generated_ids_and_wrong_offset(tmp_path):
@@ -232,3 +296,35 @@ def test_meta_that_is_not_an_object_is_dropped_with_a_warning(tmp_path):
     result = import_file("doccano", f)
     assert result.records == [Record("m", "0", [Span(0, 1, "CELL")])]
     assert [p.kind for p in result.warnings] == ["meta"]
+
+
+def test_cli_import_that_imports_nothing_exits_non_zero(tmp_path):
+    runner = CliRunner()
+    out = tmp_path / "ours.jsonl"
+    # Every span rejected (labels another tool's, and no --map): records with nothing in them.
+    f = tmp_path / "d.jsonl"
+    f.write_text('{"id": "a", "text": "奎屯市", "label": [[0, 3, "LOC"]]}\n'
+                 '{"id": "b", "text": "2021", "label": [[0, 4, "DATE"]]}\n', "utf-8")
+    r = runner.invoke(app, ["import", "--from", "doccano", str(f), "-o", str(out)])
+    assert r.exit_code == 1 and "nothing was imported" in r.output and "unknown label 'LOC'" in r.output
+    r = runner.invoke(app, ["import", "--from", "doccano", "--map", "LOC=ORGAN", "--map", "DATE=YEAR", str(f),
+                            "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    # Every record rejected, and an export with no tasks at all.
+    tasks = [{"id": 5, "data": {"text": "0", "id": "x"}, "annotations": [{"id": 1, "was_cancelled": True, "result": []}]}]
+    (tmp_path / "t.json").write_text(json.dumps(tasks), "utf-8")
+    r = runner.invoke(app, ["import", "--from", "labelstudio", str(tmp_path / "t.json"), "-o", str(out)])
+    assert r.exit_code == 1 and "no completed annotation" in r.output
+    (tmp_path / "none.json").write_text("[]", "utf-8")
+    assert runner.invoke(app, ["import", "--from", "labelstudio", str(tmp_path / "none.json"), "-o", str(out)]).exit_code == 1
+
+
+def test_cli_imports_the_conll_export_with_its_texts(tmp_path):
+    out = tmp_path / "ours.jsonl"
+    r = CliRunner().invoke(app, ["import", "--from", "labelstudio", str(LS_EXPORTS / "result.conll"),
+                                 "--texts", str(LS_EXPORTS / "export.json"), "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    assert [x.id for x in read_jsonl(out)] == ["seed-a", "astral", "glued"]
+    r = CliRunner().invoke(app, ["import", "--from", "doccano", str(LS_EXPORTS / "result.conll"),
+                                 "--texts", str(LS_EXPORTS / "export.json"), "-o", str(out)])
+    assert r.exit_code == 2 and "--texts works with labelstudio or conll imports" in r.output

@@ -3,7 +3,7 @@
 import pytest
 from transformers import AutoTokenizer
 
-from gongkai.model.tokenizer import SPECIAL_TOKENS, build_tokenizer, char_vocab, encode_chars
+from gongkai.model.tokenizer import SPECIAL_TOKENS, build_tokenizer, char_vocab, encode_chars, save_tokenizer
 
 TRAIN_TEXT = "一、总体情况\n| 规章 | 0 |  |\n\t本年新增主动公开信息815条。\u3000"
 # Newline, tab, runs of spaces, an ideographic space, an unseen character, a character outside the BMP.
@@ -50,7 +50,9 @@ def test_encode_chars_matches_the_tokenizer_and_ignores_special_token_spellings(
 def test_saved_tokenizer_loads_offline_with_autotokenizer(tmp_path, monkeypatch):
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     tok = build_tokenizer([TRAIN_TEXT])
-    tok.save_pretrained(tmp_path)
+    save_tokenizer(tok, tmp_path)
+    # A class transformers 4 knows too (transformers 5 would write its TokenizersBackend).
+    assert '"tokenizer_class": "PreTrainedTokenizerFast"' in (tmp_path / "tokenizer_config.json").read_text()
     loaded = AutoTokenizer.from_pretrained(tmp_path)
     assert loaded(PROBE)["input_ids"] == tok(PROBE)["input_ids"]
     assert loaded(PROBE, return_offsets_mapping=True, add_special_tokens=False)["offset_mapping"] == [

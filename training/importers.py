@@ -1,8 +1,8 @@
 """Import annotations made in other tools into our JSONL records, checking every span.
 
 Each format has a ``from_<format>(path, label_map=None) -> ImportResult`` in its own
-module (``io_labelstudio``, ``io_doccano``, ``io_bio``, ``io_cluener``, ``io_docbin``,
-``io_hf``); :func:`import_file` picks one by name. All of them go through
+module (``io_labelstudio``, ``io_conll``, ``io_doccano``, ``io_bio``, ``io_cluener``,
+``io_docbin``, ``io_hf``); :func:`import_file` picks one by name. All of them go through
 :class:`Importer`, which enforces what :mod:`gongkai.training.validate` checks and
 *rejects* (reports, does not import) rather than guesses:
 
@@ -38,7 +38,11 @@ from gongkai.training.corpus import Record, Span
 from gongkai.training.validate import (ERROR, WARNING, LabelError, Problem, has_edge_whitespace,
                                        resolve_label, span_errors)
 
-FORMATS = ("labelstudio", "doccano", "bio", "cluener", "docbin", "hf")
+FORMATS = ("labelstudio", "conll", "doccano", "bio", "cluener", "docbin", "hf")
+#: The formats whose records can take their id from a field the user names, and that can take
+#: the texts a lossy export lost (a CoNLL export, also read by ``labelstudio``).
+ID_FIELD_FORMATS = ("labelstudio", "conll")
+TEXTS_FORMATS = ("labelstudio", "conll")
 
 
 class ImportFormatError(ValueError):
@@ -191,14 +195,26 @@ def read_json(path: Path, what: str) -> Any:
         raise ImportFormatError(f"{path}: cannot read it as a {what} JSON file ({exc})") from exc
 
 
-def import_file(fmt: str, path: str | Path, label_map: Mapping[str, str] | None = None) -> ImportResult:
-    """Import ``path`` written in ``fmt`` (one of :data:`FORMATS`)."""
+def import_file(fmt: str, path: str | Path, label_map: Mapping[str, str] | None = None, *,
+                id_field: str | None = None, texts: str | Path | None = None) -> ImportResult:
+    """Import ``path`` written in ``fmt`` (one of :data:`FORMATS`). ``id_field`` names the field
+    that holds each record's id (:data:`ID_FIELD_FORMATS`); ``texts``, the texts a CoNLL export
+    was made from (:data:`TEXTS_FORMATS`, see :mod:`gongkai.training.io_conll`)."""
     import importlib
 
     if fmt not in FORMATS:
         raise ValueError(f"unknown import format {fmt!r}; known formats: {', '.join(FORMATS)}")
+    options: dict[str, Any] = {}
+    for name, value, formats in (("id_field", id_field, ID_FIELD_FORMATS), ("texts", texts, TEXTS_FORMATS)):
+        if value is not None:
+            if fmt not in formats:
+                flag = "--" + name.replace("_", "-")
+                raise ValueError(f"{flag} works with {' or '.join(formats)} imports, not {fmt}")
+            options[name] = value
     path = Path(path)
     if not path.exists():
         raise ImportFormatError(f"{path}: no such file or directory")
+    if texts is not None and not Path(texts).is_file():
+        raise ImportFormatError(f"{texts}: no such file (--texts)")
     module = importlib.import_module(f"gongkai.training.io_{fmt}")
-    return getattr(module, f"from_{fmt}")(path, label_map)
+    return getattr(module, f"from_{fmt}")(path, label_map, **options)

@@ -2,13 +2,21 @@
 
 Export writes ``OUT`` (a JSON list of tasks, each record's spans as one prediction, so
 a model's output can be corrected in Label Studio) and ``OUT`` with ``.config.xml`` for
-the project's labelling config. Offsets are written as Python character offsets.
+the project's labelling config. Offsets are written as Python character offsets. Each task
+carries the record's id twice, as ``data.id`` and ``data.doc_id``: Label Studio's JSON-MIN
+export writes its own task number over ``id`` but keeps ``doc_id``.
 
 Import reads Label Studio's "JSON" export (tasks with ``annotations``; cancelled ones
-are skipped, and of several the most recent is taken, with a warning) or its "JSON-MIN"
-export (``{"text", "label": [...]}`` per task). Every span's ``text`` is compared with
+are skipped, and of several the most recent is taken, with a warning), its "JSON-MIN"
+export (``{"text", "label": [...]}`` per task) or its "CONLL2003" export (see
+:mod:`gongkai.training.io_conll`). Every span's ``text`` is compared with
 ``text[start:end]``; front ends that count UTF-16 code units are repaired only when the
 span text proves it (see :mod:`gongkai.training.importers`).
+
+A record keeps the task's own id, never Label Studio's task number: the field named with
+``id_field`` (``--id-field``), else ``doc_id``, else ``data.id`` (not in JSON-MIN, where
+``id`` is Label Studio's). A task with none of them is named ``<file stem>-<task number>``,
+with a warning.
 
 >>> print(labelstudio_config().splitlines()[1])
   <Labels name="label" toName="text">
@@ -25,6 +33,7 @@ from typing import Any
 from gongkai.model.labels import LABELS
 from gongkai.training.corpus import Record
 from gongkai.training.importers import (Candidate, Importer, ImportFormatError, ImportResult, read_json)
+from gongkai.training.io_conll import from_conll, is_json_min, looks_like_conll, task_id
 from gongkai.training.validate import WARNING
 
 FROM_NAME, TO_NAME = "label", "text"
@@ -49,7 +58,7 @@ def to_labelstudio(records: list[Record], out: Path, model_version: str = "gongk
              "value": {"start": s.start, "end": s.end, "text": r.span_text(s), "labels": [s.label]}}
             for i, s in enumerate(r.spans)
         ]
-        data: dict[str, Any] = {"text": r.text, "id": r.id}
+        data: dict[str, Any] = {"text": r.text, "id": r.id, "doc_id": r.id}
         if r.meta:
             data["meta"] = r.meta
         tasks.append({"data": data, "predictions": [{"model_version": model_version, "result": result}]})
@@ -59,18 +68,40 @@ def to_labelstudio(records: list[Record], out: Path, model_version: str = "gongk
     return [out, config]
 
 
-def from_labelstudio(path: Path, label_map: Mapping[str, str] | None = None) -> ImportResult:
+def from_labelstudio(path: Path, label_map: Mapping[str, str] | None = None, *, id_field: str | None = None,
+                     texts: str | Path | None = None) -> ImportResult:
+    """Import a Label Studio export: JSON, JSON-MIN or CONLL2003 (told apart by their content).
+    ``texts`` is for a CONLL2003 export only (see :func:`gongkai.training.io_conll.from_conll`)."""
+    if looks_like_conll(path):
+        return from_conll(path, label_map, id_field=id_field, texts=texts)
+    if texts is not None:
+        raise ImportFormatError(f"{path}: --texts is for a CoNLL export; a JSON export has its texts")
     tasks = read_json(path, "Label Studio")
     if not isinstance(tasks, list) or not all(isinstance(t, dict) for t in tasks):
         raise ImportFormatError(f"{path}: a Label Studio export is a JSON list of tasks (objects)")
     imp = Importer(path, label_map)
+    unnamed = 0
     for n, task in enumerate(tasks, 1):
         if "data" in task:
-            _full_task(imp, task, f"{path.stem}-{n}")
+            fields = task["data"] if isinstance(task["data"], dict) else {}
+            json_min = False
         elif "text" in task:
-            _min_task(imp, task, f"{path.stem}-{n}")
+            # JSON-MIN: the data's fields at the top, Label Studio's own task number in ``id``.
+            fields, json_min = task, is_json_min(task)
         else:
             imp.reject_record(f"task {n} has neither 'data' (JSON export) nor 'text' (JSON-MIN export)")
+            continue
+        rid = task_id(fields, id_field, json_min)
+        if rid is None:
+            if id_field:
+                imp.reject_record(f"task {n} (Label Studio task {task.get('id')}) has no field {id_field!r}")
+                continue
+            unnamed += 1
+            rid = f"{path.stem}-{task.get('id', n)}"
+        (_min_task if "data" not in task else _full_task)(imp, task, rid)
+    if unnamed:
+        imp.problem(WARNING, "id", f"{unnamed} task(s) carry no id of their own (doc_id, data.id or the field "
+                    f"named with --id-field): named {path.stem}-<Label Studio task number>")
     return imp.result()
 
 
@@ -83,9 +114,8 @@ def _when(annotation: dict[str, Any]) -> tuple[float, str]:
     return t, str(annotation.get("id", ""))
 
 
-def _full_task(imp: Importer, task: dict[str, Any], fallback_id: str) -> None:
+def _full_task(imp: Importer, task: dict[str, Any], rid: str) -> None:
     data = task["data"] if isinstance(task["data"], dict) else {}
-    rid = str(data.get("id", task.get("id", fallback_id)))
     done = [a for a in task.get("annotations") or [] if isinstance(a, dict) and not a.get("was_cancelled")]
     if not done:
         cancelled = len(task.get("annotations") or [])
@@ -107,8 +137,7 @@ def _full_task(imp: Importer, task: dict[str, Any], fallback_id: str) -> None:
     imp.add(rid, data.get("text"), [c for c in candidates if c], meta=data.get("meta"))
 
 
-def _min_task(imp: Importer, task: dict[str, Any], fallback_id: str) -> None:
-    rid = str(task.get("id", fallback_id))
+def _min_task(imp: Importer, task: dict[str, Any], rid: str) -> None:
     # The regions sit under the Labels tag's name ("label" in our config).
     regions = task.get(FROM_NAME)
     if regions is None:

@@ -30,8 +30,9 @@ from typing import Any, Union
 
 import numpy as np
 
-from gongkai.model.tagger import card_lines, local_checkpoint, windows
-from gongkai.model.tokenizer import build_tokenizer, encode_chars, extend_tokenizer
+from gongkai.model.card import card_lines
+from gongkai.model.tagger import local_checkpoint, windows
+from gongkai.model.tokenizer import build_tokenizer, encode_chars, extend_tokenizer, save_tokenizer
 
 from .settings import EncoderSettings, RunResult, accepts
 
@@ -218,7 +219,7 @@ def pretrain(texts: Iterable[TextItem], out_dir: str | Path, config: PretrainCon
     out_dir.mkdir(parents=True, exist_ok=True)
     model.save_pretrained(out_dir, **({"safe_serialization": True} if accepts(type(model).save_pretrained,
                                                                                "safe_serialization") else {}))
-    tokenizer.save_pretrained(out_dir)
+    save_tokenizer(tokenizer, out_dir)
     described = f"{len(corpus)} texts, {chars} characters after normalisation, {len(dataset)} windows of {window}"
     card = pretrain_card(model.config, data=f"{described}; {data}" if data else described, command=command,
                          metrics=metrics, base_model=config.base_model, config=config)

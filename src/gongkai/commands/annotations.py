@@ -17,6 +17,7 @@ app = typer.Typer(help="Check annotation files; convert them from and to other a
 
 class ImportFormat(str, Enum):
     labelstudio = "labelstudio"
+    conll = "conll"
     doccano = "doccano"
     bio = "bio"
     cluener = "cluener"
@@ -67,23 +68,37 @@ def import_(
     fmt: ImportFormat = typer.Option(..., "--from", help="The format SOURCE is in."),
     out: Path = typer.Option(..., "-o", "--out", help="Our JSONL file to write."),
     label_map: list[str] = typer.Option([], "--map", help="FOREIGN=OURS label mapping; repeatable."),
+    id_field: str = typer.Option(None, "--id-field", help="labelstudio, conll: the task field that holds each "
+                                 "record's id (default: doc_id, then data.id; never Label Studio's task number)."),
+    texts: Path = typer.Option(None, "--texts", help="A CoNLL export: the texts its tasks were made from (the "
+                               "Label Studio export or tasks JSON, or JSONL with id and text), to get each "
+                               "document's text and id back."),
     strict: bool = typer.Option(False, help="Exit 1 if anything was rejected (the file is still written)."),
 ) -> None:
-    """Convert another tool's annotations to our JSONL, rejecting (and listing) every span that fails a check."""
+    """Convert another tool's annotations to our JSONL, rejecting (and listing) every span that fails a check.
+
+    Exit code 1 when nothing could be imported (no record, or every span rejected), or with
+    --strict when anything was rejected; 2 when SOURCE cannot be read as the format."""
     from gongkai.training.corpus import write_jsonl
     from gongkai.training.importers import ImportFormatError, import_file
 
     try:
-        result = import_file(fmt.value, source, parse_label_map(label_map))
+        result = import_file(fmt.value, source, parse_label_map(label_map), id_field=id_field, texts=texts)
     except ImportFormatError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
+    except ValueError as exc:  # an option the format does not take
+        raise typer.BadParameter(str(exc)) from None
     for p in result.problems:
         typer.echo(str(p))
     out.parent.mkdir(parents=True, exist_ok=True)
     write_jsonl(result.records, out)
     typer.echo(f"imported {len(result.records)} records ({result.n_spans} spans) to {out}; "
                f"rejected {len(result.rejected)}, warnings {len(result.warnings)}")
+    if not result.records or (result.rejected and not result.n_spans):
+        typer.echo(f"error: nothing was imported from {source}"
+                   + (" (every record or span was rejected: see above)" if result.rejected else ""), err=True)
+        raise typer.Exit(1)
     if strict and result.rejected:
         raise typer.Exit(1)
 
