@@ -106,7 +106,7 @@ class SourceIndex:
             if found is None:
                 raise FileNotFoundError(f"{root}: no such file, directory or glob match")
             base = Path(root) if Path(root).is_dir() else None
-            for path in found:
+            for path in map(Path, found):
                 if path.suffix.lower() in JSONL_SUFFIXES:
                     self._scan_jsonl(path)
                 else:
