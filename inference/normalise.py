@@ -23,11 +23,13 @@ Steps (each keeps or composes the character map, see :mod:`.offsets`):
 >>> n.text
 '本年报依据《条例》,\\n数据:12 条'
 >>> n.source[slice(*n.to_source(3, 5))]
-'依據'
+'依據(jù)'
 >>> n.from_source(4, 9)      # '據(jù)' → '据'
 (4, 5)
->>> n.from_source(5, 9)      # only the deleted ruby: an empty span after '据'
-(5, 5)
+>>> n.from_source(5, 9)      # only the ruby: the character it belongs to
+(4, 5)
+>>> n.source[slice(*n.to_source(4, 5))]
+'據(jù)'
 """
 
 from __future__ import annotations

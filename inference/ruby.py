@@ -6,10 +6,13 @@ parentheses such as ``(一)``, ``(GDP)`` or ``(以下简称)`` are never touched
 Readings compare without tones (reports drop or misplace them) and with ``ü`` spelt
 ``ü``, ``v`` or ``u``; tone numbers (``kai1``) are accepted too.
 
+Each ruby goes with its character: the edit replaces the character and its readings by the
+character, so the character's offsets into the source cover its ruby.
+
 >>> ruby_edits("公開(kāi)數(shù)據(jù)(jù)")
-[(2, 7, ''), (8, 13, ''), (14, 18, ''), (18, 22, '')]
+[(1, 7, '開'), (7, 13, '數'), (13, 22, '據')]
 >>> ruby_edits("第(一)项 国内生产总值(GDP) 绿(lv)色 绿(a)")
-[(19, 23, '')]
+[(18, 23, '绿')]
 """
 
 from __future__ import annotations
@@ -31,16 +34,26 @@ _ONE = re.compile(_READING)
 
 
 def ruby_edits(text: str, simplify=None) -> list[Edit]:
-    """Deletions that remove every ruby in ``text``. ``simplify`` (char → char) gives a
-    second form of the preceding character to look up (the normaliser passes OpenCC t2s)."""
+    """Edits that remove every ruby in ``text``: each replaces a character and its readings by
+    the character, so the character's offsets cover its ruby (``業(yè)`` is one character of the
+    source, as the annotation guideline has it: a span ending in ``業`` ends after ``(yè)``).
+    ``simplify`` (char → char) gives a second form of the character to look up (the normaliser
+    passes OpenCC t2s).
+
+    >>> ruby_edits("公開(kāi)了")
+    [(1, 7, '開')]
+    """
     edits: list[Edit] = []
     for match in RUBY.finditer(text):
         char = match.group(1)
         forms = {char, simplify(char)} if simplify else {char}
+        end = match.start(2)
         for reading in _ONE.finditer(match.group(2)):
             if not any(_key(reading.group()[1:-1]) in _readings(form) for form in forms):
                 break  # the rest of the run is not this character's reading
-            edits.append((match.start(2) + reading.start(), match.start(2) + reading.end(), ""))
+            end = match.start(2) + reading.end()
+        if end > match.start(2):
+            edits.append((match.start(1), end, char))
     return edits
 
 

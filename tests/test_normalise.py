@@ -73,12 +73,12 @@ def test_bytes_are_decoded_first():
 def test_offsets_api():
     n = normalise("本年報依據(jù)《條例》")
     assert n.text == "本年报依据《条例》"
-    assert n.to_source(3, 5) == (3, 5)  # 依據
-    assert n.to_source(5, 9) == (9, 13)  # 《條例》, after the deleted ruby
-    assert n.to_source(5, 5) == (5, 5)  # an empty span sits right after 據
+    assert n.to_source(3, 5) == (3, 9)  # 依據(jù): a character's ruby goes with it
+    assert n.to_source(5, 9) == (9, 13)  # 《條例》
+    assert n.to_source(5, 5) == (9, 9)  # an empty span sits right after 據(jù)
     assert n.from_source(0, 13) == (0, 9)
-    assert n.from_source(5, 9) == (5, 5)  # only ruby characters: empty span after 据
-    assert n.from_source(6, 10) == (5, 6)
+    assert n.from_source(5, 9) == (4, 5)  # only ruby characters: the character they belong to
+    assert n.from_source(6, 10) == (4, 6)  # the tail of 據's ruby and 《: 据 and 《
     starts, ends = n.source_offsets()
     assert starts.dtype == np.int32 and not starts.flags.writeable
     with pytest.raises(ValueError, match="outside the normalised text"):
@@ -155,8 +155,8 @@ def test_plain_text_map_is_exact(source):
             assert piece and all(c.isspace() or c == "?" or _DELETABLE.match(c) for c in piece), piece
         elif char == "\n":
             assert piece in ("\n", "\r\n", "\r")
-        else:  # any other character is its one source character, canonicalised
-            assert len(piece) == 1 and _canonical(piece) == char, (piece, char)
+        else:  # any other character is its one source character, canonicalised, with its ruby
+            assert _canonical(piece[0]) == char and (len(piece) == 1 or re.fullmatch(f"(?:{_RUBY.pattern})+", piece[1:])), (piece, char)
     # Source characters no normalised character covers were deleted for a reason.
     rest = "".join(c if not cov else "\x00" for c, cov in zip(source, covered))
     rest = _RUBY.sub("\x00", _DELETABLE.sub("\x00", rest))

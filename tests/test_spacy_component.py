@@ -1,7 +1,6 @@
 """gongkai as a spaCy component: registered through the spacy_factories entry point, setting
 doc.ents, doc.spans["gongkai"] and doc._.gongkai from the tagger, with exact character offsets."""
 
-import re
 from pathlib import Path
 
 import pytest
@@ -9,15 +8,12 @@ import pytest
 spacy = pytest.importorskip("spacy")
 
 from gongkai.inference.entities import entities_from_source_spans  # noqa: E402
-from gongkai.inference.normalise import normalise  # noqa: E402
 from gongkai.inference.pipeline import Extractor, SpanTagger  # noqa: E402
 from gongkai.inference.spacy_component import GongkaiComponent  # noqa: E402
 from gongkai.training.corpus import read_jsonl  # noqa: E402
 
 GOLD = Path(__file__).resolve().parents[1] / "annotations" / "gold"
 SEEDS = [next(read_jsonl(p)) for p in sorted(GOLD.glob("00*.jsonl"))]
-#: A pinyin ruby printed after a character, ``業(yè)``: normalisation removes it.
-RUBY_AT_END = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+\)$")
 
 
 class Counting:
@@ -32,12 +28,6 @@ class Counting:
         for d, i, ents in zip(docs, ids, out):
             self.tagged[i] = (d, ents)
         return out
-
-
-def _round_trip(norm, span):
-    """A gold span as the pipeline can express it: to normalised characters and back."""
-    [e] = entities_from_source_spans(norm, [span])
-    return (*norm.to_source(e.start, e.end), e.label)
 
 
 @pytest.fixture(scope="module")
@@ -80,16 +70,13 @@ def test_seeds_entities_have_the_annotations_offsets_where_the_model_is_right(nl
             if span is None:
                 continue  # the model is wrong here
             right += 1
-            # Right where the model is right: the annotation's offsets, except that a ruby after the
-            # entity's last character is not the entity's (normalisation removed it).
-            if (span.start, span.end, span.label) in ents:
-                exact += 1
-            else:
-                assert RUBY_AT_END.search(rec.text[span.start:span.end]), rec.text[span.start:span.end]
-                assert _round_trip(norm, span) in ents
+            # Right where the model is right: the annotation's offsets, a ruby after the entity's
+            # last character included (it goes with its character, as the guideline has it).
+            assert (span.start, span.end, span.label) in ents, rec.text[span.start:span.end]
+            exact += 1
     n_gold = sum(len(r.spans) for r in SEEDS)
     assert right >= 0.98 * n_gold  # the shipped model was trained on the seeds
-    assert exact > 0.95 * right  # here 1678 of 1725: the others end in a ruby
+    assert exact == right
 
 
 def test_gold_spans_come_back_exactly(tmp_path):
