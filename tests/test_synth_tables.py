@@ -10,6 +10,13 @@ A second: a PDF table whose one-line cells sit on the middle line (``pdf_shifted
 page also lost its line breaks, can print a row label wrapped around its own numbers
 (``4.保护第三0 0 0 0方合法权益``); with no newline left, the assembler cannot tell one wrapped
 label from two rows. Such misreadings are counted and must stay rare too.
+
+Issue 20 added layouts whose reading is the assembler's side of that issue (parts 1 and 3), so
+until it lands they are counted apart, each kind bounded, and everything else must still be
+exact: restructured Markdown (labels without their list number or parent, generic headers), a
+row printed with its label and no values (its truth ``null``), and a one-line page's last cell
+glued to the digits of the narrative after it (``…继续办理02025年,我局``). Their labels are
+checked cell by cell in ``test_synth.py``.
 """
 
 from collections import Counter
@@ -37,15 +44,35 @@ def rebuilt():
     return out
 
 
+def _pending(rec, table: str, labelled: set) -> str | None:
+    """Why the assembler of today may not read this table yet (issue 20), or None."""
+    settings = rec.meta["settings"]
+    if settings["layouts"][table] == "md_restructured":
+        return "md_restructured"
+    rows = rec.meta["tables"][table]["rows"]
+    if any(all(v is None for v in vals.values()) and (table, r, next(iter(vals))) not in labelled
+           for r, vals in rows.items()):
+        return "label_only_row"
+    cells = [(s, d) for s, d in zip(rec.spans, rec.meta["debug"]) if s.label == "CELL" and d.get("table") == table]
+    starts = {s.start for s in rec.spans}
+    if any(s.end < len(rec.text) and rec.text[s.end].isdigit() and s.end not in starts for s, _ in cells):
+        return "glued_to_narrative"
+    return None
+
+
 def test_tables_rebuilt_from_spans_equal_the_generators_tables(rebuilt):
-    compared, unmarked, wrapped, layouts = 0, 0, 0, Counter()
+    compared, unmarked, wrapped, layouts, pending = 0, 0, 0, Counter(), Counter()
     for rec, asm, labelled in rebuilt:
         for table, expected in rec.meta["tables"].items():
+            got = asm.tables[table].data.to_schema() if table in asm.tables else None
+            why = _pending(rec, table, labelled)
+            if why is not None:
+                pending[why, got == expected] += 1
+                continue
             cells = {(table, r, f) for r, fields in expected["rows"].items() for f in fields}
             if not cells <= labelled:
                 unmarked += 1  # a blank with no character to label
                 continue
-            got = asm.tables[table].data.to_schema() if table in asm.tables else None
             settings = rec.meta["settings"]
             if got != expected and settings["layouts"][table] == "pdf_shifted" \
                     and "collapse_whitespace" in settings["damage"]:
@@ -57,11 +84,18 @@ def test_tables_rebuilt_from_spans_equal_the_generators_tables(rebuilt):
     assert unmarked < 0.03 * (compared + unmarked)
     assert wrapped < 0.003 * compared
     assert set(layouts) >= {"pipe", "cell_per_line", "tab", "markdown", "html", "pdf", "pdf_shifted", "glued"}
-    assert layouts["pdf_shifted"] > 20
+    assert layouts["pdf_shifted"] > 20 and layouts["glued"] > 200, layouts
+    # Each pending kind occurs (the generator writes it) and stays a minority of the tables.
+    total = compared + unmarked + wrapped + sum(pending.values())
+    for why in ("md_restructured", "label_only_row", "glued_to_narrative"):
+        n = pending[why, True] + pending[why, False]
+        assert 0 < n < 0.12 * total, (why, n, total)
 
 
 def test_sections_rebuilt_from_spans_have_the_generators_keys(rebuilt):
     for rec, asm, _ in rebuilt:
+        if rec.meta["settings"]["pre2019"]:
+            continue  # an old report's own headings: test_synth.py checks them
         assert [s.key for s in asm.sections] == [s["key"] for s in rec.meta["sections"]], rec.id
 
 
