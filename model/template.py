@@ -641,15 +641,15 @@ PRE_2019_SECTION_TITLES: dict[str, tuple[str, ...]] = {
     "overview": ("概述", "总体情况", "基本情况"),
     "active_disclosure": ("主动公开政府信息情况", "主动公开政府信息的情况", "政府信息主动公开情况"),
     "applications": ("政府信息依申请公开工作情况", "政府信息依申请公开办理情况", "依申请公开政府信息情况",
-                     "政府信息依申请公开情况", "依申请公开政府信息工作情况"),
+                     "依申请公开政府信息办理情况"),
     "reviews": ("因政府信息公开申请行政复议、提起行政诉讼的情况", "因政府信息公开申请提起行政复议、行政诉讼的情况",
-                "因政府信息公开申请行政复议、提起行政诉讼情况"),
+                "政府信息公开行政复议、行政诉讼和申诉情况"),
     "problems": ("政府信息公开工作存在的主要问题及改进情况", "主要问题和改进措施", "政府信息公开工作存在的主要问题和改进措施",
                  "存在的主要问题和改进措施"),
     "other": ("其他需要报告的事项",),
 }
-PRE_2019_OTHER_HEADINGS = ("政府信息公开情况统计表", "政府信息公开情况统计", "政府信息公开的收费及减免情况",
-                           "政府信息公开收费及减免情况")
+PRE_2019_OTHER_HEADINGS = ("政府信息公开情况统计表", "政府信息公开的收费及减免情况", "政府信息公开咨询处理情况",
+                           "政府信息公开保密审查情况")
 #: The statistics table those reports end with (no national template: nothing in it is read
 #: as a table): its header, with ``{year}`` the reporting year, and its rows as
 #: (label, unit, sub-items printed ``其中:1、…`` under it).

@@ -126,7 +126,8 @@ def _style(rng: random.Random, cfg: dict[str, Any]) -> dict[str, Any]:
     return {
         "year": cfg["year"],
         "variants": 0.5 if "truncated_headers" in cfg["damage"] else 0.1,
-        "notes": rng.random() * 0.8, "units": rng.choice((0.0, 0.0, 0.0, 0.3) if oneline else (0.0, 0.0, 0.3, 1.0)), "plus": rng.choice((0.0, 0.5)),
+        "notes": rng.random() * 0.8,
+        "units": rng.choice((0.0, 0.0, 0.0, 0.3) if oneline else (0.0, 0.0, 0.3, 1.0)), "plus": rng.choice((0.0, 0.5)),
         "blank_marker": "" if oneline and rng.random() < 0.8 else rng.choice(BLANK_MARKERS),
         "row_close": rng.choice((0, 1)),
         "md_split": rng.random() < 0.4, "md_header": rng.choice(("real", "invented")),
