@@ -214,12 +214,27 @@ class _TableReader:
     cells: dict[tuple[str, str], Cell] = field(default_factory=dict)
     sources: dict[tuple[str, str], CellSource] = field(default_factory=dict)
     runs: list[_Run] = field(default_factory=list)
+    empty: dict[tuple[str, str], CellSource] = field(default_factory=dict)  # rows printed empty
 
     def put(self, row_key: str, field_key: str, e: Entity) -> None:
         if (row_key, field_key) in self.cells:
             return  # a duplicated line or a repeated page: the first reading stands
         self.cells[(row_key, field_key)] = _cell(e)
         self.sources[(row_key, field_key)] = CellSource(e.start, e.end, e.text, e.score)
+
+    def put_blank(self, key: str, fields: tuple[T.Field, ...], label: Entity) -> None:
+        """A row printed with its label and no values: its cells are blank (``null``), read at
+        the end of the label, where the values would stand — unless the row is read elsewhere
+        (a Markdown heading naming the row above the row's own table): see :meth:`blanks`."""
+        for f in fields:
+            self.empty.setdefault((key, f.key), CellSource(label.end, label.end, "", label.score))
+
+    def blanks(self) -> None:
+        """The cells of rows printed empty that no reading filled."""
+        for k, source in self.empty.items():
+            if k not in self.cells:
+                self.cells[k] = Cell(None, text="")
+                self.sources[k] = source
 
     def put_printed(self, key: str, fields: tuple[T.Field, ...], run: PrintedRun, score: float) -> None:
         """A row printed one number per cell that the tagger read short: the print, read."""
@@ -230,10 +245,11 @@ class _TableReader:
 
     def segment(self, seg: _Segment) -> None:
         tpl, text = self.tpl, self.text
-        rows = []
+        rows, labels = [], []
         for r in seg.rows:
             if r.match.key in tpl.row_keys:
                 rows.append(r.match.key)
+                labels.append(r.label)
             elif not r.maybe_group:
                 self.notes.append(f"row {r.match.key!r} is not in the {tpl.version} template of {tpl.table}")
         if not rows:
@@ -249,9 +265,14 @@ class _TableReader:
             if plain is not None and plain.digits < sum(map(len, fields)) and "\n" not in text[lo:hi] \
                     and not text[plain.end:hi].strip():
                 self.notes.append(f"rows {rows[:-1]} are printed with no numbers")
+                for label, key, flds in zip(labels, rows[:-1], fields[:-1]):
+                    self.put_blank(key, flds, label)
                 rows, fields = rows[-1:], fields[-1:]
         if len(rows) == 1 and text:
             key, flds = rows[0], fields[0]
+            if not seg.values and not any(c.isdigit() for c in text[lo:self.region_end(lo)]):
+                self.put_blank(key, flds, labels[0])  # a label, then the next label: printed empty
+                return
             printed = _glued(text, (lo, self.region_end(lo)), len(flds), seg.values)
             if printed is not None and all((key, f.key) not in self.cells for f in flds):
                 # Values touching with no separator: the tagger's cuts are not evidence.
@@ -328,6 +349,7 @@ def assemble_tables(entities: list[Entity], text: str = "", *, year: int | None 
         if reader.runs:
             hints = narrative_cells(text, entities, table, version) if text else {}
             splits = _split_runs(tpl, text, reader.runs, reader.cells, reader.sources, reader.notes, hints)
+        reader.blanks()
         if reader.cells:
             out[table] = AssembledTable(TableData(table, version, reader.cells, splits), reader.sources, reader.notes)
     return out

@@ -278,6 +278,7 @@ OLD_STATISTICS_WORDS = ("指标名称", "计量单位", "历年累计")
 
 SECTION_KEYS = tuple(s.key for s in SECTIONS)
 
+
 #: Chinese list numbers as reports print them; used for section and row numbering.
 CHINESE_NUMBERS = ("一", "二", "三", "四", "五", "六", "七", "八", "九", "十")
 
@@ -766,3 +767,37 @@ CROSS_YEAR_RULES: tuple[CrossYearRule, ...] = (
 
 def rules_for(table: str) -> tuple[Rule, ...]:
     return tuple(r for r in RULES if r.table == table)
+
+
+# --------------------------------------------------------------------------- before 2019
+
+#: Headings of reports from before the 2019 template (2008–2018) that name one of the six
+#: sections by meaning, as the generator writes them. Those reports print other top-level
+#: headings too (:data:`PRE_2019_OTHER_HEADINGS`), which are no section of ours.
+PRE_2019_SECTION_TITLES: dict[str, tuple[str, ...]] = {
+    "overview": ("概述", "总体情况", "基本情况"),
+    "active_disclosure": ("主动公开政府信息情况", "主动公开政府信息的情况", "政府信息主动公开情况"),
+    "applications": ("政府信息依申请公开工作情况", "政府信息依申请公开办理情况", "依申请公开政府信息情况",
+                     "依申请公开政府信息办理情况"),
+    "reviews": ("因政府信息公开申请行政复议、提起行政诉讼的情况", "因政府信息公开申请提起行政复议、行政诉讼的情况",
+                "政府信息公开行政复议、行政诉讼和申诉情况"),
+    "problems": ("政府信息公开工作存在的主要问题及改进情况", "主要问题和改进措施", "政府信息公开工作存在的主要问题和改进措施",
+                 "存在的主要问题和改进措施"),
+    "other": ("其他需要报告的事项",),
+}
+PRE_2019_OTHER_HEADINGS = ("政府信息公开情况统计表", "政府信息公开的收费及减免情况", "政府信息公开咨询处理情况",
+                           "政府信息公开保密审查情况")
+#: The statistics table those reports end with (no national template: nothing in it is read
+#: as a table): its header, with ``{year}`` the reporting year, and its rows as
+#: (label, unit, sub-items printed ``其中:1、…`` under it).
+PRE_2019_STATISTICS_HEADER = ("指标名称", "计量单位", "{year}年度", "历年累计")
+PRE_2019_STATISTICS_ROWS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("主动公开政府信息数", "条", ("政府网站公开数", "政府公报公开数", "其他方式公开数")),
+    ("受理依申请公开信息总数", "条", ("当面申请数", "传真申请数", "电子邮件申请数", "网上申请数", "信函申请数")),
+    ("对申请的答复总数", "条", ("同意公开答复数", "同意部分公开答复数", "否决公开答复数", "其他类型答复数")),
+    ("行政复议数", "件", ()),
+    ("行政诉讼数", "件", ()),
+    ("行政申诉、举报数", "件", ()),
+    ("依申请公开信息收取的费用", "万元", ()),
+    ("政府信息公开咨询数", "人次", ()),
+)

@@ -96,14 +96,16 @@ def test_rules_hold_unless_an_error_was_injected(records):
     assert len(clean) > N // 2
     for r in clean:
         assert violations(r.meta["tables"]) == [], r.id
-    broken = [r for r in records if any(e["kind"] == "outcomes_mismatch" for e in r.meta["errors"])]
+    # A blank cell skips the checks it is in (a row printed without values hides a mismatch).
+    broken = [r for r in records if any(e["kind"] == "outcomes_mismatch" for e in r.meta["errors"])
+              and not r.meta["settings"]["blanked"]]
     assert broken and all(violations(r.meta["tables"]) for r in broken)
 
 
 def test_meta_sections_and_figures_point_into_the_text(records):
     for r in records[:300]:
-        assert [s["key"] for s in r.meta["sections"]] == [k for k in SECTION_KEYS
-                                                          if k in {s["key"] for s in r.meta["sections"]}]
+        keys = [s["key"] for s in r.meta["sections"] if s["key"]]  # an old report's other headings: None
+        assert keys == [k for k in SECTION_KEYS if k in keys]
         for s in r.meta["sections"]:
             assert _undo(s["title"]) in _undo(r.text[s["start"]:s["end"]])
         for f in r.meta["figures"]:
@@ -168,9 +170,9 @@ def test_cli_writes_jsonl(tmp_path):
 def test_streaming_dataset():
     from gongkai.training.synth import iterable_dataset
 
-    rows = list(iterable_dataset(2, seed=3))
-    assert [r["id"] for r in rows] == [r.id for r in generate_many(2, seed=3)]
-    assert json.loads(rows[0]["meta"])["tables"]
+    rows = list(iterable_dataset(3, seed=3))
+    assert [r["id"] for r in rows] == [r.id for r in generate_many(3, seed=3)]
+    assert any(json.loads(r["meta"])["tables"] for r in rows)
 
 
 # --------------------------------------------------------------------------- the narrative (issue 4)

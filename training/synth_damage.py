@@ -24,7 +24,7 @@ from gongkai.training.synth_builder import apply_edits
 
 DAMAGE_KINDS = ("traditional", "ruby", "repeated_ruby", "nbsp_question", "unencodable_question",
                 "dropped_chars", "fullwidth_digits", "ocr", "boilerplate", "duplicated_lines",
-                "collapse_whitespace")
+                "collapse_whitespace", "label_breaks")
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _FULLWIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
@@ -168,11 +168,25 @@ def _collapse(text: str, spans, rng, opts) -> str:
     return apply_edits(text, edits, spans)[0]
 
 
+def _label_breaks(text: str, spans, rng, opts) -> str:
+    """OCR line breaks inside labels: ``本机关不掌握相关政`` / ``府信息``. The label stays one
+    span over both pieces (the break is inside it)."""
+    edits = []
+    for s, e, label, _ in spans:
+        if label in ("ROW_LABEL", "COL_HEADER") and e - s >= 6 and "\n" not in text[s:e] \
+                and rng.random() < opts.get("break_p", 0.25):
+            # Between two Han characters only: never inside a ruby, a number or a note's digits.
+            cuts = [i for i in range(s + 3, e - 1) if _CJK.match(text[i - 1]) and _CJK.match(text[i])]
+            if cuts:
+                edits.append([rng.choice(cuts), 0, "\n", False])
+    return apply_edits(text, edits, spans)[0]
+
+
 _PASSES = {
     "traditional": _traditional, "ruby": _ruby, "repeated_ruby": _ruby,
     "nbsp_question": _nbsp, "unencodable_question": _unencodable, "dropped_chars": _dropped,
     "fullwidth_digits": _fullwidth, "ocr": _ocr, "boilerplate": _boilerplate, "duplicated_lines": _duplicated,
-    "collapse_whitespace": _collapse,
+    "collapse_whitespace": _collapse, "label_breaks": _label_breaks,
 }
 
 

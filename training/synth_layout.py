@@ -21,6 +21,7 @@ says ``null``). Padding separators (``||||``, row-closing ``|``) are never BLANK
 from __future__ import annotations
 
 import random
+import re
 from typing import Any
 
 from gongkai.model import template as T
@@ -28,7 +29,7 @@ from gongkai.model import template as T
 from gongkai.training.synth_builder import Builder
 from gongkai.training.synth_numbers import printed
 
-LAYOUTS = ("pipe", "cell_per_line", "tab", "markdown", "html", "pdf", "glued", "pdf_shifted")
+LAYOUTS = ("pipe", "cell_per_line", "tab", "markdown", "html", "pdf", "glued", "pdf_shifted", "md_restructured")
 BLANK_MARKERS = ("", "/", "-", "—", "无")
 
 _LABELS = {"title": "TABLE_TITLE", "header": "COL_HEADER", "label": "ROW_LABEL", "cell": "CELL",
@@ -64,6 +65,27 @@ def _wrap_space(rng: random.Random, text: str, style: dict[str, Any]) -> str:
     return text[:cut] + " " + text[cut:]
 
 
+def spaced(rng: random.Random, text: str, p: float) -> str:
+    """A header or group label broken by stray spaces, as one-line pages print them: a short
+    word spaced out (``自 然 人``, ``总 计``), a longer one cut once (``结果 纠正``,
+    ``社会公 益组织``), a group label after its number and inside (``(三) 不予 公开``).
+
+    >>> spaced(random.Random(1), "自然人", 1.0), spaced(random.Random(2), "(三)不予公开", 1.0)
+    ('自 然 人', '(三) 不予 公开')
+    """
+    if not p or " " in text or len(text) < 2 or rng.random() >= p:
+        return text
+    m = re.match(r"^([(（][一二三四五六七八九十]+[)）])(.+)$", text)
+    if m and len(m.group(2)) >= 4:
+        body = m.group(2)
+        return f"{m.group(1)} {body[:len(body) // 2]} {body[len(body) // 2:]}"
+    if len(text) <= 3:
+        return " ".join(text)
+    # Where a narrow column wraps it: after two to four characters.
+    cut = min(len(text) - 2, rng.choice((2, 2, 3, 4))) if len(text) > 4 else 2
+    return text[:cut] + " " + text[cut:]
+
+
 def _label(rng: random.Random, labels: tuple[str, ...], style: dict[str, Any], variant_p: float = 0.15) -> str:
     if len(labels) > 1 and rng.random() < style.get("variants", variant_p):
         return _wrap_space(rng, rng.choice(labels[1:]), style)
@@ -96,27 +118,36 @@ def table_grid(table: str, version: str, entry: dict[str, Any], rng: random.Rand
     """The printed grid of one table whose numbers are ``entry`` (SCHEMA.md form)."""
     tmpl = T.table_template(table, version)
     rows = entry["rows"]
+    spaces = style.get("header_spaces", 0.0)
     if table == "active_disclosure":
         width = 1 + max(len(r.fields) for r in tmpl.rows)
         g = Grid(table, width)
         for block in tmpl.blocks:
+            printed_rows = [k for k in block.rows if k in rows]  # a report may leave a row out
+            if not printed_rows:
+                continue
             g.breaks.append(len(g.rows))
             g.header_rows.update((len(g.rows), len(g.rows) + 1))
             g.rows.append([Cell(block.title, "title", colspan=width)])
             first = tmpl.row(block.rows[0])
             g.rows.append([Cell(block.corner, "header")] +
-                          [Cell(_field_header(rng, f, style), "header", field=f.key) for f in first.fields])
-            for key in block.rows:
+                          [Cell(spaced(rng, _field_header(rng, f, style), spaces), "header", field=f.key)
+                           for f in first.fields])
+            for key in printed_rows:
                 row = tmpl.row(key)
                 g.rows.append([Cell(_row_label(rng, row, style), "label", row=key)] +
                               [_value_cell(rng, table, key, f.key, rows[key][f.key], style) for f in row.fields])
+            # The national form's short blocks: the last header and value cells span the rest.
+            for r in g.rows[-len(printed_rows) - 1:]:
+                r[-1].colspan = width - len(r) + 1
         return g
     width = sum(c.colspan for c in tmpl.header[0])
     g = Grid(table, width)
     fields = {f.key: f for f in tmpl.fields}
     for hrow in tmpl.header:
         g.header_rows.add(len(g.rows))
-        g.rows.append([Cell(_field_header(rng, fields[h.field], style) if h.field and h.field in fields else h.text,
+        g.rows.append([Cell(spaced(rng, _field_header(rng, fields[h.field], style)
+                                   if h.field and h.field in fields else h.text, spaces if len(h.text) < 12 else 0),
                             "header", h.colspan, h.rowspan, field=h.field) for h in hrow])
     if tmpl.flat:  # table 4: every row's numbers on one printed line, labels only in the header
         g.breaks.append(len(g.rows))
@@ -132,7 +163,8 @@ def table_grid(table: str, version: str, entry: dict[str, Any], rng: random.Rand
             g.breaks.append(len(g.rows))
         for k in new_groups:
             span = sum(1 for r in tmpl.rows if k in (gr.key for gr in tmpl.group_path(r.key)))
-            cells.append(Cell(_label(rng, tmpl.group(k).labels, style), "label", rowspan=span, group=k))
+            cells.append(Cell(spaced(rng, _label(rng, tmpl.group(k).labels, style), spaces), "label",
+                              rowspan=span, group=k))
         cells.append(Cell(_row_label(rng, row, style), "label", colspan=3 - len(path), row=row.key))
         cells += [_value_cell(rng, table, row.key, f.key, rows[row.key][f.key], style) for f in row.fields]
         g.rows.append(cells)
@@ -241,24 +273,45 @@ def _markdown(b: Builder, g: Grid, rng: random.Random, style: dict[str, Any]) ->
             head_done = True
 
 
+#: How Word and CMS editors open a table and a cell, and fill an empty one.
+_TABLE_TAGS = ('<table border="1" cellspacing="0">',
+               '<table class="MsoNormalTable" border="1" cellspacing="0" cellpadding="0" style="border-collapse:collapse;border:none">',
+               '<table width="100%" border="1" cellpadding="0" cellspacing="0">', '<table>')
+_TD_ATTRS = ("", ' width="{w}"', ' width="{w}" valign="center"', ' class="xl{x}"',
+             ' style="width:{w}.0pt;border:solid windowtext 1.0pt;padding:0cm 5.4pt 0cm 5.4pt"', ' align="center"')
+_EMPTY_CELLS = ("&nbsp;", "", "<p>&nbsp;</p>", '<p class="MsoNormal" align="center"><span lang="EN-US">&nbsp;</span></p>',
+                " ", "<br>")
+
+
 def _html(b: Builder, g: Grid, rng: random.Random, style: dict[str, Any]) -> None:
+    """The grid as Word or a CMS writes it: colspans and rowspans of the national form (the
+    corner over three columns, ``法人或其他组织`` over five, a group label down its rows, a
+    short table-2 row's value over the rest), cell attributes, ``<p><span>`` runs split
+    inside a word, empty cells written several ways (``&nbsp;``, nothing, ``<p>&nbsp;</p>``).
+    An empty data cell's BLANK runs from its content to its ``</td>``, which the normaliser
+    renders as the cell's separator."""
     word = style.get("word_spans", 0.5)
-    b.add('<table border="1" cellspacing="0">\n')
-    for row in g.rows:
+    attrs_of = rng.choice(_TD_ATTRS)
+    th = rng.random() < 0.2  # header rows in <th>
+    tbody = rng.random() < 0.5
+    b.add(rng.choice(_TABLE_TAGS) + "\n" + ("<tbody>\n" if tbody else ""))
+    for n, row in enumerate(g.rows):
+        tag = "th" if th and n in g.header_rows else "td"
         b.add("<tr>")
         for cell in row:
             attrs = (f' colspan="{cell.colspan}"' if cell.colspan > 1 else "") + \
-                    (f' rowspan="{cell.rowspan}"' if cell.rowspan > 1 else "")
-            b.add(f"<td{attrs}>")
+                    (f' rowspan="{cell.rowspan}"' if cell.rowspan > 1 else "") + \
+                    attrs_of.format(w=rng.choice((57, 64, 85, 120)), x=rng.randint(60, 80))
+            b.add(f"<{tag}{attrs}>")
             if not cell.text:
-                # A blank's BLANK covers its closing tag too: the normaliser renders an empty
-                # cell as the `|` it writes for `</td>`, so the label lands on that separator.
+                empty = rng.choice(_EMPTY_CELLS)
                 if cell.kind == "blank":
-                    span = b.open("BLANK", intended="&nbsp;</td>", **cell.info)
-                    b.add("&nbsp;</td>")
+                    b.add(empty[:len(empty) - len(empty.lstrip())])  # a span never starts with a space
+                    span = b.open("BLANK", intended=f"{empty.lstrip()}</{tag}>", **cell.info)
+                    b.add(f"{empty.lstrip()}</{tag}>")
                     b.close(span)
                     continue
-                b.add("&nbsp;")
+                b.add(empty)
             elif rng.random() < word:
                 b.add('<p class="MsoNormal" align="center"><span style="font-size:10.5pt">')
                 if len(cell.text) >= 4 and rng.random() < 0.5:
@@ -274,9 +327,9 @@ def _html(b: Builder, g: Grid, rng: random.Random, style: dict[str, Any]) -> Non
                 b.add("</span></p>")
             else:
                 _add_cell(b, cell)
-            b.add("</td>")
+            b.add(f"</{tag}>")
         b.add("</tr>\n")
-    b.add("</table>\n")
+    b.add("</tbody></table>\n" if tbody else "</table>\n")
 
 
 def _pdf_label(b: Builder, cell: Cell, rng: random.Random, style: dict[str, Any]) -> None:
@@ -422,15 +475,179 @@ def _pdf_shifted(b: Builder, g: Grid, rng: random.Random, style: dict[str, Any])
             numbers(values)
 
 
+#: How a one-line table separates its cells: (between header cells, between values, around labels).
+GLUE_MODES = {"glued": ("", "", ""), "spaced": (" ", " ", " "), "headers_spaced": (" ", "", ""),
+              "labels_spaced": ("", "", " ")}
+
+
 def _glued(b: Builder, g: Grid, rng: random.Random, style: dict[str, Any]) -> None:
-    sep = style.get("glue", "")
+    """Every cell of the table on one line, as scraped pages print it: with the page's glue
+    (``style["glue"]``: ``""`` joins everything, ``" "`` spaces everything) or one of
+    :data:`GLUE_MODES`; in a true run the digits of neighbouring cells touch
+    (``申请数量190000019二、``), now and then with a stray space between two of them
+    (``300000 3``, ``style["run_spaces"]``). A blank printed as nothing leaves no character,
+    so a row whose values are all blank prints its label alone."""
+    mode = style.get("glue_mode") or ("spaced" if style.get("glue", "") == " " else "glued")
+    hsep, vsep, lsep = GLUE_MODES[mode]
     marker = style.get("blank_marker", "")
-    _joined(b, [c for row in g.rows for c in row], sep, marker)
+    stray = style.get("run_spaces", 0.0)
+    prev: Cell | None = None
+    for cell in (c for row in g.rows for c in row):
+        text = cell.text or (marker if cell.kind == "blank" else "")
+        if not text:
+            continue
+        if prev is not None:
+            values = prev.kind in ("cell", "blank") and cell.kind in ("cell", "blank")
+            if values:
+                b.add(vsep or (" " if rng.random() < stray else ""))
+            elif prev.kind == cell.kind == "header":
+                b.add(hsep)
+            else:
+                b.add(lsep)
+        if cell.text:
+            _add_cell(b, cell)
+        else:
+            b.add(marker, "BLANK", **cell.info)
+        prev = cell
+    b.add("\n")
+
+
+_LIST_NUMBER = re.compile(r"^(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|\d+[.．、])\s*")
+
+
+def numberless(text: str) -> str:
+    """A row label as OCR and LLM tools restructure it: without its list number.
+
+    >>> numberless("(一)予以公开"), numberless("1.属于国家秘密"), numberless("四、结转下年度继续办理")
+    ('予以公开', '属于国家秘密', '结转下年度继续办理')
+    """
+    return _LIST_NUMBER.sub("", text, count=1) or text
+
+
+_OUTCOME_ROWS = frozenset(r.key for t in T.tables_named("applications") for r in t.rows if r.outcome)
+
+
+def _md_row(b: Builder, cells: list[Cell], marker: str = "-") -> None:
+    b.add("|")
+    for cell in cells:
+        b.add(" ")
+        if cell.text:
+            _add_cell(b, cell)
+        elif cell.kind == "blank":
+            b.add(marker, "BLANK", **cell.info)
+        b.add(" |")
+    b.add("\n")
+
+
+def _md_rule(b: Builder, n: int) -> None:
+    b.add("|" + "---|" * n + "\n")
+
+
+def _md_heading(b: Builder, rng: random.Random, cell: Cell, labelled: bool, level: str) -> None:
+    """A heading line naming a row or group: ``### (三)不予公开`` or ``**予以公开**``."""
+    bold = rng.random() < 0.25
+    b.add("**" if bold else level + " ")
+    b.add(cell.text, _LABELS[cell.kind] if labelled else None, **(cell.info if labelled else {}))
+    b.add("**\n\n" if bold else "\n\n")
+
+
+def _md_restructured(b: Builder, g: Grid, rng: random.Random, style: dict[str, Any]) -> None:
+    """Markdown as OCR and language-model tools restructure a table: small tables under
+    ``###`` headings (a table-2 block under its article, an outcome or a group of outcomes
+    under a heading that names it), generic column headers (``列1 … 列6 | 合计``), the
+    applicant header split into little tables, labels without their list number, ``-``
+    for a blank. A heading that names a group, or a row whose table prints no label, is the
+    ROW_LABEL; a heading that repeats the label of the row below it is O."""
+    generic = rng.random() < style.get("md_generic", 0.4)
+    strip = style.get("md_numberless", 0.5)
+    corner = rng.choice(("项目", "类别", "指标", "情形"))
+
+    def relabel(cell: Cell) -> Cell:
+        text = numberless(cell.text) if rng.random() < strip else cell.text
+        return Cell(text, cell.kind, **cell.info)
+
+    headers = [r for i, r in enumerate(g.rows) if i in g.header_rows]
+    body = [r for i, r in enumerate(g.rows) if i not in g.header_rows]
+    if g.table == "active_disclosure":
+        i = 0
+        while i < len(g.rows):
+            title, head = g.rows[i], g.rows[i + 1]
+            i += 2
+            rows = []
+            while i < len(g.rows) and i not in g.header_rows:
+                rows.append(g.rows[i])
+                i += 1
+            _md_heading(b, rng, title[0], True, rng.choice(("###", "####")))
+            fields = [c for c in head[1:]]
+            if generic:
+                fields = [Cell(f"列{k + 1}", "header") for k in range(len(fields))]
+            _md_row(b, [head[0]] + fields)
+            _md_rule(b, len(fields) + 1)
+            for r in rows:
+                _md_row(b, [relabel(r[0])] + r[1:])
+            b.add("\n")
+        return
+    fields = [c for c in headers[-1] if c.info.get("field")] if headers else []
+    if g.table == "applications":
+        leaf = [c for r in headers for c in r if c.info.get("field")]
+        order = {f.key: n for n, f in enumerate(T.APPLICANT_COLUMNS)}
+        leaf.sort(key=lambda c: order[c.info["field"]])
+        if generic:
+            leaf = [Cell(f"列{k + 1}", "header") for k in range(6)] + [Cell(rng.choice(("合计", "总计")), "header")]
+        if not generic and rng.random() < 0.5:  # the header as three little tables
+            for r in headers:
+                words = [c for c in r if c.text]
+                _md_row(b, words)
+                _md_rule(b, len(words))
+                b.add("\n")
+            head = None
+        else:
+            head = [Cell(corner, "header")] + leaf
+            _md_row(b, head)
+            _md_rule(b, len(head))
+        per_row = rng.random() < 0.6  # each outcome its own small table under its heading
+        level = "###"
+        for r in body:
+            groups = [c for c in r if c.kind == "label" and "group" in c.info]
+            label = next(c for c in r if c.kind == "label" and "row" in c.info)
+            values = [c for c in r if c.kind in ("cell", "blank")]
+            for grp in groups:
+                b.add("\n")
+                _md_heading(b, rng, grp, True, level if grp.info["group"] == "results" else "####")
+            outcome = label.info["row"] in _OUTCOME_ROWS
+            if per_row and outcome:
+                own = rng.random() < 0.3  # the heading is the only label; the table prints values
+                _md_heading(b, rng, label, own, "####" if groups or "." in label.text[:3] else level)
+                cells = values if own else [relabel(label)] + values
+                _md_row(b, cells)
+                _md_rule(b, len(cells))
+                b.add("\n")
+            else:
+                _md_row(b, [relabel(label)] + values)
+        b.add("\n")
+        return
+    # Table 4: a row per review kind under the five field headers, or the national form's one line.
+    values = [c for r in body for c in r]
+    if rng.random() < 0.6:
+        five = fields[:5] if len(fields) >= 5 else [Cell(f.label, "header", field=f.key) for f in T.REVIEW_FIELDS]
+        if generic:
+            five = [Cell(f"列{k + 1}", "header") for k in range(4)] + [Cell("合计", "header")]
+        _md_row(b, [Cell(corner, "header")] + five)
+        _md_rule(b, 6)
+        for k, row in enumerate(T.table_template("reviews", "2021").rows):
+            _md_row(b, [Cell(rng.choice(row.labels), "label", row=row.key)] + values[k * 5:(k + 1) * 5])
+    else:
+        for n, r in enumerate(headers):
+            _md_row(b, [c for c in r if c.text])
+            if n == 0:
+                _md_rule(b, len([c for c in r if c.text]))
+        _md_row(b, values)
     b.add("\n")
 
 
 _RENDERERS = {"pipe": _pipe, "cell_per_line": _cell_per_line, "tab": _tab, "markdown": _markdown,
-              "html": _html, "pdf": _pdf, "glued": _glued, "pdf_shifted": _pdf_shifted}
+              "html": _html, "pdf": _pdf, "glued": _glued, "pdf_shifted": _pdf_shifted,
+              "md_restructured": _md_restructured}
 
 
 def render(b: Builder, grid: Grid, layout: str, rng: random.Random, style: dict[str, Any]) -> None:

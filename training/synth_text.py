@@ -520,10 +520,11 @@ DECOYS = ("工作力量偏弱,专业水平待提升", "公开形式单一,互动
           "平台功能不完善,便民服务有差距")
 
 
-def section_heading(b: Builder, rng: random.Random, key: str, number: str, html: bool) -> None:
+def section_heading(b: Builder, rng: random.Random, key: str, number: str, html: bool, prefix: str = "") -> None:
+    """``三、收到和处理政府信息公开申请情况`` as a SECTION; ``prefix`` is a Markdown ``## `` (O)."""
     sec = T.section(key)
-    title = sec.title if rng.random() < 0.6 else rng.choice(sec.titles)
-    b.add("<p><strong>" if html else "")
+    title = sec.title if rng.random() < 0.6 else rng.choice(sec.variants or sec.titles)
+    b.add("<p><strong>" if html else prefix)
     span = b.open("SECTION")
     b.add(f"{number}、")
     b.add(title.rstrip("、"))
@@ -602,17 +603,18 @@ def overview_opening(b: Builder, rng: random.Random, ctx: Ctx, figures: int) -> 
     wrap_html(b, ctx.html, False)
 
 
-def overview(b: Builder, rng: random.Random, ctx: Ctx, figures: int) -> None:
+def overview(b: Builder, rng: random.Random, ctx: Ctx, figures: int, short: bool = False) -> None:
     """总体情况: an opening, then 3–6 subsections ``(一)…`` (own line or run-in) of 1–4
-    paragraphs, or numbered items ``1.…`` instead; ``figures`` spread over them."""
+    paragraphs (``short``: mostly one, as small bodies write), or numbered items ``1.…``
+    instead; ``figures`` spread over them."""
     overview_opening(b, rng, ctx, rng.randint(0, 2))
     kind = rng.choices(("sub", "items", "plain"), (0.88, 0.08, 0.04))[0]
     count = rng.randint(3, 6) if kind != "plain" else rng.randint(2, 4)
     topics = rng.sample(_TOPICS, count)
     share = [figures // count + (1 if i < figures % count else 0) for i in range(count)]
-    run_in = rng.random() < 0.5
+    run_in = rng.random() < (0.8 if short else 0.5)
     for n, topic in enumerate(topics):
-        paras = rng.choices((1, 2, 3, 4), (0.45, 0.3, 0.15, 0.1))[0]
+        paras = rng.choices((1, 2, 3, 4), (0.85, 0.12, 0.03, 0.0) if short else (0.45, 0.3, 0.15, 0.1))[0]
         per = [share[n] // paras + (1 if i < share[n] % paras else 0) for i in range(paras)]
         if kind == "sub":
             subsection(b, rng, n, run_in, ctx.year, ctx.where, ctx.html, ctx, topic, per[0] if run_in else -1)
