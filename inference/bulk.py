@@ -33,14 +33,15 @@ class Summary:
 _WORKER = None
 
 
-def _init_worker(model: str | None, device: str | None, batch_size: int, backend: str = "auto") -> None:
+def _init_worker(model: str | None, device: str | None, batch_size: int, backend: str = "auto",
+                 precision: str = "auto") -> None:
     global _WORKER
     import torch
 
     from .pipeline import Extractor
 
     torch.set_num_threads(1)  # one core per worker: the workers are the parallelism (ONNX follows it)
-    _WORKER = Extractor.load(model, device=device, batch_size=batch_size, backend=backend)
+    _WORKER = Extractor.load(model, device=device, batch_size=batch_size, backend=backend, precision=precision)
 
 
 def _run_chunk(docs: list[tuple[str, object]]) -> list[dict]:
@@ -74,6 +75,7 @@ def extract_to_file(
     on_record: Callable[[dict], None] | None = None,
     cross_check: str | Path | None = None,
     backend: str = "auto",
+    precision: str = "auto",
 ) -> Summary:
     """Extract every document ``inputs`` name into ``output``; ``-`` writes JSONL to stdout.
 
@@ -126,7 +128,8 @@ def extract_to_file(
                 if extractor is None:
                     from .pipeline import Extractor
 
-                    extractor = Extractor.load(model, device=device, batch_size=batch_size, backend=backend)
+                    extractor = Extractor.load(model, device=device, batch_size=batch_size, backend=backend,
+                                               precision=precision)
                 while chunk := list(islice(items, batch_size)):
                     for rep in extract_records(extractor, chunk, batch_size):
                         emit(writer, rep.to_dict())
@@ -134,7 +137,8 @@ def extract_to_file(
                 import multiprocessing as mp
 
                 ctx = mp.get_context("spawn")  # no forked torch state
-                with ctx.Pool(workers, initializer=_init_worker, initargs=(model, device, batch_size, backend)) as pool:
+                with ctx.Pool(workers, initializer=_init_worker,
+                              initargs=(model, device, batch_size, backend, precision)) as pool:
                     window = workers * 4
                     while chunks := [c for c in (list(islice(items, batch_size)) for _ in range(window)) if c]:
                         for records in pool.imap(_run_chunk, chunks):
