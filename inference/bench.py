@@ -52,7 +52,8 @@ class BenchResult:
     padding: float = 0.0
     #: The 1-minute load average before and after the timed run.
     load_average: tuple[float, float] = (0.0, 0.0)
-    #: SHA-256 over the records written, in order: equal digests, identical records.
+    #: SHA-256 over the records written, in order, confidences aside: equal digests, the same
+    #: extraction.
     records_digest: str = ""
 
     @property
@@ -83,6 +84,20 @@ class BenchResult:
                 "load_seconds": round(self.load_seconds, 4), "padding": round(self.padding, 4)}
 
 
+def without_confidence(value):
+    """A record with every ``confidence`` left out: a float that moves with any change of
+    arithmetic (another backend's rounding) while the extraction stays the same.
+
+    >>> without_confidence({"a": [{"confidence": 0.9, "text": "5"}], "confidence": 1})
+    {'a': [{'text': '5'}]}
+    """
+    if isinstance(value, dict):
+        return {k: without_confidence(v) for k, v in value.items() if k != "confidence"}
+    if isinstance(value, list):
+        return [without_confidence(v) for v in value]
+    return value
+
+
 def peak_rss_mb() -> float:
     """This process's peak resident set size so far, in MiB."""
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -109,7 +124,8 @@ def run_stages(extractor, items: Sequence[tuple[str, str | bytes]], writer: Writ
         result.stages["write"] += clock() - t
         t = clock()
         for report in reports:  # not timed: the comparison of settings, not extraction
-            digest.update(json.dumps(report.to_dict(), sort_keys=True, ensure_ascii=False).encode())
+            digest.update(json.dumps(without_confidence(report.to_dict()), sort_keys=True,
+                                     ensure_ascii=False).encode())
         begun += clock() - t
     result.seconds += clock() - begun
     result.cpu_seconds += time.process_time() - cpu
@@ -156,6 +172,50 @@ def _bench_in_child(kwargs: dict[str, Any]) -> dict[str, Any]:
     return bench_backend(**kwargs).to_dict()
 
 
+def merge_workers(parts: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """One result for worker processes that ran side by side, each on its share of the corpus:
+    counts and CPU seconds add up, the wall time is the slowest worker's, peak RSS the largest
+    worker's (each process holds its own model), stages are per-worker means.
+
+    >>> a = BenchResult("torch-fp32", reports=2, chars=10, seconds=2.0, cpu_seconds=1.8, peak_rss_mb=500.0)
+    >>> b = BenchResult("torch-fp32", reports=2, chars=12, seconds=3.0, cpu_seconds=2.0, peak_rss_mb=520.0)
+    >>> m = merge_workers([a.to_dict(), b.to_dict()])
+    >>> m["reports"], m["seconds"], m["cpu_seconds"], m["peak_rss_mb"], m["reports_per_second"], m["workers"]
+    (4, 3.0, 3.8, 520.0, 1.333, 2)
+    """
+    merged = BenchResult(parts[0]["backend"], reports=sum(p["reports"] for p in parts),
+                         failed=sum(p["failed"] for p in parts), chars=sum(p["chars"] for p in parts),
+                         seconds=max(p["seconds"] for p in parts), cpu_seconds=sum(p["cpu_seconds"] for p in parts),
+                         load_seconds=max(p["load_seconds"] for p in parts),
+                         stages={k: sum(p["stages"][k] for p in parts) / len(parts) for k in STAGES},
+                         peak_rss_mb=max(p["peak_rss_mb"] for p in parts),
+                         padding=sum(p["padding"] for p in parts) / len(parts),
+                         load_average=(min(p["load_average"][0] for p in parts),
+                                       max(p["load_average"][1] for p in parts)),
+                         records_digest=hashlib.sha256("".join(p["records_digest"] for p in parts).encode()).hexdigest())
+    return {**merged.to_dict(), "workers": len(parts)}
+
+
+def run_setting(args: dict[str, Any], *, isolate: bool = True, workers: int = 1) -> dict[str, Any]:
+    """:func:`bench_backend` with ``args`` in a fresh process (``isolate``), or in this one; with
+    ``workers`` > 1, in that many processes at once, one thread each, worker ``k`` taking items
+    ``k``, ``k + workers`` … as ``gongkai extract --workers`` shares them out."""
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+
+    if workers > 1:
+        if not isolate:
+            raise ValueError("several workers run in their own processes: they need isolate")
+        shards = [{**args, "items": args["items"][k::workers], "threads": 1} for k in range(workers)]
+        with ProcessPoolExecutor(workers, mp_context=mp.get_context("spawn")) as pool:
+            return merge_workers(list(pool.map(_bench_in_child, shards)))
+    if isolate:
+        # spawn: a clean process that inherits no loaded model or allocator high-water mark.
+        with ProcessPoolExecutor(1, mp_context=mp.get_context("spawn")) as pool:
+            return pool.submit(_bench_in_child, args).result()
+    return bench_backend(**args).to_dict()
+
+
 def split_setting(name: str, precision: str = "auto") -> tuple[str, str]:
     """``(backend, precision)`` for a setting named on the command line: a backend
     (``--precision`` applies) or ``torch-fp32`` / ``torch-bf16``.
@@ -169,12 +229,14 @@ def split_setting(name: str, precision: str = "auto") -> tuple[str, str]:
 
 
 def compare(items: Sequence[tuple[str, str | bytes]], settings: Sequence[str] = ("auto",), *,
-            isolate: bool = True, repeat: int = 1, precision: str = "auto", **kwargs: Any) -> list[dict[str, Any]]:
+            isolate: bool = True, repeat: int = 1, precision: str = "auto", workers: int = 1,
+            **kwargs: Any) -> list[dict[str, Any]]:
     """:func:`bench_backend` for each setting (see :func:`split_setting`), each in a fresh process
-    when ``isolate``; all of them ``repeat`` times, interleaved. One dict per setting
+    when ``isolate`` (in ``workers`` processes, see :func:`run_setting`); all of them ``repeat``
+    times, interleaved. One dict per setting
     (:meth:`BenchResult.to_dict` of its median run by reports/s) with ``requested`` (as asked),
     ``runs`` (every run's reports/s and CPU seconds) and ``same_records`` (whether every run
-    wrote exactly the records of the first setting's first run)."""
+    wrote the records of the first setting's first run, confidences aside)."""
     if not items:
         raise ValueError("nothing to benchmark: the corpus has no documents")
     runs: dict[str, list[dict[str, Any]]] = {s: [] for s in settings}
@@ -182,16 +244,7 @@ def compare(items: Sequence[tuple[str, str | bytes]], settings: Sequence[str] = 
         for name in settings:
             backend, prec = split_setting(name, precision)
             args = {**kwargs, "items": list(items), "backend": backend, "precision": prec}
-            if isolate:
-                import multiprocessing as mp
-                from concurrent.futures import ProcessPoolExecutor
-
-                # spawn: a clean process that inherits no loaded model or allocator high-water mark.
-                with ProcessPoolExecutor(1, mp_context=mp.get_context("spawn")) as pool:
-                    row = pool.submit(_bench_in_child, args).result()
-            else:
-                row = bench_backend(**args).to_dict()
-            runs[name].append(row)
+            runs[name].append(run_setting(args, isolate=isolate, workers=workers))
     first = runs[settings[0]][0]["records_digest"]
     out = []
     for name, rows in runs.items():
@@ -245,7 +298,7 @@ def format_table(rows: Sequence[dict[str, Any]]) -> str:
     setting  reports/s  range  chars/s  peak MiB  CPU s  per CPU s  pad %  same  load  load s  other %  normalise s  forward s  decode s  assemble s  check s  write s
     torch-fp32  2.00  2.00-2.00  4000  512.0  1.90  2.10  0.0  yes  1.0-1.5  0.00  25.0  0.00  1.50  0.00  0.00  0.00  0.00
     """
-    head = (f"{'setting':<12}{'reports/s':>10}{'range':>12}{'chars/s':>9}{'peak MiB':>10}{'CPU s':>8}{'per CPU s':>11}"
+    head = (f"{'setting':<22}{'reports/s':>10}{'range':>12}{'chars/s':>9}{'peak MiB':>10}{'CPU s':>8}{'per CPU s':>11}"
             f"{'pad %':>7}"
             f"{'same':>6}{'load':>10}{'load s':>8}{'other %':>9}"
             + "".join(f"{s + ' s':>{max(8, len(s) + 4)}}" for s in STAGES))
@@ -253,7 +306,9 @@ def format_table(rows: Sequence[dict[str, Any]]) -> str:
     for r in rows:
         rates = [x["reports_per_second"] for x in r.get("runs", [r])]
         load = r.get("load_average") or (0.0, 0.0)
-        lines.append(f"{r['backend']:<12}{r['reports_per_second']:>10.2f}{f'{min(rates):.2f}-{max(rates):.2f}':>12}"
+        label = r["backend"] if r["requested"] in (r["backend"], r["backend"].split("-")[0]) else \
+            f"{r['requested']} ({r['backend']})"
+        lines.append(f"{label:<22}{r['reports_per_second']:>10.2f}{f'{min(rates):.2f}-{max(rates):.2f}':>12}"
                      f"{r['chars_per_second']:>9.0f}{r['peak_rss_mb']:>10.1f}{r.get('cpu_seconds', 0):>8.2f}"
                      f"{r.get('reports_per_cpu_second', 0):>11.2f}"
                      f"{100 * r.get('padding', 0):>7.1f}{'yes' if r.get('same_records', True) else 'NO':>6}"

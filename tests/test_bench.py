@@ -167,3 +167,14 @@ def test_bench_joins_reports_into_long_documents(tiny_model, tmp_path):
 def test_result_rates_are_zero_for_an_empty_run():
     r = BenchResult("torch")
     assert r.reports_per_second == 0.0 and r.to_dict()["chars_per_second"] == 0.0
+
+
+def test_workers_share_the_corpus_between_processes(tiny_model):
+    """Two worker processes, one thread each, each document in one of them."""
+    items = [(r.id, r.text[:400]) for r in GOLD[:4]]
+    [one] = compare(items, ["torch"], model=str(tiny_model), device="cpu", warmup=0)
+    [two] = compare(items, ["torch"], model=str(tiny_model), device="cpu", warmup=0, workers=2)
+    assert two["workers"] == 2 and two["reports"] == one["reports"] == 4 and two["chars"] == one["chars"]
+    assert two["cpu_seconds"] > 0 and two["peak_rss_mb"] > 100
+    with pytest.raises(ValueError, match="isolate"):
+        compare(items, ["torch"], isolate=False, workers=2, model=str(tiny_model))

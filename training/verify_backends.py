@@ -81,15 +81,6 @@ def overlaps(window: int) -> list[int]:
     return out
 
 
-def _without_confidence(value):
-    """A record with every ``confidence`` left out: a float that moves with any arithmetic."""
-    if isinstance(value, dict):
-        return {k: _without_confidence(v) for k, v in value.items() if k != "confidence"}
-    if isinstance(value, list):
-        return [_without_confidence(v) for v in value]
-    return value
-
-
 class Verification:
     """The texts, and how a run of some setting compares with the reference's."""
 
@@ -124,11 +115,12 @@ class Verification:
         return [[Entity(label, a, b, t[a:b], s) for a, b, label, s in p.spans()] for t, p in zip(self.texts, preds)]
 
     def _records(self, preds) -> list[dict]:
+        from gongkai.inference.bench import without_confidence
         from gongkai.inference.pipeline import Extractor
 
         by_text = dict(zip(self.texts, self._entities(preds)))
         extractor = Extractor(lambda docs, ids: [by_text[d.text] for d in docs])
-        return [_without_confidence(r.to_dict()) for r in extractor.extract_many(self.items)]
+        return [without_confidence(r.to_dict()) for r in extractor.extract_many(self.items)]
 
     def _cells(self, preds) -> float | None:
         from .evaluate_pipeline import pipeline_scores

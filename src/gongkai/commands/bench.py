@@ -48,6 +48,8 @@ def bench(
                                             "documents, going round the corpus as often as needed."),
     device: Optional[str] = typer.Option(None, "--device", help="cpu, cuda …; default: cuda when present."),
     batch_size: int = typer.Option(8, "--batch-size", min=1),
+    workers: int = typer.Option(1, "--workers", min=1, help="Run each setting in N processes at once, one thread "
+                                "each, sharing the corpus as `gongkai extract --workers N` does."),
     threads: Optional[int] = typer.Option(None, "--threads", min=1, help="Torch (and ONNX Runtime) threads, e.g. "
                                           "1 as each `extract --workers` process runs; default: torch's (every core)."),
     fmt: str = typer.Option("jsonl", "--format", help="Output format timed in the write stage: jsonl, csv, parquet."),
@@ -71,12 +73,14 @@ def bench(
         raise typer.BadParameter(f"{precision!r}; choose one of {', '.join(PRECISIONS)}", param_hint="--precision")
     if fmt not in FORMATS:
         raise typer.BadParameter(f"{fmt!r}; choose one of {', '.join(FORMATS)}", param_hint="--format")
+    if workers > 1 and not isolate:
+        raise typer.BadParameter("several workers run in their own processes", param_hint="--same-process")
     items = _corpus(corpus, synthetic, seed, min_chars, documents)
     if not items:
         raise typer.BadParameter("no documents found", param_hint="--corpus")
     try:
-        rows = compare(items, settings, isolate=isolate, repeat=repeat, precision=precision, model=model,
-                       device=device, batch_size=batch_size, fmt=fmt, threads=threads)
+        rows = compare(items, settings, isolate=isolate, repeat=repeat, precision=precision, workers=workers,
+                       model=model, device=device, batch_size=batch_size, fmt=fmt, threads=threads)
     except (FileNotFoundError, ValueError, ImportError) as exc:  # no model, no export, no onnxruntime
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
@@ -84,5 +88,5 @@ def bench(
         typer.echo(json.dumps({"documents": len(items), "results": rows}, ensure_ascii=False, indent=2))
         return
     typer.echo(f"{len(items)} document(s), {rows[0]['chars']} characters, batch size {batch_size}, "
-               f"{repeat} run(s) per setting; {os.cpu_count()} CPU(s)")
+               f"{repeat} run(s) per setting, {workers} worker process(es); {os.cpu_count()} CPU(s)")
     typer.echo(format_table(rows))
