@@ -6,8 +6,9 @@ overlapping by a quarter. ``gongkai verify-backends DIR`` (and ``gongkai export-
 runs it after exporting) tags the gold texts with the reference and with each candidate — a
 smaller overlap, torch's compact forward (:mod:`.fast_modernbert`), bf16 where the CPU has the
 units, the ONNX exports — and writes ``backends.json`` beside the model: per candidate, the
-characters whose tag differs from the reference, the cell accuracy, the CPU time, and the
-setting ``auto`` should use (the fastest whose tags are all identical). ``auto`` trusts that
+characters whose tag differs from the reference, the texts whose record differs, the cell
+accuracy, the CPU time, and the setting ``auto`` should use (the fastest acceptable one: by
+default, every tag identical; :mod:`gongkai.training.verify_backends`). ``auto`` trusts that
 record only while the model files still match its fingerprint and, for bf16, only on a CPU with
 the same bf16 units it was verified on; otherwise it runs the reference.
 """

@@ -87,7 +87,8 @@ def quantize_model(model_dir: str | Path) -> Path:
 
 def export_onnx(model_dir: str | Path, gold: Sequence[Record] | None, texts: Sequence[tuple[str, str]] = (), *,
                 quantize: bool = True, opset: int = OPSET, batch_size: int = 8, rounds: int = 2,
-                min_gain: float | None = None, log=lambda line: None) -> dict[str, Any] | None:
+                min_gain: float | None = None, accept: str = "identical",
+                log=lambda line: None) -> dict[str, Any] | None:
     """Export (and quantise) the tagger in ``model_dir``, then verify every candidate on ``gold``
     and ``texts`` (:func:`~gongkai.training.verify_backends.verify`) and return the record.
 
@@ -108,4 +109,4 @@ def export_onnx(model_dir: str | Path, gold: Sequence[Record] | None, texts: Seq
     if not gold and not texts:
         return None
     return verify(model_dir, gold or (), texts, batch_size=batch_size, rounds=rounds,
-                  min_gain=MIN_GAIN if min_gain is None else min_gain, log=log)
+                  min_gain=MIN_GAIN if min_gain is None else min_gain, accept=accept, log=log)

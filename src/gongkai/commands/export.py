@@ -14,6 +14,8 @@ GOLD_HELP = "Gold JSONL files or directories: their texts are tagged, their tabl
 TEXTS_HELP = ("Other texts to compare tags on (files, directories, globs, .jsonl with id and text), e.g. the "
               "real reports that are not held out.")
 TEXTS = typer.Argument(None, help=TEXTS_HELP, show_default=False)
+ACCEPT_OPTION = typer.Option("identical", "--accept", help="identical: every tag as the reference's; within-floor: "
+                             "no more tags differ than when the reference's windows overlap twice as much.")
 
 
 def _inputs(model: Path, gold: list[Path], texts: Optional[list[str]]):
@@ -36,6 +38,13 @@ def _inputs(model: Path, gold: list[Path], texts: Optional[list[str]]):
     return records, others
 
 
+def _check_accept(accept: str) -> None:
+    from gongkai.training.verify_backends import ACCEPT
+
+    if accept not in ACCEPT:
+        raise typer.BadParameter(f"{accept!r}; choose one of {', '.join(ACCEPT)}", param_hint="--accept")
+
+
 def _report(record: dict, model: Path) -> None:
     """The outcome in a few lines (the log on stderr has each comparison)."""
     from gongkai.model.backends import RECORD_FILE
@@ -54,18 +63,15 @@ def verify_backends(
     texts: Optional[list[str]] = TEXTS,
     batch_size: int = typer.Option(8, "--batch-size", min=1),
     rounds: int = typer.Option(2, "--rounds", min=1, help="Timed runs per candidate (the least CPU time counts)."),
-    accept: str = typer.Option("identical", "--accept", help="identical: every tag as the reference's; "
-                               "within-floor: no more tags differ than when the reference's windows overlap twice "
-                               "as much."),
+    accept: str = ACCEPT_OPTION,
     as_json: bool = typer.Option(False, "--json", help="Print the record (backends.json) as JSON."),
 ) -> None:
     """Check which ways to run MODEL (compact forward, less window overlap, bf16, the ONNX exports) tag
-    every character exactly as the reference does, time them, and record in MODEL/backends.json the
-    fastest identical one: what `--backend auto --precision auto` runs."""
-    from gongkai.training.verify_backends import ACCEPT, verify
+    as the reference does, time them, and record in MODEL/backends.json the fastest acceptable one
+    (--accept): what `--backend auto --precision auto` runs."""
+    from gongkai.training.verify_backends import verify
 
-    if accept not in ACCEPT:
-        raise typer.BadParameter(f"{accept!r}; choose one of {', '.join(ACCEPT)}", param_hint="--accept")
+    _check_accept(accept)
     records, others = _inputs(model, gold, texts)
     record = verify(model, records, others, batch_size=batch_size, rounds=rounds, accept=accept,
                     log=lambda line: typer.echo(line, err=True))
@@ -84,16 +90,18 @@ def export_onnx(
     quantize: bool = typer.Option(True, "--quantize/--no-quantize", help="Also write model.int8.onnx."),
     batch_size: int = typer.Option(8, "--batch-size", min=1),
     rounds: int = typer.Option(2, "--rounds", min=1, help="Timed runs per candidate (the least CPU time counts)."),
+    accept: str = ACCEPT_OPTION,
     as_json: bool = typer.Option(False, "--json", help="Print the record (backends.json) as JSON."),
 ) -> None:
     """Write model.onnx (and model.int8.onnx) into MODEL, then verify them with the other ways to run
     it, as `gongkai verify-backends` does."""
+    _check_accept(accept)
     records, others = _inputs(model, gold, texts) if verify else ([], [])
     try:
         from gongkai.training.export_onnx import export_onnx as run
 
         record = run(model, records, others, quantize=quantize, batch_size=batch_size, rounds=rounds,
-                     log=lambda line: typer.echo(line, err=True))
+                     accept=accept, log=lambda line: typer.echo(line, err=True))
     except ImportError as exc:
         typer.echo(f"error: {exc}; install the ONNX extra: pip install 'gongkai[onnx]'", err=True)
         raise typer.Exit(2) from None
