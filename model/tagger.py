@@ -9,6 +9,10 @@ A saved tagger is a plain Hugging Face directory (``config.json``, ``model.safet
 Reports are longer than a model's positions, so :meth:`Tagger.predict` cuts each text
 into overlapping windows and gives every character the tag of the window whose centre
 is nearest, i.e. where the character sits farthest from an edge and has the most context.
+
+A :class:`Tagger` runs transformers' own forward (``forward="reference"``) or, for ModernBERT,
+the same arithmetic without its per-batch overheads (``"compact"``, :mod:`.fast_modernbert`), in
+float32 or bf16 (``precision``); :mod:`.backends` says which one extraction runs.
 """
 
 from __future__ import annotations
