@@ -42,7 +42,8 @@ class Summary:
 _WORKER = None
 
 
-def _init_worker(model: str | None, device: str | None, batch_size: int, backend: str = "auto") -> None:
+def _init_worker(model: str | None, device: str | None, batch_size: int, backend: str = "auto",
+                 precision: str = "auto") -> None:
     global _WORKER
     import torch
 
@@ -50,7 +51,7 @@ def _init_worker(model: str | None, device: str | None, batch_size: int, backend
 
     torch.set_num_threads(1)  # one core per worker: the workers are the parallelism (ONNX follows it)
     try:
-        _WORKER = Extractor.load(model, device=device, batch_size=batch_size, backend=backend)
+        _WORKER = Extractor.load(model, device=device, batch_size=batch_size, backend=backend, precision=precision)
     except Exception as exc:  # noqa: BLE001 — a pool respawns a worker whose initializer raises, forever
         _WORKER = exc
 
@@ -89,6 +90,7 @@ def extract_to_file(
     on_record: Callable[[dict], None] | None = None,
     cross_check: str | Path | None = None,
     backend: str = "auto",
+    precision: str = "auto",
 ) -> Summary:
     """Extract every document ``inputs`` name into ``output``; ``-`` writes JSONL to stdout.
 
@@ -108,7 +110,7 @@ def extract_to_file(
 
     if extractor is None:
         # Loaded here with workers too: a bad --model or --backend fails before anything is written.
-        extractor = Extractor.load(model, device=device, batch_size=batch_size, backend=backend)
+        extractor = Extractor.load(model, device=device, batch_size=batch_size, backend=backend, precision=precision)
     skip = done_ids(output, fmt) if resume and not to_stdout else set()
     summary = Summary(not_read=list(plan.not_read))
     limit = getattr(extractor, "max_input_chars", Extractor.MAX_INPUT_CHARS)
@@ -166,7 +168,8 @@ def extract_to_file(
                 import multiprocessing as mp
 
                 ctx = mp.get_context("spawn")  # no forked torch state
-                with ctx.Pool(workers, initializer=_init_worker, initargs=(model, device, batch_size, backend)) as pool:
+                with ctx.Pool(workers, initializer=_init_worker,
+                              initargs=(model, device, batch_size, backend, precision)) as pool:
                     window = workers * 4
                     while chunks := [c for c in (list(islice(items, batch_size)) for _ in range(window)) if c]:
                         for records in pool.imap(_run_chunk, chunks):

@@ -15,42 +15,40 @@ def default_model_dir() -> Path:
 
 
 class ModelTagger:
-    def __init__(self, tagger, *, batch_size: int = 8, version: str | None = None, backend: str = "torch"):
+    def __init__(self, tagger, *, batch_size: int = 8, version: str | None = None, backend: str = "torch-fp32"):
         self.tagger = tagger
         self.batch_size = batch_size
         self.version = version
-        #: ``torch``, ``onnx-fp32`` or ``onnx-int8``: what actually runs.
+        #: ``torch-fp32``, ``torch-bf16``, ``onnx-fp32`` or ``onnx-int8``: what actually runs.
         self.backend = backend
 
     @classmethod
     def load(cls, path=None, *, device: str | None = None, batch_size: int = 8,
-             backend: str = "auto") -> "ModelTagger":
-        """Load the model once. ``backend`` (see :data:`gongkai.model.onnx_backend.BACKENDS`):
-        ``auto`` runs an exported ONNX variant on CPU where ``gongkai export-onnx`` verified it."""
-        from gongkai.model.onnx_backend import resolve_backend
+             backend: str = "auto", precision: str = "auto") -> "ModelTagger":
+        """Load the model once. ``backend`` and ``precision`` (see :func:`gongkai.model.backends.resolve`):
+        ``auto`` runs what ``gongkai verify-backends`` recorded as tagging exactly as the reference."""
+        from gongkai.model.backends import fingerprint, resolve
 
         path = Path(path) if path is not None else default_model_dir()
         if not (path / "config.json").exists():
             raise FileNotFoundError(
                 f"no model at {path}: train one with `gongkai train ... --out DIR` and pass --model DIR"
             )
-        kind, variant = resolve_backend(path, backend, device)
-        if kind == "onnx":
+        setting = resolve(path, backend, precision, device)
+        if setting.backend == "onnx":
             from gongkai.model.onnx_backend import OnnxTagger
 
-            tagger = OnnxTagger.load(path, variant)
+            tagger = OnnxTagger.load(path, setting.precision, stride=setting.stride)
             config = tagger.config
         else:
             from gongkai.model.tagger import Tagger
 
-            tagger = Tagger.load(path, device=device)
+            tagger = Tagger.load(path, device=device, precision=setting.precision, stride=setting.stride,
+                                 forward=setting.forward)
             config = tagger.model.config.to_dict()
         # Records name the exact weights they came from: the folder name and a content hash.
-        from gongkai.model.onnx_backend import fingerprint
-
         version = config.get("gongkai_model_version") or f"{path.name}@{fingerprint(path)[:12]}"
-        return cls(tagger, batch_size=batch_size, version=version,
-                   backend=f"onnx-{variant}" if kind == "onnx" else "torch")
+        return cls(tagger, batch_size=batch_size, version=version, backend=setting.name)
 
     @property
     def forward_seconds(self) -> float:

@@ -123,10 +123,10 @@ class Extractor:
 
     @classmethod
     def load(cls, path=None, device: str | None = None, batch_size: int = 8, backend: str = "auto",
-             **kwargs) -> "Extractor":
+             precision: str = "auto", **kwargs) -> "Extractor":
         from .model_tagger import ModelTagger
 
-        tagger = ModelTagger.load(path, device=device, batch_size=batch_size, backend=backend)
+        tagger = ModelTagger.load(path, device=device, batch_size=batch_size, backend=backend, precision=precision)
         return cls(tagger, model_version=tagger.version, **kwargs)
 
     def extract(self, data: str | bytes, id: str = "<input>") -> Report:

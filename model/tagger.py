@@ -9,10 +9,15 @@ A saved tagger is a plain Hugging Face directory (``config.json``, ``model.safet
 Reports are longer than a model's positions, so :meth:`Tagger.predict` cuts each text
 into overlapping windows and gives every character the tag of the window whose centre
 is nearest, i.e. where the character sits farthest from an edge and has the most context.
+
+A :class:`Tagger` runs transformers' own forward (``forward="reference"``) or, for ModernBERT,
+the same arithmetic without its per-batch overheads (``"compact"``, :mod:`.fast_modernbert`), in
+float32 or bf16 (``precision``); :mod:`.backends` says which one extraction runs.
 """
 
 from __future__ import annotations
 
+import copy
 import math
 import time
 from collections.abc import Sequence
@@ -28,10 +33,14 @@ from transformers import (AutoConfig, AutoModelForTokenClassification, AutoToken
 if TYPE_CHECKING:  # importing transformers' modeling code at module level would load accelerate where installed
     from transformers import PreTrainedModel
 
+from . import fast_modernbert
 from .card import model_card
 from .decode import drop_bare_values, drop_misshapen, drop_second_metric, drop_unattached, join_unbroken, split_shared, viterbi_iob2_many
 from .labels import FIGURE_REACH, ID2TAG, OUTSIDE, SHAPES, TAG2ID, TAGS, UNBROKEN, check_label_set
 from .tokenizer import encode_chars, save_tokenizer
+
+#: The precisions a torch tagger runs in, and their dtypes.
+PRECISIONS = {"fp32": torch.float32, "bf16": torch.bfloat16}
 
 #: Default architecture: small enough for a 2-core CPU. See :func:`new_config`.
 DEFAULT_SIZE: dict[str, int] = {"hidden": 256, "layers": 4, "heads": 4, "intermediate": 1024, "max_positions": 512}
@@ -172,6 +181,9 @@ class WindowedTagger:
     #: Seconds spent in :meth:`log_probs` (the model forward) so far: benchmarks tell the
     #: model's share of the time from the windowing and decoding around it.
     forward_seconds: float = 0.0
+    #: Positions the model ran so far, and how many of them were padding.
+    positions: int = 0
+    padding: int = 0
 
     def _set_windows(self, max_positions: int, window: int | None, stride: int | None) -> None:
         max_window = max_positions - 2
@@ -233,6 +245,8 @@ class WindowedTagger:
             started = time.perf_counter()
             logp = self.log_probs(input_ids, mask)
             self.forward_seconds += time.perf_counter() - started
+            self.positions += mask.size
+            self.padding += mask.size - int(mask.sum())
             for row, (t, a, b) in enumerate(batch):
                 probs[(t, a)] = logp[row, 1:1 + b - a]
         out = []
@@ -249,12 +263,25 @@ class Tagger(WindowedTagger):
     (windows as in :class:`WindowedTagger`)."""
 
     def __init__(self, model: "PreTrainedModel", tokenizer: PreTrainedTokenizerBase, *,
-                 window: int | None = None, stride: int | None = None, device: str | None = None):
+                 window: int | None = None, stride: int | None = None, device: str | None = None,
+                 precision: str = "fp32", forward: str = "reference"):
         check_label_set(config_tags(model.config), where=f"model {model.config.name_or_path or '(in memory)'}")
+        if precision not in PRECISIONS:
+            raise ValueError(f"unknown precision {precision!r}; choose one of {', '.join(PRECISIONS)}")
         self._set_windows(model.config.max_position_embeddings, window, stride)
         self.device = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
         self.model = model.to(self.device).eval()
         self.tokenizer = tokenizer
+        self.precision = precision
+        # bf16 runs a copy with bf16 weights (faster than autocast, which casts them per batch);
+        # self.model stays float32 for saving and training.
+        runner = copy.deepcopy(self.model).to(PRECISIONS[precision]) if precision != "fp32" else self.model
+        #: ``compact`` (:mod:`.fast_modernbert`, where the architecture allows) or ``reference``.
+        self.forward = "compact" if forward == "compact" and fast_modernbert.supports(model) else "reference"
+        if self.forward == "compact":
+            self._run = fast_modernbert.FastModernBert(runner)
+        else:
+            self._run = lambda ids, mask: runner(input_ids=ids, attention_mask=mask).logits
 
     @classmethod
     def load(cls, path: str | Path, device: str | None = None, **kwargs: Any) -> "Tagger":
@@ -288,8 +315,8 @@ class Tagger(WindowedTagger):
 
     @torch.inference_mode()
     def log_probs(self, input_ids: np.ndarray, attention_mask: np.ndarray) -> np.ndarray:
-        logits = self.model(input_ids=torch.from_numpy(input_ids).to(self.device),
-                            attention_mask=torch.from_numpy(attention_mask).to(self.device)).logits
+        ids, mask = torch.from_numpy(input_ids).to(self.device), torch.from_numpy(attention_mask).to(self.device)
+        logits = self._run(ids, mask)
         return logits.float().log_softmax(-1).cpu().numpy()
 
 

@@ -1,21 +1,21 @@
-"""Export a saved tagger to ONNX (float32 and dynamic int8) and decide whether CPU extraction may use it.
+"""Export a saved tagger to ONNX (float32 and dynamic int8), then verify it with the other ways to
+run the tagger (:mod:`.verify_backends`): CPU extraction uses an export only where that record
+says it tags exactly as the reference does, and faster.
 
-The decision is written to ``onnx.json`` beside the model (see :mod:`gongkai.model.onnx_backend`):
-a variant is accepted only if, on the gold records, it gives every character the same tag
-as the torch model and the end-to-end cell accuracy is the same. Of the accepted variants
-the int8 one (faster, smaller) is preferred.
+A ModernBERT tagger is exported from the compact forward (:mod:`gongkai.model.fast_modernbert`):
+transformers' own forward exports each attention as a full ``L × L`` score matrix per head with
+a boolean mask turned into ``Where``/``IsNaN`` guards, and its local layers score every key only
+to mask most of them; ONNX Runtime ran that graph at half torch's speed.
 """
 
 from __future__ import annotations
 
-import json
-import time
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from gongkai.model.onnx_backend import DECISION_FILE, ONNX_FILES, OnnxTagger, fingerprint
+from gongkai.model.backends import ONNX_FILES, RECORD_FILE, fingerprint
 
 from .corpus import Record
 
@@ -28,10 +28,12 @@ def export_model(model_dir: str | Path, *, opset: int = OPSET) -> Path:
     output ``logits`` (batch × sequence × tags), both axes dynamic."""
     import torch
 
+    from gongkai.model import fast_modernbert
     from gongkai.model.tagger import Tagger
 
     model_dir = Path(model_dir)
     model = Tagger.load(model_dir, device="cpu").model
+    compact = fast_modernbert.FastModernBert(model) if fast_modernbert.supports(model) else None
 
     class Logits(torch.nn.Module):
         def __init__(self, inner):
@@ -39,14 +41,18 @@ def export_model(model_dir: str | Path, *, opset: int = OPSET) -> Path:
             self.inner = inner
 
         def forward(self, input_ids, attention_mask):
+            if compact is not None:  # always masked: the graph must not depend on this example's mask
+                return compact.logits(input_ids, attention_mask, masked=True)
             return self.inner(input_ids=input_ids, attention_mask=attention_mask).logits
 
     # eval() on the wrapper too: export restores the wrapper's mode recursively afterwards.
     wrapper = Logits(model).eval()
-    # A padded row in the example, so tracing keeps the attention-mask path.
-    ids = torch.full((2, 8), 5, dtype=torch.long)
+    # A padded row in the example, so tracing keeps the attention-mask path; a length that is no
+    # multiple of the compact forward's block, so it keeps the padding to whole blocks.
+    length = min(70, model.config.max_position_embeddings)
+    ids = torch.full((2, length), 5, dtype=torch.long)
     mask = torch.ones_like(ids)
-    mask[1, 5:] = 0
+    mask[1, length * 2 // 3:] = 0
     out = model_dir / ONNX_FILES["fp32"]
     axes = {0: "batch", 1: "sequence"}
     # The TorchScript exporter (dynamo=False) exports transformers 5's BERT with dynamic axes
@@ -79,87 +85,28 @@ def quantize_model(model_dir: str | Path) -> Path:
     return out
 
 
-def compare_backends(model_dir: str | Path, records: Sequence[Record], variants: Sequence[str] = tuple(ONNX_FILES),
-                     *, batch_size: int = 8, require_faster: bool = True) -> dict[str, Any]:
-    """Tag ``records`` with torch and each ONNX variant; per variant the characters whose tag
-    differs from torch's, the cell accuracy, the tagging time, and whether it is accepted (the
-    same tags and cell accuracy as torch, and unless ``require_faster`` is off, in less time)."""
-    from gongkai.inference.entities import Entity
-    from gongkai.model.tagger import Tagger
+def export_onnx(model_dir: str | Path, gold: Sequence[Record] | None, texts: Sequence[tuple[str, str]] = (), *,
+                quantize: bool = True, opset: int = OPSET, batch_size: int = 8, rounds: int = 2,
+                min_gain: float | None = None, accept: str = "identical",
+                log=lambda line: None) -> dict[str, Any] | None:
+    """Export (and quantise) the tagger in ``model_dir``, then verify every candidate on ``gold``
+    and ``texts`` (:func:`~gongkai.training.verify_backends.verify`) and return the record.
 
-    from .evaluate_pipeline import pipeline_scores
-    from .features import tag_records
-
-    if not records:
-        raise ValueError("no gold records to verify the ONNX export on")
-    texts = [g.text for g in tag_records(records)]
-
-    def run(tagger) -> tuple[list, float, float | None]:
-        tagger.predict(texts[:1], batch_size=batch_size)  # warm up: lazy initialisation is not speed
-        started = time.perf_counter()
-        preds = tagger.predict(texts, batch_size=batch_size)
-        seconds = time.perf_counter() - started
-        ents = [[Entity(label, a, b, t[a:b], s) for a, b, label, s in p.spans()] for t, p in zip(texts, preds)]
-        return preds, seconds, pipeline_scores(records, ents)["cell_accuracy"]
-
-    ref, ref_seconds, ref_cells = run(Tagger.load(model_dir, device="cpu"))
-    result: dict[str, Any] = {"torch": {"cell_accuracy": ref_cells, "seconds": round(ref_seconds, 3)}}
-    for variant in variants:
-        preds, seconds, cells = run(OnnxTagger.load(model_dir, variant))
-        differing = sum(a != b for r, p in zip(ref, preds) for a, b in zip(r.tags, p.tags))
-        result[variant] = {"file": ONNX_FILES[variant], "tags_differing": differing, "cell_accuracy": cells,
-                           "seconds": round(seconds, 3),
-                           # Same tags, same cells, and worth it: a slower export is no default.
-                           "accepted": differing == 0 and cells == ref_cells
-                                       and (seconds < ref_seconds or not require_faster)}
-    return result
-
-
-def record_decision(model_dir: str | Path, gold: Sequence[Record] | None, variants: Sequence[str] = tuple(ONNX_FILES),
-                    *, opset: int = OPSET, batch_size: int = 8, require_faster: bool = True) -> dict[str, Any]:
-    """Verify the exported ``variants`` on ``gold`` and write ``onnx.json``; return its content.
-
-    ``default_cpu`` is the int8 variant if accepted, else fp32 if accepted, else None. Without
-    ``gold`` nothing is verified and it is None: the files then run only with an explicit
-    ``--backend onnx``, never by default.
+    Without ``gold`` or ``texts`` nothing is verified and the old record is removed: the new files
+    then run only when asked for (``--backend onnx``), never by default, and ``auto`` runs the
+    reference until ``gongkai verify-backends`` is run.
     """
-    import onnxruntime
-    import torch
+    from .verify_backends import MIN_GAIN, verify
 
-    from gongkai.model import package_version
-
-    model_dir = Path(model_dir)
-    decision: dict[str, Any] = {
-        "default_cpu": None,
-        "fingerprint": fingerprint(model_dir),
-        "files": {v: ONNX_FILES[v] for v in variants},
-        "tools": {"gongkai": package_version(), "torch": torch.__version__,
-                  "onnxruntime": onnxruntime.__version__, "opset": opset},
-        "verified_on": None,
-    }
-    if gold:
-        checked = compare_backends(model_dir, gold, variants, batch_size=batch_size, require_faster=require_faster)
-        decision["verified_on"] = {"records": len(gold), "ids": [r.id for r in gold]}
-        decision["results"] = checked
-        accepted = [v for v in ("int8", "fp32") if v in checked and checked[v]["accepted"]]
-        decision["default_cpu"] = accepted[0] if accepted else None
-    (model_dir / DECISION_FILE).write_text(json.dumps(decision, ensure_ascii=False, indent=2) + "\n",
-                                          encoding="utf-8")
-    return decision
-
-
-def export_onnx(model_dir: str | Path, gold: Sequence[Record] | None, *, quantize: bool = True,
-                opset: int = OPSET, batch_size: int = 8, require_faster: bool = True) -> dict[str, Any]:
-    """Export (and quantise) the tagger in ``model_dir``, then :func:`record_decision` on ``gold``."""
     model_dir = Path(model_dir)
     fingerprint(model_dir)  # fails early, naming the directory, where there is no model
-    (model_dir / DECISION_FILE).unlink(missing_ok=True)  # an old record must not vouch for new files
+    (model_dir / RECORD_FILE).unlink(missing_ok=True)  # an old record must not vouch for new files
     export_model(model_dir, opset=opset)
-    variants = ["fp32"]
     if quantize:
         quantize_model(model_dir)
-        variants.append("int8")
     else:
         (model_dir / ONNX_FILES["int8"]).unlink(missing_ok=True)  # never leave a stale int8 beside a new fp32
-    return record_decision(model_dir, gold, variants, opset=opset, batch_size=batch_size,
-                           require_faster=require_faster)
+    if not gold and not texts:
+        return None
+    return verify(model_dir, gold or (), texts, batch_size=batch_size, rounds=rounds,
+                  min_gain=MIN_GAIN if min_gain is None else min_gain, accept=accept, log=log)

@@ -23,6 +23,7 @@ app.command("train")(model.train)
 app.command("evaluate")(model.evaluate)
 app.command("leave-one-out")(model.leave_one_out)
 app.command("export-onnx")(export.export_onnx)
+app.command("verify-backends")(export.verify_backends)
 app.command("bench")(bench.bench)
 
 

@@ -1,0 +1,223 @@
+"""Which computation tags: the backend (torch or an ONNX export), the precision (fp32 or bf16) and
+the window stride, and the record that says which of them may replace the reference.
+
+The reference is the model as training left it: transformers' own forward in float32, windows
+overlapping by a quarter. ``gongkai verify-backends DIR`` (and ``gongkai export-onnx DIR``, which
+runs it after exporting) tags the gold texts with the reference and with each candidate — a
+smaller overlap, torch's compact forward (:mod:`.fast_modernbert`), bf16 where the CPU has the
+units, the ONNX exports — and writes ``backends.json`` beside the model: per candidate, the
+characters whose tag differs from the reference, the texts whose record differs, the cell
+accuracy, the CPU time, and the setting ``auto`` should use (the fastest acceptable one: by
+default, every tag identical; :mod:`gongkai.training.verify_backends`). ``auto`` trusts that
+record only while the model files still match its fingerprint and, for bf16, only on a CPU with
+the same bf16 units it was verified on; otherwise it runs the reference.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+#: The verification record written by ``gongkai verify-backends``.
+RECORD_FILE = "backends.json"
+#: The exported ONNX files, by variant.
+ONNX_FILES = {"fp32": "model.onnx", "int8": "model.int8.onnx"}
+#: What ``--backend`` accepts: ``onnx`` is the verified variant (else fp32), ``reference`` the
+#: reference itself (what the verification compares against); the others force one.
+BACKENDS = ("auto", "torch", "onnx", "onnx-fp32", "onnx-int8", "reference")
+#: What ``--precision`` accepts (torch only; an ONNX variant carries its own precision).
+PRECISIONS = ("auto", "fp32", "bf16")
+#: The model files whose bytes the fingerprint covers.
+FINGERPRINTED = ("config.json", "model.safetensors", "tokenizer.json")
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One way to run the tagger. ``forward`` is ``compact`` (torch's :mod:`.fast_modernbert`)
+    or ``reference`` (transformers' own forward); ``stride`` None is the tagger's default."""
+
+    backend: str = "torch"            # torch | onnx
+    precision: str = "fp32"           # fp32 | bf16 | int8 (ONNX int8 only)
+    stride: int | None = None
+    forward: str = "reference"        # reference | compact (torch only)
+
+    @property
+    def name(self) -> str:
+        """``torch-fp32``, ``torch-bf16``, ``onnx-int8`` …: what records and benchmarks show.
+
+        >>> Setting("onnx", "int8").name, Setting(precision="bf16").name
+        ('onnx-int8', 'torch-bf16')
+        """
+        return f"{self.backend}-{self.precision}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"backend": self.backend, "precision": self.precision, "stride": self.stride, "forward": self.forward}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "Setting":
+        return cls(d["backend"], d["precision"], d.get("stride"), d.get("forward", "reference"))
+
+
+REFERENCE = Setting()
+
+
+def fingerprint(model_dir: str | Path) -> str:
+    """SHA-256 over the model's config, weights and tokenizer (names and bytes)."""
+    model_dir = Path(model_dir)
+    h = hashlib.sha256()
+    for name in FINGERPRINTED:
+        path = model_dir / name
+        if not path.is_file():
+            raise FileNotFoundError(f"no {name} in {model_dir}: not a saved gongkai tagger")
+        h.update(name.encode() + b"\0")
+        with path.open("rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                h.update(block)
+    return h.hexdigest()
+
+
+def cpu_flags() -> set[str]:
+    """The CPU feature flags the kernel reports (``/proc/cpuinfo``); empty where there is none."""
+    try:
+        text = Path("/proc/cpuinfo").read_text(encoding="ascii", errors="replace")
+    except OSError:
+        return set()
+    for line in text.splitlines():
+        if line.startswith("flags"):
+            return set(line.partition(":")[2].split())
+    return set()
+
+
+@lru_cache(maxsize=1)
+def bf16_units() -> str | None:
+    """``amx`` or ``avx512_bf16`` when this CPU has matrix or vector units for bf16, else None.
+
+    Both torch's own CPUID probe and the kernel must say so: a virtual machine may hide AMX
+    from the kernel (no tile state) while CPUID still reports it, and then bf16 runs emulated,
+    slower than fp32.
+    """
+    import torch
+
+    probe = getattr(torch, "cpu", None)
+    flags = cpu_flags()
+    if platform.machine().lower() not in ("x86_64", "amd64") or probe is None:
+        return None
+    if "amx_bf16" in flags and getattr(probe, "_is_amx_tile_supported", lambda: False)():
+        return "amx"
+    if "avx512_bf16" in flags and getattr(probe, "_is_avx512_bf16_supported", lambda: False)():
+        return "avx512_bf16"
+    return None
+
+
+def read_record(model_dir: str | Path) -> dict[str, Any] | None:
+    """The verification record in ``model_dir``, or None where there is none."""
+    path = Path(model_dir) / RECORD_FILE
+    if not path.is_file():
+        return None
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"{path} is not valid JSON ({exc}); run `gongkai verify-backends {model_dir}` again") from None
+
+
+@dataclass(frozen=True)
+class Verified:
+    """What a record vouches for, for the model files as they are now: the stride and forward
+    every candidate was checked with, and the setting ``auto`` uses (None: the reference)."""
+
+    stride: int | None
+    forward: str
+    default: Setting | None
+
+
+def verified(model_dir: str | Path) -> Verified | None:
+    """What ``model_dir``'s record vouches for, or None where there is no record or the model
+    files changed since it was written (the fingerprint differs).
+
+    Its ``default`` is None where it accepted nothing or the ONNX file it names is gone; a bf16
+    default becomes torch in fp32 on a CPU with other bf16 units (or none) than it was verified on.
+    """
+    record = read_record(model_dir)
+    if not record or record.get("fingerprint") != fingerprint(model_dir):
+        return None
+    stride, forward = record.get("stride"), record.get("forward", "reference")
+    default = Setting.from_dict(record["default"]) if record.get("default") else None
+    if default and default.backend == "onnx" and not (
+            (Path(model_dir) / ONNX_FILES[default.precision]).is_file() and onnxruntime_available()):
+        default = None
+    if default and default.precision == "bf16" and (
+            bf16_units() is None or record.get("machine", {}).get("bf16_units") != bf16_units()):
+        default = Setting("torch", "fp32", stride, forward)
+    return Verified(stride, forward, default)
+
+
+def onnxruntime_available() -> bool:
+    try:
+        import onnxruntime  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _on_cpu(device: str | None) -> bool:
+    if device is not None:
+        return device == "cpu"
+    import torch
+
+    return not torch.cuda.is_available()
+
+
+def resolve(model_dir: str | Path, backend: str = "auto", precision: str = "auto",
+            device: str | None = None) -> Setting:
+    """The :class:`Setting` for a ``--backend`` and ``--precision`` (see :data:`BACKENDS`, :data:`PRECISIONS`).
+
+    On CPU, ``auto`` for both takes the record's default (:func:`verified`), or else the
+    reference. An explicit precision means torch; explicit choices are honoured, with the stride
+    and forward the record verified. Off the CPU, ``auto`` is torch in fp32.
+
+    >>> resolve("/nonexistent", "torch", "fp32")
+    Setting(backend='torch', precision='fp32', stride=None, forward='reference')
+    >>> resolve("/nonexistent", "tensorflow")
+    Traceback (most recent call last):
+    ValueError: unknown backend 'tensorflow'; choose one of auto, torch, onnx, onnx-fp32, onnx-int8, reference
+    >>> resolve("/nonexistent", "onnx", "bf16")
+    Traceback (most recent call last):
+    ValueError: --precision bf16 runs on torch only; an ONNX export has its own precision (onnx-fp32, onnx-int8)
+    """
+    if backend not in BACKENDS:
+        raise ValueError(f"unknown backend {backend!r}; choose one of {', '.join(BACKENDS)}")
+    if precision not in PRECISIONS:
+        raise ValueError(f"unknown precision {precision!r}; choose one of {', '.join(PRECISIONS)}")
+    if backend.startswith("onnx") and precision == "bf16":
+        raise ValueError("--precision bf16 runs on torch only; an ONNX export has its own precision "
+                         "(onnx-fp32, onnx-int8)")
+    if backend == "reference":
+        if precision == "bf16":
+            raise ValueError("the reference runs in fp32; for bf16 use --backend torch")
+        return REFERENCE
+    on_cpu = _on_cpu(device)
+    facts = verified(model_dir) if on_cpu and Path(model_dir, RECORD_FILE).is_file() else None
+    stride, forward = (facts.stride, facts.forward) if facts else (None, "reference")
+    default = facts.default if facts else None
+    if backend == "auto" and precision == "auto":
+        return default or Setting("torch", "fp32", stride, forward)
+    if backend.startswith("onnx"):
+        if not on_cpu:
+            raise ValueError(f"the ONNX backend runs on the CPU only, not on device {device!r}; use --backend torch")
+        variant = backend.removeprefix("onnx-") if backend != "onnx" else (
+            default.precision if default and default.backend == "onnx" else "fp32")
+        if not (Path(model_dir) / ONNX_FILES[variant]).is_file():
+            raise FileNotFoundError(f"no {ONNX_FILES[variant]} in {model_dir}: "
+                                    f"run `gongkai export-onnx {model_dir}` first")
+        return Setting("onnx", variant, stride)
+    if precision == "auto":  # --backend torch
+        precision = default.precision if default and default.backend == "torch" else "fp32"
+    if precision == "bf16" and on_cpu and bf16_units() is None:
+        raise ValueError("--precision bf16 needs a CPU with bf16 units (AMX or AVX-512 BF16); this one has "
+                         "none, so bf16 would run emulated and slower than fp32: use --precision fp32")
+    return Setting("torch", precision, stride, forward)
