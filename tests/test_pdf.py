@@ -250,3 +250,17 @@ def test_pdf_records_validate_against_the_record_schema(generated, extractor):
 
     path, _ = generated[0]
     jsonschema.validate(pdfmod.extract_pdf(extractor, path), record_schema())
+
+
+def test_the_ray_engine_carries_a_pdfs_pages_to_its_record(generated, extractor):
+    pytest.importorskip("pyarrow")
+    from gongkai.inference.inputs import iter_documents
+    from gongkai.inference.ray_engine import _documents_table, _ExtractActor
+
+    path, _ = generated[0]
+    docs = list(iter_documents([str(path)]))
+    actor = _ExtractActor(extractor, None, None, 8, "auto", 1)  # what a Ray actor runs, without Ray
+    (rec,) = [json.loads(r) for r in actor(_documents_table(docs)).column("record").to_pylist()]
+    cells = [c for rows in rec["provenance"].values() for fields in rows.values() for c in fields.values()]
+    assert cells and all(c["page"] == docs[0].pages.page_of(c["start"]) for c in cells)
+    assert rec["versions"]["pdf_reader"].startswith("pypdfium2")
