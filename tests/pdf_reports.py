@@ -7,6 +7,7 @@ tested on what it will meet, with the generator's tables as the truth.
 
 from __future__ import annotations
 
+import json
 import random
 import shutil
 import subprocess
@@ -16,6 +17,10 @@ import pytest
 
 from gongkai.training.synth import generate
 from gongkai.training.synth_layout import table_grid
+
+_ROOT = Path(__file__).resolve().parents[1]
+#: A real published report (a train report): 053's whole PDF, beside the checkout in shared/.
+ALT_053 = _ROOT.parent / "shared" / "real" / "053" / "alt.pdf"
 
 #: CJK fonts where Debian puts them (fonts-wqy-microhei, fonts-wqy-zenhei, fonts-noto-cjk).
 _KNOWN_FONTS = (
@@ -111,3 +116,33 @@ def report_pdf(seed: int, path: Path, font: str, **settings) -> dict:
         k += 1
     pdf.output(str(path))
     return rec.meta
+
+
+def _z(*v):
+    return dict(zip(("natural_person", "commercial", "research", "social_welfare", "legal_service", "other_org",
+                     "total"), v))
+
+
+def _r(*v):
+    return dict(zip(("upheld", "corrected", "other", "pending", "total"), v))
+
+
+def printed_053() -> dict:
+    """053's three tables as alt.pdf prints them: table 3's rows to 本机关不掌握 are the gold of
+    its page-4 fragment (annotations/expected/real-053.json); the rest are read off pages 3 and 5."""
+    tables = json.loads((_ROOT / "annotations" / "expected" / "real-053.json").read_text(encoding="utf-8"))["tables"]
+    tables["active_disclosure"]["rows"] = {
+        "rules": {"issued": 1, "repealed": 0, "in_force": 11},
+        "normative_documents": {"issued": 8, "repealed": 26, "in_force": 66},
+        "licensing": {"decisions": 447228}, **tables["active_disclosure"]["rows"]}
+    tables["applications"]["rows"].update({
+        "unable.needs_creation": _z(11, 0, 0, 0, 0, 0, 11), "unable.unclear": _z(1, 0, 0, 0, 0, 0, 1),
+        "not_processed.complaint": _z(56, 6, 0, 0, 0, 0, 62), "not_processed.duplicate": _z(25, 0, 0, 0, 0, 0, 25),
+        "not_processed.publication": _z(0, 0, 0, 0, 0, 0, 0), "not_processed.excessive": _z(0, 0, 0, 0, 0, 0, 0),
+        "not_processed.confirmation": _z(1, 0, 0, 0, 0, 0, 1),
+        "other_handling.no_correction": _z(67, 3, 0, 0, 1, 0, 71),
+        "other_handling.unpaid_fee": _z(6, 0, 0, 0, 0, 0, 6), "other_handling.other": _z(108, 2, 0, 0, 0, 0, 110),
+        "total": _z(2932, 53, 0, 0, 61, 4, 3050), "carried_forward": _z(103, 0, 0, 0, 0, 0, 103)})
+    tables["reviews"] = {"rows": {"review": _r(72, 64, 178, 37, 351), "litigation_direct": _r(13, 4, 8, 1, 26),
+                                  "litigation_after_review": _r(12, 1, 1, 6, 20)}}
+    return tables

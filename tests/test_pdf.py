@@ -19,12 +19,10 @@ from gongkai.inference import pdf as pdfmod
 from gongkai.inference.bulk import extract_to_file
 from gongkai.inference.pipeline import Extractor
 
-from pdf_reports import cjk_font, report_pdf
+from pdf_reports import ALT_053, cjk_font, printed_053, report_pdf
 
 pytest.importorskip("pypdfium2", reason="the PDF reader: pip install 'gongkai[pdf]'")
 
-ROOT = Path(__file__).resolve().parents[1]
-ALT_053 = ROOT.parent / "shared" / "real" / "053" / "alt.pdf"
 
 
 class NoTags:
@@ -42,42 +40,12 @@ def font():
     return cjk_font()
 
 
-def _z(*v):
-    return dict(zip(("natural_person", "commercial", "research", "social_welfare", "legal_service", "other_org",
-                     "total"), v))
-
-
-def _r(*v):
-    return dict(zip(("upheld", "corrected", "other", "pending", "total"), v))
-
-
-def _printed_053() -> dict:
-    """053's three tables as alt.pdf prints them: table 3's rows to 本机关不掌握 are the gold of
-    its page-4 fragment (annotations/expected/real-053.json); the rest are read off pages 3 and 5."""
-    tables = json.loads((ROOT / "annotations" / "expected" / "real-053.json").read_text(encoding="utf-8"))["tables"]
-    tables["active_disclosure"]["rows"] = {
-        "rules": {"issued": 1, "repealed": 0, "in_force": 11},
-        "normative_documents": {"issued": 8, "repealed": 26, "in_force": 66},
-        "licensing": {"decisions": 447228}, **tables["active_disclosure"]["rows"]}
-    tables["applications"]["rows"].update({
-        "unable.needs_creation": _z(11, 0, 0, 0, 0, 0, 11), "unable.unclear": _z(1, 0, 0, 0, 0, 0, 1),
-        "not_processed.complaint": _z(56, 6, 0, 0, 0, 0, 62), "not_processed.duplicate": _z(25, 0, 0, 0, 0, 0, 25),
-        "not_processed.publication": _z(0, 0, 0, 0, 0, 0, 0), "not_processed.excessive": _z(0, 0, 0, 0, 0, 0, 0),
-        "not_processed.confirmation": _z(1, 0, 0, 0, 0, 0, 1),
-        "other_handling.no_correction": _z(67, 3, 0, 0, 1, 0, 71),
-        "other_handling.unpaid_fee": _z(6, 0, 0, 0, 0, 0, 6), "other_handling.other": _z(108, 2, 0, 0, 0, 0, 110),
-        "total": _z(2932, 53, 0, 0, 61, 4, 3050), "carried_forward": _z(103, 0, 0, 0, 0, 0, 103)})
-    tables["reviews"] = {"rows": {"review": _r(72, 64, 178, 37, 351), "litigation_direct": _r(13, 4, 8, 1, 26),
-                                  "litigation_after_review": _r(12, 1, 1, 6, 20)}}
-    return tables
-
-
 # --------------------------------------------------------------------------- a real published PDF
 
 @pytest.mark.skipif(not ALT_053.is_file(), reason="shared/real/053/alt.pdf is not beside the checkout")
 def test_a_real_published_pdf_gives_its_three_tables_as_printed_with_their_pages(extractor):
     rec = pdfmod.extract_pdf(extractor, ALT_053)
-    assert rec["tables"] == _printed_053()
+    assert rec["tables"] == printed_053()
     assert rec["status"] == "ok", rec["status_detail"]
     assert rec["year"] == 2024
     got = pdfmod.pdf_text(ALT_053)
