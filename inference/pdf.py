@@ -312,11 +312,8 @@ def read_pdf(src: Source, max_bytes: int | None) -> Iterator[Document]:
 
 
 def extract_pdf(extractor, source: str | Path | bytes, id: str | None = None) -> dict[str, Any]:
-    """One PDF's record (``Report.to_dict()`` with ``page`` in provenance and figures).
-
-    >>> # from gongkai.inference.pipeline import Extractor
-    >>> # extract_pdf(Extractor.load(), "report.pdf")["tables"]["applications"]
-    """
+    """One PDF's record (``Report.to_dict()`` with ``page`` in provenance and figures), or an
+    error record saying why it cannot be read: ``extract_pdf(Extractor.load(), "report.pdf")``."""
     if id is None:
         id = str(source) if not isinstance(source, bytes) else "<pdf>"
     try:
