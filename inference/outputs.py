@@ -30,6 +30,7 @@ from __future__ import annotations
 import csv
 import json
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +53,7 @@ CELL_STATUSES = ("ambiguous", "failed_check", "repaired", "segmented", "damaged"
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
+@lru_cache(maxsize=None)
 def _union_rows(table: str) -> dict[str, dict[str, bool]]:
     """Every row of ``table`` in any version, the newest version's order with an older version's
     own rows after the row they follow there; each with every field it has in any version
