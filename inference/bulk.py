@@ -13,11 +13,12 @@ from __future__ import annotations
 import sys
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 
-from .inputs import Document, InputError, plan_inputs, read_documents
+from .inputs import Document, InputError, Source, plan_inputs, read_documents
 from .outputs import Writer, done_ids, format_for, require_pyarrow
 from .report import Report
 
@@ -63,6 +64,24 @@ def _run_chunk(docs: list[tuple[str, object]]) -> list[dict]:
     return [r.to_dict() for r in extract_records(_WORKER, docs, len(docs))]
 
 
+def count_documents(sources: Iterable[Source]) -> int | None:
+    """How many documents the sources hold (a JSONL file one per non-blank line), or ``None``
+    when that cannot be known beforehand (stdin)."""
+    n = 0
+    for src in sources:
+        if src.kind == "stdin":
+            return None
+        if src.kind != "jsonl":
+            n += 1
+            continue
+        try:
+            with open(src.path, "rb") as fh:
+                n += sum(1 for line in fh if line.strip())
+        except OSError:
+            n += 1  # unreadable: one error record
+    return n
+
+
 def extract_records(extractor, docs: list[tuple[str, object]], batch_size: int) -> Iterator[Report]:
     """Reports in input order; unreadable inputs get an error record without reaching the model."""
     readable = [(i, d) for i, d in docs if not isinstance(d, InputError)]
@@ -91,11 +110,15 @@ def extract_to_file(
     cross_check: str | Path | None = None,
     backend: str = "auto",
     precision: str = "auto",
+    summary_file: str | Path | None = None,
+    figures_file: str | Path | None = None,
 ) -> Summary:
     """Extract every document ``inputs`` name into ``output``; ``-`` writes JSONL to stdout.
 
     With ``cross_check``, reports of one organ in consecutive years are checked against each
     other at the end, and the warnings (naming both reports) are written there as JSONL.
+    ``summary_file`` gets one row per report and ``figures_file`` one row per narrative figure
+    (CSV, Parquet or JSONL by suffix; see :mod:`.outputs`).
     """
     fmt = format_for(output, fmt)
     to_stdout = str(output) == "-"
@@ -103,9 +126,18 @@ def extract_to_file(
     # must leave an existing output as it was).
     if resume and fmt == "parquet" and not to_stdout:
         raise ValueError("--resume cannot append to Parquet; write JSONL or CSV, or a new file")
-    if fmt == "parquet":
+    extra = {kind: (path, format_for(path, default="csv")) for kind, path in
+             (("summary", summary_file), ("figures", figures_file)) if path is not None}
+    for kind, (path, _) in extra.items():
+        if str(path) == "-":
+            raise ValueError(f"--{kind} needs a file name (.csv, .parquet or .jsonl), not stdout")
+    if extra and resume:
+        raise ValueError("--summary and --figures cannot be resumed (they would lack the records done before): "
+                         "write them afterwards from the whole output, gongkai tables OUT.jsonl --wide -o FILE")
+    if "parquet" in (fmt, *(f for _, f in extra.values())):
         require_pyarrow()
-    plan = plan_inputs(inputs, exclude=[str(output), str(cross_check or "")])
+    written = [str(output), str(cross_check or ""), *(str(p) for p, _ in extra.values())]
+    plan = plan_inputs(inputs, exclude=written)
     from .pipeline import Extractor
 
     if extractor is None:
@@ -115,23 +147,23 @@ def extract_to_file(
     summary = Summary(not_read=list(plan.not_read))
     limit = getattr(extractor, "max_input_chars", Extractor.MAX_INPUT_CHARS)
     docs: Iterator[Document] = read_documents(plan.sources, stdin=stdin, max_bytes=limit * 4)
-    escaped: deque[bool] = deque()  # id_escaped of the documents sent, in order
+    sent: deque[Document] = deque()  # the documents sent, in order (their data dropped)
 
     def pending() -> Iterator[tuple[str, object]]:
         for d in docs:
             if d.id in skip:
                 summary.skipped += 1
                 continue
-            escaped.append(d.id_escaped)
+            sent.append(Document(d.id, b"", d.id_escaped, d.pages))
             yield d.id, d.data
 
     bar = None
     if progress:
         from tqdm import tqdm
 
-        # A total (and so an ETA) when every input is one document (no JSONL, no stdin).
-        one_each = all(src.kind not in ("jsonl", "stdin") for src in plan.sources)
-        total = sum(src.id not in skip for src in plan.sources) if one_each else None
+        # A total, and so an ETA, when the number of documents can be known (not from stdin).
+        total = count_documents(plan.sources)
+        total = None if total is None else max(0, total - len(skip))
         bar = tqdm(total=total, unit="doc", file=sys.stderr, dynamic_ncols=True)
 
     checker = None
@@ -141,8 +173,11 @@ def extract_to_file(
         checker = CrossChecker()
 
     def emit(writer: Writer, record: dict) -> None:
-        if escaped.popleft():
+        doc = sent.popleft()
+        if doc.id_escaped:
             record = {"id": record["id"], "id_escaped": True, **record}
+        if doc.pages is not None:  # a PDF: the page of each cell and figure
+            doc.pages.annotate(record)
         summary.total += 1
         summary.statuses[record.get("status")] += 1
         if checker is not None:
@@ -150,6 +185,8 @@ def extract_to_file(
         if record.get("error"):
             summary.failed += 1
         writer.write(record)
+        for w in sinks:
+            w.write(record)
         if on_record is not None:
             on_record(record)
         if bar is not None:
@@ -158,7 +195,9 @@ def extract_to_file(
 
     stream = sys.stdout if to_stdout else None
     try:
-        with Writer(output, fmt, append=bool(resume and skip), stream=stream) as writer:
+        with ExitStack() as stack:
+            writer = stack.enter_context(Writer(output, fmt, append=bool(resume and skip), stream=stream))
+            sinks = [stack.enter_context(Writer(path, f, kind=kind)) for kind, (path, f) in extra.items()]
             items = pending()
             if workers <= 1:
                 while chunk := list(islice(items, batch_size)):

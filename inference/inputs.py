@@ -13,8 +13,8 @@ The guarantees:
   cannot be read — missing, a dangling or looping symbolic link, a FIFO or device, a path too
   long, a folder that cannot be entered — is still yielded, as an :class:`InputError` naming
   the path in place of its data, so that it gets an output record.
-- A file a directory holds that is no report format (``.docx``, images, hidden files, a PDF
-  while no PDF reader is installed) is not read; :attr:`Plan.not_read` names it and says why.
+- A file a directory holds that is no report format (``.docx``, images, hidden files) is not
+  read; :attr:`Plan.not_read` names it and says why.
 - An id is canonical: a file's id is its absolute path with ``.``, ``..`` and doubled
   separators removed (symbolic links are not resolved), whatever the spelling or working
   directory it was named from; a JSONL line's id is its ``id`` field, else ``PATH:LINE``;
@@ -25,7 +25,8 @@ The guarantees:
   gives a file name's bytes back).
 
 Readers are chosen by kind (:data:`READERS`): the file suffix decides (:data:`KINDS`), and a
-file without one is sniffed (:func:`sniff`). A PDF reader plugs in as ``READERS["pdf"]``.
+file without one is sniffed (:func:`sniff`). PDFs are read by :mod:`.pdf` (their text layer, page
+by page; without pypdfium2 installed each PDF gets an error record naming the fix).
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 #: File kinds by suffix. ``document`` files are one report each (text or HTML, decoded and
 #: detected by the normaliser); ``jsonl`` files hold one report per line; ``pdf`` files need a
@@ -72,6 +74,8 @@ class Document:
     data: str | bytes | InputError
     #: The id was escaped to be valid Unicode (see the module docstring).
     id_escaped: bool = False
+    #: A PDF's :class:`~.pdf.PageMap` (the page of each offset), added to its record's provenance.
+    pages: Any = None
 
 
 @dataclass(frozen=True)
@@ -428,11 +432,18 @@ def _read_stdin(stream) -> Iterator[Document]:
     yield Document("-", stream.read())
 
 
+def _read_pdf(src: Source, max_bytes: int | None) -> Iterator[Document]:
+    from .pdf import read_pdf  # PDFium loads only when a PDF is read
+
+    return read_pdf(src, max_bytes)
+
+
 #: The reader of each file kind: ``(source, max_bytes) → documents``. Register a reader for
-#: another kind (``READERS["pdf"] = read_pdf``) and folders read those files too.
+#: another kind and folders read those files too.
 READERS: dict[str, Callable[[Source, int | None], Iterator[Document]]] = {
     "document": _read_file,
     "jsonl": _read_jsonl,
+    "pdf": _read_pdf,
 }
 
 

@@ -20,6 +20,7 @@ import logging
 import os
 import sys
 from collections.abc import Iterable, Iterator
+from dataclasses import asdict
 from itertools import islice
 from pathlib import Path
 
@@ -98,6 +99,9 @@ def _documents_table(docs: list[Document]):
         "text": pa.array(col(str), pa.large_string()),
         "raw": pa.array(col(bytes), pa.large_binary()),
         "error": pa.array([str(d.data) if isinstance(d.data, InputError) else None for d in docs], pa.large_string()),
+        # A PDF's page map (offsets → pages), for the page of each cell in its record.
+        "pages": pa.array([json.dumps(asdict(d.pages)) if d.pages is not None else None for d in docs],
+                          pa.large_string()),
     })
 
 
@@ -130,9 +134,15 @@ class _ExtractActor:
     def __call__(self, batch):
         import pyarrow as pa
 
+        from .pdf import PageMap
+
+        rows = batch.to_pylist()
         docs = [(r["id"], InputError(r["error"]) if r["error"] is not None
-                 else r["text"] if r["text"] is not None else r["raw"]) for r in batch.to_pylist()]
+                 else r["text"] if r["text"] is not None else r["raw"]) for r in rows]
         records = [rep.to_dict() for rep in extract_records(self.extractor, docs, self.batch_size)]
+        for rec, row in zip(records, rows):
+            if row.get("pages"):
+                PageMap(**json.loads(row["pages"])).annotate(rec)
         # Records travel as JSON: their nested shape varies, which Arrow schemas do not.
         return pa.table({
             "id": pa.array([r["id"] for r in records], pa.large_string()),

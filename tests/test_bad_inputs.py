@@ -334,16 +334,18 @@ def test_folders_take_every_html_suffix_and_sniffed_files_and_name_what_they_ski
         (d / name).write_text(html, encoding="utf-8")
     (d / "f").write_text(REPORT, encoding="utf-8")  # no suffix: text, sniffed
     (d / "g").write_text(html, encoding="utf-8")  # no suffix: HTML, sniffed
-    (d / "h.pdf").write_bytes(b"%PDF-1.7\n%binary\n")
+    (d / "h.pdf").write_bytes(b"%PDF-1.7\n%binary\n")  # a PDF is read: this one is broken
     (d / "i.docx").write_bytes(b"PK\x03\x04" + bytes(200))
     (d / "j").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(200))  # no suffix, binary
     out = tmp_path / "out.jsonl"
     result = _cli([d, "-o", out])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output
     recs = _records(out)
-    assert [Path(r["id"]).name for r in recs] == ["a.htm", "b.shtml", "c.jhtml", "d.xhtml", "e.html", "f", "g"]
-    assert all(r["error"] is None for r in recs)
-    for name in ("h.pdf", "i.docx", "j"):
+    assert [Path(r["id"]).name for r in recs] == ["a.htm", "b.shtml", "c.jhtml", "d.xhtml", "e.html", "f", "g",
+                                                 "h.pdf"]
+    assert all(r["error"] is None for r in recs[:-1])
+    assert str(d / "h.pdf") in recs[-1]["error"] and "PDF" in recs[-1]["error"]
+    for name in ("i.docx", "j"):
         assert str(d / name) in result.stderr, result.stderr  # named in the summary, with why
     assert "not read" in result.stderr
 

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import typer
 
-from gongkai.commands import annotations, audit, bench, export, extract, model, pretrain, synth, view
+from gongkai.commands import annotations, audit, bench, export, extract, model, pretrain, synth, tables, view
 
 app = typer.Typer(help="Structured data from 政府信息公开工作年度报告.", no_args_is_help=True,
                   add_completion=False)
 
 app.command("extract")(extract.extract)
+app.command("tables")(tables.tables)
 app.command("audit")(audit.audit)
 app.command("view")(view.view)
 app.add_typer(annotations.app, name="annotations")

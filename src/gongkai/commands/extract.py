@@ -3,14 +3,17 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from typing import Optional
 
 import typer
 
 
 def extract(
-    inputs: list[str] = typer.Argument(..., help="Files, directories (recursive), globs, '-' for stdin, "
-                                                 ".jsonl files with id and text (or html) fields."),
+    inputs: list[str] = typer.Argument(..., help="Files (text, HTML, PDF with a text layer), directories "
+                                                 "(recursive), globs, '-' for stdin, .jsonl files with id and "
+                                                 "text (or html) fields."),
     output: str = typer.Option("-", "-o", "--output", help="Output file; '-' writes JSONL to stdout."),
     fmt: Optional[str] = typer.Option(None, "--format", help="jsonl, csv (long form) or parquet; "
                                                             "default from the output suffix."),
@@ -31,6 +34,11 @@ def extract(
                                "pip install 'gongkai[ray]')."),
     address: Optional[str] = typer.Option(None, "--address", help="With --engine ray: a Ray cluster (auto, "
                                           "ray://head:10001); default: a local Ray."),
+    summary_file: Optional[str] = typer.Option(None, "--summary", help="Also write one row per report (id, organ, "
+                                               "year, template, status, failed checks, headline numbers): "
+                                               ".csv, .parquet or .jsonl."),
+    figures_file: Optional[str] = typer.Option(None, "--figures", help="Also write one row per narrative figure: "
+                                               ".csv, .parquet or .jsonl."),
 ) -> None:
     """Extract tables, sections and figures from reports: one output record per input.
 
@@ -48,12 +56,16 @@ def extract(
     if engine not in ("local", "ray"):
         raise typer.BadParameter(f"{engine!r}; choose local or ray", param_hint="--engine")
     if engine == "ray":
-        for flag, given in (("--resume", resume), ("--cross-check", cross_check), ("--precision", precision != "auto")):
+        for flag, given in (("--resume", resume), ("--cross-check", cross_check), ("--summary", summary_file),
+                            ("--figures", figures_file), ("--precision", precision != "auto")):
             if given:
                 raise typer.BadParameter("works with --engine local only", param_hint=flag)
     elif address is not None:
         raise typer.BadParameter("needs --engine ray", param_hint="--address")
+    if not progress:
+        silence_progress_bars()
     try:
+        check_device(device, here=engine == "local" or address is None)
         if engine == "ray":
             # A GPU per actor when a GPU is asked for (the ONNX backend is CPU-only).
             summary = extract_dataset(inputs, output, fmt=fmt, address=address, progress=progress, model=model,
@@ -62,13 +74,53 @@ def extract(
         else:
             summary = extract_to_file(inputs, output, fmt=fmt, model=model, device=device, workers=workers,
                                       batch_size=batch_size, resume=resume, progress=progress,
-                                      cross_check=cross_check, backend=backend, precision=precision)
+                                      cross_check=cross_check, backend=backend, precision=precision,
+                                      summary_file=summary_file, figures_file=figures_file)
     # No model, a bad --backend, no onnxruntime or ray; a Ray that cannot start or be reached.
     except (FileNotFoundError, ValueError, ImportError, RayEngineError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
     _print_summary(summary, output, cross_check)
     raise typer.Exit(summary.exit_code)
+
+
+def check_device(device: Optional[str], *, here: bool = True) -> None:
+    """Refuse a ``--device`` torch does not know, or (``here``: this machine runs the model) one
+    this machine does not have, naming the fix (raises ValueError)."""
+    if device is None:
+        return
+    import torch
+
+    try:
+        dev = torch.device(device)
+    except (RuntimeError, ValueError):
+        raise ValueError(f"--device {device!r} is no device: use cpu, cuda or cuda:N (a GPU), "
+                         "or leave it out for a GPU when there is one") from None
+    if not here or dev.type == "cpu":
+        return
+    if dev.type == "cuda":
+        count = torch.cuda.device_count() if torch.cuda.is_available() else 0
+        if not count:
+            raise ValueError(f"--device {device}: this machine has no CUDA GPU that torch {torch.__version__} "
+                             "can use: use --device cpu (or install a CUDA build of torch)")
+        if dev.index is not None and dev.index >= count:
+            raise ValueError(f"--device {device}: there are {count} CUDA GPU(s), cuda:0 to cuda:{count - 1}")
+    elif dev.type == "mps" and not torch.backends.mps.is_available():
+        raise ValueError(f"--device {device}: no Apple GPU (MPS) here: use --device cpu")
+
+
+def silence_progress_bars() -> None:
+    """No progress bar at all, ours or a library's (transformers' "Loading weights"), in this
+    process and in the worker processes it starts (they inherit the environment)."""
+    os.environ["HF_HUB_DISABLE_PROGRESS_BARS"] = "1"  # read by huggingface_hub and transformers on import
+    if "transformers" in sys.modules:
+        from transformers.utils import logging
+
+        logging.disable_progress_bar()
+    elif "huggingface_hub" in sys.modules:
+        from huggingface_hub.utils import disable_progress_bars
+
+        disable_progress_bars()
 
 
 #: How many files not read the summary names one by one.

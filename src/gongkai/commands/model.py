@@ -118,6 +118,10 @@ def evaluate(
     from gongkai.training.evaluate import evaluate as run
     from gongkai.training.evaluate_pipeline import expected_beside
 
+    if not (model / "config.json").is_file():
+        what = "no such directory" if not model.exists() else "no model there (no config.json)"
+        raise typer.BadParameter(f"{model}: {what}: give a folder `gongkai train --out` wrote, or model/default "
+                                 "for the shipped model", param_hint="MODEL")
     records = _read(annotations, "--annotations")
     result = run(model, records, batch_size=batch_size, device=device,
                  expected=expected_beside(annotation_files(annotations)))
