@@ -31,7 +31,7 @@ from pathlib import Path
 from rapidfuzz import fuzz, process
 
 from gongkai.model.labels import LABELS
-from gongkai.training.corpus import Record, Span, annotation_files
+from .corpus import Record, Span, annotation_files
 
 ERROR = "error"
 WARNING = "warning"

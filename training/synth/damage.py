@@ -1,5 +1,5 @@
 """Damage as real scraped reports show it, applied after writing so that every span
-stays exact: each pass edits the text through :func:`~gongkai.training.synth_builder.apply_edits`
+stays exact: each pass edits the text through :func:`~gongkai.training.synth.builder.apply_edits`
 (or replaces characters one for one) and the spans move with it.
 
 A ruby written after a span's last character belongs to the span (``公開(kāi)`` is one
@@ -20,7 +20,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from gongkai.training.synth_builder import apply_edits
+from .builder import apply_edits
 
 DAMAGE_KINDS = ("traditional", "ruby", "repeated_ruby", "nbsp_question", "unencodable_question",
                 "dropped_chars", "fullwidth_digits", "ocr", "boilerplate", "duplicated_lines",

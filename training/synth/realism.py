@@ -33,8 +33,8 @@ from typing import Any
 
 from gongkai.model.labels import LABELS
 
-from .corpus import Record, annotation_files, read_jsonl
-from .features import tag_records
+from ..corpus import Record, annotation_files, read_jsonl
+from ..features import tag_records
 
 _DIGITS = re.compile(r"\d+")
 #: The split of the real reports (``heldout`` is never read here).

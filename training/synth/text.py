@@ -2,7 +2,7 @@
 paragraph full of numbers that are not figures (dates, 〔2021〕30号, phone numbers,
 postcodes, addresses, 第二十条), section and subsection headings (variants from
 :mod:`gongkai.model.template`), narrative paragraphs composed from the phrase banks of
-:mod:`gongkai.training.synth_phrases` with many figures, decoy numbered paragraphs, and
+:mod:`gongkai.training.synth.phrases` with many figures, decoy numbered paragraphs, and
 the web page's chrome.
 
 Labels follow ``annotations/GUIDELINE.md``: a figure's metric is the counted thing with its
@@ -11,7 +11,7 @@ verb when it comes before the number, the noun alone when it follows; scope, mea
 only in the title, the statistics period, the preamble and the overview's opening.
 
 >>> import random
->>> from gongkai.training.synth_builder import Builder
+>>> from gongkai.training.synth.builder import Builder
 >>> b = Builder(); figure(b, random.Random(3), "新增主动公开信息", 815, "条")
 >>> [(b.text()[s[0]:s[1]], s[2]) for s in b.spans]
 [('新增主动公开信息共815条', '_FIG'), ('新增主动公开信息', 'FIG_METRIC'), ('815', 'FIG_VALUE'), ('条', 'FIG_UNIT')]
@@ -27,8 +27,8 @@ from typing import Any, NamedTuple
 
 from gongkai.model import template as T
 
-from gongkai.training import synth_phrases as P
-from gongkai.training.synth_builder import Builder
+from . import phrases as P
+from .builder import Builder
 
 _PLACE_A = "弋奎瑞定随江海青安永宁新丰平清龙华云武长兴临泰金德东南西北沭"
 _PLACE_B = "阳屯安海县山城川源化都宁乡溪州口水和昌林丰江"
