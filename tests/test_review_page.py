@@ -14,7 +14,7 @@ import pytest
 
 from gongkai.inference.pipeline import Extractor, SpanTagger
 from gongkai.inference.review import render_review
-from gongkai.training.corpus import Span, read_jsonl
+from gongkai.training.corpus import read_jsonl
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLD = ROOT / "annotations" / "gold"

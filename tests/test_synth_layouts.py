@@ -13,7 +13,7 @@ from collections import Counter
 import pytest
 
 from gongkai.model import template as T
-from gongkai.training.synth import generate, generate_many
+from gongkai.training.synth import generate_many
 from gongkai.training.synth.layout import numberless
 
 TABLE_LABELS = {"CELL", "BLANK", "ROW_LABEL", "COL_HEADER", "TABLE_TITLE"}

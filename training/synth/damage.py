@@ -93,7 +93,7 @@ def _ruby(text: str, spans, rng, opts, repeated: bool = False) -> str:
 def _nbsp(text: str, spans, rng, opts) -> str:
     edits = [[m.start(), 1, "?", False] for m in re.finditer(" ", text) if rng.random() < 0.7]
     # Cells padded with NBSPs the page's encoding lost: ?????523
-    for s, e, label, _ in spans:
+    for s, _end, label, _ in spans:
         if label == "CELL" and rng.random() < 0.05:
             edits.append([s, 0, "?" * rng.randint(1, 5), False])
     return apply_edits(text, edits, spans)[0]
