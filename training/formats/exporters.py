@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from ..corpus import Record, annotation_files, read_jsonl
+from ..corpus import Record
 from ..validate import ERROR, Problem, check_record
 
 FORMATS = ("hf", "docbin", "labelstudio", "doccano", "bio", "cluener")
@@ -50,15 +50,6 @@ def check_exportable(records: Iterable[Record]) -> list[Record]:
         raise ExportError(f"{len(bad)} record(s) cannot be exported; fix them first "
                           f"(gongkai annotations validate):\n{shown}{more}")
     return records
-
-
-def read_records(paths: Iterable[str | Path]) -> list[Record]:
-    """All records of JSONL files and directories (recursive ``*.jsonl``)."""
-    files = annotation_files(paths)
-    for f in files:
-        if not f.is_file():
-            raise FileNotFoundError(f"{f}: no such annotation file")
-    return [r for f in files for r in read_jsonl(f)]
 
 
 def export_records(fmt: str, records: Iterable[Record], out: str | Path, **options: Any) -> list[Path]:

@@ -112,8 +112,8 @@ def export(
     model_version: str = typer.Option("gongkai", help="labelstudio: the predictions' model_version."),
 ) -> None:
     """Write our annotations (or a model's predicted spans) in another tool's format."""
-    from gongkai.training.corpus import CorpusError
-    from gongkai.training.formats.exporters import ExportError, export_records, read_records
+    from gongkai.training.corpus import CorpusError, read_records
+    from gongkai.training.formats.exporters import ExportError, export_records
 
     options = {"model_version": model_version} if fmt is ExportFormat.labelstudio else {}
     try:

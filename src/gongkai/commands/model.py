@@ -22,13 +22,12 @@ app = typer.Typer(help="Train and evaluate the character tagger.", no_args_is_he
 
 
 def _read(paths: list[Path], what: str) -> list:
-    from gongkai.training.corpus import annotation_files, read_jsonl
+    from gongkai.training.corpus import CorpusError, read_records
 
-    missing = [str(p) for p in paths if not p.exists()]
-    if missing:
-        raise typer.BadParameter(f"no such file or directory: {', '.join(missing)}", param_hint=what)
-    files = annotation_files(paths)
-    records = [r for f in files for r in read_jsonl(f)]
+    try:
+        records = read_records(paths)
+    except (FileNotFoundError, CorpusError) as exc:
+        raise typer.BadParameter(str(exc), param_hint=what) from None
     if not records:
         raise typer.BadParameter(f"no records in {', '.join(map(str, paths))} (*.jsonl files)", param_hint=what)
     return records
