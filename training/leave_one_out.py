@@ -18,9 +18,9 @@ from typing import Any
 import gongkai.inference.entities  # noqa: F401
 import gongkai.model.tagger  # noqa: F401
 
-from .evaluate_pipeline import expected_beside
 from .corpus import Record, read_jsonl, read_records
 from .evaluate import evaluate
+from .evaluate_pipeline import expected_beside
 from .train import TrainConfig, train
 
 #: Labels whose entity F1 the targets name (issue 5): ≥ 0.97 for the structure, ≥ 0.90 for figures.

@@ -30,6 +30,7 @@ from pathlib import Path
 from rapidfuzz import fuzz, process
 
 from gongkai.model.labels import LABELS
+
 from .corpus import CorpusError, Record, Span, annotation_files, parse_lines
 
 ERROR = "error"

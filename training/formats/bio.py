@@ -31,9 +31,9 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from ..corpus import Record
+from ..validate import ERROR, WARNING
 from .importers import Candidate, Importer, ImportFormatError, ImportResult
 from .tags import spans_to_tags, tags_to_spans
-from ..validate import ERROR, WARNING
 
 ESCAPES = {" ": "<SP>", "\n": "<NL>", "\r": "<CR>", "\t": "<TAB>"}
 UNESCAPES = {v: k for k, v in ESCAPES.items()}

@@ -13,8 +13,8 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from ..corpus import Record
-from .importers import Candidate, Importer, ImportResult
 from .doccano import json_rows
+from .importers import Candidate, Importer, ImportResult
 
 
 def to_cluener(records: list[Record], out: Path) -> list[Path]:

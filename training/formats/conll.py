@@ -28,10 +28,10 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from .importers import Candidate, Importer, ImportFormatError, ImportResult
-from .doccano import json_rows
-from .tags import tags_to_spans
 from ..validate import ERROR, WARNING
+from .doccano import json_rows
+from .importers import Candidate, Importer, ImportFormatError, ImportResult
+from .tags import tags_to_spans
 
 DOCSTART = "-DOCSTART-"
 _SPACE = re.compile(r"\s+")

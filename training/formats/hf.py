@@ -15,10 +15,11 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from gongkai.model.labels import TAGS
+
 from ..corpus import Record
+from ..validate import ERROR, WARNING
 from .importers import Candidate, Importer, ImportFormatError, ImportResult
 from .tags import spans_to_tags, tags_to_spans
-from ..validate import ERROR, WARNING
 
 
 def features():

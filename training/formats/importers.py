@@ -35,8 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from ..corpus import Record, Span
-from ..validate import (ERROR, WARNING, LabelError, Problem, has_edge_whitespace,
-                                       resolve_label, span_errors)
+from ..validate import ERROR, WARNING, LabelError, Problem, has_edge_whitespace, resolve_label, span_errors
 
 FORMATS = ("labelstudio", "conll", "doccano", "bio", "cluener", "docbin", "hf")
 #: The formats whose records can take their id from a field the user names, and that can take

@@ -31,10 +31,11 @@ from pathlib import Path
 from typing import Any
 
 from gongkai.model.labels import LABELS
+
 from ..corpus import Record
-from .importers import (Candidate, Importer, ImportFormatError, ImportResult, read_json)
-from .conll import from_conll, is_json_min, looks_like_conll, task_id
 from ..validate import WARNING
+from .conll import from_conll, is_json_min, looks_like_conll, task_id
+from .importers import Candidate, Importer, ImportFormatError, ImportResult, read_json
 
 FROM_NAME, TO_NAME = "label", "text"
 

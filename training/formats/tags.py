@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from gongkai.model.labels import OUTSIDE
+
 from ..corpus import Span
 
 PREFIXES = ("B", "I", "M", "E", "S")

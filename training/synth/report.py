@@ -24,9 +24,9 @@ from typing import Any
 
 from gongkai.model import template as T
 from gongkai.model.template import TABLE_KEYS
-from . import page as P
-from . import text as W
+
 from ..corpus import Record, Span
+from . import page as P, text as W
 from .builder import Builder, apply_edits
 from .damage import DAMAGE_KINDS, damage
 from .layout import BLANK_MARKERS, LAYOUTS, render, table_grid
