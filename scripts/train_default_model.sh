@@ -23,6 +23,7 @@ mkdir -p "$work"
 # ModernBERT (rotary positions, local attention, pre-norm): a window starts anywhere in a report,
 # so relative positions matter; on 6 reports it fit in 150 steps what BERT had not in 250.
 # 1,600 reports for 1,200 steps: about one pass, every report a new draw of layout and damage.
+# The size flags spell out the settings' defaults (training/settings.py; tests/test_settings.py).
 gongkai train --synthetic 1600 --synthetic-seed 2026 --out "$work/base" \
     --architecture modernbert --hidden 128 --layers 3 --heads 4 --intermediate 512 \
     --max-steps 1200 --eval-steps 300 --dev-fraction 0.04 --lr 1e-3 --seed 1

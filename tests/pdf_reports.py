@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from gongkai.training.synth import generate
-from gongkai.training.synth_layout import table_grid
+from gongkai.training.synth.layout import table_grid
 
 _ROOT = Path(__file__).resolve().parents[1]
 #: A real published report (a train report): 053's whole PDF, beside the checkout in shared/.

@@ -7,7 +7,7 @@ from typer.testing import CliRunner
 from gongkai.commands.annotations import app
 from gongkai.model.labels import LABELS, TAGS
 from gongkai.training.corpus import Record, Span, write_jsonl
-from gongkai.training.exporters import ExportError, export_records
+from gongkai.training.formats.exporters import ExportError, export_records
 
 TEXT = "𠀀😀行政許可 | 0\r\n"
 RECORD = Record("r1", TEXT, [Span(2, 6, "ROW_LABEL"), Span(9, 10, "CELL")], {"source": "seed", "year": 2023})

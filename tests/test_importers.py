@@ -6,8 +6,8 @@ from typer.testing import CliRunner
 
 from gongkai.commands.annotations import app
 from gongkai.training.corpus import Record, Span, read_jsonl, write_jsonl
-from gongkai.training.exporters import export_records
-from gongkai.training.importers import ImportFormatError, import_file
+from gongkai.training.formats.exporters import export_records
+from gongkai.training.formats.importers import ImportFormatError, import_file
 
 
 def spans(text, *parts):

@@ -3,7 +3,7 @@ result loads into Label Studio with the model's tags as pre-annotations and impo
 
 import json
 
-from gongkai.training.importers import import_file
+from gongkai.training.formats.importers import import_file
 from gongkai.training.suggest import top_k
 
 
@@ -27,7 +27,7 @@ def test_failing_uncertain_and_unfamiliar_reports_come_first():
 
 
 def test_suggestions_round_trip_through_label_studio(tmp_path):
-    from gongkai.training.io_labelstudio import to_labelstudio
+    from gongkai.training.formats.labelstudio import to_labelstudio
 
     best = top_k(iter([("d1", "0 |", _report(fails=1), 0.0)]), 5)
     paths = to_labelstudio([s.record for s in best], tmp_path / "tasks.json")

@@ -13,9 +13,9 @@ import pytest
 from gongkai.model.labels import LABELS
 from gongkai.model.template import SECTION_KEYS
 from gongkai.training.synth import WRITE_DAMAGE, generate, generate_many
-from gongkai.training.synth_damage import DAMAGE_KINDS, to_traditional_char
-from gongkai.training.synth_layout import BLANK_MARKERS, LAYOUTS
-from gongkai.training.synth_numbers import violations
+from gongkai.training.synth.damage import DAMAGE_KINDS, to_traditional_char
+from gongkai.training.synth.layout import BLANK_MARKERS, LAYOUTS
+from gongkai.training.synth.numbers import violations
 
 N = 1200
 SAMPLES = Path(__file__).resolve().parents[1] / "annotations" / "synthetic-samples"
@@ -254,7 +254,7 @@ def test_figure_metrics_are_open_vocabulary(plain):
     """Real metrics are composed (``人大建议、政协提案办理结果``, ``部门和乡镇财政预决算信息及专项资金信息``);
     a tagger that saw only a fixed list cuts them at ``、`` or ``及``. Scopes and relative clauses
     before a metric stay outside it (``公布各类[政务服务事项]``, ``群众关注的[热点]``)."""
-    from gongkai.training.synth_phrases import RELATIVES, SCOPES
+    from gongkai.training.synth.phrases import RELATIVES, SCOPES
 
     metrics = [(r.text[max(0, s.start - 8):s.start], r.span_text(s))
                for r in plain for s in r.spans if s.label == "FIG_METRIC"]

@@ -14,7 +14,7 @@ import pytest
 
 from gongkai.model import template as T
 from gongkai.training.synth import generate_many
-from gongkai.training.synth_layout import numberless
+from gongkai.training.synth.layout import numberless
 
 TABLE_LABELS = {"CELL", "BLANK", "ROW_LABEL", "COL_HEADER", "TABLE_TITLE"}
 
@@ -165,7 +165,7 @@ def real_folder(tmp_path):
 
 
 def test_compare_never_reads_a_held_out_report(real_folder):
-    from gongkai.training.realism import real_texts
+    from gongkai.training.synth.realism import real_texts
 
     folder, split = real_folder
     texts, records = real_texts([folder], split)
@@ -187,7 +187,7 @@ def test_compare_reports_the_realism_gap(real_folder):
 
 
 def test_the_gap_is_smaller_for_the_layout_real_reports_print():
-    from gongkai.training.realism import realism_gap, text_stats
+    from gongkai.training.synth.realism import realism_gap, text_stats
 
     real = text_stats(["标题: x\n==== 正文 ====\n一、总体情况2021年,我局…规章000行政规范性文件5416三、申请人情况"
                        "一、本年新收政府信息公开申请数量190000019二、上年结转政府信息公开申请数量0000000"])

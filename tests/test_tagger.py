@@ -431,6 +431,6 @@ def test_decoding_keeps_every_gold_and_generated_heading_and_value():
 
 def test_ocr_digit_confusions_are_lookalikes_decoding_knows():
     from gongkai.model.labels import DIGIT_LOOKALIKES
-    from gongkai.training.synth_damage import OCR_CONFUSIONS
+    from gongkai.training.synth.damage import OCR_CONFUSIONS
 
     assert {v for k, v in OCR_CONFUSIONS.items() if k.isdigit()} <= set(DIGIT_LOOKALIKES)

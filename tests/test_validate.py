@@ -99,3 +99,21 @@ def test_cli_exit_codes_and_summary(tmp_path):
     r = runner.invoke(app, ["validate", str(clean), str(bad)])
     assert r.exit_code == 1
     assert f"{bad}:1: error: record 'b': span [0, 99) CELL" in r.output and "1 error, 0 warnings" in r.output
+
+
+def test_every_reader_of_annotation_files_reads_a_line_alike(tmp_path, monkeypatch):
+    import pytest
+
+    from gongkai.commands.model import app as model_app
+    from gongkai.training.corpus import CorpusError, read_jsonl, read_records
+
+    bad = write_lines(tmp_path / "bad.jsonl", [good("a").to_dict(), {"id": "b", "text": 3}])
+    # validate reports the line, read_jsonl stops at it, and a command says where it is.
+    assert [(p.kind, p.line, p.id) for p in validate([bad])] == [("record", 2, "b")]
+    with pytest.raises(CorpusError, match="bad.jsonl:2: not an annotation record"):
+        list(read_jsonl(bad))
+    with pytest.raises(FileNotFoundError, match="nowhere.jsonl"):
+        read_records([bad, tmp_path / "nowhere.jsonl"])
+    monkeypatch.chdir(tmp_path)  # a short path, not wrapped in the error panel
+    result = CliRunner().invoke(model_app, ["train", "-a", "bad.jsonl", "--out", "m"])
+    assert result.exit_code == 2 and "bad.jsonl:2" in result.output and not (tmp_path / "m").exists()

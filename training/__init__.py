@@ -1,1 +1,2 @@
-"""Annotations, synthetic reports, training and evaluation. Imports both siblings."""
+"""Annotations (:mod:`.corpus`, :mod:`.validate`, other tools' formats in :mod:`.formats`), the
+report generator (:mod:`.synth`), pretraining, training and evaluation. Imports both siblings."""

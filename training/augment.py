@@ -10,8 +10,8 @@ from __future__ import annotations
 import random
 from collections.abc import Iterable, Iterator
 
-from gongkai.training.corpus import Record, Span
-from gongkai.training.synth_damage import DAMAGE_KINDS, damage
+from .corpus import Record, Span
+from .synth.damage import DAMAGE_KINDS, damage
 
 #: Damage that changes what the model sees after normalisation (traditional script and
 #: full-width digits normalise away, but are cheap and keep the normaliser honest).

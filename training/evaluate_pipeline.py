@@ -87,6 +87,16 @@ def _figure_matches(gold, pred) -> int:
     return tp
 
 
+def _reference(gold: Assembly, exp: dict[str, Any] | None) -> tuple:
+    """What a record should read as: ``(cells, templates, sections, year, organ)`` of its expected
+    tables where it has them, else of the pipeline run on its gold spans."""
+    if exp is not None:
+        return (_expected_cells(exp), {t: table.get("template") for t, table in exp["tables"].items()},
+                {(s["key"], s["title"]) for s in exp["sections"]}, exp["year"], exp["organ"])
+    return (_cells(gold), {t: a.data.template for t, a in gold.tables.items()},
+            {(s.key, s.title) for s in gold.sections}, gold.year, gold.organ)
+
+
 def pipeline_scores(records: Sequence[Record], predicted: Sequence[Sequence[Entity]],
                     expected: Mapping[str, dict[str, Any]] | None = None) -> dict[str, Any]:
     """Scores of predicted entities (normalised offsets, one list per record) against the
@@ -111,16 +121,7 @@ def pipeline_scores(records: Sequence[Record], predicted: Sequence[Sequence[Enti
         pred = assemble(norm, list(ents))
         exp = expected.get(rec.id)
         pc = _cells(pred)
-        if exp is not None:
-            gc = _expected_cells(exp)
-            templates = {t: table.get("template") for t, table in exp["tables"].items()}
-            gs = {(s["key"], s["title"]) for s in exp["sections"]}
-            year, organ = exp["year"], exp["organ"]
-        else:
-            gc = _cells(gold)
-            templates = {t: a.data.template for t, a in gold.tables.items()}
-            gs = {(s.key, s.title) for s in gold.sections}
-            year, organ = gold.year, gold.organ
+        gc, templates, gs, year, organ = _reference(gold, exp)
         right = {k for k, v in gc.items() if _same(pc.get(k), v)}
         cells_ok += len(right)
         cells_total += len(gc)

@@ -18,9 +18,9 @@ from typing import Any
 import gongkai.inference.entities  # noqa: F401
 import gongkai.model.tagger  # noqa: F401
 
-from .evaluate_pipeline import expected_beside
-from .corpus import Record, read_jsonl
+from .corpus import Record, read_jsonl, read_records
 from .evaluate import evaluate
+from .evaluate_pipeline import expected_beside
 from .train import TrainConfig, train
 
 #: Labels whose entity F1 the targets name (issue 5): ≥ 0.97 for the structure, ≥ 0.90 for figures.
@@ -82,7 +82,7 @@ def leave_one_out(
     synthetic = [] if rescore else extra()
     for group, model_dir in zip(groups, model_dirs):
         if not rescore:
-            rest = [r for f in gold_files if f not in group for r in read_jsonl(f)]
+            rest = read_records(f for f in gold_files if f not in group)
             names = ", ".join(f.name for f in group)
             train_records = list(augmented(rest, augment_copies, seed=augment_seed)) + synthetic
             train(train_records, None, model_dir, config, data=f"all gold files but {names}, "

@@ -13,6 +13,7 @@ local checkpoint (``base_model``) whose vocabulary is extended with the characte
 The saved directory holds ``model.safetensors`` (never pickles), the tokenizer and a model
 card. Its config carries no tag set, so it cannot be mistaken for a tagger.
 
+>>> from gongkai.model.tokenizer import build_tokenizer
 >>> windows = _WindowDataset(["一、总体情况"], build_tokenizer(["一、总体情况"]), size=4, stride=1)
 >>> len(windows), windows[0]["input_ids"][0] == windows.cls_id, len(windows[2]["input_ids"])
 (3, True, 6)
@@ -24,7 +25,6 @@ import logging
 import math
 import shutil
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Union
 
@@ -32,9 +32,9 @@ import numpy as np
 
 from gongkai.model.card import card_lines
 from gongkai.model.tagger import local_checkpoint, windows
-from gongkai.model.tokenizer import build_tokenizer, encode_chars, extend_tokenizer, save_tokenizer
+from gongkai.model.tokenizer import encode_chars, save_tokenizer
 
-from .settings import EncoderSettings, RunResult, accepts
+from .settings import PretrainConfig, RunResult, accepts
 
 log = logging.getLogger(__name__)
 
@@ -45,22 +45,6 @@ TextItem = Union[str, bytes, tuple[str, Union[str, bytes]]]
 
 class TextSourceError(ValueError):
     """An input that cannot be read as report text; the message names it."""
-
-
-@dataclass
-class PretrainConfig(EncoderSettings):
-    """Everything a pretraining run depends on; saved in the model card."""
-
-    epochs: float = 1.0
-    mlm_probability: float = 0.15
-    #: Windows (spread over the corpus) whose masked-LM loss, with masks fixed by the seed,
-    #: is measured before and after training: the card's before/after loss.
-    eval_windows: int = 64
-
-    def __post_init__(self) -> None:
-        super().__post_init__()
-        if not 0 < self.mlm_probability < 1:
-            raise ValueError(f"mlm_probability must be between 0 and 1, got {self.mlm_probability}")
 
 
 #: What :func:`pretrain` returns.
@@ -158,14 +142,7 @@ def pretrain(texts: Iterable[TextItem], out_dir: str | Path, config: PretrainCon
     ``command`` and ``data`` describe the run in the model card. Raises :class:`TextSourceError`
     when an input cannot be read or no text is left.
     """
-    from transformers import (
-        AutoModelForMaskedLM,
-        AutoTokenizer,
-        DataCollatorForLanguageModeling,
-        Trainer,
-        TrainingArguments,
-        set_seed,
-    )
+    from transformers import AutoModelForMaskedLM, DataCollatorForLanguageModeling, Trainer, TrainingArguments, set_seed
 
     config = config or PretrainConfig()
     out_dir = Path(out_dir)
@@ -173,18 +150,7 @@ def pretrain(texts: Iterable[TextItem], out_dir: str | Path, config: PretrainCon
     corpus = list(normalised_texts(texts, progress=config.progress))
     if not corpus:
         raise TextSourceError("no text to pretrain on: the inputs hold no non-empty report")
-
-    if config.base_model:
-        base = local_checkpoint(config.base_model)
-        model = AutoModelForMaskedLM.from_pretrained(base, use_safetensors=True)
-        tokenizer = AutoTokenizer.from_pretrained(base)
-        tokenizer, added = extend_tokenizer(tokenizer, corpus, config.min_char_freq)
-        if added:
-            model.resize_token_embeddings(len(tokenizer))
-            log.info("added %d characters to the base model's vocabulary", added)
-    else:
-        tokenizer = build_tokenizer(corpus, config.min_char_freq, config.max_positions)
-        model = AutoModelForMaskedLM.from_config(config.model_config(len(tokenizer)))
+    model, tokenizer = config.model_and_tokenizer(corpus, AutoModelForMaskedLM, _base_encoder)
     if tokenizer.mask_token_id is None:
         raise ValueError(f"tokenizer of {config.base_model} has no mask token; masked-LM pretraining needs one")
 
@@ -212,6 +178,23 @@ def pretrain(texts: Iterable[TextItem], out_dir: str | Path, config: PretrainCon
     if logged:
         metrics.update(first_logged_loss=float(logged[0]), last_logged_loss=float(logged[-1]))
 
+    described = f"{len(corpus)} texts, {chars} characters after normalisation, {len(dataset)} windows of {window}"
+    card = pretrain_card(model.config, data=f"{described}; {data}" if data else described, command=command,
+                         metrics=metrics, base_model=config.base_model, config=config)
+    _save_encoder(model, tokenizer, out_dir, card)
+    return PretrainResult(out_dir, metrics, list(trainer.state.log_history))
+
+
+def _base_encoder(path: str):
+    """A local checkpoint as a masked LM, and its tokenizer."""
+    from transformers import AutoModelForMaskedLM, AutoTokenizer
+
+    base = local_checkpoint(path)
+    return AutoModelForMaskedLM.from_pretrained(base, use_safetensors=True), AutoTokenizer.from_pretrained(base)
+
+
+def _save_encoder(model, tokenizer, out_dir: Path, card: str) -> None:
+    """Weights (safetensors), tokenizer and card, under a config that no tagger can be loaded from."""
     # An MLM checkpoint has no tag set: Tagger.load refuses it instead of tagging with a random
     # head; from_base_model (gongkai train --base-model) sets our tags on the fresh head.
     model.config.id2label = {0: "LABEL_0", 1: "LABEL_1"}
@@ -220,12 +203,8 @@ def pretrain(texts: Iterable[TextItem], out_dir: str | Path, config: PretrainCon
     model.save_pretrained(out_dir, **({"safe_serialization": True} if accepts(type(model).save_pretrained,
                                                                                "safe_serialization") else {}))
     save_tokenizer(tokenizer, out_dir)
-    described = f"{len(corpus)} texts, {chars} characters after normalisation, {len(dataset)} windows of {window}"
-    card = pretrain_card(model.config, data=f"{described}; {data}" if data else described, command=command,
-                         metrics=metrics, base_model=config.base_model, config=config)
     (out_dir / "README.md").write_text(card, encoding="utf-8")
     shutil.rmtree(out_dir / "checkpoints", ignore_errors=True)
-    return PretrainResult(out_dir, metrics, list(trainer.state.log_history))
 
 
 def _probe_batches(dataset: _WindowDataset, collator, config: PretrainConfig) -> list[dict[str, Any]]:

@@ -16,35 +16,17 @@ from __future__ import annotations
 import logging
 import shutil
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from gongkai.model.labels import ID2TAG
 from gongkai.model.tagger import Tagger, model_card
-from gongkai.model.tokenizer import build_tokenizer, extend_tokenizer
 
 from .corpus import Record
 from .features import IGNORE, Augment, encode_windows, tag_records
-from .settings import EncoderSettings, RunResult
+from .settings import RunResult, TrainConfig
 
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class TrainConfig(EncoderSettings):
-    """Everything a training run depends on; saved in the model card."""
-
-    # Evaluation on dev records, early stopping.
-    eval_steps: int = 200
-    patience: int = 5
-    best_metric: str = "f1"         # "f1" (dev entity F1, strict IOB2) or "loss" (dev loss)
-    keep_checkpoints: bool = False
-
-    def __post_init__(self) -> None:
-        super().__post_init__()
-        if self.best_metric not in ("f1", "loss"):
-            raise ValueError(f"best_metric must be 'f1' or 'loss', got {self.best_metric!r}")
 
 
 #: What :func:`train` returns.
@@ -60,13 +42,7 @@ def train(train_records: Sequence[Record], dev_records: Sequence[Record] | None,
     ``data`` describe the run in the model card.
     """
     from datasets import Dataset
-    from transformers import (
-        AutoModelForTokenClassification,
-        DataCollatorForTokenClassification,
-        EarlyStoppingCallback,
-        Trainer,
-        set_seed,
-    )
+    from transformers import AutoModelForTokenClassification, set_seed
 
     config = config or TrainConfig()
     out_dir = Path(out_dir)
@@ -76,18 +52,8 @@ def train(train_records: Sequence[Record], dev_records: Sequence[Record] | None,
 
     train_tagged = list(tag_records(train_records, augment))
     dev_tagged = list(tag_records(dev_records or []))
-
-    if config.base_model:
-        base = Tagger.from_base_model(config.base_model, device="cpu")
-        model, tokenizer = base.model, base.tokenizer
-        # Characters the base never saw get embeddings of their own rather than [UNK].
-        tokenizer, added = extend_tokenizer(tokenizer, (t.text for t in train_tagged), config.min_char_freq)
-        if added:
-            model.resize_token_embeddings(len(tokenizer))
-            log.info("added %d characters to the base model's vocabulary", added)
-    else:
-        tokenizer = build_tokenizer((t.text for t in train_tagged), config.min_char_freq, config.max_positions)
-        model = AutoModelForTokenClassification.from_config(config.model_config(len(tokenizer)))
+    model, tokenizer = config.model_and_tokenizer((t.text for t in train_tagged), AutoModelForTokenClassification,
+                                                  _base_tagger)
     window, stride = config.windows(model)
 
     train_ds = Dataset.from_dict(encode_windows(train_tagged, tokenizer, window, stride))
@@ -95,8 +61,38 @@ def train(train_records: Sequence[Record], dev_records: Sequence[Record] | None,
     dev_ds = Dataset.from_dict(encode_windows(dev_tagged, tokenizer, window, window)) if dev_tagged else None
     log.info("training on %d windows of %d records, dev %d windows", len(train_ds), len(train_tagged),
              len(dev_ds) if dev_ds else 0)
-
     evaluating = dev_ds is not None and len(dev_ds) > 0
+
+    trainer = _trainer(config, model, tokenizer, train_ds, dev_ds if evaluating else None, out_dir)
+    result = trainer.train()
+    metrics: dict[str, Any] = {"train_loss": result.training_loss, "train_steps": result.global_step,
+                               "train_records": len(train_tagged), "train_chars": sum(len(t.text) for t in train_tagged)}
+    if evaluating:
+        final = trainer.evaluate()
+        metrics.update({k: v for k, v in final.items() if k in ("eval_loss", "eval_f1", "eval_precision", "eval_recall")})
+        metrics["dev_records"] = len(dev_tagged)
+
+    card = model_card(trainer.model.config, data=data or _describe(train_records, dev_records), command=command,
+                      metrics=metrics, base_model=config.base_model)
+    card += "\n## Training configuration\n\n" + "\n".join(config.card_lines()) + "\n"
+    Tagger(trainer.model, tokenizer, window=window, stride=stride, device="cpu").save(out_dir, card=card)
+    if not config.keep_checkpoints:
+        shutil.rmtree(out_dir / "checkpoints", ignore_errors=True)
+    return TrainResult(out_dir, metrics, list(trainer.state.log_history))
+
+
+def _base_tagger(path: str):
+    """A local checkpoint with a fresh head for our tags, and its tokenizer."""
+    tagger = Tagger.from_base_model(path, device="cpu")
+    return tagger.model, tagger.tokenizer
+
+
+def _trainer(config: TrainConfig, model, tokenizer, train_ds, dev_ds, out_dir: Path):
+    """The HF Trainer of a run: with dev windows, it evaluates and checkpoints every ``eval_steps``,
+    keeps the best by ``best_metric`` and stops after ``patience`` evaluations without gain."""
+    from transformers import DataCollatorForTokenClassification, EarlyStoppingCallback, Trainer
+
+    evaluating = dev_ds is not None
     args = config.trainer_arguments(
         out_dir,
         per_device_eval_batch_size=config.batch_size,
@@ -109,32 +105,16 @@ def train(train_records: Sequence[Record], dev_records: Sequence[Record] | None,
         metric_for_best_model=("eval_f1" if config.best_metric == "f1" else "eval_loss") if evaluating else None,
         greater_is_better=(config.best_metric == "f1") if evaluating else None,
     )
-    trainer = Trainer(
+    return Trainer(
         model=model,
         args=args,
         train_dataset=train_ds,
-        eval_dataset=dev_ds if evaluating else None,
+        eval_dataset=dev_ds,
         data_collator=DataCollatorForTokenClassification(tokenizer, label_pad_token_id=IGNORE),
         processing_class=tokenizer,
         compute_metrics=_window_metrics if evaluating else None,
         callbacks=[EarlyStoppingCallback(early_stopping_patience=config.patience)] if evaluating else [],
     )
-    result = trainer.train()
-    metrics: dict[str, Any] = {"train_loss": result.training_loss, "train_steps": result.global_step,
-                               "train_records": len(train_tagged), "train_chars": sum(len(t.text) for t in train_tagged)}
-    if evaluating:
-        final = trainer.evaluate()
-        metrics.update({k: v for k, v in final.items() if k in ("eval_loss", "eval_f1", "eval_precision", "eval_recall")})
-        metrics["dev_records"] = len(dev_tagged)
-
-    tagger = Tagger(trainer.model, tokenizer, window=window, stride=stride, device="cpu")
-    card = model_card(trainer.model.config, data=data or _describe(train_records, dev_records), command=command,
-                      metrics=metrics, base_model=config.base_model)
-    card += "\n## Training configuration\n\n" + "\n".join(config.card_lines()) + "\n"
-    tagger.save(out_dir, card=card)
-    if not config.keep_checkpoints:
-        shutil.rmtree(out_dir / "checkpoints", ignore_errors=True)
-    return TrainResult(out_dir, metrics, list(trainer.state.log_history))
 
 
 def _window_metrics(eval_pred) -> dict[str, float]:

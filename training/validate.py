@@ -23,7 +23,6 @@ a.jsonl:3: error: record 'r1': span [2, 4) cell '总体': overlaps span [0, 7) S
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,7 +30,8 @@ from pathlib import Path
 from rapidfuzz import fuzz, process
 
 from gongkai.model.labels import LABELS
-from gongkai.training.corpus import Record, Span, annotation_files
+
+from .corpus import CorpusError, Record, Span, annotation_files, parse_lines
 
 ERROR = "error"
 WARNING = "warning"
@@ -173,27 +173,14 @@ def validate(paths: Iterable[str | Path]) -> list[Problem]:
 
 def _validate_file(path: Path, seen: dict[str, tuple[str, int]]) -> list[Problem]:
     file = str(path)
-    problems: list[Problem] = []
     try:
-        lines = path.read_text(encoding="utf-8").split("\n")
+        items = list(parse_lines(path))
     except (OSError, UnicodeDecodeError) as exc:
         return [Problem(ERROR, "file", f"cannot read the file as UTF-8 ({exc})", file)]
-    for lineno, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            data = json.loads(line)
-        except json.JSONDecodeError as exc:
-            problems.append(Problem(ERROR, "json", f"not valid JSON ({exc})", file, lineno))
-            continue
-        try:
-            if not isinstance(data, dict) or not isinstance(data.get("text"), str):
-                raise TypeError("need an object with a string 'text'")
-            record = Record.from_dict(data)
-        except (KeyError, TypeError, ValueError) as exc:
-            rid = data.get("id") if isinstance(data, dict) else None
-            problems.append(Problem(ERROR, "record", f"not an annotation record ({exc!r})", file, lineno,
-                                    None if rid is None else str(rid)))
+    problems: list[Problem] = []
+    for lineno, record in items:
+        if isinstance(record, CorpusError):
+            problems.append(Problem(ERROR, record.kind, record.reason, file, lineno, record.id))
             continue
         if record.id in seen:
             first_file, first_line = seen[record.id]

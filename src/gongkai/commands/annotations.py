@@ -1,7 +1,7 @@
 """``gongkai annotations``: validate annotation files, import from and export to other tools.
 
-Thin commands over :mod:`gongkai.training.validate`, :mod:`gongkai.training.importers`
-and :mod:`gongkai.training.exporters`; the training modules load only when a command runs.
+Thin commands over :mod:`gongkai.training.validate`, :mod:`gongkai.training.formats.importers`
+and :mod:`gongkai.training.formats.exporters`; the training modules load only when a command runs.
 """
 
 from __future__ import annotations
@@ -80,7 +80,7 @@ def import_(
     Exit code 1 when nothing could be imported (no record, or every span rejected), or with
     --strict when anything was rejected; 2 when SOURCE cannot be read as the format."""
     from gongkai.training.corpus import write_jsonl
-    from gongkai.training.importers import ImportFormatError, import_file
+    from gongkai.training.formats.importers import ImportFormatError, import_file
 
     try:
         result = import_file(fmt.value, source, parse_label_map(label_map), id_field=id_field, texts=texts)
@@ -112,8 +112,8 @@ def export(
     model_version: str = typer.Option("gongkai", help="labelstudio: the predictions' model_version."),
 ) -> None:
     """Write our annotations (or a model's predicted spans) in another tool's format."""
-    from gongkai.training.corpus import CorpusError
-    from gongkai.training.exporters import ExportError, export_records, read_records
+    from gongkai.training.corpus import CorpusError, read_records
+    from gongkai.training.formats.exporters import ExportError, export_records
 
     options = {"model_version": model_version} if fmt is ExportFormat.labelstudio else {}
     try:
@@ -136,7 +136,7 @@ def suggest(
     unfamiliar characters) and write them as Label Studio tasks with the model's tags."""
     from gongkai.inference.inputs import iter_documents
     from gongkai.inference.pipeline import Extractor
-    from gongkai.training.io_labelstudio import to_labelstudio
+    from gongkai.training.formats.labelstudio import to_labelstudio
     from gongkai.training.suggest import scored_documents, top_k
 
     try:

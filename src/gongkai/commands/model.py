@@ -11,26 +11,65 @@ import random
 import shlex
 import sys
 from pathlib import Path
+from typing import Any
 
 import typer
+
+from gongkai.commands.options import build, setting_options
+from gongkai.training.settings import TrainConfig
 
 app = typer.Typer(help="Train and evaluate the character tagger.", no_args_is_help=True, add_completion=False)
 
 
 def _read(paths: list[Path], what: str) -> list:
-    from gongkai.training.corpus import annotation_files, read_jsonl
+    from gongkai.training.corpus import CorpusError, read_records
 
-    missing = [str(p) for p in paths if not p.exists()]
-    if missing:
-        raise typer.BadParameter(f"no such file or directory: {', '.join(missing)}", param_hint=what)
-    files = annotation_files(paths)
-    records = [r for f in files for r in read_jsonl(f)]
+    try:
+        records = read_records(paths)
+    except (FileNotFoundError, CorpusError) as exc:
+        raise typer.BadParameter(str(exc), param_hint=what) from None
     if not records:
         raise typer.BadParameter(f"no records in {', '.join(map(str, paths))} (*.jsonl files)", param_hint=what)
     return records
 
 
+def _synthetic(n: int, seed: int) -> list:
+    """``n`` generated reports (none for 0)."""
+    if not n:
+        return []
+    from gongkai.training.synth import generate_many
+
+    return list(generate_many(n, seed=seed))
+
+
+def _dev_split(records: list, fraction: float, seed: int) -> tuple[list, list]:
+    """``(training, dev)``: a seeded shuffle, ``fraction`` of it held out as dev."""
+    if not 0 <= fraction < 1:
+        raise typer.BadParameter(f"must be in [0, 1), got {fraction}", param_hint="--dev-fraction")
+    shuffled = records[:]
+    random.Random(seed).shuffle(shuffled)
+    n_dev = round(len(shuffled) * fraction)
+    return shuffled[n_dev:], shuffled[:n_dev]
+
+
+def _command_line() -> str:
+    """This run's command, for the model card."""
+    return shlex.join(["gongkai", *sys.argv[1:]])
+
+
+def _print_run(result) -> None:
+    typer.echo(json.dumps(result.metrics, ensure_ascii=False, indent=2))
+    typer.echo(f"saved to {result.out_dir}")
+
+
+#: The settings ``gongkai train`` takes as options (the rest keep the dataclass's defaults).
+TRAIN_SETTINGS = ("hidden", "layers", "heads", "intermediate", "max_positions", "architecture", "min_char_freq",
+                  "stride", "epochs", "max_steps", "learning_rate", "batch_size", "seed", "eval_steps", "patience",
+                  "best_metric")
+
+
 @app.command()
+@setting_options(TrainConfig, TRAIN_SETTINGS)
 def train(
     annotations: list[Path] = typer.Option(None, "--annotations", "-a", help="Training JSONL files or directories."),
     synthetic: int = typer.Option(0, "--synthetic", help="Also train on N generated reports (gongkai synth)."),
@@ -41,56 +80,27 @@ def train(
     dev: list[Path] = typer.Option(None, "--dev", help="Dev JSONL files or directories (default: hold out --dev-fraction)."),
     dev_fraction: float = typer.Option(0.1, help="Share of training records held out as dev when --dev is not given."),
     base_model: Path = typer.Option(None, help="Start from this local Hugging Face checkpoint and its tokenizer."),
-    hidden: int = typer.Option(256, help="Hidden size (from-scratch models)."),
-    layers: int = typer.Option(4, help="Transformer layers."),
-    heads: int = typer.Option(4, help="Attention heads."),
-    intermediate: int = typer.Option(1024, help="Feed-forward size."),
-    max_positions: int = typer.Option(512, help="Positions, so the window is this less 2 characters."),
-    architecture: str = typer.Option("modernbert", help="From-scratch architecture: 'modernbert' (rotary positions, "
-                                     "local attention), 'bert' (learned absolute positions) or 'roformer'."),
-    min_char_freq: int = typer.Option(1, help="Characters rarer than this in the training text become [UNK]."),
-    stride: int = typer.Option(None, help="Characters from one training window's start to the next (default 3/4 window)."),
-    epochs: float = typer.Option(20.0, help="Training epochs."),
-    max_steps: int = typer.Option(-1, help="Stop after this many steps (overrides --epochs when > 0)."),
-    lr: float = typer.Option(5e-4, help="Peak learning rate."),
-    batch_size: int = typer.Option(16, help="Windows per batch."),
-    seed: int = typer.Option(42, help="Random seed (weights, data order, dev split)."),
-    eval_steps: int = typer.Option(200, help="Evaluate on dev every N steps."),
-    patience: int = typer.Option(5, help="Stop after N evaluations without improvement."),
-    best: str = typer.Option("f1", help="Keep the checkpoint with the best dev 'f1' (strict entity F1) or 'loss'."),
+    *,
+    settings: dict[str, Any],
 ) -> None:
     """Train the character tagger on annotation records; save model, tokenizer and model card to --out."""
-    from gongkai.training.train import TrainConfig, train as run
+    from gongkai.training.train import train as run
 
     if not annotations and not synthetic:
         raise typer.BadParameter("give annotation files (-a PATH) and/or --synthetic N", param_hint="--annotations")
-    try:  # settings first: a typo must not wait for the data
-        config = TrainConfig(hidden=hidden, layers=layers, heads=heads, intermediate=intermediate,
-                             max_positions=max_positions, architecture=architecture,
-                             base_model=str(base_model) if base_model else None, min_char_freq=min_char_freq,
-                             stride=stride, epochs=epochs, max_steps=max_steps, learning_rate=lr,
-                             batch_size=batch_size, seed=seed, eval_steps=eval_steps, patience=patience,
-                             best_metric=best)
-    except ValueError as exc:
-        raise typer.BadParameter(str(exc)) from None
+    # Settings first: a typo must not wait for the data.
+    config = build(TrainConfig, **settings, base_model=str(base_model) if base_model else None)
+    seed = config.seed
     records = _read(annotations, "--annotations") if annotations else []
     if augment:
         from gongkai.training.augment import augmented
 
         records = list(augmented(records, augment, seed=seed))
-    if synthetic:
-        from gongkai.training.synth import generate_many
-
-        records += list(generate_many(synthetic, seed=synthetic_seed))
+    records += _synthetic(synthetic, synthetic_seed)
     if dev:
         dev_records = _read(dev, "--dev")
     else:
-        if not 0 <= dev_fraction < 1:
-            raise typer.BadParameter(f"must be in [0, 1), got {dev_fraction}", param_hint="--dev-fraction")
-        shuffled = records[:]
-        random.Random(seed).shuffle(shuffled)
-        n_dev = round(len(shuffled) * dev_fraction)
-        dev_records, records = shuffled[:n_dev], shuffled[n_dev:]
+        records, dev_records = _dev_split(records, dev_fraction, seed)
     sources = [*map(str, annotations or [])]
     if augment:
         sources.append(f"{augment} damaged copies of each annotated record")
@@ -98,9 +108,7 @@ def train(
         sources.append(f"{synthetic} synthetic reports (seed {synthetic_seed})")
     data = (f"{len(records)} training records: {'; '.join(sources)}; "
             f"{len(dev_records)} dev records from {', '.join(map(str, dev)) if dev else f'a {dev_fraction:.0%} hold-out'}")
-    result = run(records, dev_records, out, config, command=shlex.join(["gongkai", *sys.argv[1:]]), data=data)
-    typer.echo(json.dumps(result.metrics, ensure_ascii=False, indent=2))
-    typer.echo(f"saved to {result.out_dir}")
+    _print_run(run(records, dev_records, out, config, command=_command_line(), data=data))
 
 
 @app.command()
@@ -149,7 +157,15 @@ def evaluate(
                f"checks agreeing {pct(p['check_agreement'])}")
 
 
+#: The settings ``gongkai leave-one-out`` takes as options.
+LEAVE_ONE_OUT_SETTINGS = ("hidden", "layers", "heads", "intermediate", "max_positions", "epochs", "max_steps",
+                          "learning_rate", "batch_size", "seed")
+
+
 @app.command("leave-one-out")
+# One pass by default, not training's 20 epochs: a run trains once per fold.
+@setting_options(TrainConfig, LEAVE_ONE_OUT_SETTINGS,
+                 epochs={"default": 1.0, "help": "Passes over each fold's training windows."})
 def leave_one_out(
     annotations: list[Path] = typer.Option(..., "--annotations", "-a", help="Gold JSONL files or directories; "
                                            "each file is held out in turn."),
@@ -158,10 +174,6 @@ def leave_one_out(
     synthetic: int = typer.Option(0, "--synthetic", help="Generated reports every fold also trains on."),
     synthetic_seed: int = typer.Option(0, "--synthetic-seed"),
     augment: int = typer.Option(0, "--augment", help="Damaged copies of each gold record."),
-    hidden: int = typer.Option(128), layers: int = typer.Option(3), heads: int = typer.Option(4),
-    intermediate: int = typer.Option(512), max_positions: int = typer.Option(512),
-    epochs: float = typer.Option(1.0), max_steps: int = typer.Option(-1), lr: float = typer.Option(5e-4),
-    batch_size: int = typer.Option(16), seed: int = typer.Option(42),
     keep_models: bool = typer.Option(False, "--keep-models", help="Keep each fold's model in OUT/<file stem> "
                                      "(for error analysis); by default they are deleted once scored."),
     rescore: bool = typer.Option(False, "--rescore", help="Train nothing: score the fold models a run with "
@@ -169,27 +181,18 @@ def leave_one_out(
     fold: list[str] = typer.Option([], "--fold", help="Hold out only this file (its stem; repeatable)."),
     folds: int = typer.Option(0, "--folds", help="Hold out K groups of files (dealt round-robin in name order) "
                               "instead of one file at a time: K trainings instead of one per file."),
+    *,
+    settings: dict[str, Any],
 ) -> None:
     """Leave-one-out scores: for each gold file, train without it and evaluate on it."""
     from gongkai.training.corpus import annotation_files
     from gongkai.training.leave_one_out import leave_one_out as run, markdown
-    from gongkai.training.train import TrainConfig
 
     files = annotation_files(annotations)
     if len(files) < 2:
         raise typer.BadParameter("needs at least two gold files to hold one out", param_hint="--annotations")
-
-    def extra():
-        if not synthetic:
-            return []
-        from gongkai.training.synth import generate_many
-
-        return list(generate_many(synthetic, seed=synthetic_seed))
-
-    config = TrainConfig(hidden=hidden, layers=layers, heads=heads, intermediate=intermediate,
-                         max_positions=max_positions, base_model=str(base_model) if base_model else None,
-                         epochs=epochs, max_steps=max_steps, learning_rate=lr, batch_size=batch_size, seed=seed)
-    result = run(files, out, config, extra=extra, augment_copies=augment, augment_seed=seed,
-                 keep_models=keep_models, rescore=rescore, only=fold, folds=folds)
+    config = build(TrainConfig, **settings, base_model=str(base_model) if base_model else None)
+    result = run(files, out, config, extra=lambda: _synthetic(synthetic, synthetic_seed), augment_copies=augment,
+                 augment_seed=config.seed, keep_models=keep_models, rescore=rescore, only=fold, folds=folds)
     typer.echo(markdown(result))
     typer.echo(json.dumps({"worst": result["worst"], "pooled": result["pooled"]}, ensure_ascii=False, indent=2))

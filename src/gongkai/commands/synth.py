@@ -34,7 +34,7 @@ def synth(
         count = write_jsonl(generate_many(n, seed, error_rate=error_rate), output)
         typer.echo(f"wrote {count} synthetic reports to {output}")
     if compare:
-        from gongkai.training import realism
+        from gongkai.training.synth import realism
 
         missing = [p for p in compare if not Path(p).exists()]
         if missing:

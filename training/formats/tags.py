@@ -17,7 +17,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from gongkai.model.labels import OUTSIDE
-from gongkai.training.corpus import Span
+
+from ..corpus import Span
 
 PREFIXES = ("B", "I", "M", "E", "S")
 

@@ -13,8 +13,8 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from gongkai.training.corpus import Record
-from gongkai.training.importers import Candidate, Importer, ImportFormatError, ImportResult
+from ..corpus import Record
+from .importers import Candidate, Importer, ImportFormatError, ImportResult
 
 
 def to_doccano(records: list[Record], out: Path) -> list[Path]:

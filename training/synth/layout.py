@@ -1,6 +1,6 @@
 """One table, many printed forms: a table becomes a grid of cells (from the template
 module's rows, fields, groups, blocks and headers), and a renderer writes the grid into
-a :class:`~gongkai.training.synth_builder.Builder` the way some real source prints it.
+a :class:`~gongkai.training.synth.builder.Builder` the way some real source prints it.
 
 Blanks: where a layout separates cells with ``|`` the separator that closes an empty
 data cell is the BLANK; HTML's ``&nbsp;`` is the BLANK; in layouts without separators
@@ -9,7 +9,7 @@ data cell is the BLANK; HTML's ``&nbsp;`` is the BLANK; in layouts without separ
 says ``null``). Padding separators (``||||``, row-closing ``|``) are never BLANK.
 
 >>> import random
->>> from gongkai.training.synth_builder import Builder
+>>> from gongkai.training.synth.builder import Builder
 >>> one = {"upheld": 1, "corrected": 0, "other": 0, "pending": 0, "total": 1}
 >>> rows = {"review": one, "litigation_direct": one, "litigation_after_review": one}
 >>> g = table_grid("reviews", "2021", {"rows": rows}, random.Random(0), {"year": 2023})
@@ -26,8 +26,8 @@ from typing import Any
 
 from gongkai.model import template as T
 
-from gongkai.training.synth_builder import Builder
-from gongkai.training.synth_numbers import printed
+from .builder import Builder
+from .numbers import printed
 
 LAYOUTS = ("pipe", "cell_per_line", "tab", "markdown", "html", "pdf", "glued", "pdf_shifted", "md_restructured")
 BLANK_MARKERS = ("", "/", "-", "—", "无")

@@ -24,8 +24,8 @@ import random
 
 from gongkai.model import template as T
 
-from gongkai.training import synth_text as W
-from gongkai.training.synth_builder import Builder
+from . import text as W
+from .builder import Builder
 
 _SITES = ("pingtan", "ruian", "kuitun", "dinghai", "suixian", "yiyang", "linhai", "anning")
 

@@ -1,5 +1,5 @@
 """Damage as real scraped reports show it, applied after writing so that every span
-stays exact: each pass edits the text through :func:`~gongkai.training.synth_builder.apply_edits`
+stays exact: each pass edits the text through :func:`~gongkai.training.synth.builder.apply_edits`
 (or replaces characters one for one) and the spans move with it.
 
 A ruby written after a span's last character belongs to the span (``公開(kāi)`` is one
@@ -20,7 +20,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from gongkai.training.synth_builder import apply_edits
+from .builder import apply_edits
 
 DAMAGE_KINDS = ("traditional", "ruby", "repeated_ruby", "nbsp_question", "unencodable_question",
                 "dropped_chars", "fullwidth_digits", "ocr", "boilerplate", "duplicated_lines",
@@ -93,7 +93,7 @@ def _ruby(text: str, spans, rng, opts, repeated: bool = False) -> str:
 def _nbsp(text: str, spans, rng, opts) -> str:
     edits = [[m.start(), 1, "?", False] for m in re.finditer(" ", text) if rng.random() < 0.7]
     # Cells padded with NBSPs the page's encoding lost: ?????523
-    for s, e, label, _ in spans:
+    for s, _end, label, _ in spans:
         if label == "CELL" and rng.random() < 0.05:
             edits.append([s, 0, "?" * rng.randint(1, 5), False])
     return apply_edits(text, edits, spans)[0]

@@ -15,10 +15,11 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from gongkai.model.labels import TAGS
-from gongkai.training.corpus import Record
-from gongkai.training.importers import Candidate, Importer, ImportFormatError, ImportResult
-from gongkai.training.io_tags import spans_to_tags, tags_to_spans
-from gongkai.training.validate import ERROR, WARNING
+
+from ..corpus import Record
+from ..validate import ERROR, WARNING
+from .importers import Candidate, Importer, ImportFormatError, ImportResult
+from .tags import spans_to_tags, tags_to_spans
 
 
 def features():

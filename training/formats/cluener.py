@@ -12,9 +12,9 @@ import json
 from collections.abc import Mapping
 from pathlib import Path
 
-from gongkai.training.corpus import Record
-from gongkai.training.importers import Candidate, Importer, ImportResult
-from gongkai.training.io_doccano import json_rows
+from ..corpus import Record
+from .doccano import json_rows
+from .importers import Candidate, Importer, ImportResult
 
 
 def to_cluener(records: list[Record], out: Path) -> list[Path]:

@@ -2,7 +2,7 @@
 line, then per task one word a line, ``word -X- _ TAG``, and a blank line after each task.
 Files in the original CoNLL 2003 layout (``word POS CHUNK TAG``, a ``-DOCSTART-`` before each
 document, blank lines between sentences) read too: the first column is the word, the last its
-tag (IOB2, IOB1 or BIOES, as :mod:`gongkai.training.io_tags` reads them).
+tag (IOB2, IOB1 or BIOES, as :mod:`gongkai.training.formats.tags` reads them).
 
 The export is lossy, and the import says so. Label Studio cuts the text into words with NLTK's
 Treebank tokenizer, which splits on whitespace and ASCII punctuation only, so a Chinese
@@ -28,10 +28,10 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from gongkai.training.importers import Candidate, Importer, ImportFormatError, ImportResult
-from gongkai.training.io_doccano import json_rows
-from gongkai.training.io_tags import tags_to_spans
-from gongkai.training.validate import ERROR, WARNING
+from ..validate import ERROR, WARNING
+from .doccano import json_rows
+from .importers import Candidate, Importer, ImportFormatError, ImportResult
+from .tags import tags_to_spans
 
 DOCSTART = "-DOCSTART-"
 _SPACE = re.compile(r"\s+")

@@ -9,9 +9,9 @@ export writes its own task number over ``id`` but keeps ``doc_id``.
 Import reads Label Studio's "JSON" export (tasks with ``annotations``; cancelled ones
 are skipped, and of several the most recent is taken, with a warning), its "JSON-MIN"
 export (``{"text", "label": [...]}`` per task) or its "CONLL2003" export (see
-:mod:`gongkai.training.io_conll`). Every span's ``text`` is compared with
+:mod:`gongkai.training.formats.conll`). Every span's ``text`` is compared with
 ``text[start:end]``; front ends that count UTF-16 code units are repaired only when the
-span text proves it (see :mod:`gongkai.training.importers`).
+span text proves it (see :mod:`gongkai.training.formats.importers`).
 
 A record keeps the task's own id, never Label Studio's task number: the field named with
 ``id_field`` (``--id-field``), else ``doc_id``, else ``data.id`` (not in JSON-MIN, where
@@ -31,10 +31,11 @@ from pathlib import Path
 from typing import Any
 
 from gongkai.model.labels import LABELS
-from gongkai.training.corpus import Record
-from gongkai.training.importers import (Candidate, Importer, ImportFormatError, ImportResult, read_json)
-from gongkai.training.io_conll import from_conll, is_json_min, looks_like_conll, task_id
-from gongkai.training.validate import WARNING
+
+from ..corpus import Record
+from ..validate import WARNING
+from .conll import from_conll, is_json_min, looks_like_conll, task_id
+from .importers import Candidate, Importer, ImportFormatError, ImportResult, read_json
 
 FROM_NAME, TO_NAME = "label", "text"
 
@@ -71,7 +72,7 @@ def to_labelstudio(records: list[Record], out: Path, model_version: str = "gongk
 def from_labelstudio(path: Path, label_map: Mapping[str, str] | None = None, *, id_field: str | None = None,
                      texts: str | Path | None = None) -> ImportResult:
     """Import a Label Studio export: JSON, JSON-MIN or CONLL2003 (told apart by their content).
-    ``texts`` is for a CONLL2003 export only (see :func:`gongkai.training.io_conll.from_conll`)."""
+    ``texts`` is for a CONLL2003 export only (see :func:`gongkai.training.formats.conll.from_conll`)."""
     if looks_like_conll(path):
         return from_conll(path, label_map, id_field=id_field, texts=texts)
     if texts is not None:

@@ -24,13 +24,13 @@ from typing import Any
 
 from gongkai.model import template as T
 from gongkai.model.template import TABLE_KEYS
-from gongkai.training import synth_page as P
-from gongkai.training import synth_text as W
-from gongkai.training.corpus import Record, Span
-from gongkai.training.synth_builder import Builder, apply_edits
-from gongkai.training.synth_damage import DAMAGE_KINDS, damage
-from gongkai.training.synth_layout import BLANK_MARKERS, LAYOUTS, render, table_grid
-from gongkai.training.synth_numbers import make_tables
+
+from ..corpus import Record, Span
+from . import page as P, text as W
+from .builder import Builder, apply_edits
+from .damage import DAMAGE_KINDS, damage
+from .layout import BLANK_MARKERS, LAYOUTS, render, table_grid
+from .numbers import make_tables
 
 #: Text layouts and how often a table gets each (HTML is chosen per report: its text is the source).
 # cell_per_line is common among scraped pages (two of the five seeds print it).
@@ -46,7 +46,7 @@ LAYOUT_WEIGHTS = {"pipe": 0.24, "cell_per_line": 0.28, "tab": 0.08, "markdown": 
 PAGE_WEIGHTS = {"lines": 0.55, "oneline": 0.45}
 #: Share of reports from before the 2019 template (narrative and an old statistics table).
 PRE_2019_RATE = 0.05
-#: How a one-line page's table separates its cells (synth_layout.GLUE_MODES).
+#: How a one-line page's table separates its cells (layout.GLUE_MODES).
 GLUE_WEIGHTS = {"glued": 0.6, "spaced": 0.2, "headers_spaced": 0.1, "labels_spaced": 0.1}
 
 #: How often each damage kind hits a report (a one-line page: only those that keep it one line,

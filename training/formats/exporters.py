@@ -1,8 +1,8 @@
 """Export our JSONL records to other tools' formats.
 
 Each format has a ``to_<format>(records, out, ...) -> list[Path]`` in its own module
-(``io_hf``, ``io_docbin``, ``io_labelstudio``, and for round trips ``io_doccano``,
-``io_bio``, ``io_cluener``); :func:`export_records` picks one by name. Records are checked
+(``hf``, ``docbin``, ``labelstudio``, and for round trips ``doccano``,
+``bio``, ``cluener``); :func:`export_records` picks one by name. Records are checked
 first (:func:`check_exportable`): an out-of-bounds or overlapping span cannot be written
 as per-character tags, so exporting refuses instead of writing something else.
 
@@ -22,8 +22,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from gongkai.training.corpus import Record, annotation_files, read_jsonl
-from gongkai.training.validate import ERROR, Problem, check_record
+from ..corpus import Record
+from ..validate import ERROR, Problem, check_record
 
 FORMATS = ("hf", "docbin", "labelstudio", "doccano", "bio", "cluener")
 
@@ -52,21 +52,12 @@ def check_exportable(records: Iterable[Record]) -> list[Record]:
     return records
 
 
-def read_records(paths: Iterable[str | Path]) -> list[Record]:
-    """All records of JSONL files and directories (recursive ``*.jsonl``)."""
-    files = annotation_files(paths)
-    for f in files:
-        if not f.is_file():
-            raise FileNotFoundError(f"{f}: no such annotation file")
-    return [r for f in files for r in read_jsonl(f)]
-
-
 def export_records(fmt: str, records: Iterable[Record], out: str | Path, **options: Any) -> list[Path]:
     """Write ``records`` in ``fmt`` (one of :data:`FORMATS`) to ``out``; return the paths written."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; known formats: {', '.join(FORMATS)}")
     records = check_exportable(records)
-    module = importlib.import_module(f"gongkai.training.io_{fmt}")
+    module = importlib.import_module(f".{fmt}", __package__)
     out = Path(out)
     if out.parent:
         out.parent.mkdir(parents=True, exist_ok=True)

@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from gongkai.training.corpus import Record
-from gongkai.training.importers import Candidate, Importer, ImportFormatError, ImportResult
+from ..corpus import Record
+from .importers import Candidate, Importer, ImportFormatError, ImportResult
 
 
 def to_docbin(records: list[Record], out: Path) -> list[Path]:

@@ -16,7 +16,7 @@ Characters that a whitespace-separated line cannot hold are written as tokens:
 so ``<`` and ``#`` need no escape. ``# id:`` and ``# meta:`` lines before a document are
 optional; without them its id is ``<file stem>-<n>``. If lines hold more than two
 columns, the first is the character and the last the tag. Tags may be IOB2, IOB1/BIO
-or BIOES (see :mod:`gongkai.training.io_tags`).
+or BIOES (see :mod:`gongkai.training.formats.tags`).
 
 >>> [encode_char(c) for c in " \\r\\n\\u3000<𠀀"]
 ['<SP>', '<CR>', '<NL>', '<U+3000>', '<', '𠀀']
@@ -30,10 +30,10 @@ import json
 from collections.abc import Mapping
 from pathlib import Path
 
-from gongkai.training.corpus import Record
-from gongkai.training.importers import Candidate, Importer, ImportFormatError, ImportResult
-from gongkai.training.io_tags import spans_to_tags, tags_to_spans
-from gongkai.training.validate import ERROR, WARNING
+from ..corpus import Record
+from ..validate import ERROR, WARNING
+from .importers import Candidate, Importer, ImportFormatError, ImportResult
+from .tags import spans_to_tags, tags_to_spans
 
 ESCAPES = {" ": "<SP>", "\n": "<NL>", "\r": "<CR>", "\t": "<TAB>"}
 UNESCAPES = {v: k for k, v in ESCAPES.items()}

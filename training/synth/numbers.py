@@ -178,32 +178,22 @@ def _inject_error(rng: random.Random, tables: dict[str, Any]) -> dict[str, Any]:
 
 
 def violations(tables: dict[str, Any]) -> list[str]:
-    """The template rules that the tables break (cells that are ``None`` skip a check).
+    """The template rules that the tables break, as ``rule:column`` or ``rule:row``: the checks
+    :func:`gongkai.inference.reconcile.check_table` fails (a ``None`` cell skips a check, unless
+    the rules prove its value).
 
     >>> violations({"reviews": {"rows": {"review": {"upheld": 1, "corrected": 0, "other": 0,
     ...                                             "pending": 0, "total": 2}}}})
     ['reviews.total:review']
     """
+    from gongkai.inference.cells import Cell, TableData
+    from gongkai.inference.reconcile import check_table
+
     out = []
-    for rule in T.RULES:
-        if rule.table not in tables:
-            continue
-        entry = tables[rule.table]
-        rows = entry["rows"]
-        tmpl = T.table_template(rule.table, entry.get("template", T.VERSIONS[-1]))
-        lhs, rhs = rule.terms(tmpl)
-        if rule.axis == "column":
-            for col in (f.key for f in tmpl.fields):
-                left = [rows.get(k, {}).get(col) for k in lhs]
-                right = [rows.get(k, {}).get(col) for k in rhs]
-                if None not in left + right and sum(left) != sum(right):
-                    out.append(f"{rule.name}:{col}")
-        else:
-            for key, vals in rows.items():
-                left = [vals.get(k) for k in lhs]
-                right = [vals.get(k) for k in rhs]
-                if None not in left + right and sum(left) != sum(right):
-                    out.append(f"{rule.name}:{key}")
+    for table, entry in tables.items():
+        cells = {(row, f): Cell(v) for row, values in entry["rows"].items() for f, v in values.items()}
+        checks = check_table(TableData(table, entry.get("template", T.VERSIONS[-1]), cells))
+        out += [f"{c.rule}:{c.column or c.row}" for c in checks if c.status == "fail"]
     return out
 
 

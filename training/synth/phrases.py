@@ -1,7 +1,7 @@
 """Phrase banks for the synthetic narrative: clauses, headings, problems, measures and
 figure metrics about 政务公开 work, written for the generator (not taken from the seeds).
 
-Kept apart from :mod:`gongkai.training.synth_text` because they are data: the tagger's
+Kept apart from :mod:`gongkai.training.synth.text` because they are data: the tagger's
 character vocabulary comes from the training text, so the banks are large and varied.
 Clauses carry no Arabic digits (numbers are written by the generator, with labels) and no
 ``。`` (the generator ends sentences).

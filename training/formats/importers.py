@@ -1,8 +1,8 @@
 """Import annotations made in other tools into our JSONL records, checking every span.
 
 Each format has a ``from_<format>(path, label_map=None) -> ImportResult`` in its own
-module (``io_labelstudio``, ``io_conll``, ``io_doccano``, ``io_bio``, ``io_cluener``,
-``io_docbin``, ``io_hf``); :func:`import_file` picks one by name. All of them go through
+module of this package (``labelstudio``, ``conll``, ``doccano``, ``bio``, ``cluener``,
+``docbin``, ``hf``); :func:`import_file` picks one by name. All of them go through
 :class:`Importer`, which enforces what :mod:`gongkai.training.validate` checks and
 *rejects* (reports, does not import) rather than guesses:
 
@@ -34,9 +34,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from gongkai.training.corpus import Record, Span
-from gongkai.training.validate import (ERROR, WARNING, LabelError, Problem, has_edge_whitespace,
-                                       resolve_label, span_errors)
+from ..corpus import Record, Span
+from ..validate import ERROR, WARNING, LabelError, Problem, has_edge_whitespace, resolve_label, span_errors
 
 FORMATS = ("labelstudio", "conll", "doccano", "bio", "cluener", "docbin", "hf")
 #: The formats whose records can take their id from a field the user names, and that can take
@@ -199,7 +198,7 @@ def import_file(fmt: str, path: str | Path, label_map: Mapping[str, str] | None 
                 id_field: str | None = None, texts: str | Path | None = None) -> ImportResult:
     """Import ``path`` written in ``fmt`` (one of :data:`FORMATS`). ``id_field`` names the field
     that holds each record's id (:data:`ID_FIELD_FORMATS`); ``texts``, the texts a CoNLL export
-    was made from (:data:`TEXTS_FORMATS`, see :mod:`gongkai.training.io_conll`)."""
+    was made from (:data:`TEXTS_FORMATS`, see :mod:`gongkai.training.formats.conll`)."""
     import importlib
 
     if fmt not in FORMATS:
@@ -216,5 +215,5 @@ def import_file(fmt: str, path: str | Path, label_map: Mapping[str, str] | None 
         raise ImportFormatError(f"{path}: no such file or directory")
     if texts is not None and not Path(texts).is_file():
         raise ImportFormatError(f"{texts}: no such file (--texts)")
-    module = importlib.import_module(f"gongkai.training.io_{fmt}")
+    module = importlib.import_module(f".{fmt}", __package__)
     return getattr(module, f"from_{fmt}")(path, label_map, **options)

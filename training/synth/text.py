@@ -2,7 +2,7 @@
 paragraph full of numbers that are not figures (dates, 〔2021〕30号, phone numbers,
 postcodes, addresses, 第二十条), section and subsection headings (variants from
 :mod:`gongkai.model.template`), narrative paragraphs composed from the phrase banks of
-:mod:`gongkai.training.synth_phrases` with many figures, decoy numbered paragraphs, and
+:mod:`gongkai.training.synth.phrases` with many figures, decoy numbered paragraphs, and
 the web page's chrome.
 
 Labels follow ``annotations/GUIDELINE.md``: a figure's metric is the counted thing with its
@@ -11,7 +11,7 @@ verb when it comes before the number, the noun alone when it follows; scope, mea
 only in the title, the statistics period, the preamble and the overview's opening.
 
 >>> import random
->>> from gongkai.training.synth_builder import Builder
+>>> from gongkai.training.synth.builder import Builder
 >>> b = Builder(); figure(b, random.Random(3), "新增主动公开信息", 815, "条")
 >>> [(b.text()[s[0]:s[1]], s[2]) for s in b.spans]
 [('新增主动公开信息共815条', '_FIG'), ('新增主动公开信息', 'FIG_METRIC'), ('815', 'FIG_VALUE'), ('条', 'FIG_UNIT')]
@@ -27,8 +27,8 @@ from typing import Any, NamedTuple
 
 from gongkai.model import template as T
 
-from gongkai.training import synth_phrases as P
-from gongkai.training.synth_builder import Builder
+from . import phrases as P
+from .builder import Builder
 
 _PLACE_A = "弋奎瑞定随江海青安永宁新丰平清龙华云武长兴临泰金德东南西北沭"
 _PLACE_B = "阳屯安海县山城川源化都宁乡溪州口水和昌林丰江"
@@ -132,9 +132,6 @@ MONEY_METRICS = (("投入政务公开经费", "万元", 1, 200), ("投入网站�
                  ("发放补贴资金", "万元", 10, 50000), ("收取信息处理费", "元", 0, 3000))
 RATE_METRICS = ("办复率", "按时办结率", "满意率", "公开率", "回应率", "进驻率", "合法性审查率", "网上可办率", "好评率",
                 "解读率", "信息发布准确率", "按时答复率")
-#: (metric, unit, low, high): the old flat list, kept for callers; now the families' totals and items.
-FIGURE_METRICS = tuple((verbs[0] + noun, unit, lo, hi) for verbs, totals, _ in FIGURE_FAMILIES.values()
-                       for noun, unit, lo, hi in totals)
 _LINKS = ("", "", "", "共", "共计", "累计", "达", "", "有")  # 规范性文件有1件: 有 is a link
 _RATE_LINKS = ("达", "达到", "均达", "为", "", "保持")
 _MARKERS = ("余", "余", "近", "约", "多")
@@ -340,10 +337,6 @@ def _single(b: Builder, rng: random.Random) -> int:
     return 1
 
 
-def _random_figure(b: Builder, rng: random.Random) -> None:
-    (_single if rng.random() < 0.3 else figure_group)(b, rng)
-
-
 # --------------------------------------------------------------------------- non-figures
 
 _STREETS = "建设人民解放中山新华文化府前迎宾滨江胜利东风朝阳和平"
@@ -404,26 +397,6 @@ def nonfigure_clause(rng: random.Random, ctx: Ctx) -> str:
     if r == 10:
         return f"转发《关于做好{ctx.year}年政务公开重点工作的通知》"
     return f"{ctx.year}年{month}月起施行"
-
-
-_NONFIGURES = (
-    "依据《中华人民共和国政府信息公开条例》(国务院令第711号)第五十条规定",
-    "按照国办公开办函〔{doc_year}〕{doc_no}号文件要求",
-    "联系电话:{phone}",
-    "邮编:{postcode}",
-    "地址:{address}",
-    "根据《条例》第二十条规定",
-    "于{year}年{month}月{day}日印发",
-    "依据〔{year}〕{doc_no}号文件",
-)
-
-
-def nonfigure(rng: random.Random, year: int, where: str) -> str:
-    """A clause with numbers that are not figures (they stay O)."""
-    return rng.choice(_NONFIGURES).format(
-        doc_year=rng.choice((2019, 2021)), doc_no=rng.choice((30, 60)) if rng.random() < 0.7 else rng.randint(1, 99),
-        year=year, phone=_phone(rng), postcode=str(rng.randint(100000, 850000)), address=address(rng, where),
-        month=rng.randint(1, 12), day=rng.randint(1, 28))
 
 
 # --------------------------------------------------------------------------- sentences
@@ -876,10 +849,6 @@ def body_paragraph(b: Builder, rng: random.Random, year: int, where: str, figure
     wrap_html(b, html, True)
     paragraph(b, rng, year, where, figures, ctx, topic)
     wrap_html(b, html, False)
-
-
-def section_number(rng: random.Random, index: int, shift: int) -> str:
-    return T.CHINESE_NUMBERS[index - shift]
 
 
 def metadata_section(span: list[Any]) -> dict[str, Any]:

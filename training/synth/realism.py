@@ -33,8 +33,8 @@ from typing import Any
 
 from gongkai.model.labels import LABELS
 
-from .corpus import Record, annotation_files, read_jsonl
-from .features import tag_records
+from ..corpus import Record, read_records
+from ..features import tag_records
 
 _DIGITS = re.compile(r"\d+")
 #: The split of the real reports (``heldout`` is never read here).
@@ -200,8 +200,7 @@ def real_texts(paths: Iterable[str | Path], split_file: str | Path = SPLIT_FILE)
                 src = next(d / s for s in SOURCES if (d / s).is_file())
                 texts.append(src.read_text(encoding="utf-8", errors="replace"))
             continue
-        for f in annotation_files([p]):
-            records += [r for r in read_jsonl(f) if _report_id(r.id) not in held]
+        records += [r for r in read_records([p]) if _report_id(r.id) not in held]
     return texts, records
 
 
