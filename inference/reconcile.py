@@ -208,11 +208,13 @@ def _components(eqs: list[Equation], unknowns: set[Key]) -> list[tuple[set[Key],
 def _repair(data: TableData, eqs: list[Equation]) -> None:
     """Repair the cells the rules prove (their ``repaired_from`` keeps the printed text)."""
     cells = data.cells
-    usable = [eq for eq in eqs if all(k in cells for k in eq.keys)]
-    in_use = {k for eq in usable for k in eq.keys}
     # A null cell of a glued run (open between readings, or a run with no split) is not blank:
-    # the print holds its value, which no equation may make up.
-    blanks = {k for k in in_use if cells[k].value is None and cells[k].segmented_from is None}
+    # the print holds its value, which no equation may make up — nor can an equation over it
+    # prove anything else.
+    unread = {k for k, c in cells.items() if c.value is None and c.segmented_from is not None}
+    usable = [eq for eq in eqs if all(k in cells and k not in unread for k in eq.keys)]
+    in_use = {k for eq in usable for k in eq.keys}
+    blanks = {k for k in in_use if cells[k].value is None}
     damaged = {k for k in in_use if cells[k].damaged and cells[k].value is not None and _readings(cells[k])}
     fixed = {k: cells[k].value for k in in_use if k not in blanks and k not in damaged}
     for group, group_eqs in _components(usable, blanks | damaged):

@@ -330,3 +330,16 @@ def test_a_glued_run_with_no_split_is_never_made_up_by_a_repair():
     check = by(reconcile({"reviews": t}), "reviews.total", "review")[0]
     assert check.status == "skipped" and "no split" in check.detail
     assert t.cells["review", "upheld"].value is None
+
+
+def test_a_damaged_cell_beside_an_unsplit_glued_run_is_checked_without_a_crash():
+    """Generated report 181 (one-line, OCR damage): a row whose glued run stays open (null, with
+    its candidates) shares an equation with a damaged cell; the repair search must leave that
+    equation out, not add the null to a sum."""
+    t = TableData.from_texts("reviews", "2021", {("review", f): s for f, s in
+                                                 zip(("upheld", "corrected", "other", "pending", "total"),
+                                                     ("1", "0", "0", "0", "l"))})
+    t.cells["review", "corrected"] = Cell(None, text="", segmented_from="10", split_candidates=(0, 10))
+    checks = by(reconcile({"reviews": t}), "reviews.total", "review")
+    assert [c.status for c in checks] == ["skipped"] or all(c.status != "repaired" for c in checks)
+    assert t.cells["review", "corrected"].value is None  # never made up by a repair
