@@ -131,6 +131,33 @@ def model_card(config: Any, *, data: str = "", command: str = "", metrics: dict[
     return str(ModelCard("\n".join(lines)))
 
 
+#: The held-out scores a card carries, from ``gongkai evaluate --json`` on the held-out real
+#: reports: entity F1 of these labels, and these end-to-end scores (name → path in the result).
+HELDOUT_LABELS = ("SECTION", "SUBSECTION", "TABLE_TITLE", "COL_HEADER", "ROW_LABEL", "CELL", "FIG_METRIC",
+                  "FIG_VALUE", "FIG_UNIT", "ORGAN", "YEAR")
+HELDOUT_PIPELINE = {"non-blank cell accuracy": ("nonblank_accuracy",),
+                    "cell accuracy where the report decides": ("decided_accuracy",),
+                    "section F1": ("sections", "f1"), "figure recall": ("figures", "recall"),
+                    "year accuracy": ("year_accuracy",), "organ accuracy": ("organ_accuracy",)}
+
+
+def heldout_summary(result: Mapping[str, Any]) -> dict[str, float]:
+    """The scores :func:`set_heldout_metrics` writes, picked out of an evaluation result.
+
+    >>> heldout_summary({"labels": {"CELL": {"f1": 0.99}}, "pipeline": {"sections": {"f1": 1.0}}})
+    {'CELL F1': 0.99, 'section F1': 1.0}
+    """
+    out = {f"{label} F1": result["labels"][label]["f1"] for label in HELDOUT_LABELS
+           if label in result.get("labels", {})}
+    for name, path in HELDOUT_PIPELINE.items():
+        value: Any = result.get("pipeline", {})
+        for key in path:
+            value = value.get(key) if isinstance(value, Mapping) else None
+        if isinstance(value, (int, float)):
+            out[name] = round(float(value), 4)
+    return out
+
+
 def set_heldout_metrics(readme: str | Path, heldout: Mapping[str, float]) -> None:
     """Write held-out scores into a saved card (``model-index`` results and a table), e.g. after
     ``gongkai evaluate MODEL -a annotations/heldout --json`` on a retrained model; other
