@@ -267,11 +267,11 @@ def join_documents(items: Sequence[tuple[str, str | bytes]], min_chars: int, cou
     >>> [i for i, _ in join_documents([("a", "xx"), ("b", "yyy"), ("c", "z")], 4, count=3)]
     ['a+b', 'c+a', 'b+c']
     """
-    from .decode import decode
+    from .text_decoding import decode_text
 
     if not items:
         return []
-    texts = [(i, d if isinstance(d, str) else decode(d, name=i).text) for i, d in items]
+    texts = [(i, d if isinstance(d, str) else decode_text(d, name=i).text) for i, d in items]
     out: list[tuple[str, str]] = []
     k = 0
     while (count is None and k < len(texts)) or (count is not None and len(out) < count):

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from .decode import DecodeError, decode
+from .text_decoding import DecodeError, decode_text
 from .inputs import JSONL_SUFFIXES, expand_input
 from .review import json_for_script, render_review
 
@@ -172,7 +172,7 @@ class SourceIndex:
 
 def source_text(data: str | bytes, name: str) -> str:
     """The decoded input as extraction saw it (record offsets refer to this text)."""
-    return decode(data, name=name).text
+    return decode_text(data, name=name).text
 
 
 # --- reading records ------------------------------------------------------------------------

@@ -231,7 +231,7 @@ def _digits_of(tpl: TableTemplate, row: str, run: str) -> str:
 
 
 @dataclass
-class _Segment:
+class _RunOptions:
     name: str
     keys: tuple[Key, ...]
     fields: tuple[T.Field, ...]
@@ -248,8 +248,8 @@ def _broken(eq: Equation, values: Mapping[Key, Value]) -> bool:
     return left != right if isinstance(left, int) and isinstance(right, int) else abs(left - right) > 1e-6
 
 
-def _segment(name: str, keys: tuple[Key, ...], fields: tuple[T.Field, ...], digits: str, local: list[Equation],
-             known: Mapping[Key, Value], budget: list[int], max_cost: int) -> _Segment:
+def _run_options(name: str, keys: tuple[Key, ...], fields: tuple[T.Field, ...], digits: str, local: list[Equation],
+             known: Mapping[Key, Value], budget: list[int], max_cost: int) -> _RunOptions:
     """The splits of one run that break at most ``max_cost`` of its own equations (those
     within the run and the known cells); ``budget`` holds the splits the table may still
     enumerate (shared by its runs)."""
@@ -281,7 +281,7 @@ def _segment(name: str, keys: tuple[Key, ...], fields: tuple[T.Field, ...], digi
         if cost <= max_cost:
             options.append((split, cost))
     options.sort(key=lambda o: o[1])
-    return _Segment(name, keys, fields, options, complete, total)
+    return _RunOptions(name, keys, fields, options, complete, total)
 
 
 # --------------------------------------------------------------------------- joint search
@@ -291,7 +291,7 @@ class _GiveUp(Exception):
     pass
 
 
-def _search(segs: list[_Segment], eqs: list[Equation], known: Mapping[Key, Value],
+def _search(segs: list[_RunOptions], eqs: list[Equation], known: Mapping[Key, Value],
             max_cost: int) -> tuple[list[dict[int, int]], int, bool]:
     """The readings (one option index per segment) that break the fewest equations — each
     segment's own (counted in its options) plus ``eqs`` across segments — if no more than
@@ -505,16 +505,16 @@ def _solve(specs: list[tuple[str, tuple[Key, ...], str]], usable: list[Equation]
     covered = {k for _, ks, _ in specs for k in ks}
     usable = [eq for eq in usable if set(eq.keys) & covered]
 
-    def build(max_cost: int) -> list[_Segment]:
+    def build(max_cost: int) -> list[_RunOptions]:
         segs = []
         for name, keys, digits in specs:
             ks = set(keys)
             local = [eq for eq in usable if set(eq.keys) & ks and set(eq.keys) <= ks | set(known)]
-            segs.append(_segment(name, keys, tuple(fields_of[k] for k in keys), digits, local, known, budget,
+            segs.append(_run_options(name, keys, tuple(fields_of[k] for k in keys), digits, local, known, budget,
                                  max_cost))
         return segs
 
-    def per_row(segs: list[_Segment], options_by_seg: list[list[tuple[Value, ...]]]) -> dict[str, list]:
+    def per_row(segs: list[_RunOptions], options_by_seg: list[list[tuple[Value, ...]]]) -> dict[str, list]:
         out: dict[str, list] = {}
         for s, options in zip(segs, options_by_seg):
             for row in dict.fromkeys(r for r, _ in s.keys):
@@ -525,7 +525,7 @@ def _solve(specs: list[tuple[str, tuple[Key, ...], str]], usable: list[Equation]
                         out[row].append(part)
         return {r: sorted(v) for r, v in out.items()}
 
-    def only(segs: list[_Segment]) -> dict[str, tuple[str, ...]]:
+    def only(segs: list[_RunOptions]) -> dict[str, tuple[str, ...]]:
         return {row: ("only",) for s in segs if s.total == 1 for row in dict.fromkeys(r for r, _ in s.keys)}
 
     segs = build(0)

@@ -41,7 +41,7 @@ class _Row:
 
 
 @dataclass
-class _Segment:
+class _RowBlock:
     """Row labels and the values that follow them: one label with its own values in most
     layouts, several labels and then their values when PDF text detached them."""
 
@@ -78,21 +78,21 @@ def _cell(e: Entity) -> Cell:
     return Cell(r.value, text=e.text, damaged=r.damaged, candidates=r.candidates)
 
 
-def _choose_version(table: str, segments: list[_Segment], header_votes: dict[str, float],
+def _choose_version(table: str, blocks: list[_RowBlock], header_votes: dict[str, float],
                     year: int | None) -> str:
     if table not in T.VERSIONED_TABLES:
         return T.VERSIONS[-1]
     templates = {t.version: t for t in T.tables_named(table)}
     votes = dict(header_votes)
-    for seg in segments:
-        for r in seg.rows:
+    for block in blocks:
+        for r in block.rows:
             have = [v for v, t in templates.items() if r.match.key in t.row_keys]
-            if seg.values and len(have) == 1:
+            if block.values and len(have) == 1:
                 votes[have[0]] = votes.get(have[0], 0) + 2
-        if len(seg.rows) == 1:  # how many values a row carries tells the versions apart
-            key = seg.rows[0].match.key
+        if len(block.rows) == 1:  # how many values a row carries tells the versions apart
+            key = block.rows[0].match.key
             for v, t in templates.items():
-                if key in t.row_keys and len(seg.values) == len(t.row(key).fields):
+                if key in t.row_keys and len(block.values) == len(t.row(key).fields):
                     votes[v] = votes.get(v, 0) + 1
     best = max(votes.values(), default=0)
     leaders = [v for v in T.VERSIONS if votes.get(v, 0) == best]
@@ -102,25 +102,25 @@ def _choose_version(table: str, segments: list[_Segment], header_votes: dict[str
     return "2019" if year is not None and year < 2021 else "2021"
 
 
-def _segments(entities: list[Entity], text: str = "") -> tuple[list[_Segment], dict[str, list[Entity]], dict[str, dict[str, float]], list[str]]:
-    segments: list[_Segment] = []
+def _row_blocks(entities: list[Entity], text: str = "") -> tuple[list[_RowBlock], dict[str, list[Entity]], dict[str, dict[str, float]], list[str]]:
+    blocks: list[_RowBlock] = []
     flat_values: dict[str, list[Entity]] = {}
     header_votes: dict[str, dict[str, float]] = {}
     header_table: str | None = None
-    seg: _Segment | None = None
+    block: _RowBlock | None = None
     group: str | None = None
     notes: list[str] = []
     section: str | None = None  # the table of the section we are in
 
     for e in entities:
         if e.label == "SECTION":
-            seg, group, header_table = None, None, None
+            block, group, header_table = None, None, None
             section = section_table(e.text)
             continue
         if e.label not in TABLE_LABELS:
             continue
         if e.label == "TABLE_TITLE":
-            header_table, seg = "active_disclosure", None
+            header_table, block = "active_disclosure", None
         elif e.label == "COL_HEADER":
             m = best_match(e.text, header_candidates())
             if m is not None:
@@ -131,7 +131,7 @@ def _segments(entities: list[Entity], text: str = "") -> tuple[list[_Segment], d
                     tv[v] = tv.get(v, 0) + 1
             elif header_table is None:  # a header a converter invented (列1): the section's table
                 header_table = section
-            seg = None
+            block = None
         elif e.label == "ROW_LABEL":
             m = match_row_label(e.text, group)
             if m is None:
@@ -139,27 +139,27 @@ def _segments(entities: list[Entity], text: str = "") -> tuple[list[_Segment], d
                 continue
             c = m.candidate
             header_table = c.table
-            if seg is not None and seg.rows and c.group is not None:
+            if block is not None and block.rows and c.group is not None:
                 # The previous label opened this label's group: it was a group label.
-                seg.rows = [r for r in seg.rows if not (r.maybe_group and r.match.key == c.group)]
+                block.rows = [r for r in block.rows if not (r.maybe_group and r.match.key == c.group)]
             is_group = c.key in T.group_keys_of(c.table)
             if is_group:
                 group = c.key
                 if c.key not in T.row_keys_of(c.table):
                     continue
-            # A label after one with no values opens a new segment when cells are printed
+            # A label after one with no values opens a new block when cells are printed
             # between them (a pipe row whose cells are all empty), not a detached label list.
-            if (seg is None or seg.values or seg.table != c.table
-                    or (seg.rows and "|" in text[seg.rows[-1].label.end:e.start])):
-                seg = _Segment(c.table)
-                segments.append(seg)
-            seg.rows.append(_Row(e, c, c.table, maybe_group=is_group))
+            if (block is None or block.values or block.table != c.table
+                    or (block.rows and "|" in text[block.rows[-1].label.end:e.start])):
+                block = _RowBlock(c.table)
+                blocks.append(block)
+            block.rows.append(_Row(e, c, c.table, maybe_group=is_group))
         else:  # CELL or BLANK
-            if seg is not None and seg.rows:
-                seg.values.append(e)
+            if block is not None and block.rows:
+                block.values.append(e)
             elif header_table is not None:
                 flat_values.setdefault(header_table, []).append(e)
-    return segments, flat_values, header_votes, notes
+    return blocks, flat_values, header_votes, notes
 
 
 def _stops(entities: list[Entity], size: int, labels: tuple[str, ...] | None = None):
@@ -203,7 +203,7 @@ def _glued(text: str, region: tuple[int, int], n: int, values: list[Entity] = ()
 
 @dataclass
 class _TableReader:
-    """One table's cells read off its segments: printed values as they are, glued runs kept
+    """One table's cells read off its row blocks: printed values as they are, glued runs kept
     for :func:`_split_runs`."""
 
     tpl: T.TableTemplate
@@ -243,10 +243,10 @@ class _TableReader:
                 self.cells[(key, f.key)] = Cell(v, text=self.text[a:b])
                 self.sources[(key, f.key)] = CellSource(a, b, self.text[a:b], score)
 
-    def segment(self, seg: _Segment) -> None:
+    def read_block(self, block: _RowBlock) -> None:
         tpl, text = self.tpl, self.text
         rows, labels = [], []
-        for r in seg.rows:
+        for r in block.rows:
             if r.match.key in tpl.row_keys:
                 rows.append(r.match.key)
                 labels.append(r.label)
@@ -255,8 +255,8 @@ class _TableReader:
         if not rows:
             return
         fields = [tpl.row(k).fields for k in rows]
-        lo = seg.rows[-1].label.end
-        score = seg.rows[-1].label.score
+        lo = block.rows[-1].label.end
+        score = block.rows[-1].label.score
         if len(rows) > 1 and text:
             # Labels one after another, then one plain run too short for all of them: the
             # earlier rows are printed empty (one-line scrapes), the run is the last row's.
@@ -270,17 +270,17 @@ class _TableReader:
                 rows, fields = rows[-1:], fields[-1:]
         if len(rows) == 1 and text:
             key, flds = rows[0], fields[0]
-            if not seg.values and not any(c.isdigit() for c in text[lo:self.region_end(lo)]):
+            if not block.values and not any(c.isdigit() for c in text[lo:self.region_end(lo)]):
                 self.put_blank(key, flds, labels[0])  # a label, then the next label: printed empty
                 return
-            printed = _glued(text, (lo, self.region_end(lo)), len(flds), seg.values)
+            printed = _glued(text, (lo, self.region_end(lo)), len(flds), block.values)
             if printed is not None and all((key, f.key) not in self.cells for f in flds):
                 # Values touching with no separator: the tagger's cuts are not evidence.
                 self.runs.append(_Run(key, tuple((key, f.key) for f in flds), printed.run, printed.start,
-                                      printed.end, min([score, *(v.score for v in seg.values)])))
+                                      printed.end, min([score, *(v.score for v in block.values)])))
                 return
-        region = (lo, self.stop(seg.values[-1].end if seg.values else lo)) if len(rows) == 1 else None
-        for key, flds, vals in zip(rows, fields, distribute(text, rows, [len(f) for f in fields], seg.values,
+        region = (lo, self.stop(block.values[-1].end if block.values else lo)) if len(rows) == 1 else None
+        for key, flds, vals in zip(rows, fields, distribute(text, rows, [len(f) for f in fields], block.values,
                                                              region)):
             if len(rows) == 1 and len(vals) < len(flds) and text:
                 plain = glued_run(text, lo, self.region_end(lo))
@@ -327,22 +327,22 @@ class _TableReader:
 def assemble_tables(entities: list[Entity], text: str = "", *, year: int | None = None) -> dict[str, AssembledTable]:
     entities = clean_table_entities(entities, text)
     entities = unshift_rows(entities)
-    segments, flat_values, header_votes, notes = _segments(entities, text)
+    blocks, flat_values, header_votes, notes = _row_blocks(entities, text)
     stop = _stops(entities, len(text))
     # A minus word tagged as a header (``16[减]12``) is part of the numbers, not their end.
     region_end = _stops([e for e in entities if e.text.strip() not in T.MINUS_WORDS], len(text), _STRUCTURE)
     out: dict[str, AssembledTable] = {}
     for table in T.TABLE_KEYS:
-        tsegs = [s for s in segments if s.table == table and s.values]
+        tblocks = [s for s in blocks if s.table == table and s.values]
         flat = flat_values.get(table, [])
-        if not tsegs and not flat:
+        if not tblocks and not flat:
             continue
-        version = _choose_version(table, tsegs, header_votes.get(table, {}), year)
+        version = _choose_version(table, tblocks, header_votes.get(table, {}), year)
         tpl = T.table_template(table, version)
         reader = _TableReader(tpl, text, stop, region_end, list(notes))
         # Rows whose cells are all printed empty carry no tagged value but are still read.
-        for seg in [s for s in segments if s.table == table and (s.values or len(s.rows) == 1)]:
-            reader.segment(seg)
+        for block in [s for s in blocks if s.table == table and (s.values or len(s.rows) == 1)]:
+            reader.read_block(block)
         if tpl.flat and flat:
             reader.flat(flat, entities)
         splits: list[SplitNote] = []

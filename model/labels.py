@@ -40,8 +40,8 @@ OUTSIDE = "O"
 #: Labels whose entities almost never touch another of their own label: a metric is followed by
 #: its value or by text. The tagger sometimes opens such an entity on two characters in a row
 #: (``行`` B, ``政`` B), unsure which starts it; decoding reads the second ``B-`` as a continuation
-#: (:func:`gongkai.model.decode.join_unbroken`). The one exception, two figures sharing a stretch
-#: (``5项[依申请类政务服务事项][进驻]5项``), is cut again by :func:`gongkai.model.decode.split_shared`
+#: (:func:`gongkai.model.tag_decoding.join_unbroken`). The one exception, two figures sharing a stretch
+#: (``5项[依申请类政务服务事项][进驻]5项``), is cut again by :func:`gongkai.model.tag_decoding.split_shared`
 #: when each part has its own number. Table labels are not here: glued rows put two cells or two
 #: headers side by side.
 UNBROKEN: tuple[str, ...] = ("FIG_METRIC",)
@@ -51,10 +51,10 @@ UNBROKEN: tuple[str, ...] = ("FIG_METRIC",)
 #: unit ends at most ``before`` characters before it (``5項[依申請類政務服務事項]``), with no
 #: ``breaks`` character between. On the gold seeds and 5,088 generated metrics none lies farther.
 #: A metric with no number in reach is a list of topics (``救灾、食品药品监管…``): decoding
-#: drops it (:func:`gongkai.model.decode.drop_unattached`), and so does a metric shorter than
+#: drops it (:func:`gongkai.model.tag_decoding.drop_unattached`), and so does a metric shorter than
 #: ``shortest`` (``[在]``, ``[收]``): every metric in the gold and the generator has two or more
 #: characters. The same reach decides when a joined metric is two
-#: (:func:`gongkai.model.decode.split_shared`). A metric after its number may stand behind a marker
+#: (:func:`gongkai.model.tag_decoding.split_shared`). A metric after its number may stand behind a marker
 #: (``[50][%]以上[审批服务事项…]``: ``before`` 2) or behind a relative clause ending in ``的``,
 #: which the guideline leaves outside (``注销[1][家]维护更新不及时的[政务新媒体]``): ``clause``
 #: characters (the real gold's longest is 8).
@@ -73,7 +73,7 @@ DIGIT_LOOKALIKES = "OlS"
 #: Every gold and generated entity does. Anything else is a fragment (``[二]``, ``[十大和]`` of
 #: ``党的二十大``; ``第[一平台作]用``; a lone ``近`` of ``就近办``; ``群众[和企业“一件事”]``,
 #: ``“民生实事”“[政策解读专题”]``): decoding drops it
-#: (:func:`gongkai.model.decode.drop_misshapen`), before a metric looks for its number.
+#: (:func:`gongkai.model.tag_decoding.drop_misshapen`), before a metric looks for its number.
 SHAPES: dict[str, str] = {"SECTION": "[" + "".join(CHINESE_NUMBERS) + "]+、",
                           "SUBSECTION": r"\([" + "".join(CHINESE_NUMBERS) + r"]+\)",
                           "FIG_VALUE": r"\D{0,2}[\d" + DIGIT_LOOKALIKES + "]",

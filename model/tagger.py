@@ -35,7 +35,7 @@ if TYPE_CHECKING:  # importing transformers' modeling code at module level would
 
 from . import fast_modernbert
 from .card import model_card
-from .decode import drop_bare_values, drop_misshapen, drop_second_metric, drop_unattached, join_unbroken, split_shared, viterbi_iob2_many
+from .tag_decoding import drop_bare_values, drop_misshapen, drop_second_metric, drop_unattached, join_unbroken, split_shared, viterbi_iob2_many
 from .labels import FIGURE_REACH, ID2TAG, OUTSIDE, SHAPES, TAG2ID, TAGS, UNBROKEN, check_label_set
 from .tokenizer import encode_chars, save_tokenizer
 
@@ -171,7 +171,7 @@ class WindowedTagger:
 
     A backend gives :meth:`log_probs`: a padded batch of windows (``[CLS] chars [SEP]``) →
     the log-probability of every tag at every position. The stitched probabilities are
-    decoded into well-formed IOB2 (:func:`~gongkai.model.decode.viterbi_iob2_many`). ``window`` is the number of
+    decoded into well-formed IOB2 (:func:`~gongkai.model.tag_decoding.viterbi_iob2_many`). ``window`` is the number of
     characters the model sees at once (at most its positions less [CLS] and [SEP]);
     ``stride`` the step from one window's start to the next, so neighbouring windows share
     ``window - stride`` characters.
