@@ -31,8 +31,6 @@ from gongkai.model import template as T
 #: Check statuses that leave a table clean: the rule holds as printed, after a proven repair, or
 #: it split a glued digit run with the one reading it allows.
 CLEAN_STATUSES = frozenset({"pass", "repaired", "segmented"})
-#: The first year of the national templates: earlier reports have none of their tables.
-FIRST_TEMPLATE_YEAR = 2019
 _SEVERITY = {"error": 1000, "fail": 10, "ambiguous": 5, "table": 8, "cell": 1, "skipped": 1}
 
 
@@ -74,7 +72,7 @@ class ReportAudit:
 
 
 def _template(table: str, data: dict[str, Any]) -> T.TableTemplate:
-    return T.table_template(table, data.get("template") or T.VERSIONS[-1])
+    return T.table_template(table, T.schema_version(data))
 
 
 def _table_audit(table: str, data: dict[str, Any], provenance: dict[str, Any]) -> TableAudit:
@@ -107,7 +105,7 @@ def audit_record(record: dict[str, Any]) -> ReportAudit:
         a.reasons.append(f"not a report: {record.get('status_detail') or 'no heading, table or figure of a report'}")
         return a
     tables = record.get("tables") or {}
-    a.pre_template = isinstance(year, int) and year < FIRST_TEMPLATE_YEAR
+    a.pre_template = isinstance(year, int) and year < T.FIRST_TEMPLATE_YEAR
     provenance = record.get("provenance") or {}
     for name, data in tables.items():
         a.tables[name] = _table_audit(name, data, provenance.get(name, {}))

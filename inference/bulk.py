@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 
-from .inputs import Document, InputError, Source, plan_inputs, read_documents
+from .inputs import Document, InputError, Source, parquet_rows, plan_inputs, read_documents
 from .outputs import Writer, done_ids, format_for, require_pyarrow
 from .report import Report
 
@@ -65,12 +65,15 @@ def _run_chunk(docs: list[tuple[str, object]]) -> list[dict]:
 
 
 def count_documents(sources: Iterable[Source]) -> int | None:
-    """How many documents the sources hold (a JSONL file one per non-blank line), or ``None``
-    when that cannot be known beforehand (stdin)."""
+    """How many documents the sources hold (a JSONL file one per non-blank line, a Parquet file one
+    per row), or ``None`` when that cannot be known beforehand (stdin)."""
     n = 0
     for src in sources:
         if src.kind == "stdin":
             return None
+        if src.kind == "parquet":
+            n += parquet_rows(src.path) or 1  # unreadable: one error record
+            continue
         if src.kind != "jsonl":
             n += 1
             continue

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from gongkai.model.template import APPROX_AFTER, APPROX_BEFORE, MAGNITUDES, MEASURE_WORDS, RATE_SUFFIX
+from gongkai.model.template import APPROX_AFTER, APPROX_BEFORE, MAGNITUDES, MEASURE_WORDS, RATE_UNITS, SENTENCE_ENDS, is_rate
 
 from .entities import Entity
 from .numbers import NumberError, read_number
 
-#: Characters that end the clause a metric and its number must share.
-_CLAUSE_END = set("。;;!?\n")
+#: A metric and its number share a sentence (commas may stand between: ``其中:人事信息16条``).
+_CLAUSE_END = frozenset(SENTENCE_ENDS)
 #: How far (in characters) a metric may sit from its number.
 _MAX_GAP = 16
 #: How far a unit may sit after its number (a space or an 余 between is common).
@@ -52,7 +52,7 @@ def _fits(metric: Entity, unit: Entity | None) -> bool:
     >>> _fits(Entity("FIG_METRIC", 0, 3, "进驻率"), Entity("FIG_UNIT", 4, 5, "项"))
     False
     """
-    return not metric.text.endswith(RATE_SUFFIX) or unit is None or unit.text == "%"
+    return not is_rate(metric.text) or unit is None or unit.text in RATE_UNITS
 
 
 def _free(taken: list[tuple[int, int]], a: int, b: int) -> bool:

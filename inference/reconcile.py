@@ -36,12 +36,13 @@ from dataclasses import dataclass
 from gongkai.model.template import (
     APPLICATION_FIGURE_CELLS,
     APPLICATION_FIGURE_METRICS,
+    APPLICATION_FIGURE_TABLE,
     APPLICATION_FIGURE_UNITS,
     NARRATIVE_RULES,
-    RATE_SUFFIX,
     RULES,
     SPLIT_CHECK,
     TableTemplate,
+    is_rate,
     table_template,
 )
 
@@ -328,7 +329,7 @@ def _counts_applications(metric: str | None, value, unit: str | None) -> bool:
     if not metric:
         return False
     return (isinstance(value, (int, float)) and (unit is None or unit in APPLICATION_FIGURE_UNITS)
-            and not metric.endswith(RATE_SUFFIX) and any(w in metric for w in APPLICATION_FIGURE_METRICS))
+            and not is_rate(metric) and any(w in metric for w in APPLICATION_FIGURE_METRICS))
 
 
 def check_figures(tables: dict[str, TableData], figures: Iterable = ()) -> list[Check]:
@@ -341,11 +342,11 @@ def check_figures(tables: dict[str, TableData], figures: Iterable = ()) -> list[
     found = [(m, v) for m, v, u in map(_figure, figures) if _counts_applications(m, v, u)]
     if not found:
         return [Check(NARRATIVE_RULE, "skipped", "no figure states the number of applications received")]
-    data = tables.get("applications")
+    data = tables.get(APPLICATION_FIGURE_TABLE)
     out = []
     for metric, value in found:
         if data is None:
-            out.append(Check(NARRATIVE_RULE, "skipped", "table applications absent"))
+            out.append(Check(NARRATIVE_RULE, "skipped", f"table {APPLICATION_FIGURE_TABLE} absent"))
             continue
         new_key, carried_key = APPLICATION_FIGURE_CELLS
         new = data.cells.get(new_key)

@@ -26,13 +26,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from gongkai.model.template import REPORT_FIGURE_WORDS, TABLE_KEYS, table_template
+from gongkai.model.template import FIRST_TEMPLATE_YEAR, REPORT_FIGURE_WORDS, TABLE_KEYS, schema_version, table_template
 
 #: Record statuses, from the worst to the best.
 STATUSES = ("error", "not_a_report", "failed_checks", "partial", "ok")
-
-#: The first year of the national template: earlier reports have no template tables.
-FIRST_TEMPLATE_YEAR = 2019
 
 #: How many failed checks ``status_detail`` names.
 _NAMED_CHECKS = 5
@@ -101,7 +98,7 @@ class Report:
         unread = ambiguous = damaged = 0
         for name, t in self.tables.items():
             try:
-                cells = table_template(name, t.get("template", "2021")).cells()
+                cells = table_template(name, schema_version(t)).cells()
             except KeyError:
                 continue
             rows = t.get("rows", {})

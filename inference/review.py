@@ -194,7 +194,7 @@ def _failed_cells(report: dict[str, Any]) -> set[tuple[str, str | None, str | No
 
 
 def _table_html(name: str, table: dict[str, Any], prov: dict[str, Any], failed) -> str:
-    version = table.get("template") or T.VERSIONS[-1]
+    version = T.schema_version(table)
     tpl = T.table_template(name, version)
     fields = tpl.fields
     head = "".join(f"<th>{html.escape(f.label)}</th>" for f in fields)

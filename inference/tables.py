@@ -99,7 +99,7 @@ def _choose_version(table: str, blocks: list[_RowBlock], header_votes: dict[str,
     if len(leaders) == 1:
         return leaders[0]
     # No evidence either way: the template in force for that reporting year.
-    return "2019" if year is not None and year < 2021 else "2021"
+    return T.version_for_year(year)
 
 
 def _row_blocks(entities: list[Entity], text: str = "") -> tuple[list[_RowBlock], dict[str, list[Entity]], dict[str, dict[str, float]], list[str]]:
@@ -120,7 +120,7 @@ def _row_blocks(entities: list[Entity], text: str = "") -> tuple[list[_RowBlock]
         if e.label not in TABLE_LABELS:
             continue
         if e.label == "TABLE_TITLE":
-            header_table, block = "active_disclosure", None
+            header_table, block = T.TITLED_TABLE, None
         elif e.label == "COL_HEADER":
             m = best_match(e.text, header_candidates())
             if m is not None:

@@ -146,6 +146,20 @@ def windows(length: int, size: int, stride: int) -> list[tuple[int, int]]:
     return [(s, s + size) for s in starts]
 
 
+def window_and_stride(max_positions: int, window: int | None = None, stride: int | None = None) -> tuple[int, int]:
+    """``(window, stride)`` in characters for a model with ``max_positions`` positions: the window
+    at most its positions less [CLS] and [SEP] (the most by default), the stride by default three
+    quarters of the window (neighbouring windows share a quarter). Training and tagging cut the
+    same windows.
+
+    >>> window_and_stride(512), window_and_stride(512, 100), window_and_stride(128, 1000, 50)
+    ((510, 382), (100, 75), (126, 50))
+    """
+    most = max_positions - 2
+    window = min(window or most, most)
+    return window, stride or max(1, window * 3 // 4)
+
+
 def owners(bounds: Sequence[tuple[int, int]], length: int) -> list[tuple[int, int, int]]:
     """For each window, the characters it decides: ``(window index, start, end)``.
 
@@ -186,9 +200,7 @@ class WindowedTagger:
     padding: int = 0
 
     def _set_windows(self, max_positions: int, window: int | None, stride: int | None) -> None:
-        max_window = max_positions - 2
-        self.window = min(window or max_window, max_window)
-        self.stride = stride or max(1, self.window * 3 // 4)
+        self.window, self.stride = window_and_stride(max_positions, window, stride)
         if not 1 <= self.stride <= self.window:
             raise ValueError(f"stride {self.stride} must be between 1 and the window {self.window}")
 

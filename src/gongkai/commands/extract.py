@@ -12,8 +12,8 @@ import typer
 
 def extract(
     inputs: list[str] = typer.Argument(..., help="Files (text, HTML, PDF with a text layer), directories "
-                                                 "(recursive), globs, '-' for stdin, .jsonl files with id and "
-                                                 "text (or html) fields."),
+                                                 "(recursive), globs, '-' for stdin, .jsonl and .parquet files "
+                                                 "with id and text (or html) fields."),
     output: str = typer.Option("-", "-o", "--output", help="Output file; '-' writes JSONL to stdout."),
     fmt: Optional[str] = typer.Option(None, "--format", help="jsonl, csv (long form) or parquet; "
                                                             "default from the output suffix."),
