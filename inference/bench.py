@@ -30,6 +30,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from gongkai.model.backends import Backend, Precision
+
 from .outputs import Writer
 
 STAGES = ("normalise", "forward", "decode", "assemble", "check", "write")
@@ -133,8 +135,8 @@ def run_stages(extractor, items: Sequence[tuple[str, str | bytes]], writer: Writ
     return result
 
 
-def bench_backend(items: Sequence[tuple[str, str | bytes]], *, model: str | None = None, backend: str = "auto",
-                  precision: str = "auto", device: str | None = None, batch_size: int = 8, fmt: str = "jsonl",
+def bench_backend(items: Sequence[tuple[str, str | bytes]], *, model: str | None = None, backend: str = Backend.AUTO,
+                  precision: str = Precision.AUTO, device: str | None = None, batch_size: int = 8, fmt: str = "jsonl",
                   output: str | Path | None = None, warmup: int = 1, threads: int | None = None) -> BenchResult:
     """Load the model once, run ``warmup`` items untimed (lazy initialisation), then time ``items``.
 
@@ -216,7 +218,7 @@ def run_setting(args: dict[str, Any], *, isolate: bool = True, workers: int = 1)
     return bench_backend(**args).to_dict()
 
 
-def split_setting(name: str, precision: str = "auto") -> tuple[str, str]:
+def split_setting(name: str, precision: str = Precision.AUTO) -> tuple[str, str]:
     """``(backend, precision)`` for a setting named on the command line: a backend
     (``--precision`` applies) or ``torch-fp32`` / ``torch-bf16``.
 
@@ -229,7 +231,7 @@ def split_setting(name: str, precision: str = "auto") -> tuple[str, str]:
 
 
 def compare(items: Sequence[tuple[str, str | bytes]], settings: Sequence[str] = ("auto",), *,
-            isolate: bool = True, repeat: int = 1, precision: str = "auto", workers: int = 1,
+            isolate: bool = True, repeat: int = 1, precision: str = Precision.AUTO, workers: int = 1,
             **kwargs: Any) -> list[dict[str, Any]]:
     """:func:`bench_backend` for each setting (see :func:`split_setting`), each in a fresh process
     when ``isolate`` (in ``workers`` processes, see :func:`run_setting`); all of them ``repeat``

@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 
+from gongkai.model.backends import Backend, Precision
+
 from .inputs import Document, InputError, Source, parquet_rows, plan_inputs, read_documents
 from .outputs import Writer, done_ids, format_for, require_pyarrow
 from .report import Report
@@ -43,8 +45,8 @@ class Summary:
 _WORKER = None
 
 
-def _init_worker(model: str | None, device: str | None, batch_size: int, backend: str = "auto",
-                 precision: str = "auto") -> None:
+def _init_worker(model: str | None, device: str | None, batch_size: int, backend: str = Backend.AUTO,
+                 precision: str = Precision.AUTO) -> None:
     global _WORKER
     import torch
 
@@ -111,8 +113,8 @@ def extract_to_file(
     stdin=None,
     on_record: Callable[[dict], None] | None = None,
     cross_check: str | Path | None = None,
-    backend: str = "auto",
-    precision: str = "auto",
+    backend: str = Backend.AUTO,
+    precision: str = Precision.AUTO,
     summary_file: str | Path | None = None,
     figures_file: str | Path | None = None,
 ) -> Summary:

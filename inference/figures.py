@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from gongkai.model.labels import Label
 from gongkai.model.template import APPROX_AFTER, APPROX_BEFORE, MAGNITUDES, MEASURE_WORDS, RATE_UNITS, SENTENCE_ENDS, is_rate
 
 from .entities import Entity
@@ -77,19 +78,19 @@ def whole_values(text: str, entities: list[Entity]) -> list[Entity]:
     [('FIG_VALUE', '815'), ('FIG_UNIT', '条'), ('FIG_VALUE', '66万余'), ('FIG_UNIT', '人次')]
     """
     ordered = sorted(entities, key=lambda e: (e.start, e.end))
-    values = [e for e in ordered if e.label == "FIG_VALUE"]
-    others = [(e.start, e.end) for e in ordered if e.label != "FIG_VALUE" and e.label != "FIG_UNIT"]
+    values = [e for e in ordered if e.label == Label.FIG_VALUE]
+    others = [(e.start, e.end) for e in ordered if e.label != Label.FIG_VALUE and e.label != Label.FIG_UNIT]
     # A unit tagged right after an untagged number: the number is the value the tagger
     # missed (not after 第, which makes it an ordinal: 第1条).
     everything = [(e.start, e.end) for e in ordered]
     for u in ordered:
         k = u.start
-        if u.label == "FIG_UNIT" and k > 0 and text[k - 1] in _DIGITS and _free(everything, k - 1, k):
+        if u.label == Label.FIG_UNIT and k > 0 and text[k - 1] in _DIGITS and _free(everything, k - 1, k):
             j = k - 1
             while j > 0 and text[j - 1] in _DIGITS:
                 j -= 1
             if text[j - 1:j] != "第":
-                values.append(Entity("FIG_VALUE", k - 1, k, text[k - 1], u.score))
+                values.append(Entity(Label.FIG_VALUE, k - 1, k, text[k - 1], u.score))
     values.sort(key=lambda e: (e.start, e.end))
     taken = others + [(e.start, e.end) for e in values]
     widened: list[Entity] = []
@@ -112,37 +113,37 @@ def whole_values(text: str, entities: list[Entity]) -> list[Entity]:
         if widened and a <= widened[-1].end:  # touching pieces of one number
             p = widened.pop()
             a, b, score = p.start, max(b, p.end), min(p.score, score)
-        widened.append(Entity("FIG_VALUE", a, b, text[a:b], score))
+        widened.append(Entity(Label.FIG_VALUE, a, b, text[a:b], score))
     spans = [(v.start, v.end) for v in widened]
-    units = [e for e in ordered if e.label == "FIG_UNIT" and _free(spans, e.start, e.end)]
+    units = [e for e in ordered if e.label == Label.FIG_UNIT and _free(spans, e.start, e.end)]
     for v in widened:
         word = max((w for w in MEASURE_WORDS if text.startswith(w, v.end)), key=len, default=None)
         if word is None or not _free(others, v.end, v.end + len(word)):
             continue
         units = [u for u in units if not (u.start < v.end + len(word) and v.end < u.end)]
-        units.append(Entity("FIG_UNIT", v.end, v.end + len(word), word, v.score))
-    rest = [e for e in ordered if e.label in ("FIG_METRIC",)]
+        units.append(Entity(Label.FIG_UNIT, v.end, v.end + len(word), word, v.score))
+    rest = [e for e in ordered if e.label == Label.FIG_METRIC]
     return sorted(widened + units + rest, key=lambda e: (e.start, e.end))
 
 
 def assemble_figures(text: str, entities: list[Entity]) -> list[FigureHit]:
     figs = whole_values(text, entities)
-    values = [i for i, e in enumerate(figs) if e.label == "FIG_VALUE"]
+    values = [i for i, e in enumerate(figs) if e.label == Label.FIG_VALUE]
     used_metrics: set[int] = set()
     out: list[FigureHit] = []
     for n, i in enumerate(values):
         v = figs[i]
         unit = None
-        if i + 1 < len(figs) and figs[i + 1].label == "FIG_UNIT" and 0 <= figs[i + 1].start - v.end <= _MAX_UNIT_GAP:
+        if i + 1 < len(figs) and figs[i + 1].label == Label.FIG_UNIT and 0 <= figs[i + 1].start - v.end <= _MAX_UNIT_GAP:
             unit = figs[i + 1]
         prev_value_end = figs[values[n - 1]].end if n else -1
         next_value_start = figs[values[n + 1]].start if n + 1 < len(values) else len(text)
         metric = None
         for j in range(i - 1, -1, -1):
             e = figs[j]
-            if e.label == "FIG_VALUE" or e.end <= prev_value_end:
+            if e.label == Label.FIG_VALUE or e.end <= prev_value_end:
                 break
-            if e.label == "FIG_METRIC" and j not in used_metrics and v.start - e.end <= _MAX_GAP \
+            if e.label == Label.FIG_METRIC and j not in used_metrics and v.start - e.end <= _MAX_GAP \
                     and _clause_between(text, e.end, v.start) and _fits(e, unit):
                 metric = (j, e)
                 break
@@ -150,9 +151,9 @@ def assemble_figures(text: str, entities: list[Entity]) -> list[FigureHit]:
             after = (unit or v).end
             for j in range(i + 1, len(figs)):
                 e = figs[j]
-                if e.label == "FIG_VALUE" or e.start >= next_value_start:
+                if e.label == Label.FIG_VALUE or e.start >= next_value_start:
                     break
-                if e.label == "FIG_METRIC" and j not in used_metrics and e.start - after <= _MAX_GAP \
+                if e.label == Label.FIG_METRIC and j not in used_metrics and e.start - after <= _MAX_GAP \
                         and _clause_between(text, after, e.start) and _fits(e, unit):
                     metric = (j, e)
                     break
@@ -170,7 +171,7 @@ def assemble_figures(text: str, entities: list[Entity]) -> list[FigureHit]:
             continue
         parts = [v] + ([unit] if unit else []) + ([metric[1]] if metric else [])
         if tail:
-            parts.append(Entity("FIG_UNIT", tail_at, tail_at + len(tail), tail, v.score))
+            parts.append(Entity(Label.FIG_UNIT, tail_at, tail_at + len(tail), tail, v.score))
         if metric:
             used_metrics.add(metric[0])
         out.append(FigureHit(

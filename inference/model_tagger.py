@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from gongkai.model.backends import REFERENCE, Backend, Precision, fingerprint, resolve
+
 from .entities import Entity
 
 
@@ -15,7 +17,7 @@ def default_model_dir() -> Path:
 
 
 class ModelTagger:
-    def __init__(self, tagger, *, batch_size: int = 8, version: str | None = None, backend: str = "torch-fp32"):
+    def __init__(self, tagger, *, batch_size: int = 8, version: str | None = None, backend: str = REFERENCE.name):
         self.tagger = tagger
         self.batch_size = batch_size
         self.version = version
@@ -24,18 +26,16 @@ class ModelTagger:
 
     @classmethod
     def load(cls, path=None, *, device: str | None = None, batch_size: int = 8,
-             backend: str = "auto", precision: str = "auto") -> "ModelTagger":
+             backend: str = Backend.AUTO, precision: str = Precision.AUTO) -> "ModelTagger":
         """Load the model once. ``backend`` and ``precision`` (see :func:`gongkai.model.backends.resolve`):
         ``auto`` runs what ``gongkai verify-backends`` recorded as tagging exactly as the reference."""
-        from gongkai.model.backends import fingerprint, resolve
-
         path = Path(path) if path is not None else default_model_dir()
         if not (path / "config.json").exists():
             raise FileNotFoundError(
                 f"no model at {path}: train one with `gongkai train ... --out DIR` and pass --model DIR"
             )
         setting = resolve(path, backend, precision, device)
-        if setting.backend == "onnx":
+        if setting.backend == Backend.ONNX:
             from gongkai.model.onnx_backend import OnnxTagger
 
             tagger = OnnxTagger.load(path, setting.precision, stride=setting.stride)

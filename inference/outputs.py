@@ -33,8 +33,9 @@ import re
 from pathlib import Path
 from typing import Any
 
+from gongkai.model.closed_set import ClosedSet
 from gongkai.model.template import APPLICATION_FIGURE_CELLS, APPLICATION_FIGURE_TABLE, NARRATIVE_RULES, TABLE_KEYS, \
-    VERSIONED_TABLES, schema_version, table_template, union_rows
+    VERSIONED_TABLES, CheckStatus, schema_version, table_template, union_rows
 
 from .headlines import cell_value, headline_cells
 
@@ -48,8 +49,19 @@ CSV_COLUMNS = ("id", "table", "row", "field", "value", "status", "organ", "year"
 
 FIGURE_COLUMNS = ("id", "organ", "year", "metric", "value", "unit", "approximate", "text", "start", "end", "page")
 
-#: A cell's status in the CSV; where several apply, the first of these.
-CELL_STATUSES = ("ambiguous", "failed_check", "repaired", "segmented", "damaged", "blank", "clean")
+
+
+class CellStatus(ClosedSet):
+    """A cell's status in the CSV (:func:`cell_status`); where several apply, the first of these."""
+
+    AMBIGUOUS = "ambiguous"
+    FAILED_CHECK = "failed_check"
+    REPAIRED = "repaired"
+    SEGMENTED = "segmented"
+    DAMAGED = "damaged"
+    BLANK = "blank"
+    CLEAN = "clean"
+
 
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -150,7 +162,8 @@ def failed_cells(record: dict[str, Any]) -> set[tuple[str, str, str]]:
     equation (for ``narrative.applications``, the table-3 cells the figure is compared with)."""
     from .reconcile import equations
 
-    fails = {(c["rule"], c.get("column"), c.get("row")) for c in record.get("checks", ()) if c.get("status") == "fail"}
+    fails = {(c["rule"], c.get("column"), c.get("row")) for c in record.get("checks", ())
+             if c.get("status") == CheckStatus.FAIL}
     if not fails:
         return set()
     out: set[tuple[str, str, str]] = set()
@@ -164,7 +177,7 @@ def failed_cells(record: dict[str, Any]) -> set[tuple[str, str, str]]:
 
 
 def cell_status(record: dict[str, Any], table: str, row: str, field: str,
-                failed: set[tuple[str, str, str]] | None = None) -> str:
+                failed: set[tuple[str, str, str]] | None = None) -> CellStatus:
     """How far to trust one cell, from the record's checks and the cell's provenance (the
     first that applies):
 
@@ -183,16 +196,16 @@ def cell_status(record: dict[str, Any], table: str, row: str, field: str,
     if failed is None:
         failed = failed_cells(record)
     if value is None and prov.get("candidates"):
-        return "ambiguous"
+        return CellStatus.AMBIGUOUS
     if value is not None and (table, row, field) in failed:
-        return "failed_check"
+        return CellStatus.FAILED_CHECK
     if "repaired_from" in prov:
-        return "repaired"
+        return CellStatus.REPAIRED
     if "segmented_from" in prov:
-        return "segmented"
+        return CellStatus.SEGMENTED
     if prov.get("damaged"):
-        return "damaged"
-    return "blank" if value is None else "clean"
+        return CellStatus.DAMAGED
+    return CellStatus.BLANK if value is None else CellStatus.CLEAN
 
 
 def _cell_text(record: dict[str, Any], table: str, row: str, field: str) -> tuple[str, int | None]:
@@ -241,7 +254,7 @@ def summary_row(record: dict[str, Any]) -> dict[str, Any]:
     headline numbers (``None`` where not printed or not read)."""
     row = {"id": record["id"], "organ": record.get("organ"), "year": record.get("year"),
            "template": record_template(record), "status": record.get("status"),
-           "failed_checks": sum(c.get("status") == "fail" for c in record.get("checks") or ())}
+           "failed_checks": sum(c.get("status") == CheckStatus.FAIL for c in record.get("checks") or ())}
     for table, r, f in headline_cells():
         row[f"{table}.{r}.{f}"] = cell_value(record, table, r, f)
     return row

@@ -15,6 +15,9 @@ from dataclasses import dataclass
 from itertools import islice
 from typing import Any, Protocol
 
+from gongkai.model.backends import Backend, Precision
+from gongkai.model.record_schema import RecordStatus
+
 from .assemble import Assembly, assemble
 from .entities import Entity, entities_from_source_spans
 from .html import looks_like_html
@@ -94,7 +97,7 @@ def build_report(id: str, norm, asm: Assembly, checks: list, versions: dict[str,
             "text": src[a:b], "start": a, "end": b,
         })
     rep.checks = [c.to_dict() for c in checks]
-    if rep.figures and rep.status == "not_a_report":
+    if rep.figures and rep.status == RecordStatus.NOT_A_REPORT:
         rep.warnings.append(f"not a report: {len(rep.figures)} number(s) in its text not reported as figures")
         rep.figures = []
     return rep
@@ -122,8 +125,8 @@ class Extractor:
         self.versions = _versions(model_version)
 
     @classmethod
-    def load(cls, path=None, device: str | None = None, batch_size: int = 8, backend: str = "auto",
-             precision: str = "auto", **kwargs) -> "Extractor":
+    def load(cls, path=None, device: str | None = None, batch_size: int = 8, backend: str = Backend.AUTO,
+             precision: str = Precision.AUTO, **kwargs) -> "Extractor":
         from .model_tagger import ModelTagger
 
         tagger = ModelTagger.load(path, device=device, batch_size=batch_size, backend=backend, precision=precision)

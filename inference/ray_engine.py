@@ -25,6 +25,8 @@ from dataclasses import asdict
 from itertools import islice
 from pathlib import Path
 
+from gongkai.model.backends import Backend
+
 from .bulk import Summary, extract_records
 from .inputs import Document, InputError, expand_input, iter_documents
 from .outputs import Writer, format_for
@@ -121,7 +123,7 @@ def records_dataset(
     *,
     model: str | None = None,
     device: str | None = None,
-    backend: str = "auto",
+    backend: str = Backend.AUTO,
     batch_size: int = 8,
     num_actors: int = 1,
     num_cpus: float = 1,

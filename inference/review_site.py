@@ -25,6 +25,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from gongkai.model.record_schema import RecordStatus
+from gongkai.model.template import CheckStatus
+
 from .headlines import HEADLINES, Headline, headline_values, is_jump
 from .inputs import JSONL_SUFFIXES, expand_input
 from .review import json_for_script, render_review
@@ -160,7 +163,7 @@ class Row:
 
     @property
     def clean(self) -> bool:
-        return self.status == "ok" and not self.failed
+        return self.status == RecordStatus.OK and not self.failed
 
 
 @dataclass
@@ -176,13 +179,13 @@ class SiteSummary:
 
 def _row(n: int, rec: dict[str, Any], page: str, has_source: bool) -> Row:
     checks = [c for c in rec.get("checks") or [] if isinstance(c, dict)]
-    failed = [c for c in checks if c.get("status") == "fail"]
+    failed = [c for c in checks if c.get("status") == CheckStatus.FAIL]
     templates = sorted({str(t.get("template")) for t in (rec.get("tables") or {}).values()
                         if isinstance(t, dict) and t.get("template")})
     year = rec.get("year")
     return Row(n=n, id=str(rec.get("id")), organ=rec.get("organ") or None,
                year=year if isinstance(year, int) else None, templates="/".join(templates),
-               status=str(rec.get("status") or ("error" if rec.get("error") else "?")), failed=len(failed),
+               status=str(rec.get("status") or (RecordStatus.ERROR if rec.get("error") else "?")), failed=len(failed),
                failed_rules=" ".join(dict.fromkeys(str(c.get("rule")) for c in failed)),
                warnings=len(rec.get("warnings") or []), values=headline_values(rec), page=page, source=has_source)
 
@@ -217,7 +220,7 @@ def write_site(records: str | Path, out: str | Path, inputs: Sequence[str | Path
             page = f"reports/{n:05d}.html"
             if rec is None:
                 summary.unreadable += 1
-                rec = {"id": f"line {lineno}", "status": "error", "error": problem}
+                rec = {"id": f"line {lineno}", "status": RecordStatus.ERROR, "error": problem}
             source, note = None, ""
             if rec.get("error") and not (rec.get("tables") or rec.get("provenance")):
                 note = "This input failed: nothing was extracted from it."

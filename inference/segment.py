@@ -33,6 +33,7 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import combinations
+from typing import Literal
 
 from gongkai.model import template as T
 from gongkai.model.template import TableTemplate, table_template
@@ -56,6 +57,10 @@ _LEAD_NUMBER = re.compile(r"^(\d+)[.．、]")
 _CHUNK = re.compile(r"([-+]?)(\d+)((?:\.\d+)?)")
 
 
+#: How a table's glued runs split (see :class:`Segmentation`).
+SplitStatus = Literal["unique", "ambiguous", "inconsistent", "none"]
+
+
 class SegmentError(ValueError):
     """A run that is not digits and spaces, or names no row of the table."""
 
@@ -66,7 +71,7 @@ class Segmentation:
     (no split satisfies every rule: the readings kept break the fewest equations, named in
     ``broken``) or ``none`` (a run has no split at all: too few digits for its cells)."""
 
-    status: str
+    status: SplitStatus
     #: The split per row where every reading kept gives the row the same split.
     rows: dict[str, tuple[Value, ...]] = field(default_factory=dict)
     #: Per row, the splits of the readings kept (every solution's when the search

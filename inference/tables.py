@@ -17,6 +17,8 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from gongkai.model import template as T
+from gongkai.model.labels import TABLE_LABELS, VALUE_LABELS, Label
+from gongkai.model.template import CheckStatus
 
 from .cells import Cell, SplitNote, TableData
 from .entities import Entity
@@ -26,8 +28,6 @@ from .numbers import NumberError, read_number
 from .segment import SegmentError, segment_table
 from .table_entities import clean_table_entities, unshift_rows
 from .table_values import PrintedRun, digit_run, distribute, glued_run, join_touching, read_values
-
-TABLE_LABELS = ("TABLE_TITLE", "COL_HEADER", "ROW_LABEL", "CELL", "BLANK")
 
 
 @dataclass
@@ -68,7 +68,7 @@ class AssembledTable:
 
 
 def _cell(e: Entity) -> Cell:
-    if e.label == "BLANK":
+    if e.label == Label.BLANK:
         return Cell(None, text=e.text)
     try:
         r = read_number(e.text)
@@ -113,15 +113,15 @@ def _row_blocks(entities: list[Entity], text: str = "") -> tuple[list[_RowBlock]
     section: str | None = None  # the table of the section we are in
 
     for e in entities:
-        if e.label == "SECTION":
+        if e.label == Label.SECTION:
             block, group, header_table = None, None, None
             section = section_table(e.text)
             continue
         if e.label not in TABLE_LABELS:
             continue
-        if e.label == "TABLE_TITLE":
+        if e.label == Label.TABLE_TITLE:
             header_table, block = T.TITLED_TABLE, None
-        elif e.label == "COL_HEADER":
+        elif e.label == Label.COL_HEADER:
             m = best_match(e.text, header_candidates())
             if m is not None:
                 header_table = m.candidate.table
@@ -132,7 +132,7 @@ def _row_blocks(entities: list[Entity], text: str = "") -> tuple[list[_RowBlock]
             elif header_table is None:  # a header a converter invented (列1): the section's table
                 header_table = section
             block = None
-        elif e.label == "ROW_LABEL":
+        elif e.label == Label.ROW_LABEL:
             m = match_row_label(e.text, group)
             if m is None:
                 notes.append(f"row label {e.text!r} matches no row of the templates")
@@ -166,7 +166,7 @@ def _stops(entities: list[Entity], size: int, labels: tuple[str, ...] | None = N
     """Where a run of values after ``pos`` ends: at the next entity that is not a value (of
     ``labels``, when given)."""
     bounds = sorted(e.start for e in entities
-                    if e.label not in ("CELL", "BLANK") and (labels is None or e.label in labels))
+                    if e.label not in VALUE_LABELS and (labels is None or e.label in labels))
 
     def stop(pos: int) -> int:
         k = bisect_left(bounds, pos)
@@ -176,7 +176,7 @@ def _stops(entities: list[Entity], size: int, labels: tuple[str, ...] | None = N
 
 #: What ends a row's printed region: the next label, header, title or heading. Other tags (a
 #: year, a figure) may sit on digits glued to the row (``行政事业性收费02025年``).
-_STRUCTURE = ("ROW_LABEL", "COL_HEADER", "TABLE_TITLE", "SECTION", "SUBSECTION")
+_STRUCTURE = (Label.ROW_LABEL, Label.COL_HEADER, Label.TABLE_TITLE, Label.SECTION, Label.SUBSECTION)
 
 
 @dataclass
@@ -196,7 +196,7 @@ def _glued(text: str, region: tuple[int, int], n: int, values: list[Entity] = ()
     the row has cells, but digits enough for them (fewer digits than cells is a row with
     blank cells, not a glued one), and no blank tagged among them."""
     run = glued_run(text, *region)
-    if run is None or len(run.chunks) >= n or run.digits < n or any(v.label == "BLANK" for v in values):
+    if run is None or len(run.chunks) >= n or run.digits < n or any(v.label == Label.BLANK for v in values):
         return None
     return run
 
@@ -404,13 +404,13 @@ def _split_runs(tpl: T.TableTemplate, text: str, runs: list[_Run], cells: dict, 
         rows = list(dict.fromkeys(k[0] for k in r.keys))
         shown = f"{table} {r.name!r}: the glued run {printed!r}"
         if seg is None or all(seg.candidates.get(row) == [] for row in rows):
-            status, detail = "ambiguous", f"{shown} has no split into its {len(r.keys)} cells: not read"
+            status, detail = CheckStatus.AMBIGUOUS, f"{shown} has no split into its {len(r.keys)} cells: not read"
         elif any(k in open_ for k in r.keys):
             alts = "; ".join(f"{row}: " + " or ".join(_fmt_split(o) for o in seg.candidates.get(row, []))
                              for row in rows if len(seg.candidates.get(row, [])) > 1)
-            status, detail = "ambiguous", f"{shown} has several readings ({alts}); the cells they disagree on are null"
+            status, detail = CheckStatus.AMBIGUOUS, f"{shown} has several readings ({alts}); the cells they disagree on are null"
         else:
-            status = "fail" if any(set(eq.keys) & set(r.keys) for eq in seg.broken) else "segmented"
+            status = CheckStatus.FAIL if any(set(eq.keys) & set(r.keys) for eq in seg.broken) else CheckStatus.SEGMENTED
             why = [w for row in rows for w in seg.evidence.get(row, ())]
             split = _fmt_split(tuple(fixed[k] for k in r.keys))
             if set(why) <= {"only", "rules"}:
@@ -422,7 +422,7 @@ def _split_runs(tpl: T.TableTemplate, text: str, runs: list[_Run], cells: dict, 
                 because = " and ".join(_EVIDENCE[w] for w in dict.fromkeys(why) if w not in ("only", "rules"))
                 detail = f"{shown} split as {split}: chosen by {because}" + (f" ({', '.join(said)})" if said else "")
                 tnotes.append(detail)
-        if status == "ambiguous":
+        if status == CheckStatus.AMBIGUOUS:
             tnotes.append(detail)
         notes.append(SplitNote(r.name, printed, r.keys, status, detail))
     for how, names in plain.items():

@@ -34,13 +34,14 @@ if TYPE_CHECKING:  # importing transformers' modeling code at module level would
     from transformers import PreTrainedModel
 
 from . import fast_modernbert
+from .backends import Forward, Precision
 from .card import model_card
 from .tag_decoding import drop_bare_values, drop_misshapen, drop_second_metric, drop_unattached, join_unbroken, split_shared, viterbi_iob2_many
 from .labels import FIGURE_REACH, ID2TAG, OUTSIDE, SHAPES, TAG2ID, TAGS, UNBROKEN, check_label_set
 from .tokenizer import encode_chars, save_tokenizer
 
 #: The precisions a torch tagger runs in, and their dtypes.
-PRECISIONS = {"fp32": torch.float32, "bf16": torch.bfloat16}
+DTYPES = {Precision.FP32: torch.float32, Precision.BF16: torch.bfloat16}
 
 #: Default architecture: small enough for a 2-core CPU. See :func:`new_config`.
 DEFAULT_SIZE: dict[str, int] = {"hidden": 256, "layers": 4, "heads": 4, "intermediate": 1024, "max_positions": 512}
@@ -208,12 +209,6 @@ class WindowedTagger:
         """Tag log-probabilities, shape ``input_ids.shape + (len(TAGS),)``, for a padded batch."""
         raise NotImplementedError
 
-    def best_tags(self, input_ids: np.ndarray, attention_mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """``(tag ids, probabilities)`` of the most probable tag per position, each character alone."""
-        logp = self.log_probs(input_ids, attention_mask)
-        arg = logp.argmax(-1)
-        return arg, np.exp(np.take_along_axis(logp, arg[..., None], -1)[..., 0])
-
     def predict(self, texts: list[str], batch_size: int = 8) -> list[Prediction]:
         """Tag each text (already normalised): one tag and probability per character."""
         out = []
@@ -276,10 +271,10 @@ class Tagger(WindowedTagger):
 
     def __init__(self, model: "PreTrainedModel", tokenizer: PreTrainedTokenizerBase, *,
                  window: int | None = None, stride: int | None = None, device: str | None = None,
-                 precision: str = "fp32", forward: str = "reference"):
+                 precision: str = Precision.FP32, forward: str = Forward.REFERENCE):
         check_label_set(config_tags(model.config), where=f"model {model.config.name_or_path or '(in memory)'}")
-        if precision not in PRECISIONS:
-            raise ValueError(f"unknown precision {precision!r}; choose one of {', '.join(PRECISIONS)}")
+        if precision not in DTYPES:
+            raise ValueError(f"unknown precision {precision!r}; choose one of {', '.join(DTYPES)}")
         self._set_windows(model.config.max_position_embeddings, window, stride)
         self.device = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
         self.model = model.to(self.device).eval()
@@ -287,10 +282,11 @@ class Tagger(WindowedTagger):
         self.precision = precision
         # bf16 runs a copy with bf16 weights (faster than autocast, which casts them per batch);
         # self.model stays float32 for saving and training.
-        runner = copy.deepcopy(self.model).to(PRECISIONS[precision]) if precision != "fp32" else self.model
+        runner = copy.deepcopy(self.model).to(DTYPES[precision]) if precision != Precision.FP32 else self.model
         #: ``compact`` (:mod:`.fast_modernbert`, where the architecture allows) or ``reference``.
-        self.forward = "compact" if forward == "compact" and fast_modernbert.supports(model) else "reference"
-        if self.forward == "compact":
+        self.forward = Forward.COMPACT if forward == Forward.COMPACT and fast_modernbert.supports(model) \
+            else Forward.REFERENCE
+        if self.forward == Forward.COMPACT:
             self._run = fast_modernbert.FastModernBert(runner)
         else:
             self._run = lambda ids, mask: runner(input_ids=ids, attention_mask=mask).logits

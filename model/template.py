@@ -26,7 +26,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, Literal
+
+from .closed_set import ClosedSet
 
 VERSIONS = ("2019", "2021")
 
@@ -227,7 +229,7 @@ class Rule:
 
     name: str
     table: str
-    axis: str
+    axis: Literal["column", "row"]
     lhs: tuple[str, ...]
     rhs: tuple[str, ...]
     description: str = ""
@@ -740,10 +742,21 @@ APPLICATION_FIGURE_UNITS = ("件",)
 #: new applications only, or the new ones plus those carried over from the year before.
 APPLICATION_FIGURE_CELLS = (("new_received", "total"), ("carried_over", "total"))
 
-#: ``segmented``: the rule holds and was used to split a glued digit run (some of its cells are
-#: values nobody printed as separate numbers); ``ambiguous``: several readings of a glued run
-#: remain, its cells are null and the candidates are named in warnings and provenance.
-CHECK_STATUSES = ("pass", "fail", "repaired", "skipped", "segmented", "ambiguous")
+
+
+class CheckStatus(ClosedSet):
+    """A check's ``status`` (SCHEMA.md's ``checks[].status``)."""
+
+    PASS = "pass"            # the rule holds as printed
+    FAIL = "fail"            # it does not (a publication error, or a misreading no check could prove)
+    REPAIRED = "repaired"    # it holds after a repair the rules proved (provenance ``repaired_from``)
+    SKIPPED = "skipped"      # it could not be checked: a cell or a table is missing or blank
+    #: the rule holds and was used to split a glued digit run (some of its cells are values nobody
+    #: printed as separate numbers)
+    SEGMENTED = "segmented"
+    #: several readings of a glued run remain: its cells are null and the candidates are named in
+    #: warnings and provenance
+    AMBIGUOUS = "ambiguous"
 
 #: The check of a glued run in a table no rule covers (table 2), per row: how its split was
 #: decided (``{table}.split``).
