@@ -109,7 +109,7 @@ def peak_rss_mb() -> float:
 def run_stages(extractor, items: Sequence[tuple[str, str | bytes]], writer: Writer, *, batch_size: int = 8,
                result: BenchResult | None = None) -> BenchResult:
     """Extract ``items`` with ``extractor`` batch by batch, timing each stage; write the records."""
-    result = result or BenchResult(backend=getattr(extractor.tagger, "backend", type(extractor.tagger).__name__))
+    result = result or BenchResult(backend=getattr(extractor.tag, "backend", type(extractor.tag).__name__))
     clock = time.perf_counter
     digest = hashlib.sha256(result.records_digest.encode())
     begun, cpu = clock(), time.process_time()
@@ -153,19 +153,19 @@ def bench_backend(items: Sequence[tuple[str, str | bytes]], *, model: str | None
     started = time.perf_counter()
     extractor = Extractor.load(model, device=device, batch_size=batch_size, backend=backend, precision=precision)
     load_seconds = time.perf_counter() - started
-    result = BenchResult(backend=extractor.tagger.backend, load_seconds=load_seconds)
-    tagger = getattr(extractor.tagger, "tagger", None)
+    result = BenchResult(backend=extractor.tag.backend, load_seconds=load_seconds)
+    model = getattr(extractor.tag, "model", None)
     with tempfile.TemporaryDirectory(prefix="gongkai-bench-") as tmp:
         if warmup:
             with Writer(Path(tmp) / f"warmup.{fmt}", fmt) as w:
                 run_stages(extractor, list(items[:warmup]), w, batch_size=batch_size)
-        positions, padding = getattr(tagger, "positions", 0), getattr(tagger, "padding", 0)
+        positions, padding = getattr(model, "positions", 0), getattr(model, "padding", 0)
         before = os.getloadavg()[0]
         with Writer(output or Path(tmp) / f"records.{fmt}", fmt) as w:
             run_stages(extractor, items, w, batch_size=batch_size, result=result)
         result.load_average = (before, os.getloadavg()[0])
-        positions = getattr(tagger, "positions", 0) - positions
-        result.padding = (getattr(tagger, "padding", 0) - padding) / positions if positions else 0.0
+        positions = getattr(model, "positions", 0) - positions
+        result.padding = (getattr(model, "padding", 0) - padding) / positions if positions else 0.0
     result.peak_rss_mb = round(peak_rss_mb(), 1)
     return result
 

@@ -46,7 +46,7 @@ _WORKER = None
 
 
 def _init_worker(model: str | None, device: str | None, batch_size: int, backend: str = Backend.AUTO,
-                 precision: str = Precision.AUTO) -> None:
+                 precision: str = Precision.AUTO, debug: bool | None = None) -> None:
     global _WORKER
     import torch
 
@@ -54,7 +54,8 @@ def _init_worker(model: str | None, device: str | None, batch_size: int, backend
 
     torch.set_num_threads(1)  # one core per worker: the workers are the parallelism (ONNX follows it)
     try:
-        _WORKER = Extractor.load(model, device=device, batch_size=batch_size, backend=backend, precision=precision)
+        _WORKER = Extractor.load(model, device=device, batch_size=batch_size, backend=backend, precision=precision,
+                                 debug=debug)
     except Exception as exc:  # noqa: BLE001 — a pool respawns a worker whose initializer raises, forever
         _WORKER = exc
 
@@ -117,13 +118,15 @@ def extract_to_file(
     precision: str = Precision.AUTO,
     summary_file: str | Path | None = None,
     figures_file: str | Path | None = None,
+    debug: bool | None = None,
 ) -> Summary:
     """Extract every document ``inputs`` name into ``output``; ``-`` writes JSONL to stdout.
 
     With ``cross_check``, reports of one organ in consecutive years are checked against each
     other at the end, and the warnings (naming both reports) are written there as JSONL.
     ``summary_file`` gets one row per report and ``figures_file`` one row per narrative figure
-    (CSV, Parquet or JSONL by suffix; see :mod:`.outputs`).
+    (CSV, Parquet or JSONL by suffix; see :mod:`.outputs`). ``debug`` (default: ``GONGKAI_DEBUG``)
+    raises the first exception a stage of the pipeline meets instead of recording it.
     """
     fmt = format_for(output, fmt)
     to_stdout = str(output) == "-"
@@ -147,7 +150,8 @@ def extract_to_file(
 
     if extractor is None:
         # Loaded here with workers too: a bad --model or --backend fails before anything is written.
-        extractor = Extractor.load(model, device=device, batch_size=batch_size, backend=backend, precision=precision)
+        extractor = Extractor.load(model, device=device, batch_size=batch_size, backend=backend, precision=precision,
+                                   debug=debug)
     skip = done_ids(output, fmt) if resume and not to_stdout else set()
     summary = Summary(not_read=list(plan.not_read))
     limit = getattr(extractor, "max_input_chars", Extractor.MAX_INPUT_CHARS)
@@ -213,7 +217,7 @@ def extract_to_file(
 
                 ctx = mp.get_context("spawn")  # no forked torch state
                 with ctx.Pool(workers, initializer=_init_worker,
-                              initargs=(model, device, batch_size, backend, precision)) as pool:
+                              initargs=(model, device, batch_size, backend, precision, debug)) as pool:
                     window = workers * 4
                     while chunks := [c for c in (list(islice(items, batch_size)) for _ in range(window)) if c]:
                         for records in pool.imap(_run_chunk, chunks):

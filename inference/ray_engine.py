@@ -88,7 +88,7 @@ def _read_sources(batch) -> Iterator:
 class _ExtractActor:
     """Ray actor: loads the model once, then turns document batches into record batches."""
 
-    def __init__(self, extractor, model, device, batch_size, backend, threads):
+    def __init__(self, extractor, model, device, batch_size, backend, threads, debug=None):
         import torch
 
         from .pipeline import Extractor
@@ -96,7 +96,7 @@ class _ExtractActor:
         torch.set_num_threads(threads)  # the actors are the parallelism (ONNX follows it)
         self.batch_size = batch_size
         self.extractor = extractor if extractor is not None else Extractor.load(
-            model, device=device, batch_size=batch_size, backend=backend)
+            model, device=device, batch_size=batch_size, backend=backend, debug=debug)
 
     def __call__(self, batch):
         import pyarrow as pa
@@ -130,6 +130,7 @@ def records_dataset(
     num_gpus: float = 0,
     extractor=None,
     stdin=None,
+    debug: bool | None = None,
 ):
     """A lazy Ray Dataset of one row per input document, in input order: ``id``, ``error``
     and ``record`` (the record of ``gongkai extract`` as a JSON string).
@@ -155,7 +156,7 @@ def records_dataset(
         num_cpus=num_cpus,
         num_gpus=num_gpus,
         fn_constructor_kwargs={"extractor": extractor, "model": model, "device": device, "batch_size": batch_size,
-                               "backend": backend, "threads": max(1, int(num_cpus))},
+                               "backend": backend, "threads": max(1, int(num_cpus)), "debug": debug},
     )
     ds.context.execution_options.preserve_order = True  # input order, as the local engine writes
     return ds

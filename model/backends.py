@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import platform
 from dataclasses import dataclass
 from functools import lru_cache
@@ -56,6 +57,8 @@ class Forward(ClosedSet):
     REFERENCE = "reference"
     COMPACT = "compact"
 
+
+log = logging.getLogger(__name__)
 
 #: The verification record written by ``gongkai verify-backends``.
 RECORD_FILE = "backends.json"
@@ -177,15 +180,21 @@ def verified(model_dir: str | Path) -> Verified | None:
     default becomes torch in fp32 on a CPU with other bf16 units (or none) than it was verified on.
     """
     record = read_record(model_dir)
-    if not record or record.get("fingerprint") != fingerprint(model_dir):
+    if not record:
+        return None
+    if record.get("fingerprint") != fingerprint(model_dir):
+        log.info("%s: %s was written for other model files; it vouches for nothing", model_dir, RECORD_FILE)
         return None
     stride, forward = record.get("stride"), Forward(record.get("forward", Forward.REFERENCE))
     default = Setting.from_dict(record["default"]) if record.get("default") else None
     if default and default.backend == Backend.ONNX and not (
             (Path(model_dir) / ONNX_FILES[default.precision]).is_file() and onnxruntime_available()):
+        log.info("%s: the verified %s cannot run here (file or onnxruntime missing)", model_dir, default.name)
         default = None
     if default and default.precision == Precision.BF16 and (
             bf16_units() is None or record.get("machine", {}).get("bf16_units") != bf16_units()):
+        log.info("%s: bf16 was verified on other bf16 units than this CPU's (%s); running fp32", model_dir,
+                 bf16_units())
         default = Setting(Backend.TORCH, Precision.FP32, stride, forward)
     return Verified(stride, forward, default)
 
