@@ -197,7 +197,19 @@ def unshift_rows(entities: list[Entity]) -> list[Entity]:
     >>> [x.text for x in unshift_rows(e)]
     ['总计', '规章', '5', '规范性文件', '7']
     """
-    units: list[list[Entity]] = []  # a label with the values it already owns, or one entity
+    units = _rejoin_wrapped_labels(entities)
+    out: list[Entity] = []
+    start = 0
+    for end in [i for i, u in enumerate(units) if u[0].label in _BREAKS] + [len(units)]:
+        out.extend(_values_after_labels(units[start:end]))
+        start = end
+    return out
+
+
+def _rejoin_wrapped_labels(entities: list[Entity]) -> list[list[Entity]]:
+    """The entities as units: a label wrapped around its numbers (``5.要求行政机关确认`` / ``0 0 0`` /
+    ``或重新出具已获取信息``) joined, with the values it owns; every other entity alone."""
+    units: list[list[Entity]] = []
     k, n = 0, len(entities)
     while k < n:
         e = entities[k]
@@ -212,34 +224,37 @@ def unshift_rows(entities: list[Entity]) -> list[Entity]:
                 continue
         units.append([e])
         k += 1
+    return units
 
-    def loose_value(u: list[Entity]) -> bool:
-        return len(u) == 1 and u[0].label in VALUE_LABELS
 
+def _loose_value(unit: list[Entity]) -> bool:
+    return len(unit) == 1 and unit[0].label in VALUE_LABELS
+
+
+def _values_after_labels(run: list[list[Entity]]) -> list[Entity]:
+    """One stretch of units between headers, titles and sections, its entities in order — with
+    each row's numbers moved after its label when the stretch prints every row's numbers before
+    it (numbers before any label, none after the last)."""
+    bare = [i for i, u in enumerate(run) if len(u) == 1 and u[0].label == Label.ROW_LABEL]
+    first = next((i for i, u in enumerate(run) if _loose_value(u)), None)
+    if not bare or first is None or first > bare[0] or any(_loose_value(u) for u in run[bare[-1]:]):
+        return [e for u in run for e in u]
     out: list[Entity] = []
-    start = 0
-    for end in [i for i, u in enumerate(units) if u[0].label in _BREAKS] + [len(units)]:
-        run, start = units[start:end], end
-        bare = [i for i, u in enumerate(run) if len(u) == 1 and u[0].label == Label.ROW_LABEL]
-        first = next((i for i, u in enumerate(run) if loose_value(u)), None)
-        if not bare or first is None or first > bare[0] or any(loose_value(u) for u in run[bare[-1]:]):
-            out.extend(e for u in run for e in u)
+    loose: list[Entity] = []
+    for i, u in enumerate(run):
+        if _loose_value(u):
+            loose.append(u[0])
             continue
-        loose: list[Entity] = []
-        for i, u in enumerate(run):
-            if loose_value(u):
-                loose.append(u[0])
-                continue
-            out.extend(u)
-            c = _row_match(u[0].text) if len(u) == 1 and u[0].label == Label.ROW_LABEL else None
-            if c is None or c.key not in T.row_keys_of(c.table):
-                continue
-            nxt = run[i + 1][0] if i + 1 < len(run) else None
-            m = _row_match(nxt.text) if nxt is not None and nxt.label == Label.ROW_LABEL else None
-            if m is None or m.group != c.key:
-                out.extend(loose)
-                loose = []
-        out.extend(loose)
+        out.extend(u)
+        c = _row_match(u[0].text) if len(u) == 1 and u[0].label == Label.ROW_LABEL else None
+        if c is None or c.key not in T.row_keys_of(c.table):
+            continue
+        nxt = run[i + 1][0] if i + 1 < len(run) else None
+        m = _row_match(nxt.text) if nxt is not None and nxt.label == Label.ROW_LABEL else None
+        if m is None or m.group != c.key:  # a label opening the next label's group passes them on
+            out.extend(loose)
+            loose = []
+    out.extend(loose)
     return out
 
 

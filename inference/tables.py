@@ -325,6 +325,8 @@ class _TableReader:
 
 
 def assemble_tables(entities: list[Entity], text: str = "", *, year: int | None = None) -> dict[str, AssembledTable]:
+    """The template tables the entities print, each in the version its evidence (or ``year``)
+    says, with where each cell was read; glued runs are split with the whole table."""
     entities = clean_table_entities(entities, text)
     entities = unshift_rows(entities)
     blocks, flat_values, header_votes, notes = _row_blocks(entities, text)
@@ -369,6 +371,31 @@ _EVIDENCE = {
 }
 
 
+def _split_outcome(table: str, r: _Run, printed: str, seg, fixed: dict, open_: dict,
+                   hints: dict[tuple[str, str], dict[int, str]]) -> tuple[CheckStatus, str, str | None]:
+    """How one glued run came out of the table's segmentation ``seg`` (None: it failed): its
+    check status, the detail in words, and — where the rules alone (or its only split) decided
+    it — how, in words, for the table's one note on such runs (else None)."""
+    rows = list(dict.fromkeys(k[0] for k in r.keys))
+    shown = f"{table} {r.name!r}: the glued run {printed!r}"
+    if seg is None or all(seg.candidates.get(row) == [] for row in rows):
+        return CheckStatus.AMBIGUOUS, f"{shown} has no split into its {len(r.keys)} cells: not read", None
+    if any(k in open_ for k in r.keys):
+        alts = "; ".join(f"{row}: " + " or ".join(_fmt_split(o) for o in seg.candidates.get(row, []))
+                         for row in rows if len(seg.candidates.get(row, [])) > 1)
+        return (CheckStatus.AMBIGUOUS, f"{shown} has several readings ({alts}); the cells they disagree on are null",
+                None)
+    status = CheckStatus.FAIL if any(set(eq.keys) & set(r.keys) for eq in seg.broken) else CheckStatus.SEGMENTED
+    why = [w for row in rows for w in seg.evidence.get(row, ())]
+    split = _fmt_split(tuple(fixed[k] for k in r.keys))
+    if set(why) <= {"only", "rules"}:
+        how = _EVIDENCE["only" if set(why) == {"only"} else "rules"]
+        return status, f"{shown} split as {split}: {how}", how
+    said = [w for k in r.keys for v, w in hints.get(k, {}).items() if v == fixed[k]]
+    because = " and ".join(_EVIDENCE[w] for w in dict.fromkeys(why) if w not in ("only", "rules"))
+    return status, f"{shown} split as {split}: chosen by {because}" + (f" ({', '.join(said)})" if said else ""), None
+
+
 def _split_runs(tpl: T.TableTemplate, text: str, runs: list[_Run], cells: dict, sources: dict, tnotes: list[str],
                 hints: dict[tuple[str, str], dict[int, str]]) -> list[SplitNote]:
     """Split the table's glued runs jointly under every rule of the table (:func:`~.segment.segment_table`),
@@ -401,28 +428,10 @@ def _split_runs(tpl: T.TableTemplate, text: str, runs: list[_Run], cells: dict, 
             else:
                 cells[k] = Cell(None, text="", segmented_from=printed, split_candidates=open_.get(k, ()))
             sources[k] = CellSource(r.start, r.end, printed, r.score)
-        rows = list(dict.fromkeys(k[0] for k in r.keys))
-        shown = f"{table} {r.name!r}: the glued run {printed!r}"
-        if seg is None or all(seg.candidates.get(row) == [] for row in rows):
-            status, detail = CheckStatus.AMBIGUOUS, f"{shown} has no split into its {len(r.keys)} cells: not read"
-        elif any(k in open_ for k in r.keys):
-            alts = "; ".join(f"{row}: " + " or ".join(_fmt_split(o) for o in seg.candidates.get(row, []))
-                             for row in rows if len(seg.candidates.get(row, [])) > 1)
-            status, detail = CheckStatus.AMBIGUOUS, f"{shown} has several readings ({alts}); the cells they disagree on are null"
+        status, detail, how = _split_outcome(table, r, printed, seg, fixed, open_, hints)
+        if how is not None:  # said once for the table, below
+            plain.setdefault(how, []).append(r.name)
         else:
-            status = CheckStatus.FAIL if any(set(eq.keys) & set(r.keys) for eq in seg.broken) else CheckStatus.SEGMENTED
-            why = [w for row in rows for w in seg.evidence.get(row, ())]
-            split = _fmt_split(tuple(fixed[k] for k in r.keys))
-            if set(why) <= {"only", "rules"}:
-                how = _EVIDENCE["only" if set(why) == {"only"} else "rules"]
-                plain.setdefault(how, []).append(r.name)
-                detail = f"{shown} split as {split}: {how}"
-            else:
-                said = [w for k in r.keys for v, w in hints.get(k, {}).items() if v == fixed[k]]
-                because = " and ".join(_EVIDENCE[w] for w in dict.fromkeys(why) if w not in ("only", "rules"))
-                detail = f"{shown} split as {split}: chosen by {because}" + (f" ({', '.join(said)})" if said else "")
-                tnotes.append(detail)
-        if status == CheckStatus.AMBIGUOUS:
             tnotes.append(detail)
         notes.append(SplitNote(r.name, printed, r.keys, status, detail))
     for how, names in plain.items():
