@@ -11,6 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from gongkai.model import template as T
+from gongkai.model.labels import Label
 
 from .entities import Entity
 from .figures import FigureHit, assemble_figures
@@ -57,7 +58,7 @@ def stated_year(text: str) -> int | None:
 def _year(entities: list[Entity], text: str = "") -> int | None:
     """The tagged reporting year, weighed against how often the text states each year: a
     tagged mention counts three times, any other statement of a year once."""
-    tagged = [int(m.group(1)) for e in entities if e.label == "YEAR" for m in [_YEAR.search(e.text)] if m]
+    tagged = [int(m.group(1)) for e in entities if e.label == Label.YEAR for m in [_YEAR.search(e.text)] if m]
     stated = [int(m.group(1)) for m in _STATED_YEAR.finditer(text)]
     votes = Counter(stated)
     for y in tagged:
@@ -120,7 +121,7 @@ def _organ(entities: list[Entity], text: str = "") -> str | None:
     (``弋林市`` and ``弋林市应急管理局``) rather than its own guess. Short forms count with
     their full form, which is the one reported.
     """
-    mentions = [e for e in entities if e.label == "ORGAN" and e.text.strip()]
+    mentions = [e for e in entities if e.label == Label.ORGAN and e.text.strip()]
     if not mentions:
         return None
     own = [(organ_readings(text, e.start, e.end) if text else ()) for e in mentions]
@@ -151,14 +152,14 @@ def _sections(norm, entities: list[Entity], template_report: bool = True) -> lis
     templates gets keys by title only: its parts are numbered its own way."""
     found: list[tuple[str | None, str | None, int, int]] = []
     for e in entities:
-        if e.label != "SECTION":
+        if e.label != Label.SECTION:
             continue
         a, b = heading_span(norm.text, *snap_to_line(norm.text, e.start, e.end))
         number, title = split_heading(norm.text[a:b])
         key = section_key(number, title, by_number=template_report)
         if is_heading_hit(norm.text, a, number, key) or (number is not None and not template_report):
             found.append((key, number, a, b))
-    tagged = [(e.start, e.end) for e in entities if e.label != "SECTION"]
+    tagged = [(e.start, e.end) for e in entities if e.label != Label.SECTION]
     for a, b in missing_headings(norm.text, found, tagged):
         number, title = split_heading(norm.text[a:b])
         found.append((section_key(number, title, by_number=template_report), number, a, b))

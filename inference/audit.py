@@ -27,13 +27,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gongkai.model import template as T
+from gongkai.model.record_schema import RecordStatus
+from gongkai.model.template import CheckStatus
 
 #: Check statuses that leave a table clean: the rule holds as printed, after a proven repair, or
 #: it split a glued digit run with the one reading it allows.
-CLEAN_STATUSES = frozenset({"pass", "repaired", "segmented"})
-#: The first year of the national templates: earlier reports have none of their tables.
-FIRST_TEMPLATE_YEAR = 2019
-_SEVERITY = {"error": 1000, "fail": 10, "ambiguous": 5, "table": 8, "cell": 1, "skipped": 1}
+CLEAN_STATUSES = frozenset({CheckStatus.PASS, CheckStatus.REPAIRED, CheckStatus.SEGMENTED})
+#: How much a finding weighs when reports are ranked for review: an error, a check of each status
+#: (unlisted: 1), a table absent, a cell unread.
+_SEVERITY = {RecordStatus.ERROR: 1000, CheckStatus.FAIL: 10, CheckStatus.AMBIGUOUS: 5, "table": 8, "cell": 1,
+             CheckStatus.SKIPPED: 1}
 
 
 @dataclass
@@ -63,7 +66,7 @@ class ReportAudit:
 
     @property
     def clean(self) -> bool:
-        return self.status not in ("error", "not_a_report") and not self.reasons
+        return self.status not in (RecordStatus.ERROR, RecordStatus.NOT_A_REPORT) and not self.reasons
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "status": self.status, "year": self.year, "organ": self.organ,
@@ -74,7 +77,7 @@ class ReportAudit:
 
 
 def _template(table: str, data: dict[str, Any]) -> T.TableTemplate:
-    return T.table_template(table, data.get("template") or T.VERSIONS[-1])
+    return T.table_template(table, T.schema_version(data))
 
 
 def _table_audit(table: str, data: dict[str, Any], provenance: dict[str, Any]) -> TableAudit:
@@ -96,18 +99,18 @@ def _where(check: dict[str, Any]) -> str:
 
 def audit_record(record: dict[str, Any]) -> ReportAudit:
     """One record's audit: what it read, what its checks say, and why it does not read clean."""
-    status = record.get("status") or ("error" if record.get("error") else "ok")
+    status = record.get("status") or (RecordStatus.ERROR if record.get("error") else RecordStatus.OK)
     year = record.get("year")
     a = ReportAudit(str(record.get("id")), status, year, record.get("organ"))
-    if status == "error":
+    if status == RecordStatus.ERROR:
         a.reasons.append(f"error: {record.get('error')}")
-        a.severity = _SEVERITY["error"]
+        a.severity = _SEVERITY[RecordStatus.ERROR]
         return a
-    if status == "not_a_report":
+    if status == RecordStatus.NOT_A_REPORT:
         a.reasons.append(f"not a report: {record.get('status_detail') or 'no heading, table or figure of a report'}")
         return a
     tables = record.get("tables") or {}
-    a.pre_template = isinstance(year, int) and year < FIRST_TEMPLATE_YEAR
+    a.pre_template = isinstance(year, int) and year < T.FIRST_TEMPLATE_YEAR
     provenance = record.get("provenance") or {}
     for name, data in tables.items():
         a.tables[name] = _table_audit(name, data, provenance.get(name, {}))
@@ -120,8 +123,8 @@ def audit_record(record: dict[str, Any]) -> ReportAudit:
             a.tables[table].checks[st] += 1
         # A skipped check is a gap only where its table was read with cells missing: a table not
         # read is a reason of its own, and a narrative check with no figure to compare has none.
-        if st not in CLEAN_STATUSES and (st != "skipped" or table in a.tables):
-            failing.setdefault(table, {}).setdefault(f"{rule} {'fails' if st == 'fail' else 'is ' + st}",
+        if st not in CLEAN_STATUSES and (st != CheckStatus.SKIPPED or table in a.tables):
+            failing.setdefault(table, {}).setdefault(f"{rule} {'fails' if st == CheckStatus.FAIL else 'is ' + st}",
                                                      []).append(_where(c))
             a.severity += _SEVERITY.get(st, 1)
     if a.pre_template:
@@ -171,7 +174,7 @@ class BatchAudit:
             self.cells["read"] += t.read
         for rule, counts in a.rules.items():
             self.rules.setdefault(rule, Counter()).update(counts)
-        if not a.clean and a.status != "not_a_report":
+        if not a.clean and a.status != RecordStatus.NOT_A_REPORT:
             item = (a.severity, -self.reports, a)
             if len(self._heap) < self.worst_k:
                 heapq.heappush(self._heap, item)

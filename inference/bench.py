@@ -30,6 +30,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from gongkai.model.backends import Backend, Precision
+
 from .outputs import Writer
 
 STAGES = ("normalise", "forward", "decode", "assemble", "check", "write")
@@ -107,7 +109,7 @@ def peak_rss_mb() -> float:
 def run_stages(extractor, items: Sequence[tuple[str, str | bytes]], writer: Writer, *, batch_size: int = 8,
                result: BenchResult | None = None) -> BenchResult:
     """Extract ``items`` with ``extractor`` batch by batch, timing each stage; write the records."""
-    result = result or BenchResult(backend=getattr(extractor.tagger, "backend", type(extractor.tagger).__name__))
+    result = result or BenchResult(backend=getattr(extractor.tag, "backend", type(extractor.tag).__name__))
     clock = time.perf_counter
     digest = hashlib.sha256(result.records_digest.encode())
     begun, cpu = clock(), time.process_time()
@@ -133,8 +135,8 @@ def run_stages(extractor, items: Sequence[tuple[str, str | bytes]], writer: Writ
     return result
 
 
-def bench_backend(items: Sequence[tuple[str, str | bytes]], *, model: str | None = None, backend: str = "auto",
-                  precision: str = "auto", device: str | None = None, batch_size: int = 8, fmt: str = "jsonl",
+def bench_backend(items: Sequence[tuple[str, str | bytes]], *, model: str | None = None, backend: str = Backend.AUTO,
+                  precision: str = Precision.AUTO, device: str | None = None, batch_size: int = 8, fmt: str = "jsonl",
                   output: str | Path | None = None, warmup: int = 1, threads: int | None = None) -> BenchResult:
     """Load the model once, run ``warmup`` items untimed (lazy initialisation), then time ``items``.
 
@@ -151,19 +153,19 @@ def bench_backend(items: Sequence[tuple[str, str | bytes]], *, model: str | None
     started = time.perf_counter()
     extractor = Extractor.load(model, device=device, batch_size=batch_size, backend=backend, precision=precision)
     load_seconds = time.perf_counter() - started
-    result = BenchResult(backend=extractor.tagger.backend, load_seconds=load_seconds)
-    tagger = getattr(extractor.tagger, "tagger", None)
+    result = BenchResult(backend=extractor.tag.backend, load_seconds=load_seconds)
+    model = getattr(extractor.tag, "model", None)
     with tempfile.TemporaryDirectory(prefix="gongkai-bench-") as tmp:
         if warmup:
             with Writer(Path(tmp) / f"warmup.{fmt}", fmt) as w:
                 run_stages(extractor, list(items[:warmup]), w, batch_size=batch_size)
-        positions, padding = getattr(tagger, "positions", 0), getattr(tagger, "padding", 0)
+        positions, padding = getattr(model, "positions", 0), getattr(model, "padding", 0)
         before = os.getloadavg()[0]
         with Writer(output or Path(tmp) / f"records.{fmt}", fmt) as w:
             run_stages(extractor, items, w, batch_size=batch_size, result=result)
         result.load_average = (before, os.getloadavg()[0])
-        positions = getattr(tagger, "positions", 0) - positions
-        result.padding = (getattr(tagger, "padding", 0) - padding) / positions if positions else 0.0
+        positions = getattr(model, "positions", 0) - positions
+        result.padding = (getattr(model, "padding", 0) - padding) / positions if positions else 0.0
     result.peak_rss_mb = round(peak_rss_mb(), 1)
     return result
 
@@ -216,7 +218,7 @@ def run_setting(args: dict[str, Any], *, isolate: bool = True, workers: int = 1)
     return bench_backend(**args).to_dict()
 
 
-def split_setting(name: str, precision: str = "auto") -> tuple[str, str]:
+def split_setting(name: str, precision: str = Precision.AUTO) -> tuple[str, str]:
     """``(backend, precision)`` for a setting named on the command line: a backend
     (``--precision`` applies) or ``torch-fp32`` / ``torch-bf16``.
 
@@ -229,7 +231,7 @@ def split_setting(name: str, precision: str = "auto") -> tuple[str, str]:
 
 
 def compare(items: Sequence[tuple[str, str | bytes]], settings: Sequence[str] = ("auto",), *,
-            isolate: bool = True, repeat: int = 1, precision: str = "auto", workers: int = 1,
+            isolate: bool = True, repeat: int = 1, precision: str = Precision.AUTO, workers: int = 1,
             **kwargs: Any) -> list[dict[str, Any]]:
     """:func:`bench_backend` for each setting (see :func:`split_setting`), each in a fresh process
     when ``isolate`` (in ``workers`` processes, see :func:`run_setting`); all of them ``repeat``
@@ -267,11 +269,11 @@ def join_documents(items: Sequence[tuple[str, str | bytes]], min_chars: int, cou
     >>> [i for i, _ in join_documents([("a", "xx"), ("b", "yyy"), ("c", "z")], 4, count=3)]
     ['a+b', 'c+a', 'b+c']
     """
-    from .decode import decode
+    from .text_decoding import decode_text
 
     if not items:
         return []
-    texts = [(i, d if isinstance(d, str) else decode(d, name=i).text) for i, d in items]
+    texts = [(i, d if isinstance(d, str) else decode_text(d, name=i).text) for i, d in items]
     out: list[tuple[str, str]] = []
     k = 0
     while (count is None and k < len(texts)) or (count is not None and len(out) < count):

@@ -17,8 +17,11 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
+from typing import Any
 
-from .inputs import Document, InputError, Source, plan_inputs, read_documents
+from gongkai.model.backends import Backend, Precision
+
+from .inputs import Document, InputError, Source, parquet_rows, plan_inputs, read_documents
 from .outputs import Writer, done_ids, format_for, require_pyarrow
 from .report import Report
 
@@ -43,8 +46,8 @@ class Summary:
 _WORKER = None
 
 
-def _init_worker(model: str | None, device: str | None, batch_size: int, backend: str = "auto",
-                 precision: str = "auto") -> None:
+def _init_worker(model: str | None, device: str | None, batch_size: int, backend: str = Backend.AUTO,
+                 precision: str = Precision.AUTO, debug: bool | None = None) -> None:
     global _WORKER
     import torch
 
@@ -52,7 +55,8 @@ def _init_worker(model: str | None, device: str | None, batch_size: int, backend
 
     torch.set_num_threads(1)  # one core per worker: the workers are the parallelism (ONNX follows it)
     try:
-        _WORKER = Extractor.load(model, device=device, batch_size=batch_size, backend=backend, precision=precision)
+        _WORKER = Extractor.load(model, device=device, batch_size=batch_size, backend=backend, precision=precision,
+                                 debug=debug)
     except Exception as exc:  # noqa: BLE001 — a pool respawns a worker whose initializer raises, forever
         _WORKER = exc
 
@@ -65,12 +69,15 @@ def _run_chunk(docs: list[tuple[str, object]]) -> list[dict]:
 
 
 def count_documents(sources: Iterable[Source]) -> int | None:
-    """How many documents the sources hold (a JSONL file one per non-blank line), or ``None``
-    when that cannot be known beforehand (stdin)."""
+    """How many documents the sources hold (a JSONL file one per non-blank line, a Parquet file one
+    per row), or ``None`` when that cannot be known beforehand (stdin)."""
     n = 0
     for src in sources:
         if src.kind == "stdin":
             return None
+        if src.kind == "parquet":
+            n += parquet_rows(src.path) or 1  # unreadable: one error record
+            continue
         if src.kind != "jsonl":
             n += 1
             continue
@@ -93,6 +100,91 @@ def extract_records(extractor, docs: list[tuple[str, object]], batch_size: int) 
             yield next(reports)
 
 
+def _side_outputs(output: str | Path, fmt: str, resume: bool, summary_file, figures_file) -> dict[str, tuple]:
+    """The summary and figures files as ``{kind: (path, format)}``, after refusing what cannot be
+    written (a usage error must leave an existing output as it was)."""
+    if resume and fmt == "parquet" and str(output) != "-":
+        raise ValueError("--resume cannot append to Parquet; write JSONL or CSV, or a new file")
+    extra = {kind: (path, format_for(path, default="csv")) for kind, path in
+             (("summary", summary_file), ("figures", figures_file)) if path is not None}
+    for kind, (path, _) in extra.items():
+        if str(path) == "-":
+            raise ValueError(f"--{kind} needs a file name (.csv, .parquet or .jsonl), not stdout")
+    if extra and resume:
+        raise ValueError("--summary and --figures cannot be resumed (they would lack the records done before): "
+                         "write them afterwards from the whole output, gongkai tables OUT.jsonl --wide -o FILE")
+    if "parquet" in (fmt, *(f for _, f in extra.values())):
+        require_pyarrow()
+    return extra
+
+
+def _progress(plan_sources: list[Source], done: int):
+    """A progress bar on stderr, with a total (and so an ETA) when the number of documents can be
+    known (not from stdin)."""
+    from tqdm import tqdm
+
+    total = count_documents(plan_sources)
+    total = None if total is None else max(0, total - done)
+    return tqdm(total=total, unit="doc", file=sys.stderr, dynamic_ncols=True)
+
+
+@dataclass
+class _Emitter:
+    """Writes each record as it comes, in input order, to the output and the side files, and
+    counts it: the documents sent (their data dropped) pair each record with its id's escape
+    and a PDF's page map."""
+
+    writer: Writer
+    sinks: list[Writer]
+    summary: Summary
+    sent: deque[Document]
+    checker: Any = None
+    bar: Any = None
+    on_record: Callable[[dict], None] | None = None
+
+    def __call__(self, record: dict) -> None:
+        doc = self.sent.popleft()
+        if doc.id_escaped:
+            record = {"id": record["id"], "id_escaped": True, **record}
+        if doc.pages is not None:  # a PDF: the page of each cell and figure
+            doc.pages.annotate(record)
+        self.summary.total += 1
+        self.summary.statuses[record.get("status")] += 1
+        if self.checker is not None:
+            self.checker.add(record)
+        if record.get("error"):
+            self.summary.failed += 1
+        self.writer.write(record)
+        for w in self.sinks:
+            w.write(record)
+        if self.on_record is not None:
+            self.on_record(record)
+        if self.bar is not None:
+            self.bar.update(1)
+            self.bar.set_postfix(failed=self.summary.failed, refresh=False)
+
+
+def _extract_here(items: Iterator[tuple[str, object]], extractor, batch_size: int, emit: _Emitter) -> None:
+    while chunk := list(islice(items, batch_size)):
+        for rep in extract_records(extractor, chunk, batch_size):
+            emit(rep.to_dict())
+
+
+def _extract_in_workers(items: Iterator[tuple[str, object]], workers: int, batch_size: int, emit: _Emitter,
+                        initargs: tuple) -> None:
+    """Each worker process loads the model once (``initargs`` of :func:`_init_worker`); documents
+    travel to them in bounded windows, so memory stays flat, and come back in order."""
+    import multiprocessing as mp
+
+    ctx = mp.get_context("spawn")  # no forked torch state
+    with ctx.Pool(workers, initializer=_init_worker, initargs=initargs) as pool:
+        window = workers * 4
+        while chunks := [c for c in (list(islice(items, batch_size)) for _ in range(window)) if c]:
+            for records in pool.imap(_run_chunk, chunks):
+                for rec in records:
+                    emit(rec)
+
+
 def extract_to_file(
     inputs: Iterable[str],
     output: str | Path,
@@ -108,119 +200,79 @@ def extract_to_file(
     stdin=None,
     on_record: Callable[[dict], None] | None = None,
     cross_check: str | Path | None = None,
-    backend: str = "auto",
-    precision: str = "auto",
+    backend: str = Backend.AUTO,
+    precision: str = Precision.AUTO,
     summary_file: str | Path | None = None,
     figures_file: str | Path | None = None,
+    debug: bool | None = None,
 ) -> Summary:
     """Extract every document ``inputs`` name into ``output``; ``-`` writes JSONL to stdout.
 
     With ``cross_check``, reports of one organ in consecutive years are checked against each
     other at the end, and the warnings (naming both reports) are written there as JSONL.
     ``summary_file`` gets one row per report and ``figures_file`` one row per narrative figure
-    (CSV, Parquet or JSONL by suffix; see :mod:`.outputs`).
+    (CSV, Parquet or JSONL by suffix; see :mod:`.outputs`). ``debug`` (default: ``GONGKAI_DEBUG``)
+    raises the first exception a stage of the pipeline meets instead of recording it.
     """
     fmt = format_for(output, fmt)
     to_stdout = str(output) == "-"
-    # Everything that can be refused is checked before the output is opened (a usage error
-    # must leave an existing output as it was).
-    if resume and fmt == "parquet" and not to_stdout:
-        raise ValueError("--resume cannot append to Parquet; write JSONL or CSV, or a new file")
-    extra = {kind: (path, format_for(path, default="csv")) for kind, path in
-             (("summary", summary_file), ("figures", figures_file)) if path is not None}
-    for kind, (path, _) in extra.items():
-        if str(path) == "-":
-            raise ValueError(f"--{kind} needs a file name (.csv, .parquet or .jsonl), not stdout")
-    if extra and resume:
-        raise ValueError("--summary and --figures cannot be resumed (they would lack the records done before): "
-                         "write them afterwards from the whole output, gongkai tables OUT.jsonl --wide -o FILE")
-    if "parquet" in (fmt, *(f for _, f in extra.values())):
-        require_pyarrow()
+    # Everything that can be refused is checked before the output is opened.
+    extra = _side_outputs(output, fmt, resume, summary_file, figures_file)
     written = [str(output), str(cross_check or ""), *(str(p) for p, _ in extra.values())]
     plan = plan_inputs(inputs, exclude=written)
     from .pipeline import Extractor
 
     if extractor is None:
         # Loaded here with workers too: a bad --model or --backend fails before anything is written.
-        extractor = Extractor.load(model, device=device, batch_size=batch_size, backend=backend, precision=precision)
+        extractor = Extractor.load(model, device=device, batch_size=batch_size, backend=backend, precision=precision,
+                                   debug=debug)
     skip = done_ids(output, fmt) if resume and not to_stdout else set()
     summary = Summary(not_read=list(plan.not_read))
     limit = getattr(extractor, "max_input_chars", Extractor.MAX_INPUT_CHARS)
-    docs: Iterator[Document] = read_documents(plan.sources, stdin=stdin, max_bytes=limit * 4)
-    sent: deque[Document] = deque()  # the documents sent, in order (their data dropped)
-
-    def pending() -> Iterator[tuple[str, object]]:
-        for d in docs:
-            if d.id in skip:
-                summary.skipped += 1
-                continue
-            sent.append(Document(d.id, b"", d.id_escaped, d.pages))
-            yield d.id, d.data
-
-    bar = None
-    if progress:
-        from tqdm import tqdm
-
-        # A total, and so an ETA, when the number of documents can be known (not from stdin).
-        total = count_documents(plan.sources)
-        total = None if total is None else max(0, total - len(skip))
-        bar = tqdm(total=total, unit="doc", file=sys.stderr, dynamic_ncols=True)
-
+    docs = read_documents(plan.sources, stdin=stdin, max_bytes=limit * 4)
+    sent: deque[Document] = deque()
     checker = None
     if cross_check is not None:
         from .crosscheck import CrossChecker
 
         checker = CrossChecker()
-
-    def emit(writer: Writer, record: dict) -> None:
-        doc = sent.popleft()
-        if doc.id_escaped:
-            record = {"id": record["id"], "id_escaped": True, **record}
-        if doc.pages is not None:  # a PDF: the page of each cell and figure
-            doc.pages.annotate(record)
-        summary.total += 1
-        summary.statuses[record.get("status")] += 1
-        if checker is not None:
-            checker.add(record)
-        if record.get("error"):
-            summary.failed += 1
-        writer.write(record)
-        for w in sinks:
-            w.write(record)
-        if on_record is not None:
-            on_record(record)
-        if bar is not None:
-            bar.update(1)
-            bar.set_postfix(failed=summary.failed, refresh=False)
-
-    stream = sys.stdout if to_stdout else None
+    bar = _progress(plan.sources, len(skip)) if progress else None
     try:
         with ExitStack() as stack:
-            writer = stack.enter_context(Writer(output, fmt, append=bool(resume and skip), stream=stream))
+            writer = stack.enter_context(Writer(output, fmt, append=bool(resume and skip),
+                                                stream=sys.stdout if to_stdout else None))
             sinks = [stack.enter_context(Writer(path, f, kind=kind)) for kind, (path, f) in extra.items()]
-            items = pending()
+            emit = _Emitter(writer, sinks, summary, sent, checker, bar, on_record)
+            items = _pending(docs, skip, summary, sent)
             if workers <= 1:
-                while chunk := list(islice(items, batch_size)):
-                    for rep in extract_records(extractor, chunk, batch_size):
-                        emit(writer, rep.to_dict())
+                _extract_here(items, extractor, batch_size, emit)
             else:
-                import multiprocessing as mp
-
-                ctx = mp.get_context("spawn")  # no forked torch state
-                with ctx.Pool(workers, initializer=_init_worker,
-                              initargs=(model, device, batch_size, backend, precision)) as pool:
-                    window = workers * 4
-                    while chunks := [c for c in (list(islice(items, batch_size)) for _ in range(window)) if c]:
-                        for records in pool.imap(_run_chunk, chunks):
-                            for rec in records:
-                                emit(writer, rec)
+                _extract_in_workers(items, workers, batch_size, emit, (model, device, batch_size, backend, precision,
+                                                                       debug))
     finally:
         if bar is not None:
             bar.close()
     if checker is not None:
-        warnings = checker.warnings()
-        summary.cross_warnings = len(warnings)
-        with Writer(cross_check, "jsonl") as w:
-            for x in warnings:
-                w.write(x)
+        summary.cross_warnings = _write_cross_check(checker, cross_check)
     return summary
+
+
+def _pending(docs: Iterator[Document], skip: set[str], summary: Summary,
+             sent: deque[Document]) -> Iterator[tuple[str, object]]:
+    """``(id, data)`` of the documents to extract, those already done (``--resume``) counted and
+    left out; each one sent is remembered, its data dropped, for :class:`_Emitter`."""
+    for d in docs:
+        if d.id in skip:
+            summary.skipped += 1
+            continue
+        sent.append(Document(d.id, b"", d.id_escaped, d.pages))
+        yield d.id, d.data
+
+
+def _write_cross_check(checker, path: str | Path) -> int:
+    """Write the cross-year warnings as JSONL; how many there are."""
+    warnings = checker.warnings()
+    with Writer(path, "jsonl") as w:
+        for x in warnings:
+            w.write(x)
+    return len(warnings)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from gongkai.model.template import TABLE_KEYS, VERSIONED_TABLES, table_template
+from gongkai.model.template import TABLE_KEYS, VERSIONED_TABLES, CheckStatus, table_template
 
 from .numbers import read_number
 
@@ -47,7 +47,7 @@ class SplitNote:
     name: str  # the row key, or the table's name for a table printed flat
     run: str  # as printed
     keys: tuple[tuple[str, str], ...]
-    status: str  # "segmented" | "ambiguous" | "fail"
+    status: CheckStatus  # segmented, ambiguous or fail
     detail: str
 
 

@@ -18,11 +18,12 @@ import re
 from functools import lru_cache
 
 from gongkai.model import template as T
+from gongkai.model.labels import VALUE_LABELS, Label
 
 from .entities import Entity
 from .labelmatch import clean_label, match_row_label
 
-_LABELS = ("ROW_LABEL", "COL_HEADER")
+_LABELS = (Label.ROW_LABEL, Label.COL_HEADER)
 
 
 @lru_cache(maxsize=1)
@@ -46,10 +47,10 @@ def generic_headers(entities: list[Entity], text: str) -> list[Entity]:
     spans = [m.span(1) for m in _generic_cell().finditer(text)] if text else []
     if spans:
         entities = sorted([e for e in entities if not any(e.start < b and a < e.end for a, b in spans)]
-                          + [Entity("COL_HEADER", a, b, text[a:b], 1.0) for a, b in spans],
+                          + [Entity(Label.COL_HEADER, a, b, text[a:b], 1.0) for a, b in spans],
                           key=lambda e: (e.start, e.end))
-    return [Entity("COL_HEADER", e.start, e.end, e.text, e.score)
-            if e.label == "ROW_LABEL" and clean_label(e.text) in T.GENERIC_CORNERS else e for e in entities]
+    return [Entity(Label.COL_HEADER, e.start, e.end, e.text, e.score)
+            if e.label == Label.ROW_LABEL and clean_label(e.text) in T.GENERIC_CORNERS else e for e in entities]
 
 
 def drop_markup(entities: list[Entity]) -> list[Entity]:
@@ -79,7 +80,7 @@ def join_broken_labels(entities: list[Entity], text: str) -> list[Entity]:
     out: list[Entity] = []
     for e in entities:
         prev = out[-1] if out else None
-        if (text and prev is not None and prev.label == "ROW_LABEL" and e.label in _LABELS
+        if (text and prev is not None and prev.label == Label.ROW_LABEL and e.label in _LABELS
                 and _own_line_end(text, prev) and "\n" in text[prev.end:e.start]
                 and not text[prev.end:e.start].replace("\n", "", 1).strip(" \t\u3000")
                 and match_row_label(e.text) is None):
@@ -87,7 +88,7 @@ def join_broken_labels(entities: list[Entity], text: str) -> list[Entity]:
             alone = match_row_label(prev.text)
             if joined is not None and (alone is None or (joined.candidate.key == alone.candidate.key
                                                          and joined.score >= alone.score)):
-                out[-1] = Entity("ROW_LABEL", prev.start, e.end, text[prev.start:e.end], min(prev.score, e.score))
+                out[-1] = Entity(Label.ROW_LABEL, prev.start, e.end, text[prev.start:e.end], min(prev.score, e.score))
                 continue
         out.append(e)
     return out
@@ -124,7 +125,7 @@ def headers_opening_rows(entities: list[Entity], text: str) -> list[Entity]:
         pieces = entities[k:j]
         values = [x for x in entities[j:] if x.start < line_end]
         label = _row_label(pieces, text, values[0].start) \
-            if values and all(x.label in ("CELL", "BLANK") for x in values) else None
+            if values and all(x.label in VALUE_LABELS for x in values) else None
         out.extend([label] if label is not None else pieces)
         k = j
     return out
@@ -137,13 +138,13 @@ def _row_label(pieces: list[Entity], text: str, first_value: int) -> Entity | No
     a = pieces[0].start
     bar = text.find("|", pieces[-1].end, first_value)
     b = len(text[:bar].rstrip(" \t\u3000*")) if bar >= 0 else pieces[-1].end
-    if len(pieces) == 1 and pieces[0].label == "ROW_LABEL" and match_row_label(pieces[0].text) is not None:
+    if len(pieces) == 1 and pieces[0].label == Label.ROW_LABEL and match_row_label(pieces[0].text) is not None:
         return None
     whole = match_row_label(text[a:b])
     if whole is None or any((m := match_row_label(p.text)) is not None and m.candidate.key != whole.candidate.key
                             for p in pieces):
         return None
-    return Entity("ROW_LABEL", a, b, text[a:b], min(p.score for p in pieces))
+    return Entity(Label.ROW_LABEL, a, b, text[a:b], min(p.score for p in pieces))
 
 
 def tidy_converted(entities: list[Entity], text: str = "") -> list[Entity]:

@@ -18,7 +18,7 @@ from typing import Any
 
 from itertools import product
 
-from gongkai.model.template import CROSS_YEAR_RULES, CrossYearRule, table_template
+from gongkai.model.template import CROSS_YEAR_RULES, SPLIT_CHECK, CheckStatus, CrossYearRule, schema_version, table_template
 
 from .segment import SegmentError, plausible, splits
 from .table_values import glued_run
@@ -86,7 +86,7 @@ def summarise(record: dict[str, Any]) -> _Summary | None:
                 s.cells[(table, row, fld)] = v
             p = prov.get(row, {})
             if (table, row) not in s.open and any("candidates" in c for c in p.values()):
-                tpl = table_template(table, t.get("template") or "2021")
+                tpl = table_template(table, schema_version(t))
                 run = next(c["segmented_from"] for c in p.values() if "segmented_from" in c)
                 s.open[(table, row)] = _readings(run, tpl.row(row).fields, p, t["rows"].get(row, {}))
     return s
@@ -180,8 +180,8 @@ def apply_resolution(record: dict[str, Any], finding: dict[str, Any]) -> bool:
             entry.pop("candidates", None)
             entry["decided_by"] = by
     for c in record.get("checks", []):
-        if c.get("rule") == f"{table}.split" and c.get("row") == row:
-            c["status"] = "segmented"
+        if c.get("rule") == f"{table}.{SPLIT_CHECK}" and c.get("row") == row:
+            c["status"] = CheckStatus.SEGMENTED
             c["detail"] += f"; decided across years by {by}: {finding['cells']}"
     record.setdefault("warnings", []).append(f"{table} {row!r}: {finding['detail']}")
     return True

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from gongkai.model.template import APPROX_AFTER, APPROX_BEFORE, MAGNITUDES, MEASURE_WORDS, RATE_SUFFIX
+from gongkai.model.labels import Label
+from gongkai.model.template import APPROX_AFTER, APPROX_BEFORE, MAGNITUDES, MEASURE_WORDS, RATE_UNITS, SENTENCE_ENDS, is_rate
 
 from .entities import Entity
 from .numbers import NumberError, read_number
 
-#: Characters that end the clause a metric and its number must share.
-_CLAUSE_END = set("。;;!?\n")
+#: A metric and its number share a sentence (commas may stand between: ``其中:人事信息16条``).
+_CLAUSE_END = frozenset(SENTENCE_ENDS)
 #: How far (in characters) a metric may sit from its number.
 _MAX_GAP = 16
 #: How far a unit may sit after its number (a space or an 余 between is common).
@@ -52,7 +53,7 @@ def _fits(metric: Entity, unit: Entity | None) -> bool:
     >>> _fits(Entity("FIG_METRIC", 0, 3, "进驻率"), Entity("FIG_UNIT", 4, 5, "项"))
     False
     """
-    return not metric.text.endswith(RATE_SUFFIX) or unit is None or unit.text == "%"
+    return not is_rate(metric.text) or unit is None or unit.text in RATE_UNITS
 
 
 def _free(taken: list[tuple[int, int]], a: int, b: int) -> bool:
@@ -77,85 +78,118 @@ def whole_values(text: str, entities: list[Entity]) -> list[Entity]:
     [('FIG_VALUE', '815'), ('FIG_UNIT', '条'), ('FIG_VALUE', '66万余'), ('FIG_UNIT', '人次')]
     """
     ordered = sorted(entities, key=lambda e: (e.start, e.end))
-    values = [e for e in ordered if e.label == "FIG_VALUE"]
-    others = [(e.start, e.end) for e in ordered if e.label != "FIG_VALUE" and e.label != "FIG_UNIT"]
-    # A unit tagged right after an untagged number: the number is the value the tagger
-    # missed (not after 第, which makes it an ordinal: 第1条).
-    everything = [(e.start, e.end) for e in ordered]
-    for u in ordered:
-        k = u.start
-        if u.label == "FIG_UNIT" and k > 0 and text[k - 1] in _DIGITS and _free(everything, k - 1, k):
-            j = k - 1
-            while j > 0 and text[j - 1] in _DIGITS:
-                j -= 1
-            if text[j - 1:j] != "第":
-                values.append(Entity("FIG_VALUE", k - 1, k, text[k - 1], u.score))
-    values.sort(key=lambda e: (e.start, e.end))
+    others = [(e.start, e.end) for e in ordered if e.label != Label.FIG_VALUE and e.label != Label.FIG_UNIT]
+    values = sorted([e for e in ordered if e.label == Label.FIG_VALUE] + _values_before_units(text, ordered),
+                    key=lambda e: (e.start, e.end))
     taken = others + [(e.start, e.end) for e in values]
     widened: list[Entity] = []
     for e in values:
-        a, b = e.start, e.end
-        while a > 0 and text[a - 1] in _DIGITS and _free(others, a - 1, a):
-            a -= 1
-        word = next((w for w in APPROX_BEFORE if text.endswith(w, 0, a)), "")
-        if word and _free(taken, a - len(word), a):
-            a -= len(word)
-        while b < len(text) and (text[b] in _DIGITS or (text[b] in ".," and text[b + 1:b + 2].isdigit())) \
-                and _free(others, b, b + 1):
-            b += 1
-        if text[b:b + 1] in MAGNITUDES and not text.startswith(_MONEY_UNITS, b) and _free(others, b, b + 1):
-            b += 1
-        word = next((w for w in APPROX_AFTER if text.startswith(w, b)), "")
-        if word and _free(taken if len(word) == 1 else others, b, b + len(word)):
-            b += len(word)
+        a, b = _widen(text, e, others, taken)
         score = e.score
         if widened and a <= widened[-1].end:  # touching pieces of one number
             p = widened.pop()
             a, b, score = p.start, max(b, p.end), min(p.score, score)
-        widened.append(Entity("FIG_VALUE", a, b, text[a:b], score))
-    spans = [(v.start, v.end) for v in widened]
-    units = [e for e in ordered if e.label == "FIG_UNIT" and _free(spans, e.start, e.end)]
-    for v in widened:
+        widened.append(Entity(Label.FIG_VALUE, a, b, text[a:b], score))
+    units = _units(text, ordered, widened, others)
+    rest = [e for e in ordered if e.label == Label.FIG_METRIC]
+    return sorted(widened + units + rest, key=lambda e: (e.start, e.end))
+
+
+def _values_before_units(text: str, ordered: list[Entity]) -> list[Entity]:
+    """An untagged number right before a tagged unit: the value the tagger missed (not after 第,
+    which makes it an ordinal: 第1条)."""
+    everything = [(e.start, e.end) for e in ordered]
+    found = []
+    for u in ordered:
+        k = u.start
+        if u.label == Label.FIG_UNIT and k > 0 and text[k - 1] in _DIGITS and _free(everything, k - 1, k):
+            j = k - 1
+            while j > 0 and text[j - 1] in _DIGITS:
+                j -= 1
+            if text[j - 1:j] != "第":
+                found.append(Entity(Label.FIG_VALUE, k - 1, k, text[k - 1], u.score))
+    return found
+
+
+def _widen(text: str, e: Entity, others: list[tuple[int, int]], taken: list[tuple[int, int]]) -> tuple[int, int]:
+    """A value's span widened over the untagged digits beside it, a magnitude of its own and its
+    approximation markers (``others``: spans of other entities; ``taken``: theirs and the values')."""
+    a, b = e.start, e.end
+    while a > 0 and text[a - 1] in _DIGITS and _free(others, a - 1, a):
+        a -= 1
+    word = next((w for w in APPROX_BEFORE if text.endswith(w, 0, a)), "")
+    if word and _free(taken, a - len(word), a):
+        a -= len(word)
+    while b < len(text) and (text[b] in _DIGITS or (text[b] in ".," and text[b + 1:b + 2].isdigit())) \
+            and _free(others, b, b + 1):
+        b += 1
+    if text[b:b + 1] in MAGNITUDES and not text.startswith(_MONEY_UNITS, b) and _free(others, b, b + 1):
+        b += 1
+    word = next((w for w in APPROX_AFTER if text.startswith(w, b)), "")
+    if word and _free(taken if len(word) == 1 else others, b, b + len(word)):
+        b += len(word)
+    return a, b
+
+
+def _units(text: str, ordered: list[Entity], values: list[Entity], others: list[tuple[int, int]]) -> list[Entity]:
+    """The tagged units outside the values, with the longest measure word printed right after a
+    value as its unit (replacing a unit tag that covers part of it, or standing in for none)."""
+    spans = [(v.start, v.end) for v in values]
+    units = [e for e in ordered if e.label == Label.FIG_UNIT and _free(spans, e.start, e.end)]
+    for v in values:
         word = max((w for w in MEASURE_WORDS if text.startswith(w, v.end)), key=len, default=None)
         if word is None or not _free(others, v.end, v.end + len(word)):
             continue
         units = [u for u in units if not (u.start < v.end + len(word) and v.end < u.end)]
-        units.append(Entity("FIG_UNIT", v.end, v.end + len(word), word, v.score))
-    rest = [e for e in ordered if e.label in ("FIG_METRIC",)]
-    return sorted(widened + units + rest, key=lambda e: (e.start, e.end))
+        units.append(Entity(Label.FIG_UNIT, v.end, v.end + len(word), word, v.score))
+    return units
+
+
+def _metric_before(text: str, figs: list[Entity], i: int, unit: Entity | None, used: set[int],
+                   prev_value_end: int) -> tuple[int, Entity] | None:
+    """The nearest free metric before value ``figs[i]`` in its sentence, after the previous value."""
+    v = figs[i]
+    for j in range(i - 1, -1, -1):
+        e = figs[j]
+        if e.label == Label.FIG_VALUE or e.end <= prev_value_end:
+            return None
+        if e.label == Label.FIG_METRIC and j not in used and v.start - e.end <= _MAX_GAP \
+                and _clause_between(text, e.end, v.start) and _fits(e, unit):
+            return j, e
+    return None
+
+
+def _metric_after(text: str, figs: list[Entity], i: int, unit: Entity | None, used: set[int],
+                  next_value_start: int) -> tuple[int, Entity] | None:
+    """The nearest free metric after value ``figs[i]`` (and its unit) in its sentence, before the next value."""
+    after = (unit or figs[i]).end
+    for j in range(i + 1, len(figs)):
+        e = figs[j]
+        if e.label == Label.FIG_VALUE or e.start >= next_value_start:
+            return None
+        if e.label == Label.FIG_METRIC and j not in used and e.start - after <= _MAX_GAP \
+                and _clause_between(text, after, e.start) and _fits(e, unit):
+            return j, e
+    return None
 
 
 def assemble_figures(text: str, entities: list[Entity]) -> list[FigureHit]:
+    """The narrative figures: each value with its unit, its metric (the nearest before it in its
+    sentence, else the nearest after; each metric used once, a rate only for a percentage) and
+    the number read."""
     figs = whole_values(text, entities)
-    values = [i for i, e in enumerate(figs) if e.label == "FIG_VALUE"]
+    values = [i for i, e in enumerate(figs) if e.label == Label.FIG_VALUE]
     used_metrics: set[int] = set()
     out: list[FigureHit] = []
     for n, i in enumerate(values):
         v = figs[i]
         unit = None
-        if i + 1 < len(figs) and figs[i + 1].label == "FIG_UNIT" and 0 <= figs[i + 1].start - v.end <= _MAX_UNIT_GAP:
+        if i + 1 < len(figs) and figs[i + 1].label == Label.FIG_UNIT and 0 <= figs[i + 1].start - v.end <= _MAX_UNIT_GAP:
             unit = figs[i + 1]
         prev_value_end = figs[values[n - 1]].end if n else -1
         next_value_start = figs[values[n + 1]].start if n + 1 < len(values) else len(text)
-        metric = None
-        for j in range(i - 1, -1, -1):
-            e = figs[j]
-            if e.label == "FIG_VALUE" or e.end <= prev_value_end:
-                break
-            if e.label == "FIG_METRIC" and j not in used_metrics and v.start - e.end <= _MAX_GAP \
-                    and _clause_between(text, e.end, v.start) and _fits(e, unit):
-                metric = (j, e)
-                break
-        if metric is None:
-            after = (unit or v).end
-            for j in range(i + 1, len(figs)):
-                e = figs[j]
-                if e.label == "FIG_VALUE" or e.start >= next_value_start:
-                    break
-                if e.label == "FIG_METRIC" and j not in used_metrics and e.start - after <= _MAX_GAP \
-                        and _clause_between(text, after, e.start) and _fits(e, unit):
-                    metric = (j, e)
-                    break
+        metric = _metric_before(text, figs, i, unit, used_metrics, prev_value_end) \
+            or _metric_after(text, figs, i, unit, used_metrics, next_value_start)
         # ``100件以上``: an approximation word after the unit belongs to the figure.
         tail_at = (unit or v).end
         tail = next((w for w in _APPROX_TAIL if unit and text.startswith(w, tail_at)), "")
@@ -170,7 +204,7 @@ def assemble_figures(text: str, entities: list[Entity]) -> list[FigureHit]:
             continue
         parts = [v] + ([unit] if unit else []) + ([metric[1]] if metric else [])
         if tail:
-            parts.append(Entity("FIG_UNIT", tail_at, tail_at + len(tail), tail, v.score))
+            parts.append(Entity(Label.FIG_UNIT, tail_at, tail_at + len(tail), tail, v.score))
         if metric:
             used_metrics.add(metric[0])
         out.append(FigureHit(

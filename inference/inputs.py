@@ -1,5 +1,5 @@
-r"""Inputs for bulk extraction: files, directories (recursive), globs, ``-`` for stdin, and JSONL
-files whose lines carry ``id`` and ``text`` (or ``html``).
+r"""Inputs for bulk extraction: files, directories (recursive), globs, ``-`` for stdin, JSONL
+files whose lines carry ``id`` and ``text`` (or ``html``), and Parquet files with those columns.
 
 A run first *plans* its inputs (:func:`plan_inputs`): every argument is expanded into the files
 to read, before anything is written, so that no input can be a file the run writes. Then the
@@ -9,7 +9,8 @@ number of inputs.
 The guarantees:
 
 - Every input named on the command line, and every file of a report format that a directory
-  or a glob yields, gets exactly one :class:`Document` (a JSONL file one per line). One that
+  or a glob yields, gets exactly one :class:`Document` (a JSONL file one per line, a Parquet file one per
+  row). One that
   cannot be read — missing, a dangling or looping symbolic link, a FIFO or device, a path too
   long, a folder that cannot be entered — is still yielded, as an :class:`InputError` naming
   the path in place of its data, so that it gets an output record.
@@ -44,20 +45,24 @@ from pathlib import Path
 from typing import Any
 
 #: File kinds by suffix. ``document`` files are one report each (text or HTML, decoded and
-#: detected by the normaliser); ``jsonl`` files hold one report per line; ``pdf`` files need a
-#: reader in :data:`READERS`.
+#: detected by the normaliser); ``jsonl`` files hold one report per line and ``parquet`` files one
+#: per row (columns ``id`` and ``text`` or ``html``); ``pdf`` files need a reader in :data:`READERS`.
 KINDS = {
     **dict.fromkeys((".txt", ".text", ".md", ".html", ".htm", ".shtml", ".jhtml", ".xhtml"), "document"),
     ".jsonl": "jsonl",
+    ".parquet": "parquet",
     ".pdf": "pdf",
 }
-DOCUMENT_SUFFIXES = tuple(s for s, k in KINDS.items() if k == "document")
 JSONL_SUFFIXES = (".jsonl",)
+#: The fields of a report in a JSONL line or a Parquet row: its id, and its text, the first of
+#: ``TEXT_FIELDS`` given.
+ID_FIELD, TEXT_FIELDS = "id", ("text", "html")
 
 #: File signatures of formats that are no report text (sniffed files without a suffix).
 _BINARY_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"\x1f\x8b",
                  b"Rar!", b"7z\xbc\xaf", b"BM", b"\x7fELF")
 _SNIFF_BYTES = 4096
+_PARQUET_MAGIC = b"PAR1"
 
 
 class InputError(Exception):
@@ -84,7 +89,7 @@ class Source:
 
     id: str
     path: str
-    kind: str  # "document" | "jsonl" | "pdf" | "stdin" | "error"
+    kind: str  # "document" | "jsonl" | "parquet" | "pdf" | "stdin" | "error"
     error: str | None = None
     id_escaped: bool = False
 
@@ -179,6 +184,8 @@ def sniff(path: str) -> tuple[str | None, str]:
         return "document", ""
     if head.startswith(b"%PDF-"):
         return "pdf", ""
+    if head.startswith(_PARQUET_MAGIC):
+        return "parquet", ""
     if head.startswith(_BINARY_MAGIC):
         return None, "a binary file (not text)"
     if b"\0" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 has NULs and a BOM
@@ -209,15 +216,23 @@ def _no_reader(kind: str) -> str | None:
     return f"a {kind.upper()} file: no {kind.upper()} reader is installed"
 
 
-def _looks_like_output(path: str) -> bool:
-    """A JSONL file whose first line is a gongkai record (no text; ``versions`` and ``status``)."""
+def _looks_like_output(path: str, kind: str) -> bool:
+    """A JSONL file whose first line is a gongkai record, or a Parquet file of records: no text,
+    ``versions`` and ``status``."""
     try:
-        with open(path, "rb") as fh:
-            first = json.loads(fh.readline())
-    except (OSError, ValueError):
+        if kind == "parquet":
+            import pyarrow.parquet as pq
+
+            fields = set(pq.read_schema(path).names)
+        else:
+            with open(path, "rb") as fh:
+                first = json.loads(fh.readline())
+            if not isinstance(first, dict):
+                return False
+            fields = set(first)
+    except Exception:  # noqa: BLE001 — unreadable (or no pyarrow): it is read, and its record says why
         return False
-    return isinstance(first, dict) and "text" not in first and "html" not in first \
-        and {"versions", "status"} <= set(first)
+    return not fields & set(TEXT_FIELDS) and {"versions", "status"} <= fields
 
 
 # --------------------------------------------------------------------------- planning
@@ -329,7 +344,7 @@ class _Planner:
                 self.add(path, "error", missing)
             else:
                 self.skip(path, missing)
-        elif kind == "jsonl" and not named and _looks_like_output(path):
+        elif kind in ("jsonl", "parquet") and not named and _looks_like_output(path, kind):
             self.skip(path, "gongkai output (records without text)")
         else:
             self.add(path, kind)
@@ -418,14 +433,62 @@ def _read_jsonl(src: Source, max_bytes: int | None) -> Iterator[Document]:
             if not isinstance(obj, dict):
                 yield Document(where, InputError(f"{where}: not a JSON object"), src.id_escaped)
                 continue
-            given = obj.get("id")
+            given = obj.get(ID_FIELD)
             doc_id, escaped = escape_id(str(given)) if given is not None else (where, src.id_escaped)
-            data = obj.get("text", obj.get("html"))
+            data = next((obj[f] for f in TEXT_FIELDS if f in obj), None)
             if not isinstance(data, str):
                 yield Document(doc_id, InputError(f"{where}: no 'text' or 'html' string field"), escaped)
                 continue
             # A lone surrogate is no character: U+FFFD in its place keeps every offset.
             yield Document(doc_id, _SURROGATE.sub("\ufffd", data), escaped)
+
+
+#: Rows a Parquet file is read in at a time (memory stays bounded whatever the file holds).
+_PARQUET_BATCH = 256
+
+
+def _read_parquet(src: Source, max_bytes: int | None) -> Iterator[Document]:
+    """The reports in a Parquet file, one per row (``id``, else ``PATH:ROW``); an unreadable file,
+    or a row without text, becomes an :class:`InputError` document, as a bad JSONL line does."""
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+    except ImportError:
+        yield Document(src.id, InputError(f"{src.id}: reading Parquet needs pyarrow: pip install 'gongkai[parquet]'"),
+                       src.id_escaped)
+        return
+    try:
+        pf = pq.ParquetFile(src.path)
+        names = set(pf.schema_arrow.names)
+        fields = [f for f in TEXT_FIELDS if f in names]
+        if not fields:
+            yield Document(src.id, InputError(f"{src.id}: no 'text' or 'html' column"), src.id_escaped)
+            return
+        columns = fields + ([ID_FIELD] if ID_FIELD in names else [])
+        n = 0
+        for batch in pf.iter_batches(batch_size=_PARQUET_BATCH, columns=columns):
+            for row in batch.to_pylist():
+                n += 1
+                where = f"{src.id}:{n}"
+                given = row.get(ID_FIELD)
+                doc_id, escaped = escape_id(str(given)) if given is not None else (where, src.id_escaped)
+                data = next((row[f] for f in fields if row[f] is not None), None)
+                if isinstance(data, (str, bytes)):
+                    yield Document(doc_id, data, escaped)
+                else:
+                    yield Document(doc_id, InputError(f"{where}: no 'text' or 'html' value"), escaped)
+    except (OSError, ValueError, pa.ArrowException) as exc:
+        yield Document(src.id, InputError(f"{src.id}: cannot read Parquet ({exc})"), src.id_escaped)
+
+
+def parquet_rows(path: str) -> int | None:
+    """How many reports a Parquet file holds (from its footer), or None where it cannot be read."""
+    try:
+        import pyarrow.parquet as pq
+
+        return pq.ParquetFile(path).metadata.num_rows
+    except Exception:  # noqa: BLE001 — unreadable (or no pyarrow): one error record
+        return None
 
 
 def _read_stdin(stream) -> Iterator[Document]:
@@ -443,6 +506,7 @@ def _read_pdf(src: Source, max_bytes: int | None) -> Iterator[Document]:
 READERS: dict[str, Callable[[Source, int | None], Iterator[Document]]] = {
     "document": _read_file,
     "jsonl": _read_jsonl,
+    "parquet": _read_parquet,
     "pdf": _read_pdf,
 }
 

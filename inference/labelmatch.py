@@ -238,4 +238,4 @@ def section_table(heading: str) -> str | None:
     m = best_match(words(clean_label(heading)), section_candidates(), min_score=70.0, min_margin=3.0)
     if m is None:
         return None
-    return next((t for t, key in T.TABLE_SECTION.items() if key == m.candidate.key), None)
+    return m.candidate.key if m.candidate.key in T.TABLE_KEYS else None  # a table sits in its namesake section

@@ -18,13 +18,13 @@ import re
 from functools import lru_cache
 
 from gongkai.model import template as T
+from gongkai.model.labels import TABLE_LABELS
 
 from .entities import Entity
 
 Key = tuple[str, str]
 
 #: Entities of a printed table: a match that overlaps one is the table, not the narrative.
-_TABLE_LABELS = ("CELL", "BLANK", "ROW_LABEL", "COL_HEADER", "TABLE_TITLE")
 
 
 @lru_cache(maxsize=None)
@@ -43,7 +43,7 @@ def _patterns(table: str, version: str) -> tuple[tuple[Key, re.Pattern], ...]:
 def narrative_cells(text: str, entities: list[Entity], table: str, version: str) -> dict[Key, dict[int, str]]:
     """Per cell of ``table`` (template ``version``), the values the narrative states for it,
     each with the words that state it; matches inside the printed table are left out."""
-    spans = sorted((e.start, e.end) for e in entities if e.label in _TABLE_LABELS)
+    spans = sorted((e.start, e.end) for e in entities if e.label in TABLE_LABELS)
     out: dict[Key, dict[int, str]] = {}
     for key, pattern in _patterns(table, version):
         for m in pattern.finditer(text):

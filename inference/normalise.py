@@ -42,7 +42,7 @@ import numpy as np
 import opencc
 
 from . import offsets
-from .decode import decode
+from .text_decoding import decode_text
 from .html import looks_like_html, render_html
 from .ruby import ruby_edits
 
@@ -94,9 +94,9 @@ class Normalised:
 
 
 def normalise(data: bytes | str, *, name: str = "<input>", html: bool | None = None) -> Normalised:
-    """Decode ``data`` (see :func:`.decode.decode`) and normalise it. ``html=None`` detects
+    """Decode ``data`` (see :func:`.text_decoding.decode_text`) and normalise it. ``html=None`` detects
     HTML (a document or a fragment with tags); ``True``/``False`` force it."""
-    source = decode(data, name=name).text
+    source = decode_text(data, name=name).text
     if html is None:
         html = looks_like_html(source)
     if html:

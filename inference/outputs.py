@@ -30,12 +30,14 @@ from __future__ import annotations
 import csv
 import json
 import re
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from gongkai.model.template import APPLICATION_FIGURE_CELLS, NARRATIVE_RULES, TABLE_KEYS, VERSIONED_TABLES, \
-    table_template, tables_named
+from gongkai.model.closed_set import ClosedSet
+from gongkai.model.template import APPLICATION_FIGURE_CELLS, APPLICATION_FIGURE_TABLE, NARRATIVE_RULES, TABLE_KEYS, \
+    VERSIONED_TABLES, CheckStatus, schema_version, table_template, union_rows
+
+from .headlines import cell_value, headline_cells
 
 FORMATS = ("jsonl", "csv", "parquet")
 
@@ -47,49 +49,21 @@ CSV_COLUMNS = ("id", "table", "row", "field", "value", "status", "organ", "year"
 
 FIGURE_COLUMNS = ("id", "organ", "year", "metric", "value", "unit", "approximate", "text", "start", "end", "page")
 
-#: A cell's status in the CSV; where several apply, the first of these.
-CELL_STATUSES = ("ambiguous", "failed_check", "repaired", "segmented", "damaged", "blank", "clean")
+
+
+class CellStatus(ClosedSet):
+    """A cell's status in the CSV (:func:`cell_status`); where several apply, the first of these."""
+
+    AMBIGUOUS = "ambiguous"
+    FAILED_CHECK = "failed_check"
+    REPAIRED = "repaired"
+    SEGMENTED = "segmented"
+    DAMAGED = "damaged"
+    BLANK = "blank"
+    CLEAN = "clean"
+
 
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-@lru_cache(maxsize=None)
-def _union_rows(table: str) -> dict[str, dict[str, bool]]:
-    """Every row of ``table`` in any version, the newest version's order with an older version's
-    own rows after the row they follow there; each with every field it has in any version
-    (→ whether the field may be decimal).
-
-    >>> list(_union_rows("applications"))[-6:]
-    ['other_handling', 'other_handling.no_correction', 'other_handling.unpaid_fee', 'other_handling.other', 'total', 'carried_forward']
-    """
-    rows: dict[str, dict[str, bool]] = {}
-    for tpl in reversed(tables_named(table)):  # the newest first
-        order = list(rows)
-        for k, r in enumerate(tpl.rows):
-            if r.key not in rows:
-                after = next((p.key for p in reversed(tpl.rows[:k]) if p.key in rows), None)
-                order.insert(order.index(after) + 1 if after else 0, r.key)
-            fields = rows.setdefault(r.key, {})
-            for f in r.fields:
-                fields.setdefault(f.key, f.decimal)
-        rows = {key: rows[key] for key in order}
-    return rows
-
-
-def headline_cells() -> tuple[tuple[str, str, str], ...]:
-    """``(table, row, field)`` of the summary's numbers: table 3's every row total (new, carried
-    over, each outcome, the total, carried forward), table 4 whole (reviews and lawsuits by
-    result), and table 2's documents (rules and normative documents: issued, repealed, in force;
-    2019's made, published, total).
-
-    >>> headline_cells()[0]
-    ('applications', 'new_received', 'total')
-    """
-    out = [("applications", row, "total") for row in _union_rows("applications")]
-    out += [("reviews", row, fld) for row, fields in _union_rows("reviews").items() for fld in fields]
-    docs = _union_rows("active_disclosure")
-    out += [("active_disclosure", row, fld) for row in ("rules", "normative_documents") for fld in docs[row]]
-    return tuple(out)
 
 
 SUMMARY_COLUMNS = ("id", "organ", "year", "template", "status", "failed_checks",
@@ -188,21 +162,22 @@ def failed_cells(record: dict[str, Any]) -> set[tuple[str, str, str]]:
     equation (for ``narrative.applications``, the table-3 cells the figure is compared with)."""
     from .reconcile import equations
 
-    fails = {(c["rule"], c.get("column"), c.get("row")) for c in record.get("checks", ()) if c.get("status") == "fail"}
+    fails = {(c["rule"], c.get("column"), c.get("row")) for c in record.get("checks", ())
+             if c.get("status") == CheckStatus.FAIL}
     if not fails:
         return set()
     out: set[tuple[str, str, str]] = set()
     for table, t in record.get("tables", {}).items():
-        for eq in equations(table_template(table, t.get("template", "2021"))):
+        for eq in equations(table_template(table, schema_version(t))):
             if (eq.rule, eq.column, eq.row) in fails:
                 out.update((table, row, fld) for row, fld in eq.keys)
     if any(rule in NARRATIVE_RULES for rule, _, _ in fails):
-        out.update(("applications", row, fld) for row, fld in APPLICATION_FIGURE_CELLS)
+        out.update((APPLICATION_FIGURE_TABLE, row, fld) for row, fld in APPLICATION_FIGURE_CELLS)
     return out
 
 
 def cell_status(record: dict[str, Any], table: str, row: str, field: str,
-                failed: set[tuple[str, str, str]] | None = None) -> str:
+                failed: set[tuple[str, str, str]] | None = None) -> CellStatus:
     """How far to trust one cell, from the record's checks and the cell's provenance (the
     first that applies):
 
@@ -221,16 +196,16 @@ def cell_status(record: dict[str, Any], table: str, row: str, field: str,
     if failed is None:
         failed = failed_cells(record)
     if value is None and prov.get("candidates"):
-        return "ambiguous"
+        return CellStatus.AMBIGUOUS
     if value is not None and (table, row, field) in failed:
-        return "failed_check"
+        return CellStatus.FAILED_CHECK
     if "repaired_from" in prov:
-        return "repaired"
+        return CellStatus.REPAIRED
     if "segmented_from" in prov:
-        return "segmented"
+        return CellStatus.SEGMENTED
     if prov.get("damaged"):
-        return "damaged"
-    return "blank" if value is None else "clean"
+        return CellStatus.DAMAGED
+    return CellStatus.BLANK if value is None else CellStatus.CLEAN
 
 
 def _cell_text(record: dict[str, Any], table: str, row: str, field: str) -> tuple[str, int | None]:
@@ -277,12 +252,11 @@ def record_template(record: dict[str, Any]) -> str:
 def summary_row(record: dict[str, Any]) -> dict[str, Any]:
     """One report in one row (:data:`SUMMARY_COLUMNS`): what it is, how far it holds, and its
     headline numbers (``None`` where not printed or not read)."""
-    tables = record.get("tables") or {}
     row = {"id": record["id"], "organ": record.get("organ"), "year": record.get("year"),
            "template": record_template(record), "status": record.get("status"),
-           "failed_checks": sum(c.get("status") == "fail" for c in record.get("checks") or ())}
+           "failed_checks": sum(c.get("status") == CheckStatus.FAIL for c in record.get("checks") or ())}
     for table, r, f in headline_cells():
-        row[f"{table}.{r}.{f}"] = tables.get(table, {}).get("rows", {}).get(r, {}).get(f)
+        row[f"{table}.{r}.{f}"] = cell_value(record, table, r, f)
     return row
 
 
@@ -321,7 +295,7 @@ def _tables_arrow_type():
 
     def table(name: str):
         rows = pa.struct([(r, pa.struct([(f, pa.float64() if dec else pa.int64()) for f, dec in fields.items()]))
-                          for r, fields in _union_rows(name).items()])
+                          for r, fields in union_rows(name).items()])
         return pa.struct(([("template", pa.string())] if name in VERSIONED_TABLES else []) + [("rows", rows)])
 
     return pa.struct([(t, table(t)) for t in TABLE_KEYS])
@@ -356,7 +330,7 @@ def _whole_counts(record: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
     out: dict[str, Any] = {}
     notes = []
     for name, t in (record.get("tables") or {}).items():
-        kinds = _union_rows(name)
+        kinds = union_rows(name)
         rows = {}
         for row, fields in t.get("rows", {}).items():
             rows[row] = {}
@@ -396,7 +370,7 @@ def _flat_arrow_schema(kind: str):
     if kind == "figures":
         types = {"year": i, "value": f, "approximate": pa.bool_(), "start": i, "end": i, "page": i}
         return pa.schema([(c, types.get(c, s)) for c in FIGURE_COLUMNS])
-    decimal = {f"{t}.{r}.{fld}": _union_rows(t)[r][fld] for t, r, fld in headline_cells()}
+    decimal = {f"{t}.{r}.{fld}": union_rows(t)[r][fld] for t, r, fld in headline_cells()}
     return pa.schema([(c, i if c in ("year", "failed_checks") else (f if decimal[c] else i) if c in decimal else s)
                       for c in SUMMARY_COLUMNS])
 

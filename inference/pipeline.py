@@ -1,32 +1,76 @@
-"""The extraction pipeline: decode/normalise → tag → assemble → reconcile → :class:`Report`.
+"""The extraction pipeline: normalise → tag → assemble → reconcile → :class:`Report`.
 
-Stages are plain callables held by :class:`Extractor`, so a caller can swap any of them — a
-tagger that returns given spans (tests, users with their own model), another normaliser.
-A failure in one document becomes that document's ``error``; it never stops a batch.
+The four stages are plain callables held by :class:`Extractor` (:class:`NormaliseStage`,
+:class:`TagStage`, :class:`AssembleStage`, :class:`ReconcileStage`), so a caller can swap any of
+them — a tagger that returns given spans (:class:`SpanTagger`: tests, users with their own
+model), another normaliser, an assembler or checks of their own. A failure in one document
+becomes that document's ``error``, naming the stage (``assemble failed: KeyError: …``); it
+never stops a batch. In debug mode (``Extractor(debug=True)``, ``GONGKAI_DEBUG=1`` or
+``gongkai extract --raise``) the first failure is raised instead, with its traceback.
 """
 
 from __future__ import annotations
 
+import logging
+import os
 import time
-import traceback
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import islice
 from typing import Any, Protocol
 
+from gongkai.model.backends import Backend, Precision
+from gongkai.model.record_schema import RecordStatus
+
 from .assemble import Assembly, assemble
+from .cells import TableData
 from .entities import Entity, entities_from_source_spans
 from .html import looks_like_html
-from .normalise import normalise
-from .reconcile import reconcile
+from .normalise import Normalised, normalise
+from .reconcile import Check, reconcile
 from .report import Report
 
+log = logging.getLogger(__name__)
 
-class Tagger(Protocol):
+#: The environment variable that turns debug mode on (``GONGKAI_DEBUG=1``).
+DEBUG_ENV = "GONGKAI_DEBUG"
+
+
+def debug_mode() -> bool:
+    """Whether ``GONGKAI_DEBUG`` asks for debug mode (set, and not ``0``, ``false`` or ``no``)."""
+    return os.environ.get(DEBUG_ENV, "").strip().lower() not in ("", "0", "false", "no")
+
+
+class NormaliseStage(Protocol):
+    """Text or bytes (``name`` for errors) → :class:`~.normalise.Normalised`: the text the tagger
+    reads and the map back to the source."""
+
+    def __call__(self, data: str | bytes, *, name: str) -> Normalised: ...
+
+
+class TagStage(Protocol):
     """Tags a batch of normalised documents: one entity list (normalised offsets) per document."""
 
-    def __call__(self, docs: Sequence[Any], ids: Sequence[str]) -> list[list[Entity]]: ...
+    def __call__(self, docs: Sequence[Normalised], ids: Sequence[str]) -> list[list[Entity]]: ...
+
+
+class AssembleStage(Protocol):
+    """One document's entities → its :class:`~.assemble.Assembly` (year, organ, sections, tables,
+    figures)."""
+
+    def __call__(self, norm: Normalised, entities: list[Entity]) -> Assembly: ...
+
+
+class ReconcileStage(Protocol):
+    """A report's tables and figures → its checks (repairing the cells the rules prove)."""
+
+    def __call__(self, tables: dict[str, TableData], figures: Iterable) -> list[Check]: ...
+
+
+#: The pipeline's stages in order, as an error names them (``tag failed: …``); ``record`` is the
+#: building of the output record.
+STAGES = ("normalise", "tag", "assemble", "reconcile", "record")
 
 
 @dataclass
@@ -62,7 +106,22 @@ def _versions(model_version: str | None) -> dict[str, str]:
     return out
 
 
-def build_report(id: str, norm, asm: Assembly, checks: list, versions: dict[str, str]) -> Report:
+def _provenance(norm: Normalised, source, cell) -> dict[str, Any]:
+    """Where a cell was read (source offsets, the text as printed, the tag score) and how."""
+    a, b = norm.to_source(source.start, source.end)
+    entry: dict[str, Any] = {"start": a, "end": b, "text": norm.source[a:b], "confidence": round(float(source.score), 4)}
+    if cell.repaired_from is not None:
+        entry["repaired_from"] = cell.repaired_from
+    elif cell.damaged:  # read from damaged print (OCR letters, '00') and no check confirmed it
+        entry["damaged"] = True
+    if cell.segmented_from is not None:  # a piece of a glued run: the run as printed
+        entry["segmented_from"] = norm.source[a:b]
+    if cell.split_candidates:
+        entry["candidates"] = list(cell.split_candidates)
+    return entry
+
+
+def build_report(id: str, norm: Normalised, asm: Assembly, checks: list[Check], versions: dict[str, str]) -> Report:
     src = norm.source
     rep = Report(id=id, year=asm.year, organ=asm.organ, versions=versions, warnings=list(asm.notes),
                  empty=not norm.text.strip())
@@ -74,18 +133,7 @@ def build_report(id: str, norm, asm: Assembly, checks: list, versions: dict[str,
         rep.tables[name] = t.data.to_schema()
         prov: dict[str, dict[str, dict[str, Any]]] = {}
         for (row, fld), s in t.sources.items():
-            a, b = norm.to_source(s.start, s.end)
-            cell = t.data.cells[row, fld]
-            entry = {"start": a, "end": b, "text": src[a:b], "confidence": round(float(s.score), 4)}
-            if cell.repaired_from is not None:
-                entry["repaired_from"] = cell.repaired_from
-            elif cell.damaged:  # read from damaged print (OCR letters, '00') and no check confirmed it
-                entry["damaged"] = True
-            if cell.segmented_from is not None:  # a piece of a glued run: the run as printed
-                entry["segmented_from"] = src[a:b]
-            if cell.split_candidates:
-                entry["candidates"] = list(cell.split_candidates)
-            prov.setdefault(row, {})[fld] = entry
+            prov.setdefault(row, {})[fld] = _provenance(norm, s, t.data.cells[row, fld])
         rep.provenance[name] = prov
     for f in asm.figures:
         a, b = norm.to_source(f.start, f.end)
@@ -94,15 +142,16 @@ def build_report(id: str, norm, asm: Assembly, checks: list, versions: dict[str,
             "text": src[a:b], "start": a, "end": b,
         })
     rep.checks = [c.to_dict() for c in checks]
-    if rep.figures and rep.status == "not_a_report":
+    if rep.figures and rep.status == RecordStatus.NOT_A_REPORT:
         rep.warnings.append(f"not a report: {len(rep.figures)} number(s) in its text not reported as figures")
         rep.figures = []
     return rep
 
 
 class Extractor:
-    """Extract reports. ``Extractor.load()`` uses the shipped model; ``Extractor(tagger)``
-    takes any :class:`Tagger`."""
+    """Extract reports. ``Extractor.load()`` uses the shipped model; ``Extractor(tag)`` takes any
+    :class:`TagStage` (e.g. :class:`SpanTagger`), and ``normalise``, ``assemble`` and
+    ``reconcile`` replace the other stages."""
 
     #: Inputs longer than this are refused with an error record: a yearly report is at most a
     #: few hundred thousand characters, and a 50 MB text (a whole site dump) would hold the
@@ -112,22 +161,26 @@ class Extractor:
     #: unusual corpora.
     MAX_INPUT_CHARS = 2_000_000
 
-    def __init__(self, tagger: Tagger, *, normaliser: Callable[..., Any] = normalise,
-                 model_version: str | None = None, keep_entities: bool = False,
-                 max_input_chars: int | None = None):
-        self.tagger = tagger
+    def __init__(self, tag: TagStage, *, normalise: NormaliseStage = normalise, assemble: AssembleStage = assemble,
+                 reconcile: ReconcileStage = reconcile, model_version: str | None = None,
+                 keep_entities: bool = False, max_input_chars: int | None = None, debug: bool | None = None):
+        self.normalise = normalise
+        self.tag = tag
+        self.assemble = assemble
+        self.reconcile = reconcile
         self.keep_entities = keep_entities
         self.max_input_chars = max_input_chars or self.MAX_INPUT_CHARS
-        self.normaliser = normaliser
+        #: Raise a stage's exception instead of recording it (default: :func:`debug_mode`).
+        self.debug = debug_mode() if debug is None else debug
         self.versions = _versions(model_version)
 
     @classmethod
-    def load(cls, path=None, device: str | None = None, batch_size: int = 8, backend: str = "auto",
-             precision: str = "auto", **kwargs) -> "Extractor":
+    def load(cls, path=None, device: str | None = None, batch_size: int = 8, backend: str = Backend.AUTO,
+             precision: str = Precision.AUTO, **kwargs) -> "Extractor":
         from .model_tagger import ModelTagger
 
-        tagger = ModelTagger.load(path, device=device, batch_size=batch_size, backend=backend, precision=precision)
-        return cls(tagger, model_version=tagger.version, **kwargs)
+        tag = ModelTagger.load(path, device=device, batch_size=batch_size, backend=backend, precision=precision)
+        return cls(tag, model_version=tag.version, **kwargs)
 
     def extract(self, data: str | bytes, id: str = "<input>") -> Report:
         return next(self.extract_many([(id, data)]))
@@ -146,73 +199,94 @@ class Extractor:
         ``decode`` (the rest of tagging), ``assemble``, ``check`` and ``write`` (building the
         record); and ``chars``, the characters of the decoded sources."""
         reports: dict[int, Report] = {}
-        docs: list[tuple[int, str, Any]] = []
         with _timed(stages, "normalise"):
-            for k, (id, data) in enumerate(batch):
-                if len(data) > self.max_input_chars * 4:
-                    unit = "bytes" if isinstance(data, bytes) else "characters"
-                    reports[k] = self._too_large(id, f"{len(data):,} {unit} before decoding")
-                    continue
-                try:
-                    norm = self.normaliser(data, name=id)
-                except Exception as exc:  # noqa: BLE001 — one bad input must not stop the batch
-                    reports[k] = Report.failed(id, f"{type(exc).__name__}: {exc}", self.versions)
-                    continue
-                html = looks_like_html(norm.source)
-                size = len(norm.text) if html else len(norm.source)
-                if size > self.max_input_chars:
-                    when = "after rendering the HTML" if html else "after decoding"
-                    reports[k] = self._too_large(id, f"{size:,} characters {when}")
-                    continue
-                docs.append((k, id, norm))
+            docs = self._normalise_all(batch, reports)
         if stages is not None:
             stages["chars"] = stages.get("chars", 0) + sum(len(norm.source) for *_, norm in docs)
         if docs:
-            forward = getattr(self.tagger, "forward_seconds", 0.0)
+            forward = getattr(self.tag, "forward_seconds", 0.0)
             with _timed(stages, "decode"):
                 tagged = self._tag(docs)
             if stages is not None:  # the model's own share of tagging
-                forward = getattr(self.tagger, "forward_seconds", 0.0) - forward
+                forward = getattr(self.tag, "forward_seconds", 0.0) - forward
                 stages["forward"] += forward
                 stages["decode"] -= forward
             for (k, id, norm), ents in zip(docs, tagged):
                 if isinstance(ents, Exception):
-                    reports[k] = Report.failed(id, f"tagging failed: {type(ents).__name__}: {ents}", self.versions)
+                    reports[k] = self._failed(id, "tag", ents)
                     continue
                 reports[k] = self._finish(id, norm, ents, stages)
         return [reports[k] for k in range(len(batch))]
+
+    def _normalise_all(self, batch: list[tuple[str, str | bytes]],
+                       reports: dict[int, Report]) -> list[tuple[int, str, Normalised]]:
+        """The batch's documents normalised, with their place in it; an input refused (too large)
+        or failing gets its report in ``reports`` instead."""
+        docs: list[tuple[int, str, Normalised]] = []
+        for k, (id, data) in enumerate(batch):
+            if len(data) > self.max_input_chars * 4:
+                unit = "bytes" if isinstance(data, bytes) else "characters"
+                reports[k] = self._too_large(id, f"{len(data):,} {unit} before decoding")
+                continue
+            try:
+                norm = self.normalise(data, name=id)
+            except Exception as exc:  # noqa: BLE001 — one bad input must not stop the batch
+                reports[k] = self._failed(id, "normalise", exc)
+                continue
+            html = looks_like_html(norm.source)
+            size = len(norm.text) if html else len(norm.source)
+            if size > self.max_input_chars:
+                when = "after rendering the HTML" if html else "after decoding"
+                reports[k] = self._too_large(id, f"{size:,} characters {when}")
+                continue
+            docs.append((k, id, norm))
+        return docs
+
+    def _failed(self, id: str, stage: str, exc: Exception) -> Report:
+        """The error record of a document a stage failed on; in debug mode, the exception raised."""
+        if self.debug:
+            raise exc
+        log.debug("%s: the %s stage failed", id, stage, exc_info=exc)
+        return Report.failed(id, f"{stage} failed: {type(exc).__name__}: {exc}", self.versions)
 
     def _too_large(self, id: str, size: str) -> Report:
         return Report.failed(id, f"{id}: input too large ({size}; the limit is {self.max_input_chars:,} "
                                  "characters): is this one report? Split it, or raise Extractor.max_input_chars",
                              self.versions)
 
-    def _tag(self, docs: list[tuple[int, str, Any]]) -> list[list[Entity] | Exception]:
+    def _tag(self, docs: list[tuple[int, str, Normalised]]) -> list[list[Entity] | Exception]:
         try:
-            return self.tagger([d for _, _, d in docs], [i for _, i, _ in docs])
+            return self.tag([d for _, _, d in docs], [i for _, i, _ in docs])
         except Exception:  # the batch failed as a whole: retry one by one to isolate the culprit
+            if self.debug and len(docs) == 1:
+                raise
             tagged: list[list[Entity] | Exception] = []
             for _, i, d in docs:
                 try:
-                    tagged.extend(self.tagger([d], [i]))
+                    tagged.extend(self.tag([d], [i]))
                 except Exception as exc:  # noqa: BLE001
                     tagged.append(exc)
             return tagged
 
-    def _finish(self, id: str, norm, entities: list[Entity], stages: dict[str, float] | None = None) -> Report:
+    def _finish(self, id: str, norm: Normalised, entities: list[Entity],
+                stages: dict[str, float] | None = None) -> Report:
+        stage = "assemble"
         try:
             with _timed(stages, "assemble"):
-                asm = assemble(norm, entities)
+                asm = self.assemble(norm, entities)
+            stage = "reconcile"
             with _timed(stages, "check"):
-                checks = reconcile({k: t.data for k, t in asm.tables.items()}, asm.figures)
+                checks = self.reconcile({k: t.data for k, t in asm.tables.items()}, asm.figures)
+            stage = "record"
             with _timed(stages, "write"):
                 report = build_report(id, norm, asm, checks, self.versions)
                 if self.keep_entities:
-                    report.entities = []
-                    for e in entities:
-                        a, b = norm.to_source(e.start, e.end)
-                        report.entities.append({"label": e.label, "start": a, "end": b, "score": round(e.score, 4)})
+                    report.entities = [_source_entity(norm, e) for e in entities]
             return report
-        except Exception as exc:  # noqa: BLE001
-            detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
-            return Report.failed(id, f"assembly failed: {detail}", self.versions)
+        except Exception as exc:  # noqa: BLE001 — one document's failure is its own record
+            return self._failed(id, stage, exc)
+
+
+def _source_entity(norm: Normalised, e: Entity) -> dict[str, Any]:
+    a, b = norm.to_source(e.start, e.end)
+    return {"label": e.label, "start": a, "end": b, "score": round(e.score, 4)}

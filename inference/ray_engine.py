@@ -2,7 +2,8 @@
 cluster (or a local Ray), with one :class:`~.pipeline.Extractor` — one model load — per actor.
 
 The driver expands the arguments into files as the local engine does; Ray Data reads them
-(text files, JSONL, and Parquet files of reports) into documents and hands them, a batch at a
+with the local engine's readers (:mod:`.inputs`: text, HTML, PDF, JSONL and Parquet files of
+reports) into documents and hands them, a batch at a
 time, to a fixed pool of extraction actors (Ray fuses the two stages into the actors); the
 records stream back in input order to the driver, which writes them with the local engine's
 :class:`~.outputs.Writer`, so both engines write the same file. Ray's own readers are not
@@ -24,12 +25,11 @@ from dataclasses import asdict
 from itertools import islice
 from pathlib import Path
 
+from gongkai.model.backends import Backend
+
 from .bulk import Summary, extract_records
 from .inputs import Document, InputError, expand_input, iter_documents
 from .outputs import Writer, format_for
-
-#: Input files read as tables of reports (columns ``id`` and ``text`` or ``html``).
-PARQUET_SUFFIXES = (".parquet",)
 
 _CHUNK = 256  # documents per block the readers emit: a big JSONL file must not become one block
 
@@ -44,9 +44,8 @@ def _ray():
 
 
 def _sources(inputs: Iterable[str], stdin=None) -> list[dict]:
-    """One row per file to read, in the local engine's order (directories hold the same kinds
-    of file; Parquet files are named, or globbed). A name matching nothing is kept as it is,
-    so that reading it yields its error record; ``-`` carries stdin's bytes."""
+    """One row per file to read, in the local engine's order. A name matching nothing is kept as
+    it is, so that reading it yields its error record; ``-`` carries stdin's bytes."""
     rows = []
     for arg in inputs:
         if arg == "-":
@@ -56,34 +55,6 @@ def _sources(inputs: Iterable[str], stdin=None) -> list[dict]:
         paths = expand_input(arg)
         rows.extend({"arg": str(p), "stdin": None} for p in (paths if paths is not None else [arg]))
     return rows
-
-
-def _parquet_documents(path: str) -> Iterator[Document]:
-    """The reports in a Parquet file; an unreadable file, or a row without text, becomes an
-    :class:`InputError` document, as a bad JSONL line does."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    try:
-        pf = pq.ParquetFile(path)
-        names = set(pf.schema_arrow.names)
-        fields = [f for f in ("text", "html") if f in names]
-        if not fields:
-            yield Document(path, InputError(f"{path}: no 'text' or 'html' column"))
-            return
-        n = 0
-        for rb in pf.iter_batches(batch_size=_CHUNK, columns=fields + (["id"] if "id" in names else [])):
-            for row in rb.to_pylist():
-                n += 1
-                where = f"{path}:{n}"
-                doc_id = str(row["id"]) if row.get("id") is not None else where
-                data = next((row[f] for f in fields if row[f] is not None), None)
-                if isinstance(data, (str, bytes)):
-                    yield Document(doc_id, data)
-                else:
-                    yield Document(doc_id, InputError(f"{where}: no 'text' or 'html' value"))
-    except (OSError, ValueError, pa.ArrowException) as exc:
-        yield Document(path, InputError(f"{path}: cannot read Parquet ({exc})"))
 
 
 def _documents_table(docs: list[Document]):
@@ -108,12 +79,8 @@ def _documents_table(docs: list[Document]):
 def _read_sources(batch) -> Iterator:
     """Ray task: source rows → document tables, in order, a bounded chunk at a time."""
     for src in batch.to_pylist():
-        arg = src["arg"]
-        if Path(arg).suffix.lower() in PARQUET_SUFFIXES:
-            docs = _parquet_documents(arg)
-        else:
-            stdin = io.BytesIO(src["stdin"]) if src["stdin"] is not None else None
-            docs = iter_documents([arg], stdin=stdin)
+        stdin = io.BytesIO(src["stdin"]) if src["stdin"] is not None else None
+        docs = iter_documents([src["arg"]], stdin=stdin)
         while chunk := list(islice(docs, _CHUNK)):
             yield _documents_table(chunk)
 
@@ -121,7 +88,7 @@ def _read_sources(batch) -> Iterator:
 class _ExtractActor:
     """Ray actor: loads the model once, then turns document batches into record batches."""
 
-    def __init__(self, extractor, model, device, batch_size, backend, threads):
+    def __init__(self, extractor, model, device, batch_size, backend, threads, debug=None):
         import torch
 
         from .pipeline import Extractor
@@ -129,7 +96,7 @@ class _ExtractActor:
         torch.set_num_threads(threads)  # the actors are the parallelism (ONNX follows it)
         self.batch_size = batch_size
         self.extractor = extractor if extractor is not None else Extractor.load(
-            model, device=device, batch_size=batch_size, backend=backend)
+            model, device=device, batch_size=batch_size, backend=backend, debug=debug)
 
     def __call__(self, batch):
         import pyarrow as pa
@@ -156,13 +123,14 @@ def records_dataset(
     *,
     model: str | None = None,
     device: str | None = None,
-    backend: str = "auto",
+    backend: str = Backend.AUTO,
     batch_size: int = 8,
     num_actors: int = 1,
     num_cpus: float = 1,
     num_gpus: float = 0,
     extractor=None,
     stdin=None,
+    debug: bool | None = None,
 ):
     """A lazy Ray Dataset of one row per input document, in input order: ``id``, ``error``
     and ``record`` (the record of ``gongkai extract`` as a JSON string).
@@ -188,7 +156,7 @@ def records_dataset(
         num_cpus=num_cpus,
         num_gpus=num_gpus,
         fn_constructor_kwargs={"extractor": extractor, "model": model, "device": device, "batch_size": batch_size,
-                               "backend": backend, "threads": max(1, int(num_cpus))},
+                               "backend": backend, "threads": max(1, int(num_cpus)), "debug": debug},
     )
     ds.context.execution_options.preserve_order = True  # input order, as the local engine writes
     return ds

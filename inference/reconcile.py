@@ -36,12 +36,14 @@ from dataclasses import dataclass
 from gongkai.model.template import (
     APPLICATION_FIGURE_CELLS,
     APPLICATION_FIGURE_METRICS,
+    APPLICATION_FIGURE_TABLE,
     APPLICATION_FIGURE_UNITS,
     NARRATIVE_RULES,
-    RATE_SUFFIX,
     RULES,
     SPLIT_CHECK,
+    CheckStatus,
     TableTemplate,
+    is_rate,
     table_template,
 )
 
@@ -60,7 +62,7 @@ NARRATIVE_RULE = next(iter(NARRATIVE_RULES))
 @dataclass(frozen=True)
 class Check:
     rule: str
-    status: str
+    status: CheckStatus
     detail: str
     column: str | None = None  # per-column rules
     row: str | None = None  # per-row rules
@@ -258,18 +260,18 @@ def _evaluate(data: TableData, eq: Equation) -> Check:
     where = {"column": eq.column, "row": eq.row}
     missing = [_name(k) for k in eq.keys if k not in data.cells]
     if missing:
-        return Check(eq.rule, "skipped", "missing: " + ", ".join(missing), **where)
+        return Check(eq.rule, CheckStatus.SKIPPED, "missing: " + ", ".join(missing), **where)
     cells = [data.cells[k] for k in eq.keys]
     open_ = [f"{_name(k)} is one of {', '.join(map(_fmt, c.split_candidates))}"
              for k, c in zip(eq.keys, cells) if c.split_candidates]
     if open_:
-        return Check(eq.rule, "ambiguous", "glued run with several readings: " + "; ".join(open_), **where)
+        return Check(eq.rule, CheckStatus.AMBIGUOUS, "glued run with several readings: " + "; ".join(open_), **where)
     unread = [_name(k) for k, c in zip(eq.keys, cells) if c.value is None and c.segmented_from is not None]
     if unread:
-        return Check(eq.rule, "skipped", "a glued run with no split: " + ", ".join(unread), **where)
+        return Check(eq.rule, CheckStatus.SKIPPED, "a glued run with no split: " + ", ".join(unread), **where)
     blank = [_name(k) for k, c in zip(eq.keys, cells) if c.value is None]
     if blank:
-        return Check(eq.rule, "skipped", "blank: " + ", ".join(blank), **where)
+        return Check(eq.rule, CheckStatus.SKIPPED, "blank: " + ", ".join(blank), **where)
     lv = [data.cells[k].value for k in eq.lhs]
     rv = [data.cells[k].value for k in eq.rhs]
     left, right = " + ".join(map(_fmt, lv)), " + ".join(map(_fmt, rv))
@@ -279,17 +281,17 @@ def _evaluate(data: TableData, eq: Equation) -> Check:
         repaired = [k for k in eq.keys if data.cells[k].repaired_from is not None]
         if repaired:
             why = [_repair_note(k, data.cells[k]) for k in repaired]
-            return Check(eq.rule, "repaired", f"{left} = {right}; " + "; ".join([*why, *([split] if split else [])]),
+            return Check(eq.rule, CheckStatus.REPAIRED, f"{left} = {right}; " + "; ".join([*why, *([split] if split else [])]),
                          **where)
         if split:
-            return Check(eq.rule, "segmented", f"{left} = {right}; {split}", **where)
-        return Check(eq.rule, "pass", f"{left} = {right}", **where)
+            return Check(eq.rule, CheckStatus.SEGMENTED, f"{left} = {right}; {split}", **where)
+        return Check(eq.rule, CheckStatus.PASS, f"{left} = {right}", **where)
     detail = f"{left} ≠ {right} ({_fmt(sum(lv))} ≠ {_fmt(sum(rv))})"
     suspects = [f"{_name(k)} printed {data.cells[k].text!r} is damaged and no reading fits"
                 for k in eq.keys if data.cells[k].damaged]
     if split:
         suspects.append(f"{split}, no split satisfies every rule")
-    return Check(eq.rule, "fail", "; ".join([detail, *suspects]), **where)
+    return Check(eq.rule, CheckStatus.FAIL, "; ".join([detail, *suspects]), **where)
 
 
 def _split_checks(data: TableData, eqs: list[Equation]) -> list[Check]:
@@ -330,7 +332,7 @@ def _counts_applications(metric: str | None, value, unit: str | None) -> bool:
     if not metric:
         return False
     return (isinstance(value, (int, float)) and (unit is None or unit in APPLICATION_FIGURE_UNITS)
-            and not metric.endswith(RATE_SUFFIX) and any(w in metric for w in APPLICATION_FIGURE_METRICS))
+            and not is_rate(metric) and any(w in metric for w in APPLICATION_FIGURE_METRICS))
 
 
 def check_figures(tables: dict[str, TableData], figures: Iterable = ()) -> list[Check]:
@@ -342,29 +344,29 @@ def check_figures(tables: dict[str, TableData], figures: Iterable = ()) -> list[
     """
     found = [(m, v) for m, v, u in map(_figure, figures) if _counts_applications(m, v, u)]
     if not found:
-        return [Check(NARRATIVE_RULE, "skipped", "no figure states the number of applications received")]
-    data = tables.get("applications")
+        return [Check(NARRATIVE_RULE, CheckStatus.SKIPPED, "no figure states the number of applications received")]
+    data = tables.get(APPLICATION_FIGURE_TABLE)
     out = []
     for metric, value in found:
         if data is None:
-            out.append(Check(NARRATIVE_RULE, "skipped", "table applications absent"))
+            out.append(Check(NARRATIVE_RULE, CheckStatus.SKIPPED, f"table {APPLICATION_FIGURE_TABLE} absent"))
             continue
         new_key, carried_key = APPLICATION_FIGURE_CELLS
         new = data.cells.get(new_key)
         if new is None or new.value is None:
-            out.append(Check(NARRATIVE_RULE, "skipped", f"{'blank' if new else 'missing'}: {_name(new_key)}"))
+            out.append(Check(NARRATIVE_RULE, CheckStatus.SKIPPED, f"{'blank' if new else 'missing'}: {_name(new_key)}"))
             continue
         carried = data.cells.get(carried_key)
         both = None if carried is None or carried.value is None else new.value + carried.value
         stated = f"{metric} {_fmt(value)}"
         if _equal(value, new.value):
-            out.append(Check(NARRATIVE_RULE, "pass", f"{stated} = {_name(new_key)} {_fmt(new.value)}"))
+            out.append(Check(NARRATIVE_RULE, CheckStatus.PASS, f"{stated} = {_name(new_key)} {_fmt(new.value)}"))
         elif both is not None and _equal(value, both):
-            out.append(Check(NARRATIVE_RULE, "pass", f"{stated} = {_name(new_key)} {_fmt(new.value)} + "
+            out.append(Check(NARRATIVE_RULE, CheckStatus.PASS, f"{stated} = {_name(new_key)} {_fmt(new.value)} + "
                                                       f"{_name(carried_key)} {_fmt(carried.value)}"))
         else:
             alt = f" nor {_name(new_key)} + {_name(carried_key)} {_fmt(both)}" if both is not None else ""
-            out.append(Check(NARRATIVE_RULE, "fail",
+            out.append(Check(NARRATIVE_RULE, CheckStatus.FAIL,
                              f"{stated} ≠ {_name(new_key)} {_fmt(new.value)}{alt}"))
     return out
 
@@ -387,7 +389,7 @@ def reconcile(tables: dict[str, TableData], figures: Iterable = ()) -> list[Chec
             checks += check_table(tables[rule.table])
             done.add(rule.table)
         else:
-            checks.append(Check(rule.name, "skipped", f"table {rule.table} absent"))
+            checks.append(Check(rule.name, CheckStatus.SKIPPED, f"table {rule.table} absent"))
     for name, data in tables.items():  # tables no rule covers still check their glued runs
         if name not in done:
             checks += _split_checks(data, [])

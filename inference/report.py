@@ -26,13 +26,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from gongkai.model.template import REPORT_FIGURE_WORDS, TABLE_KEYS, table_template
-
-#: Record statuses, from the worst to the best.
-STATUSES = ("error", "not_a_report", "failed_checks", "partial", "ok")
-
-#: The first year of the national template: earlier reports have no template tables.
-FIRST_TEMPLATE_YEAR = 2019
+from gongkai.model.record_schema import RecordStatus
+from gongkai.model.template import (FIRST_TEMPLATE_YEAR, REPORT_FIGURE_WORDS, TABLE_KEYS, CheckStatus, schema_version,
+                                    table_template)
 
 #: How many failed checks ``status_detail`` names.
 _NAMED_CHECKS = 5
@@ -58,7 +54,7 @@ class Report:
     empty: bool = False
 
     @property
-    def status(self) -> str:
+    def status(self) -> RecordStatus:
         return self._status()[0]
 
     @property
@@ -76,20 +72,21 @@ class Report:
             missing.append("no figure of a report")
         return missing
 
-    def _status(self) -> tuple[str, str | None]:
+    def _status(self) -> tuple[RecordStatus, str | None]:
         if self.error is not None:
-            return "error", None
+            return RecordStatus.ERROR, None
         missing = self.report_signs()
         if len(missing) == 3:
-            return "not_a_report", "empty input (no text)" if self.empty else ", ".join(missing)
-        failed = [c for c in self.checks if c.get("status") == "fail"]
+            return RecordStatus.NOT_A_REPORT, "empty input (no text)" if self.empty else ", ".join(missing)
+        failed = [c for c in self.checks if c.get("status") == CheckStatus.FAIL]
         if failed:
             names = [c["rule"] + (f" ({c.get('column') or c.get('row')})" if c.get("column") or c.get("row") else "")
                      for c in failed]
             more = f" and {len(names) - _NAMED_CHECKS} more" if len(names) > _NAMED_CHECKS else ""
-            return "failed_checks", f"{len(failed)} failed check(s): {', '.join(names[:_NAMED_CHECKS])}{more}"
+            return (RecordStatus.FAILED_CHECKS,
+                    f"{len(failed)} failed check(s): {', '.join(names[:_NAMED_CHECKS])}{more}")
         gaps = self._gaps()
-        return ("partial", "; ".join(gaps)) if gaps else ("ok", None)
+        return (RecordStatus.PARTIAL, "; ".join(gaps)) if gaps else (RecordStatus.OK, None)
 
     def _gaps(self) -> list[str]:
         """What a report lacks of its template: tables, unread cells, ambiguous or damaged ones."""
@@ -101,7 +98,7 @@ class Report:
         unread = ambiguous = damaged = 0
         for name, t in self.tables.items():
             try:
-                cells = table_template(name, t.get("template", "2021")).cells()
+                cells = table_template(name, schema_version(t)).cells()
             except KeyError:
                 continue
             rows = t.get("rows", {})
@@ -112,7 +109,7 @@ class Report:
                         ambiguous += 1
                     elif p.get("damaged") and "repaired_from" not in p:
                         damaged += 1
-        ambiguous_checks = sum(c.get("status") == "ambiguous" for c in self.checks)
+        ambiguous_checks = sum(c.get("status") == CheckStatus.AMBIGUOUS for c in self.checks)
         for n, what in ((unread, "template cell(s) unread"), (ambiguous, "ambiguous cell(s)"),
                         (ambiguous_checks, "ambiguous check(s)"),
                         (damaged, "cell(s) read from damaged print no check confirmed")):

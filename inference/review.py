@@ -24,14 +24,16 @@ from collections.abc import Callable, Iterable
 from typing import Any, NamedTuple
 
 from gongkai.model import template as T
+from gongkai.model.labels import Label
+from gongkai.model.template import CheckStatus
 
 from . import offsets
 from .html import looks_like_html, render_html
 
 COLORS = {
-    "SECTION": "#f4a261", "SUBSECTION": "#f6c28b", "TABLE_TITLE": "#e9c46a", "COL_HEADER": "#a8dadc",
-    "ROW_LABEL": "#90be6d", "CELL": "#bde0fe", "BLANK": "#ffafcc", "FIG_METRIC": "#cdb4db",
-    "FIG_VALUE": "#b392ac", "FIG_UNIT": "#e0c3fc", "ORGAN": "#ffd6a5", "YEAR": "#fdffb6",
+    Label.SECTION: "#f4a261", Label.SUBSECTION: "#f6c28b", Label.TABLE_TITLE: "#e9c46a", Label.COL_HEADER: "#a8dadc",
+    Label.ROW_LABEL: "#90be6d", Label.CELL: "#bde0fe", Label.BLANK: "#ffafcc", Label.FIG_METRIC: "#cdb4db",
+    Label.FIG_VALUE: "#b392ac", Label.FIG_UNIT: "#e0c3fc", Label.ORGAN: "#ffd6a5", Label.YEAR: "#fdffb6",
     # Marks drawn from what a record read, when it kept no entities (see record_marks).
     "FIGURE": "#cdb4db",
 }
@@ -106,8 +108,8 @@ def record_marks(report: dict[str, Any]) -> list[Mark]:
             for field, p in fields.items():
                 if "start" in p:
                     blank = (values.get(row) or {}).get(field, 0) is None
-                    marks.append(Mark(p["start"], p["end"], "BLANK" if blank else "CELL"))
-    marks += [Mark(s["start"], s["end"], "SECTION") for s in report.get("sections") or [] if "start" in s]
+                    marks.append(Mark(p["start"], p["end"], Label.BLANK if blank else Label.CELL))
+    marks += [Mark(s["start"], s["end"], Label.SECTION) for s in report.get("sections") or [] if "start" in s]
     marks += [Mark(f["start"], f["end"], "FIGURE") for f in report.get("figures") or [] if "start" in f]
     return marks
 
@@ -186,7 +188,7 @@ def _failed_cells(report: dict[str, Any]) -> set[tuple[str, str | None, str | No
     """(table, row, column) touched by a failed check (row or column None: the whole line)."""
     out = set()
     for c in report.get("checks", []):
-        if c.get("status") != "fail":
+        if c.get("status") != CheckStatus.FAIL:
             continue
         table = c["rule"].split(".", 1)[0]
         out.add((table, c.get("row"), c.get("column")))
@@ -194,7 +196,7 @@ def _failed_cells(report: dict[str, Any]) -> set[tuple[str, str | None, str | No
 
 
 def _table_html(name: str, table: dict[str, Any], prov: dict[str, Any], failed) -> str:
-    version = table.get("template") or T.VERSIONS[-1]
+    version = T.schema_version(table)
     tpl = T.table_template(name, version)
     fields = tpl.fields
     head = "".join(f"<th>{html.escape(f.label)}</th>" for f in fields)

@@ -23,68 +23,15 @@ import sys
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
-from .decode import DecodeError, decode
+from gongkai.model.record_schema import RecordStatus
+from gongkai.model.template import CheckStatus
+
+from .headlines import HEADLINES, Headline, headline_values, is_jump
 from .inputs import JSONL_SUFFIXES, expand_input
 from .review import json_for_script, render_review
-
-
-# --- the headline numbers -------------------------------------------------------------------
-
-class Headline(NamedTuple):
-    key: str
-    title: str
-    #: ``table.row.field`` of the number, or of the numerator and denominator of a share.
-    cells: tuple[str, ...]
-    #: Two reports in a row whose numbers are at least ``ratio`` times apart and differ by at
-    #: least ``min_change`` are a jump (a share: differ by ``min_change``), drawn in red.
-    ratio: float | None
-    min_change: float
-
-
-HEADLINES = (
-    Headline("new_applications", "new applications", ("applications.new_received.total",), 3.0, 10),
-    Headline("share_granted", "share granted", ("applications.granted.total", "applications.total.total"), None, 0.3),
-    Headline("reviews", "administrative reviews", ("reviews.review.total",), 3.0, 5),
-)
-
-
-def _cell(report: dict[str, Any], path: str) -> float | None:
-    table, rest = path.split(".", 1)
-    row, fld = rest.rsplit(".", 1)
-    value = (((report.get("tables") or {}).get(table) or {}).get("rows") or {}).get(row, {}).get(fld)
-    return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
-
-
-def headline_values(report: dict[str, Any]) -> dict[str, float | None]:
-    """The headline numbers of one record (None where the report does not print them).
-
-    >>> rows = {"new_received": {"total": 8}, "granted": {"total": 3}, "total": {"total": 6}}
-    >>> headline_values({"tables": {"applications": {"rows": rows}}})
-    {'new_applications': 8, 'share_granted': 0.5, 'reviews': None}
-    """
-    out: dict[str, float | None] = {}
-    for h in HEADLINES:
-        values = [_cell(report, c) for c in h.cells]
-        if len(values) == 1:
-            out[h.key] = values[0]
-        else:
-            part, whole = values
-            out[h.key] = part / whole if part is not None and whole else None
-    return out
-
-
-def is_jump(h: Headline, a: float, b: float) -> bool:
-    """Whether ``a`` → ``b`` (one organ's reports in a row) is a jump worth a reviewer's look.
-
-    >>> new, share = HEADLINES[0], HEADLINES[1]
-    >>> is_jump(new, 12, 60), is_jump(new, 2, 9), is_jump(new, 100, 180), is_jump(share, 0.9, 0.4)
-    (True, False, False, True)
-    """
-    if abs(b - a) < h.min_change:
-        return False
-    return h.ratio is None or max(a, b) >= h.ratio * max(min(a, b), 1e-9)
+from .text_decoding import DecodeError, decode_text
 
 
 # --- finding each record's source -----------------------------------------------------------
@@ -172,7 +119,7 @@ class SourceIndex:
 
 def source_text(data: str | bytes, name: str) -> str:
     """The decoded input as extraction saw it (record offsets refer to this text)."""
-    return decode(data, name=name).text
+    return decode_text(data, name=name).text
 
 
 # --- reading records ------------------------------------------------------------------------
@@ -216,7 +163,7 @@ class Row:
 
     @property
     def clean(self) -> bool:
-        return self.status == "ok" and not self.failed
+        return self.status == RecordStatus.OK and not self.failed
 
 
 @dataclass
@@ -232,13 +179,13 @@ class SiteSummary:
 
 def _row(n: int, rec: dict[str, Any], page: str, has_source: bool) -> Row:
     checks = [c for c in rec.get("checks") or [] if isinstance(c, dict)]
-    failed = [c for c in checks if c.get("status") == "fail"]
+    failed = [c for c in checks if c.get("status") == CheckStatus.FAIL]
     templates = sorted({str(t.get("template")) for t in (rec.get("tables") or {}).values()
                         if isinstance(t, dict) and t.get("template")})
     year = rec.get("year")
     return Row(n=n, id=str(rec.get("id")), organ=rec.get("organ") or None,
                year=year if isinstance(year, int) else None, templates="/".join(templates),
-               status=str(rec.get("status") or ("error" if rec.get("error") else "?")), failed=len(failed),
+               status=str(rec.get("status") or (RecordStatus.ERROR if rec.get("error") else "?")), failed=len(failed),
                failed_rules=" ".join(dict.fromkeys(str(c.get("rule")) for c in failed)),
                warnings=len(rec.get("warnings") or []), values=headline_values(rec), page=page, source=has_source)
 
@@ -273,7 +220,7 @@ def write_site(records: str | Path, out: str | Path, inputs: Sequence[str | Path
             page = f"reports/{n:05d}.html"
             if rec is None:
                 summary.unreadable += 1
-                rec = {"id": f"line {lineno}", "status": "error", "error": problem}
+                rec = {"id": f"line {lineno}", "status": RecordStatus.ERROR, "error": problem}
             source, note = None, ""
             if rec.get("error") and not (rec.get("tables") or rec.get("provenance")):
                 note = "This input failed: nothing was extracted from it."

@@ -33,6 +33,7 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import combinations
+from typing import Literal
 
 from gongkai.model import template as T
 from gongkai.model.template import TableTemplate, table_template
@@ -56,6 +57,10 @@ _LEAD_NUMBER = re.compile(r"^(\d+)[.．、]")
 _CHUNK = re.compile(r"([-+]?)(\d+)((?:\.\d+)?)")
 
 
+#: How a table's glued runs split (see :class:`Segmentation`).
+SplitStatus = Literal["unique", "ambiguous", "inconsistent", "none"]
+
+
 class SegmentError(ValueError):
     """A run that is not digits and spaces, or names no row of the table."""
 
@@ -66,7 +71,7 @@ class Segmentation:
     (no split satisfies every rule: the readings kept break the fewest equations, named in
     ``broken``) or ``none`` (a run has no split at all: too few digits for its cells)."""
 
-    status: str
+    status: SplitStatus
     #: The split per row where every reading kept gives the row the same split.
     rows: dict[str, tuple[Value, ...]] = field(default_factory=dict)
     #: Per row, the splits of the readings kept (every solution's when the search
@@ -231,7 +236,7 @@ def _digits_of(tpl: TableTemplate, row: str, run: str) -> str:
 
 
 @dataclass
-class _Segment:
+class _RunOptions:
     name: str
     keys: tuple[Key, ...]
     fields: tuple[T.Field, ...]
@@ -248,8 +253,8 @@ def _broken(eq: Equation, values: Mapping[Key, Value]) -> bool:
     return left != right if isinstance(left, int) and isinstance(right, int) else abs(left - right) > 1e-6
 
 
-def _segment(name: str, keys: tuple[Key, ...], fields: tuple[T.Field, ...], digits: str, local: list[Equation],
-             known: Mapping[Key, Value], budget: list[int], max_cost: int) -> _Segment:
+def _run_options(name: str, keys: tuple[Key, ...], fields: tuple[T.Field, ...], digits: str, local: list[Equation],
+             known: Mapping[Key, Value], budget: list[int], max_cost: int) -> _RunOptions:
     """The splits of one run that break at most ``max_cost`` of its own equations (those
     within the run and the known cells); ``budget`` holds the splits the table may still
     enumerate (shared by its runs)."""
@@ -281,7 +286,7 @@ def _segment(name: str, keys: tuple[Key, ...], fields: tuple[T.Field, ...], digi
         if cost <= max_cost:
             options.append((split, cost))
     options.sort(key=lambda o: o[1])
-    return _Segment(name, keys, fields, options, complete, total)
+    return _RunOptions(name, keys, fields, options, complete, total)
 
 
 # --------------------------------------------------------------------------- joint search
@@ -291,11 +296,10 @@ class _GiveUp(Exception):
     pass
 
 
-def _search(segs: list[_Segment], eqs: list[Equation], known: Mapping[Key, Value],
-            max_cost: int) -> tuple[list[dict[int, int]], int, bool]:
+class _JointSearch:
     """The readings (one option index per segment) that break the fewest equations — each
     segment's own (counted in its options) plus ``eqs`` across segments — if no more than
-    ``max_cost``; how many they break; whether the search was exhaustive.
+    ``max_cost``.
 
     Branch and bound, starting from what the cheapest option of every segment breaks: a
     partial reading is dropped once what it breaks, plus the least the remaining segments
@@ -303,107 +307,128 @@ def _search(segs: list[_Segment], eqs: list[Equation], known: Mapping[Key, Value
     best so far. A completion within the bound may use only options that break few enough of
     their own equations, which keeps the value ranges of the unread cells tight; each
     equation keeps its sums up to date as segments are read, so a test is a comparison."""
-    n_eq = len(eqs)
-    top = max((c - s.options[0][1] for s in segs for _, c in s.options), default=0)
-    levels = range(top + 1)
-    # Each equation as sum(sign * value) == 0: its known part, and per segment its terms.
-    acc = [0] * n_eq
-    terms: list[dict[int, list[tuple[int, int]]]] = [{} for _ in eqs]  # eq -> seg -> [(column, sign)]
-    col = {k: (i, j) for i, s in enumerate(segs) for j, k in enumerate(s.keys)}
-    for e, eq in enumerate(eqs):
-        for sign, side in ((1, eq.lhs), (-1, eq.rhs)):
-            for k in side:
-                if k in col:
-                    i, j = col[k]
-                    terms[e].setdefault(i, []).append((j, sign))
-                else:
-                    acc[e] += sign * known[k]
-    # Per segment and slack t: per column the least and greatest value of its options that
-    # break at most t own equations more than its cheapest.
-    span: list[list[tuple[list, list]]] = []
-    for s in segs:
-        cheapest = s.options[0][1]
-        per_t = []
-        for t in levels:
-            opts = [o for o, c in s.options if c <= cheapest + t]
-            per_t.append(([min(o[j] for o in opts) for j in range(len(s.keys))],
-                          [max(o[j] for o in opts) for j in range(len(s.keys))]))
-        span.append(per_t)
-    # The unread segments' share of each equation's range, per bound t.
-    lo = [[0] * len(levels) for _ in eqs]
-    hi = [[0] * len(levels) for _ in eqs]
-    share: list[dict[int, tuple[list, list]]] = [{} for _ in eqs]
-    for e in range(n_eq):
-        for i, ts in terms[e].items():
-            a = [sum(sign * (span[i][t][0][j] if sign > 0 else span[i][t][1][j]) for j, sign in ts) for t in levels]
-            b = [sum(sign * (span[i][t][1][j] if sign > 0 else span[i][t][0][j]) for j, sign in ts) for t in levels]
-            share[e][i] = (a, b)
-            for t in levels:
-                lo[e][t] += a[t]
-                hi[e][t] += b[t]
-    by_seg: dict[int, list[int]] = {i: [e for e in range(n_eq) if i in terms[e]] for i in range(len(segs))}
-    order = sorted(range(len(segs)), key=lambda i: -len(segs[i].options))
-    floor_after = [0] * (len(order) + 1)  # the least the segments from depth d on must break
-    for d in range(len(order) - 1, -1, -1):
-        floor_after[d] = floor_after[d + 1] + segs[order[d]].options[0][1]
-    chosen: dict[int, int] = {}
-    solutions: list[dict[int, int]] = []
-    nodes = 0
 
-    def read(i: int, option: tuple, sign: int) -> None:
-        for e in by_seg[i]:
-            acc[e] += sign * sum(s * option[j] for j, s in terms[e][i])
-            a, b = share[e][i]
-            for t in levels:
-                lo[e][t] -= sign * a[t]
-                hi[e][t] -= sign * b[t]
+    def __init__(self, segs: list[_RunOptions], eqs: list[Equation], known: Mapping[Key, Value], max_cost: int):
+        self.segs, self.n_eq, self.max_cost = segs, len(eqs), max_cost
+        self.top = max((c - s.options[0][1] for s in segs for _, c in s.options), default=0)
+        self.levels = range(self.top + 1)
+        self._compile(eqs, known)
+        self._bound_unread()
+        self.by_seg: dict[int, list[int]] = {i: [e for e in range(self.n_eq) if i in self.terms[e]]
+                                             for i in range(len(segs))}
+        self.order = sorted(range(len(segs)), key=lambda i: -len(segs[i].options))
+        self.floor_after = [0] * (len(self.order) + 1)  # the least the segments from depth d on must break
+        for d in range(len(self.order) - 1, -1, -1):
+            self.floor_after[d] = self.floor_after[d + 1] + segs[self.order[d]].options[0][1]
+        self.chosen: dict[int, int] = {}
+        self.solutions: list[dict[int, int]] = []
+        self.nodes = 0
+        self.best = max_cost
 
-    def hopeless(e: int, slack: int) -> bool:
-        t = min(max(slack, 0), top)
-        return acc[e] + lo[e][t] > 1e-6 or acc[e] + hi[e][t] < -1e-6
+    def _compile(self, eqs: list[Equation], known: Mapping[Key, Value]) -> None:
+        """Each equation as sum(sign * value) == 0: its known part (``acc``), and per segment its
+        terms (column, sign)."""
+        self.acc = [0] * self.n_eq
+        self.terms: list[dict[int, list[tuple[int, int]]]] = [{} for _ in eqs]
+        col = {k: (i, j) for i, s in enumerate(self.segs) for j, k in enumerate(s.keys)}
+        for e, eq in enumerate(eqs):
+            for sign, side in ((1, eq.lhs), (-1, eq.rhs)):
+                for k in side:
+                    if k in col:
+                        i, j = col[k]
+                        self.terms[e].setdefault(i, []).append((j, sign))
+                    else:
+                        self.acc[e] += sign * known[k]
 
-    best = [max_cost]
+    def _bound_unread(self) -> None:
+        """Per equation and bound t, the least and greatest the unread segments add to it (``lo``,
+        ``hi``), from per segment and column the range of the options that break at most t own
+        equations more than its cheapest; ``share`` is each segment's part, taken out when read."""
+        span: list[list[tuple[list, list]]] = []
+        for s in self.segs:
+            cheapest = s.options[0][1]
+            per_t = []
+            for t in self.levels:
+                opts = [o for o, c in s.options if c <= cheapest + t]
+                per_t.append(([min(o[j] for o in opts) for j in range(len(s.keys))],
+                              [max(o[j] for o in opts) for j in range(len(s.keys))]))
+            span.append(per_t)
+        self.lo = [[0] * len(self.levels) for _ in range(self.n_eq)]
+        self.hi = [[0] * len(self.levels) for _ in range(self.n_eq)]
+        self.share: list[dict[int, tuple[list, list]]] = [{} for _ in range(self.n_eq)]
+        for e in range(self.n_eq):
+            for i, ts in self.terms[e].items():
+                a = [sum(sign * (span[i][t][0][j] if sign > 0 else span[i][t][1][j]) for j, sign in ts)
+                     for t in self.levels]
+                b = [sum(sign * (span[i][t][1][j] if sign > 0 else span[i][t][0][j]) for j, sign in ts)
+                     for t in self.levels]
+                self.share[e][i] = (a, b)
+                for t in self.levels:
+                    self.lo[e][t] += a[t]
+                    self.hi[e][t] += b[t]
 
-    def dfs(depth: int, cost: int, dead: frozenset) -> None:
-        nonlocal nodes
-        if depth == len(order):
+    def read(self, i: int, option: tuple, sign: int) -> None:
+        """Segment ``i`` read as ``option`` (``sign`` 1), or unread again (-1)."""
+        for e in self.by_seg[i]:
+            self.acc[e] += sign * sum(s * option[j] for j, s in self.terms[e][i])
+            a, b = self.share[e][i]
+            for t in self.levels:
+                self.lo[e][t] -= sign * a[t]
+                self.hi[e][t] -= sign * b[t]
+
+    def hopeless(self, e: int, slack: int) -> bool:
+        """Whether no completion within ``slack`` can satisfy equation ``e``."""
+        t = min(max(slack, 0), self.top)
+        return self.acc[e] + self.lo[e][t] > 1e-6 or self.acc[e] + self.hi[e][t] < -1e-6
+
+    def dfs(self, depth: int, cost: int, dead: frozenset) -> None:
+        if depth == len(self.order):
             total = cost + len(dead)
-            if total < best[0]:  # a better reading: the ones kept so far break more
-                best[0] = total
-                solutions.clear()
-            solutions.append(dict(chosen))
-            if len(solutions) >= MAX_SOLUTIONS:
+            if total < self.best:  # a better reading: the ones kept so far break more
+                self.best = total
+                self.solutions.clear()
+            self.solutions.append(dict(self.chosen))
+            if len(self.solutions) >= MAX_SOLUTIONS:
                 raise _GiveUp
             return
-        i = order[depth]
-        for j, (option, own) in enumerate(segs[i].options):
-            if cost + own + floor_after[depth + 1] + len(dead) > best[0]:
+        i = self.order[depth]
+        floor = self.floor_after[depth + 1]
+        for j, (option, own) in enumerate(self.segs[i].options):
+            if cost + own + floor + len(dead) > self.best:
                 break  # options are sorted by what they break: the rest break more
-            nodes += 1
-            if nodes > SEARCH_BUDGET:
+            self.nodes += 1
+            if self.nodes > SEARCH_BUDGET:
                 raise _GiveUp
-            read(i, option, 1)
-            chosen[i] = j
-            slack = best[0] - cost - own - len(dead) - floor_after[depth + 1]
-            now_dead = dead | {e for e in by_seg[i] if e not in dead and hopeless(e, slack)}
-            if cost + own + floor_after[depth + 1] + len(now_dead) <= best[0]:
-                dfs(depth + 1, cost + own, now_dead)
-            read(i, option, -1)
-            del chosen[i]
+            self.read(i, option, 1)
+            self.chosen[i] = j
+            slack = self.best - cost - own - len(dead) - floor
+            now_dead = dead | {e for e in self.by_seg[i] if e not in dead and self.hopeless(e, slack)}
+            if cost + own + floor + len(now_dead) <= self.best:
+                self.dfs(depth + 1, cost + own, now_dead)
+            self.read(i, option, -1)
+            del self.chosen[i]
 
-    if max_cost:
-        # Start from what the cheapest option of every segment breaks: a bound to beat.
-        for i in order:
-            read(i, segs[i].options[0][0], 1)
-        best[0] = min(max_cost, sum(s.options[0][1] for s in segs)
-                      + sum(abs(acc[e]) > 1e-6 for e in range(n_eq)))
-        for i in order:
-            read(i, segs[i].options[0][0], -1)
-    try:
-        dfs(0, 0, frozenset())
-    except _GiveUp:
-        return solutions, best[0], False
-    return solutions, best[0], True
+    def run(self) -> tuple[list[dict[int, int]], int, bool]:
+        """The readings, how many equations they break, and whether the search was exhaustive."""
+        if self.max_cost:
+            # Start from what the cheapest option of every segment breaks: a bound to beat.
+            for i in self.order:
+                self.read(i, self.segs[i].options[0][0], 1)
+            self.best = min(self.max_cost, sum(s.options[0][1] for s in self.segs)
+                            + sum(abs(self.acc[e]) > 1e-6 for e in range(self.n_eq)))
+            for i in self.order:
+                self.read(i, self.segs[i].options[0][0], -1)
+        try:
+            self.dfs(0, 0, frozenset())
+        except _GiveUp:
+            return self.solutions, self.best, False
+        return self.solutions, self.best, True
+
+
+def _search(segs: list[_RunOptions], eqs: list[Equation], known: Mapping[Key, Value],
+            max_cost: int) -> tuple[list[dict[int, int]], int, bool]:
+    """:class:`_JointSearch`'s readings, how many equations they break, whether it was exhaustive."""
+    return _JointSearch(segs, eqs, known, max_cost).run()
 
 
 def _by_row(keys: tuple[Key, ...], option: tuple[Value, ...]) -> dict[str, tuple[Value, ...]]:
@@ -446,23 +471,36 @@ def segment_table(table: str, template: str, runs: dict[str, str],
     if bad:
         raise SegmentError(f"{table}/{template} has no cell(s) {bad} (in known)")
     known = {k: v for k, v in known.items() if v is not None}
-    eqs = equations(tpl)
-    fields_of = {(r.key, f.key): f for r in tpl.rows for f in r.fields}
-    specs: list[tuple[str, tuple[Key, ...], str]] = []
-    for name, run in runs.items():
-        if name == table and tpl.flat:
-            keys = tpl.cells()
-        elif name in tpl.row_keys:
-            keys = tuple((name, f) for f in tpl.row(name).field_keys)
-        else:
-            raise SegmentError(f"{table}/{template} has no row {name!r} (runs key); rows: {list(tpl.row_keys)}")
-        specs.append((name, keys, _digits_of(tpl, name, run)))
+    specs = _run_specs(tpl, runs)
     covered = {k for _, ks, _ in specs for k in ks}
     if len(covered) != sum(len(ks) for _, ks, _ in specs):
         raise SegmentError(f"runs {list(runs)} cover a cell twice")
     # Equations over the runs' cells and known cells only; the others are for the checks.
-    usable = [eq for eq in eqs if set(eq.keys) <= covered | set(known) and set(eq.keys) & covered]
+    usable = [eq for eq in equations(tpl) if set(eq.keys) <= covered | set(known) and set(eq.keys) & covered]
+    fields_of = {(r.key, f.key): f for r in tpl.rows for f in r.fields}
+    budget = [SPLIT_BUDGET]  # shared by every run of the table
+    orders = tuple((big, small) for t, v, big, small in T.CELL_ORDERS if (t, v) == (table, template))
     # Runs no equation ties are solved apart (table 2's rows): their readings multiply, not add.
+    return _merge([_solve([specs[i] for i in part], usable, known, fields_of, hints, budget, orders)
+                   for part in _tied(specs, usable)])
+
+
+def _run_specs(tpl: TableTemplate, runs: dict[str, str]) -> list[tuple[str, tuple[Key, ...], str]]:
+    """Per run: its name, the cells it holds (a row's, or a flat table's every cell) and its digits."""
+    specs = []
+    for name, run in runs.items():
+        if name == tpl.table and tpl.flat:
+            keys = tpl.cells()
+        elif name in tpl.row_keys:
+            keys = tuple((name, f) for f in tpl.row(name).field_keys)
+        else:
+            raise SegmentError(f"{tpl.table}/{tpl.version} has no row {name!r} (runs key); rows: {list(tpl.row_keys)}")
+        specs.append((name, keys, _digits_of(tpl, name, run)))
+    return specs
+
+
+def _tied(specs: list[tuple[str, tuple[Key, ...], str]], usable: list[Equation]) -> list[list[int]]:
+    """The runs (indices into ``specs``) grouped so that runs an equation ties are together."""
     group = list(range(len(specs)))
 
     def find(i: int) -> int:
@@ -479,10 +517,11 @@ def segment_table(table: str, template: str, runs: dict[str, str],
     parts: dict[int, list[int]] = {}
     for i in range(len(specs)):
         parts.setdefault(find(i), []).append(i)
-    budget = [SPLIT_BUDGET]  # shared by every run of the table
-    orders = tuple((big, small) for t, v, big, small in T.CELL_ORDERS if (t, v) == (table, template))
-    results = [_solve([specs[i] for i in part], usable, known, fields_of, hints, budget, orders)
-               for part in parts.values()]
+    return list(parts.values())
+
+
+def _merge(results: list[Segmentation]) -> Segmentation:
+    """The segmentations of independent groups of runs as one: the worst status of any."""
     merged = Segmentation("unique")
     statuses = set()
     for res in results:
@@ -496,6 +535,28 @@ def segment_table(table: str, template: str, runs: dict[str, str],
     return Segmentation(status, merged.rows, merged.candidates, broken, merged.evidence, merged.alternatives)
 
 
+def _rows_in(seg: _RunOptions) -> list[str]:
+    return list(dict.fromkeys(r for r, _ in seg.keys))
+
+
+def _per_row(segs: list[_RunOptions], options_by_seg: list[list[tuple[Value, ...]]]) -> dict[str, list]:
+    """Per row, the distinct splits of it the options give, sorted."""
+    out: dict[str, list] = {}
+    for s, options in zip(segs, options_by_seg):
+        for row in _rows_in(s):
+            out[row] = []
+        for o in options:
+            for row, part in _by_row(s.keys, o).items():
+                if part not in out[row]:
+                    out[row].append(part)
+    return {r: sorted(v) for r, v in out.items()}
+
+
+def _only(segs: list[_RunOptions]) -> dict[str, tuple[str, ...]]:
+    """The rows whose run has one split at all."""
+    return {row: ("only",) for s in segs if s.total == 1 for row in _rows_in(s)}
+
+
 def _solve(specs: list[tuple[str, tuple[Key, ...], str]], usable: list[Equation], known: Mapping[Key, Value],
            fields_of: Mapping[Key, T.Field], hints: Mapping[Key, set], budget: list[int],
            orders: tuple[tuple[str, str], ...] = ()) -> Segmentation:
@@ -505,28 +566,14 @@ def _solve(specs: list[tuple[str, tuple[Key, ...], str]], usable: list[Equation]
     covered = {k for _, ks, _ in specs for k in ks}
     usable = [eq for eq in usable if set(eq.keys) & covered]
 
-    def build(max_cost: int) -> list[_Segment]:
+    def build(max_cost: int) -> list[_RunOptions]:
         segs = []
         for name, keys, digits in specs:
             ks = set(keys)
             local = [eq for eq in usable if set(eq.keys) & ks and set(eq.keys) <= ks | set(known)]
-            segs.append(_segment(name, keys, tuple(fields_of[k] for k in keys), digits, local, known, budget,
-                                 max_cost))
+            segs.append(_run_options(name, keys, tuple(fields_of[k] for k in keys), digits, local, known, budget,
+                                     max_cost))
         return segs
-
-    def per_row(segs: list[_Segment], options_by_seg: list[list[tuple[Value, ...]]]) -> dict[str, list]:
-        out: dict[str, list] = {}
-        for s, options in zip(segs, options_by_seg):
-            for row in dict.fromkeys(r for r, _ in s.keys):
-                out[row] = []
-            for o in options:
-                for row, part in _by_row(s.keys, o).items():
-                    if part not in out[row]:
-                        out[row].append(part)
-        return {r: sorted(v) for r, v in out.items()}
-
-    def only(segs: list[_Segment]) -> dict[str, tuple[str, ...]]:
-        return {row: ("only",) for s in segs if s.total == 1 for row in dict.fromkeys(r for r, _ in s.keys)}
 
     segs = build(0)
     joint = [eq for eq in usable if not any(set(eq.keys) & set(s.keys) and set(eq.keys) <= set(s.keys) | set(known)
@@ -538,23 +585,36 @@ def _solve(specs: list[tuple[str, tuple[Key, ...], str]], usable: list[Equation]
         segs = build(len(usable))
         if any(not s.options for s in segs):  # a run with no split at all
             status = "none" if all(s.complete for s in segs) else "ambiguous"
-            return Segmentation(status, {}, per_row(segs, [[o for o, _ in s.options] for s in segs]),
-                                evidence=only(segs))
+            return Segmentation(status, {}, _per_row(segs, [[o for o, _ in s.options] for s in segs]),
+                                evidence=_only(segs))
         solutions, cost, exhaustive = _search(segs, joint, known, len(usable))
         exhaustive = exhaustive and all(s.complete for s in segs)
     if not exhaustive or not solutions:
-        found = per_row(segs, [[o for o, c in s.options if c == 0] or [o for o, _ in s.options] for s in segs])
+        found = _per_row(segs, [[o for o, c in s.options if c == 0] or [o for o, _ in s.options] for s in segs])
         return Segmentation("ambiguous", {r: v[0] for r, v in found.items() if len(v) == 1}, found,
-                            evidence=only(segs))
+                            evidence=_only(segs))
     readings = [{k: v for i, s in enumerate(segs) for k, v in zip(s.keys, s.options[sol[i]][0])}
                 for sol in solutions]
-    rows_of = {row: tuple(k for k in s.keys if k[0] == row) for s in segs for row in dict.fromkeys(r for r, _ in s.keys)}
+    readings, evidence = _decide(segs, readings, fields_of, hints, orders)
+    found = _per_row(segs, [[tuple(r[k] for k in s.keys) for r in readings] for s in segs])
+    rows = {r: v[0] for r, v in found.items() if len(v) == 1}
+    broken, alternatives = _alternatives(segs, usable, known, readings) if cost else ((), {})
+    status = "inconsistent" if cost else "unique" if len(readings) == 1 else "ambiguous"
+    return Segmentation(status, rows, found, broken, evidence, alternatives)
+
+
+def _decide(segs: list[_RunOptions], readings: list[dict[Key, Value]], fields_of: Mapping[Key, T.Field],
+            hints: Mapping[Key, set], orders: tuple[tuple[str, str], ...]
+            ) -> tuple[list[dict[Key, Value]], dict[str, tuple[str, ...]]]:
+    """The readings the rules left, narrowed in turn by the narrative's figures, what the columns
+    count and plausibility; per row, what decided its split (``only`` or ``rules``, then each
+    kind of evidence that narrowed it)."""
+    rows_of = {row: tuple(k for k in s.keys if k[0] == row) for s in segs for row in _rows_in(s)}
 
     def distinct(rs: list[dict[Key, Value]]) -> dict[str, int]:
         return {row: len({tuple(r[k] for k in ks) for r in rs}) for row, ks in rows_of.items()}
 
-    evidence: dict[str, list[str]] = {
-        row: ["only"] if s.total == 1 else ["rules"] for s in segs for row in dict.fromkeys(r for r, _ in s.keys)}
+    evidence: dict[str, list[str]] = {row: ["only"] if s.total == 1 else ["rules"] for s in segs for row in _rows_in(s)}
     steps = []
     if hints:
         steps.append(("narrative", lambda r: sum(r[k] in vs for k, vs in hints.items() if k in r)))
@@ -571,22 +631,24 @@ def _solve(specs: list[tuple[str, tuple[Key, ...], str]], usable: list[Equation]
             for row, n in after.items():
                 if n < before[row]:
                     evidence[row].append(why)
-    found = per_row(segs, [[tuple(r[k] for k in s.keys) for r in readings] for s in segs])
-    rows = {r: v[0] for r, v in found.items() if len(v) == 1}
-    broken: tuple[Equation, ...] = ()
+    return readings, {r: tuple(e) for r, e in evidence.items()}
+
+
+def _alternatives(segs: list[_RunOptions], usable: list[Equation], known: Mapping[Key, Value],
+                  readings: list[dict[Key, Value]]) -> tuple[tuple[Equation, ...], dict[str, list]]:
+    """Where no reading satisfies every rule: the equations every reading kept breaks, and per
+    one-row run touching them up to three other splits with how many equations each would break."""
+    broken = tuple(eq for eq in usable if all(_broken(eq, {**known, **r}) for r in readings))
+    kept = readings[0]
+    touched = {k for eq in broken for k in eq.keys}
     alternatives: dict[str, list] = {}
-    if cost:
-        broken = tuple(eq for eq in usable if all(_broken(eq, {**known, **r}) for r in readings))
-        kept = readings[0]
-        touched = {k for eq in broken for k in eq.keys}
-        for s in segs:
-            if len({r for r, _ in s.keys}) > 1 or not touched & set(s.keys):
-                continue
-            alts = []
-            for option, _ in s.options:
-                values = {**known, **kept, **dict(zip(s.keys, option))}
-                if option != tuple(kept[k] for k in s.keys):
-                    alts.append((option, sum(_broken(eq, values) for eq in usable)))
-            alternatives[s.name] = sorted(alts, key=lambda a: a[1])[:3]
-    status = "inconsistent" if cost else "unique" if len(readings) == 1 else "ambiguous"
-    return Segmentation(status, rows, found, broken, {r: tuple(e) for r, e in evidence.items()}, alternatives)
+    for s in segs:
+        if len({r for r, _ in s.keys}) > 1 or not touched & set(s.keys):
+            continue
+        alts = []
+        for option, _ in s.options:
+            values = {**known, **kept, **dict(zip(s.keys, option))}
+            if option != tuple(kept[k] for k in s.keys):
+                alts.append((option, sum(_broken(eq, values) for eq in usable)))
+        alternatives[s.name] = sorted(alts, key=lambda a: a[1])[:3]
+    return broken, alternatives

@@ -37,6 +37,8 @@ from collections.abc import Iterable, Iterator
 from itertools import islice
 from typing import Any
 
+from gongkai.model.backends import Backend
+
 FACTORY = "gongkai"
 #: The component's settings (``nlp.add_pipe("gongkai", config={...})``): a model directory
 #: (None: the shipped model), the device, the backend (see ``gongkai extract --backend``) and
@@ -48,7 +50,7 @@ class GongkaiComponent:
     """Extract each Doc's report and set its entities (see the module docstring)."""
 
     def __init__(self, nlp: Any = None, name: str = FACTORY, *, model: str | None = None, device: str | None = None,
-                 backend: str = "auto", batch_size: int = 8, extractor: Any = None):
+                 backend: str = Backend.AUTO, batch_size: int = 8, extractor: Any = None):
         _register_extension()
         if extractor is None:
             from .pipeline import Extractor

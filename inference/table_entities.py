@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from gongkai.model import template as T
+from gongkai.model.labels import VALUE_LABELS, Label
 
 from .converted import tidy_converted
 from .entities import Entity
@@ -30,8 +31,8 @@ def relabel_numeric_labels(entities: list[Entity]) -> list[Entity]:
     >>> relabel_numeric_labels([Entity("ROW_LABEL", 0, 4, "1.重复")])[0].label
     'ROW_LABEL'
     """
-    return [Entity("CELL", e.start, e.end, e.text, e.score)
-            if e.label == "ROW_LABEL" and _NUMERIC.fullmatch(e.text) else e for e in entities]
+    return [Entity(Label.CELL, e.start, e.end, e.text, e.score)
+            if e.label == Label.ROW_LABEL and _NUMERIC.fullmatch(e.text) else e for e in entities]
 
 
 #: What ends a printed cell after its number.
@@ -87,7 +88,7 @@ def widen_cells(entities: list[Entity], text: str) -> list[Entity]:
     for k, e in enumerate(ordered):
         if e.end <= absorbed_to:
             continue  # a piece of the printed number the cell before took whole
-        if e.label != "CELL":
+        if e.label != Label.CELL:
             out.append(e)
             continue
         lo = out[-1].end if out else 0
@@ -106,9 +107,9 @@ def widen_cells(entities: list[Entity], text: str) -> list[Entity]:
         # Other CELLs inside are cells the tagger saw (glued ``00000O0``), unless a thousands
         # separator joins them; a label piece (``5.``, ``B``) is the number's own tail.
         if whole is not None and whole >= b and all(x.end <= whole for x in inside) and (
-                "," in text[a:whole] or all(x.label != "CELL" for x in inside)):
+                "," in text[a:whole] or all(x.label != Label.CELL for x in inside)):
             b, absorbed_to = whole, whole
-        out.append(e if (a, b) == (e.start, e.end) else Entity("CELL", a, b, text[a:b], e.score))
+        out.append(e if (a, b) == (e.start, e.end) else Entity(Label.CELL, a, b, text[a:b], e.score))
     return out
 
 
@@ -135,27 +136,26 @@ def join_label_pieces(entities: list[Entity], text: str) -> list[Entity]:
     out: list[Entity] = []
     for e in sorted(entities, key=lambda e: (e.start, e.end)):
         prev = out[-1] if out else None
-        if (text and prev is not None and prev.label in ("ROW_LABEL", "COL_HEADER")
-                and e.label in ("ROW_LABEL", "COL_HEADER")
+        if (text and prev is not None and prev.label in (Label.ROW_LABEL, Label.COL_HEADER)
+                and e.label in (Label.ROW_LABEL, Label.COL_HEADER)
                 and 0 <= e.start - prev.end <= 3 and not _CELL_BREAK.search(text[prev.end:e.start])):
             joined = text[prev.start:e.end]
-            if prev.label == "ROW_LABEL":
-                alone = e.label == "ROW_LABEL" and best_match(e.text, label_candidates()) is not None \
+            if prev.label == Label.ROW_LABEL:
+                alone = e.label == Label.ROW_LABEL and best_match(e.text, label_candidates()) is not None \
                     and best_match(prev.text, label_candidates()) is not None
                 ok = not alone and best_match(joined, label_candidates()) is not None
             else:
                 ok = best_match(prev.text, header_candidates()) is None and _is_row_not_header(joined)
             if ok:
-                out[-1] = Entity("ROW_LABEL", prev.start, e.end, joined, min(prev.score, e.score))
+                out[-1] = Entity(Label.ROW_LABEL, prev.start, e.end, joined, min(prev.score, e.score))
                 continue
-        if e.label == "COL_HEADER" and text and _is_row_not_header(e.text):
-            e = Entity("ROW_LABEL", e.start, e.end, e.text, e.score)
+        if e.label == Label.COL_HEADER and text and _is_row_not_header(e.text):
+            e = Entity(Label.ROW_LABEL, e.start, e.end, e.text, e.score)
         out.append(e)
     return out
 
 
-_VALUES = ("CELL", "BLANK")
-_BREAKS = ("SECTION", "TABLE_TITLE", "COL_HEADER")
+_BREAKS = (Label.SECTION, Label.TABLE_TITLE, Label.COL_HEADER)
 
 
 def _row_match(text: str) -> Candidate | None:
@@ -166,7 +166,7 @@ def _row_match(text: str) -> Candidate | None:
 def _joins(head: Entity, tail: Entity) -> Entity | None:
     """``head`` + ``tail`` as one label, when they are the halves of one: the joined text
     matches a row at least as well as either half, and no half matches another row."""
-    joined = Entity("ROW_LABEL", head.start, tail.end, head.text + tail.text, min(head.score, tail.score))
+    joined = Entity(Label.ROW_LABEL, head.start, tail.end, head.text + tail.text, min(head.score, tail.score))
     whole = best_match(joined.text, label_candidates())
     if whole is None:
         return None
@@ -197,49 +197,64 @@ def unshift_rows(entities: list[Entity]) -> list[Entity]:
     >>> [x.text for x in unshift_rows(e)]
     ['总计', '规章', '5', '规范性文件', '7']
     """
-    units: list[list[Entity]] = []  # a label with the values it already owns, or one entity
+    units = _rejoin_wrapped_labels(entities)
+    out: list[Entity] = []
+    start = 0
+    for end in [i for i, u in enumerate(units) if u[0].label in _BREAKS] + [len(units)]:
+        out.extend(_values_after_labels(units[start:end]))
+        start = end
+    return out
+
+
+def _rejoin_wrapped_labels(entities: list[Entity]) -> list[list[Entity]]:
+    """The entities as units: a label wrapped around its numbers (``5.要求行政机关确认`` / ``0 0 0`` /
+    ``或重新出具已获取信息``) joined, with the values it owns; every other entity alone."""
+    units: list[list[Entity]] = []
     k, n = 0, len(entities)
     while k < n:
         e = entities[k]
-        if e.label == "ROW_LABEL":
+        if e.label == Label.ROW_LABEL:
             j = k + 1
-            while j < n and entities[j].label in _VALUES:
+            while j < n and entities[j].label in VALUE_LABELS:
                 j += 1
-            joined = _joins(e, entities[j]) if k + 1 < j < n and entities[j].label == "ROW_LABEL" else None
+            joined = _joins(e, entities[j]) if k + 1 < j < n and entities[j].label == Label.ROW_LABEL else None
             if joined is not None:
                 units.append([joined, *entities[k + 1:j]])
                 k = j + 1
                 continue
         units.append([e])
         k += 1
+    return units
 
-    def loose_value(u: list[Entity]) -> bool:
-        return len(u) == 1 and u[0].label in _VALUES
 
+def _loose_value(unit: list[Entity]) -> bool:
+    return len(unit) == 1 and unit[0].label in VALUE_LABELS
+
+
+def _values_after_labels(run: list[list[Entity]]) -> list[Entity]:
+    """One stretch of units between headers, titles and sections, its entities in order — with
+    each row's numbers moved after its label when the stretch prints every row's numbers before
+    it (numbers before any label, none after the last)."""
+    bare = [i for i, u in enumerate(run) if len(u) == 1 and u[0].label == Label.ROW_LABEL]
+    first = next((i for i, u in enumerate(run) if _loose_value(u)), None)
+    if not bare or first is None or first > bare[0] or any(_loose_value(u) for u in run[bare[-1]:]):
+        return [e for u in run for e in u]
     out: list[Entity] = []
-    start = 0
-    for end in [i for i, u in enumerate(units) if u[0].label in _BREAKS] + [len(units)]:
-        run, start = units[start:end], end
-        bare = [i for i, u in enumerate(run) if len(u) == 1 and u[0].label == "ROW_LABEL"]
-        first = next((i for i, u in enumerate(run) if loose_value(u)), None)
-        if not bare or first is None or first > bare[0] or any(loose_value(u) for u in run[bare[-1]:]):
-            out.extend(e for u in run for e in u)
+    loose: list[Entity] = []
+    for i, u in enumerate(run):
+        if _loose_value(u):
+            loose.append(u[0])
             continue
-        loose: list[Entity] = []
-        for i, u in enumerate(run):
-            if loose_value(u):
-                loose.append(u[0])
-                continue
-            out.extend(u)
-            c = _row_match(u[0].text) if len(u) == 1 and u[0].label == "ROW_LABEL" else None
-            if c is None or c.key not in T.row_keys_of(c.table):
-                continue
-            nxt = run[i + 1][0] if i + 1 < len(run) else None
-            m = _row_match(nxt.text) if nxt is not None and nxt.label == "ROW_LABEL" else None
-            if m is None or m.group != c.key:
-                out.extend(loose)
-                loose = []
-        out.extend(loose)
+        out.extend(u)
+        c = _row_match(u[0].text) if len(u) == 1 and u[0].label == Label.ROW_LABEL else None
+        if c is None or c.key not in T.row_keys_of(c.table):
+            continue
+        nxt = run[i + 1][0] if i + 1 < len(run) else None
+        m = _row_match(nxt.text) if nxt is not None and nxt.label == Label.ROW_LABEL else None
+        if m is None or m.group != c.key:  # a label opening the next label's group passes them on
+            out.extend(loose)
+            loose = []
+    out.extend(loose)
     return out
 
 

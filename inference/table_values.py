@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 from gongkai.model import template as T
+from gongkai.model.labels import Label
 
 from .entities import Entity
 from .numbers import OCR_DIGITS, is_blank
@@ -41,21 +42,21 @@ def printed_cells(text: str, lo: int, hi: int, values: list[Entity], want: int) 
     pipes = [i for i in range(lo, hi) if text[i] == "|"]
     if not pipes:
         return None
-    tagged_blanks = {v.start: v for v in values if v.label == "BLANK"}
+    tagged_blanks = {v.start: v for v in values if v.label == Label.BLANK}
     out: list[Entity] = []
     cells = 0
     start = lo
     for n, end in enumerate([*pipes, hi]):
         if cells == want:
             break
-        inside = [v for v in values if v.label != "BLANK" and start <= v.start and v.end <= end]
+        inside = [v for v in values if v.label != Label.BLANK and start <= v.start and v.end <= end]
         rest = "".join(text[a:b] for a, b in zip([start, *(v.end for v in inside)], [*(v.start for v in inside), end]))
         if rest.strip(" ?\t\n\u3000") and not (not inside and is_blank(rest)):
             return None  # untagged text in a cell: not ours to read (a blank marker, ``-``, is a blank)
         if inside:
             # Pieces with nothing between them are one printed number (``00`` as ``0`` + ``0``).
             if len(inside) > 1 and all(a.end == b.start for a, b in zip(inside, inside[1:])):
-                inside = [Entity("CELL", inside[0].start, inside[-1].end, text[inside[0].start:inside[-1].end],
+                inside = [Entity(Label.CELL, inside[0].start, inside[-1].end, text[inside[0].start:inside[-1].end],
                                  min(v.score for v in inside))]
             out.extend(inside)
             cells += len(inside)
@@ -63,7 +64,7 @@ def printed_cells(text: str, lo: int, hi: int, values: list[Entity], want: int) 
             out.append(tagged_blanks[end])
             cells += 1
         elif end < hi and n > 0 and not _is_padding_line(text, end):
-            out.append(Entity("BLANK", end, end + 1, "|", 1.0))
+            out.append(Entity(Label.BLANK, end, end + 1, "|", 1.0))
             cells += 1
         start = end + 1
     return out if cells == want else None
@@ -84,8 +85,8 @@ def join_touching(values: list[Entity], text: str) -> list[Entity]:
     merged: list[Entity] = []
     for e in values:
         prev = merged[-1] if merged else None
-        if prev is not None and prev.label == e.label == "CELL" and prev.end == e.start:
-            merged[-1] = Entity("CELL", prev.start, e.end, text[prev.start:e.end] if text else prev.text + e.text,
+        if prev is not None and prev.label == e.label == Label.CELL and prev.end == e.start:
+            merged[-1] = Entity(Label.CELL, prev.start, e.end, text[prev.start:e.end] if text else prev.text + e.text,
                                 min(prev.score, e.score))
         else:
             merged.append(e)
@@ -143,7 +144,7 @@ def digit_run(values: list[Entity]) -> str | None:
     """The values of a short row as one run of digits (spaces between tagged pieces are
     boundaries), or ``None`` when one is not plain digits."""
     texts = [v.text for v in values]
-    if not values or any(v.label != "CELL" for v in values) or not all(
+    if not values or any(v.label != Label.CELL for v in values) or not all(
             re.fullmatch(r"[\d\s?\u3000]+", t) and re.search(r"\d", t) for t in texts):
         return None
     return " ".join(texts)

@@ -17,6 +17,8 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from gongkai.model import template as T
+from gongkai.model.labels import TABLE_LABELS, VALUE_LABELS, Label
+from gongkai.model.template import CheckStatus
 
 from .cells import Cell, SplitNote, TableData
 from .entities import Entity
@@ -26,8 +28,6 @@ from .numbers import NumberError, read_number
 from .segment import SegmentError, segment_table
 from .table_entities import clean_table_entities, unshift_rows
 from .table_values import PrintedRun, digit_run, distribute, glued_run, join_touching, read_values
-
-TABLE_LABELS = ("TABLE_TITLE", "COL_HEADER", "ROW_LABEL", "CELL", "BLANK")
 
 
 @dataclass
@@ -41,7 +41,7 @@ class _Row:
 
 
 @dataclass
-class _Segment:
+class _RowBlock:
     """Row labels and the values that follow them: one label with its own values in most
     layouts, several labels and then their values when PDF text detached them."""
 
@@ -68,7 +68,7 @@ class AssembledTable:
 
 
 def _cell(e: Entity) -> Cell:
-    if e.label == "BLANK":
+    if e.label == Label.BLANK:
         return Cell(None, text=e.text)
     try:
         r = read_number(e.text)
@@ -78,50 +78,50 @@ def _cell(e: Entity) -> Cell:
     return Cell(r.value, text=e.text, damaged=r.damaged, candidates=r.candidates)
 
 
-def _choose_version(table: str, segments: list[_Segment], header_votes: dict[str, float],
+def _choose_version(table: str, blocks: list[_RowBlock], header_votes: dict[str, float],
                     year: int | None) -> str:
     if table not in T.VERSIONED_TABLES:
         return T.VERSIONS[-1]
     templates = {t.version: t for t in T.tables_named(table)}
     votes = dict(header_votes)
-    for seg in segments:
-        for r in seg.rows:
+    for block in blocks:
+        for r in block.rows:
             have = [v for v, t in templates.items() if r.match.key in t.row_keys]
-            if seg.values and len(have) == 1:
+            if block.values and len(have) == 1:
                 votes[have[0]] = votes.get(have[0], 0) + 2
-        if len(seg.rows) == 1:  # how many values a row carries tells the versions apart
-            key = seg.rows[0].match.key
+        if len(block.rows) == 1:  # how many values a row carries tells the versions apart
+            key = block.rows[0].match.key
             for v, t in templates.items():
-                if key in t.row_keys and len(seg.values) == len(t.row(key).fields):
+                if key in t.row_keys and len(block.values) == len(t.row(key).fields):
                     votes[v] = votes.get(v, 0) + 1
     best = max(votes.values(), default=0)
     leaders = [v for v in T.VERSIONS if votes.get(v, 0) == best]
     if len(leaders) == 1:
         return leaders[0]
     # No evidence either way: the template in force for that reporting year.
-    return "2019" if year is not None and year < 2021 else "2021"
+    return T.version_for_year(year)
 
 
-def _segments(entities: list[Entity], text: str = "") -> tuple[list[_Segment], dict[str, list[Entity]], dict[str, dict[str, float]], list[str]]:
-    segments: list[_Segment] = []
+def _row_blocks(entities: list[Entity], text: str = "") -> tuple[list[_RowBlock], dict[str, list[Entity]], dict[str, dict[str, float]], list[str]]:
+    blocks: list[_RowBlock] = []
     flat_values: dict[str, list[Entity]] = {}
     header_votes: dict[str, dict[str, float]] = {}
     header_table: str | None = None
-    seg: _Segment | None = None
+    block: _RowBlock | None = None
     group: str | None = None
     notes: list[str] = []
     section: str | None = None  # the table of the section we are in
 
     for e in entities:
-        if e.label == "SECTION":
-            seg, group, header_table = None, None, None
+        if e.label == Label.SECTION:
+            block, group, header_table = None, None, None
             section = section_table(e.text)
             continue
         if e.label not in TABLE_LABELS:
             continue
-        if e.label == "TABLE_TITLE":
-            header_table, seg = "active_disclosure", None
-        elif e.label == "COL_HEADER":
+        if e.label == Label.TABLE_TITLE:
+            header_table, block = T.TITLED_TABLE, None
+        elif e.label == Label.COL_HEADER:
             m = best_match(e.text, header_candidates())
             if m is not None:
                 header_table = m.candidate.table
@@ -131,42 +131,42 @@ def _segments(entities: list[Entity], text: str = "") -> tuple[list[_Segment], d
                     tv[v] = tv.get(v, 0) + 1
             elif header_table is None:  # a header a converter invented (列1): the section's table
                 header_table = section
-            seg = None
-        elif e.label == "ROW_LABEL":
+            block = None
+        elif e.label == Label.ROW_LABEL:
             m = match_row_label(e.text, group)
             if m is None:
                 notes.append(f"row label {e.text!r} matches no row of the templates")
                 continue
             c = m.candidate
             header_table = c.table
-            if seg is not None and seg.rows and c.group is not None:
+            if block is not None and block.rows and c.group is not None:
                 # The previous label opened this label's group: it was a group label.
-                seg.rows = [r for r in seg.rows if not (r.maybe_group and r.match.key == c.group)]
+                block.rows = [r for r in block.rows if not (r.maybe_group and r.match.key == c.group)]
             is_group = c.key in T.group_keys_of(c.table)
             if is_group:
                 group = c.key
                 if c.key not in T.row_keys_of(c.table):
                     continue
-            # A label after one with no values opens a new segment when cells are printed
+            # A label after one with no values opens a new block when cells are printed
             # between them (a pipe row whose cells are all empty), not a detached label list.
-            if (seg is None or seg.values or seg.table != c.table
-                    or (seg.rows and "|" in text[seg.rows[-1].label.end:e.start])):
-                seg = _Segment(c.table)
-                segments.append(seg)
-            seg.rows.append(_Row(e, c, c.table, maybe_group=is_group))
+            if (block is None or block.values or block.table != c.table
+                    or (block.rows and "|" in text[block.rows[-1].label.end:e.start])):
+                block = _RowBlock(c.table)
+                blocks.append(block)
+            block.rows.append(_Row(e, c, c.table, maybe_group=is_group))
         else:  # CELL or BLANK
-            if seg is not None and seg.rows:
-                seg.values.append(e)
+            if block is not None and block.rows:
+                block.values.append(e)
             elif header_table is not None:
                 flat_values.setdefault(header_table, []).append(e)
-    return segments, flat_values, header_votes, notes
+    return blocks, flat_values, header_votes, notes
 
 
 def _stops(entities: list[Entity], size: int, labels: tuple[str, ...] | None = None):
     """Where a run of values after ``pos`` ends: at the next entity that is not a value (of
     ``labels``, when given)."""
     bounds = sorted(e.start for e in entities
-                    if e.label not in ("CELL", "BLANK") and (labels is None or e.label in labels))
+                    if e.label not in VALUE_LABELS and (labels is None or e.label in labels))
 
     def stop(pos: int) -> int:
         k = bisect_left(bounds, pos)
@@ -176,7 +176,7 @@ def _stops(entities: list[Entity], size: int, labels: tuple[str, ...] | None = N
 
 #: What ends a row's printed region: the next label, header, title or heading. Other tags (a
 #: year, a figure) may sit on digits glued to the row (``行政事业性收费02025年``).
-_STRUCTURE = ("ROW_LABEL", "COL_HEADER", "TABLE_TITLE", "SECTION", "SUBSECTION")
+_STRUCTURE = (Label.ROW_LABEL, Label.COL_HEADER, Label.TABLE_TITLE, Label.SECTION, Label.SUBSECTION)
 
 
 @dataclass
@@ -196,14 +196,14 @@ def _glued(text: str, region: tuple[int, int], n: int, values: list[Entity] = ()
     the row has cells, but digits enough for them (fewer digits than cells is a row with
     blank cells, not a glued one), and no blank tagged among them."""
     run = glued_run(text, *region)
-    if run is None or len(run.chunks) >= n or run.digits < n or any(v.label == "BLANK" for v in values):
+    if run is None or len(run.chunks) >= n or run.digits < n or any(v.label == Label.BLANK for v in values):
         return None
     return run
 
 
 @dataclass
 class _TableReader:
-    """One table's cells read off its segments: printed values as they are, glued runs kept
+    """One table's cells read off its row blocks: printed values as they are, glued runs kept
     for :func:`_split_runs`."""
 
     tpl: T.TableTemplate
@@ -243,10 +243,10 @@ class _TableReader:
                 self.cells[(key, f.key)] = Cell(v, text=self.text[a:b])
                 self.sources[(key, f.key)] = CellSource(a, b, self.text[a:b], score)
 
-    def segment(self, seg: _Segment) -> None:
+    def read_block(self, block: _RowBlock) -> None:
         tpl, text = self.tpl, self.text
         rows, labels = [], []
-        for r in seg.rows:
+        for r in block.rows:
             if r.match.key in tpl.row_keys:
                 rows.append(r.match.key)
                 labels.append(r.label)
@@ -255,8 +255,8 @@ class _TableReader:
         if not rows:
             return
         fields = [tpl.row(k).fields for k in rows]
-        lo = seg.rows[-1].label.end
-        score = seg.rows[-1].label.score
+        lo = block.rows[-1].label.end
+        score = block.rows[-1].label.score
         if len(rows) > 1 and text:
             # Labels one after another, then one plain run too short for all of them: the
             # earlier rows are printed empty (one-line scrapes), the run is the last row's.
@@ -270,17 +270,17 @@ class _TableReader:
                 rows, fields = rows[-1:], fields[-1:]
         if len(rows) == 1 and text:
             key, flds = rows[0], fields[0]
-            if not seg.values and not any(c.isdigit() for c in text[lo:self.region_end(lo)]):
+            if not block.values and not any(c.isdigit() for c in text[lo:self.region_end(lo)]):
                 self.put_blank(key, flds, labels[0])  # a label, then the next label: printed empty
                 return
-            printed = _glued(text, (lo, self.region_end(lo)), len(flds), seg.values)
+            printed = _glued(text, (lo, self.region_end(lo)), len(flds), block.values)
             if printed is not None and all((key, f.key) not in self.cells for f in flds):
                 # Values touching with no separator: the tagger's cuts are not evidence.
                 self.runs.append(_Run(key, tuple((key, f.key) for f in flds), printed.run, printed.start,
-                                      printed.end, min([score, *(v.score for v in seg.values)])))
+                                      printed.end, min([score, *(v.score for v in block.values)])))
                 return
-        region = (lo, self.stop(seg.values[-1].end if seg.values else lo)) if len(rows) == 1 else None
-        for key, flds, vals in zip(rows, fields, distribute(text, rows, [len(f) for f in fields], seg.values,
+        region = (lo, self.stop(block.values[-1].end if block.values else lo)) if len(rows) == 1 else None
+        for key, flds, vals in zip(rows, fields, distribute(text, rows, [len(f) for f in fields], block.values,
                                                              region)):
             if len(rows) == 1 and len(vals) < len(flds) and text:
                 plain = glued_run(text, lo, self.region_end(lo))
@@ -325,24 +325,26 @@ class _TableReader:
 
 
 def assemble_tables(entities: list[Entity], text: str = "", *, year: int | None = None) -> dict[str, AssembledTable]:
+    """The template tables the entities print, each in the version its evidence (or ``year``)
+    says, with where each cell was read; glued runs are split with the whole table."""
     entities = clean_table_entities(entities, text)
     entities = unshift_rows(entities)
-    segments, flat_values, header_votes, notes = _segments(entities, text)
+    blocks, flat_values, header_votes, notes = _row_blocks(entities, text)
     stop = _stops(entities, len(text))
     # A minus word tagged as a header (``16[减]12``) is part of the numbers, not their end.
     region_end = _stops([e for e in entities if e.text.strip() not in T.MINUS_WORDS], len(text), _STRUCTURE)
     out: dict[str, AssembledTable] = {}
     for table in T.TABLE_KEYS:
-        tsegs = [s for s in segments if s.table == table and s.values]
+        tblocks = [s for s in blocks if s.table == table and s.values]
         flat = flat_values.get(table, [])
-        if not tsegs and not flat:
+        if not tblocks and not flat:
             continue
-        version = _choose_version(table, tsegs, header_votes.get(table, {}), year)
+        version = _choose_version(table, tblocks, header_votes.get(table, {}), year)
         tpl = T.table_template(table, version)
         reader = _TableReader(tpl, text, stop, region_end, list(notes))
         # Rows whose cells are all printed empty carry no tagged value but are still read.
-        for seg in [s for s in segments if s.table == table and (s.values or len(s.rows) == 1)]:
-            reader.segment(seg)
+        for block in [s for s in blocks if s.table == table and (s.values or len(s.rows) == 1)]:
+            reader.read_block(block)
         if tpl.flat and flat:
             reader.flat(flat, entities)
         splits: list[SplitNote] = []
@@ -367,6 +369,31 @@ _EVIDENCE = {
     "order": "what its columns count (template.CELL_ORDERS: in force ≥ issued)",
     "plausibility": "plausibility",
 }
+
+
+def _split_outcome(table: str, r: _Run, printed: str, seg, fixed: dict, open_: dict,
+                   hints: dict[tuple[str, str], dict[int, str]]) -> tuple[CheckStatus, str, str | None]:
+    """How one glued run came out of the table's segmentation ``seg`` (None: it failed): its
+    check status, the detail in words, and — where the rules alone (or its only split) decided
+    it — how, in words, for the table's one note on such runs (else None)."""
+    rows = list(dict.fromkeys(k[0] for k in r.keys))
+    shown = f"{table} {r.name!r}: the glued run {printed!r}"
+    if seg is None or all(seg.candidates.get(row) == [] for row in rows):
+        return CheckStatus.AMBIGUOUS, f"{shown} has no split into its {len(r.keys)} cells: not read", None
+    if any(k in open_ for k in r.keys):
+        alts = "; ".join(f"{row}: " + " or ".join(_fmt_split(o) for o in seg.candidates.get(row, []))
+                         for row in rows if len(seg.candidates.get(row, [])) > 1)
+        return (CheckStatus.AMBIGUOUS, f"{shown} has several readings ({alts}); the cells they disagree on are null",
+                None)
+    status = CheckStatus.FAIL if any(set(eq.keys) & set(r.keys) for eq in seg.broken) else CheckStatus.SEGMENTED
+    why = [w for row in rows for w in seg.evidence.get(row, ())]
+    split = _fmt_split(tuple(fixed[k] for k in r.keys))
+    if set(why) <= {"only", "rules"}:
+        how = _EVIDENCE["only" if set(why) == {"only"} else "rules"]
+        return status, f"{shown} split as {split}: {how}", how
+    said = [w for k in r.keys for v, w in hints.get(k, {}).items() if v == fixed[k]]
+    because = " and ".join(_EVIDENCE[w] for w in dict.fromkeys(why) if w not in ("only", "rules"))
+    return status, f"{shown} split as {split}: chosen by {because}" + (f" ({', '.join(said)})" if said else ""), None
 
 
 def _split_runs(tpl: T.TableTemplate, text: str, runs: list[_Run], cells: dict, sources: dict, tnotes: list[str],
@@ -401,28 +428,10 @@ def _split_runs(tpl: T.TableTemplate, text: str, runs: list[_Run], cells: dict, 
             else:
                 cells[k] = Cell(None, text="", segmented_from=printed, split_candidates=open_.get(k, ()))
             sources[k] = CellSource(r.start, r.end, printed, r.score)
-        rows = list(dict.fromkeys(k[0] for k in r.keys))
-        shown = f"{table} {r.name!r}: the glued run {printed!r}"
-        if seg is None or all(seg.candidates.get(row) == [] for row in rows):
-            status, detail = "ambiguous", f"{shown} has no split into its {len(r.keys)} cells: not read"
-        elif any(k in open_ for k in r.keys):
-            alts = "; ".join(f"{row}: " + " or ".join(_fmt_split(o) for o in seg.candidates.get(row, []))
-                             for row in rows if len(seg.candidates.get(row, [])) > 1)
-            status, detail = "ambiguous", f"{shown} has several readings ({alts}); the cells they disagree on are null"
+        status, detail, how = _split_outcome(table, r, printed, seg, fixed, open_, hints)
+        if how is not None:  # said once for the table, below
+            plain.setdefault(how, []).append(r.name)
         else:
-            status = "fail" if any(set(eq.keys) & set(r.keys) for eq in seg.broken) else "segmented"
-            why = [w for row in rows for w in seg.evidence.get(row, ())]
-            split = _fmt_split(tuple(fixed[k] for k in r.keys))
-            if set(why) <= {"only", "rules"}:
-                how = _EVIDENCE["only" if set(why) == {"only"} else "rules"]
-                plain.setdefault(how, []).append(r.name)
-                detail = f"{shown} split as {split}: {how}"
-            else:
-                said = [w for k in r.keys for v, w in hints.get(k, {}).items() if v == fixed[k]]
-                because = " and ".join(_EVIDENCE[w] for w in dict.fromkeys(why) if w not in ("only", "rules"))
-                detail = f"{shown} split as {split}: chosen by {because}" + (f" ({', '.join(said)})" if said else "")
-                tnotes.append(detail)
-        if status == "ambiguous":
             tnotes.append(detail)
         notes.append(SplitNote(r.name, printed, r.keys, status, detail))
     for how, names in plain.items():

@@ -17,21 +17,57 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import platform
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from .closed_set import ClosedSet
+
+
+class Backend(ClosedSet):
+    """What ``--backend`` accepts: ``auto`` what the record verified (else the reference), ``torch``,
+    ``onnx`` the verified ONNX variant (else fp32), ``reference`` the reference itself (what the
+    verification compares against); the others force one. A :class:`Setting` runs ``torch`` or
+    ``onnx``."""
+
+    AUTO = "auto"
+    TORCH = "torch"
+    ONNX = "onnx"
+    ONNX_FP32 = "onnx-fp32"
+    ONNX_INT8 = "onnx-int8"
+    REFERENCE = "reference"
+
+
+class Precision(ClosedSet):
+    """A tagger's number format: ``fp32``, ``bf16`` (torch on a CPU with bf16 units) or ``int8`` (the
+    dynamically quantised ONNX export); ``auto`` as ``--backend auto``."""
+
+    AUTO = "auto"
+    FP32 = "fp32"
+    BF16 = "bf16"
+    INT8 = "int8"
+
+
+class Forward(ClosedSet):
+    """Torch's forward: transformers' own (``reference``) or :mod:`.fast_modernbert`'s (``compact``)."""
+
+    REFERENCE = "reference"
+    COMPACT = "compact"
+
+
+log = logging.getLogger(__name__)
+
 #: The verification record written by ``gongkai verify-backends``.
 RECORD_FILE = "backends.json"
 #: The exported ONNX files, by variant.
-ONNX_FILES = {"fp32": "model.onnx", "int8": "model.int8.onnx"}
-#: What ``--backend`` accepts: ``onnx`` is the verified variant (else fp32), ``reference`` the
-#: reference itself (what the verification compares against); the others force one.
-BACKENDS = ("auto", "torch", "onnx", "onnx-fp32", "onnx-int8", "reference")
+ONNX_FILES = {Precision.FP32: "model.onnx", Precision.INT8: "model.int8.onnx"}
+#: What ``--backend`` accepts.
+BACKENDS = tuple(Backend)
 #: What ``--precision`` accepts (torch only; an ONNX variant carries its own precision).
-PRECISIONS = ("auto", "fp32", "bf16")
+PRECISIONS = (Precision.AUTO, Precision.FP32, Precision.BF16)
 #: The model files whose bytes the fingerprint covers.
 FINGERPRINTED = ("config.json", "model.safetensors", "tokenizer.json")
 
@@ -41,10 +77,10 @@ class Setting:
     """One way to run the tagger. ``forward`` is ``compact`` (torch's :mod:`.fast_modernbert`)
     or ``reference`` (transformers' own forward); ``stride`` None is the tagger's default."""
 
-    backend: str = "torch"            # torch | onnx
-    precision: str = "fp32"           # fp32 | bf16 | int8 (ONNX int8 only)
+    backend: Backend = Backend.TORCH          # torch | onnx
+    precision: Precision = Precision.FP32     # fp32 | bf16 | int8 (ONNX int8 only)
     stride: int | None = None
-    forward: str = "reference"        # reference | compact (torch only)
+    forward: Forward = Forward.REFERENCE      # reference | compact (torch only)
 
     @property
     def name(self) -> str:
@@ -60,7 +96,8 @@ class Setting:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "Setting":
-        return cls(d["backend"], d["precision"], d.get("stride"), d.get("forward", "reference"))
+        return cls(Backend(d["backend"]), Precision(d["precision"]), d.get("stride"),
+                   Forward(d.get("forward", Forward.REFERENCE)))
 
 
 REFERENCE = Setting()
@@ -131,7 +168,7 @@ class Verified:
     every candidate was checked with, and the setting ``auto`` uses (None: the reference)."""
 
     stride: int | None
-    forward: str
+    forward: Forward
     default: Setting | None
 
 
@@ -143,16 +180,22 @@ def verified(model_dir: str | Path) -> Verified | None:
     default becomes torch in fp32 on a CPU with other bf16 units (or none) than it was verified on.
     """
     record = read_record(model_dir)
-    if not record or record.get("fingerprint") != fingerprint(model_dir):
+    if not record:
         return None
-    stride, forward = record.get("stride"), record.get("forward", "reference")
+    if record.get("fingerprint") != fingerprint(model_dir):
+        log.info("%s: %s was written for other model files; it vouches for nothing", model_dir, RECORD_FILE)
+        return None
+    stride, forward = record.get("stride"), Forward(record.get("forward", Forward.REFERENCE))
     default = Setting.from_dict(record["default"]) if record.get("default") else None
-    if default and default.backend == "onnx" and not (
+    if default and default.backend == Backend.ONNX and not (
             (Path(model_dir) / ONNX_FILES[default.precision]).is_file() and onnxruntime_available()):
+        log.info("%s: the verified %s cannot run here (file or onnxruntime missing)", model_dir, default.name)
         default = None
-    if default and default.precision == "bf16" and (
+    if default and default.precision == Precision.BF16 and (
             bf16_units() is None or record.get("machine", {}).get("bf16_units") != bf16_units()):
-        default = Setting("torch", "fp32", stride, forward)
+        log.info("%s: bf16 was verified on other bf16 units than this CPU's (%s); running fp32", model_dir,
+                 bf16_units())
+        default = Setting(Backend.TORCH, Precision.FP32, stride, forward)
     return Verified(stride, forward, default)
 
 
@@ -172,7 +215,7 @@ def _on_cpu(device: str | None) -> bool:
     return not torch.cuda.is_available()
 
 
-def resolve(model_dir: str | Path, backend: str = "auto", precision: str = "auto",
+def resolve(model_dir: str | Path, backend: str = Backend.AUTO, precision: str = Precision.AUTO,
             device: str | None = None) -> Setting:
     """The :class:`Setting` for a ``--backend`` and ``--precision`` (see :data:`BACKENDS`, :data:`PRECISIONS`).
 
@@ -193,31 +236,33 @@ def resolve(model_dir: str | Path, backend: str = "auto", precision: str = "auto
         raise ValueError(f"unknown backend {backend!r}; choose one of {', '.join(BACKENDS)}")
     if precision not in PRECISIONS:
         raise ValueError(f"unknown precision {precision!r}; choose one of {', '.join(PRECISIONS)}")
-    if backend.startswith("onnx") and precision == "bf16":
+    backend, precision = Backend(backend), Precision(precision)
+    onnx = backend in (Backend.ONNX, Backend.ONNX_FP32, Backend.ONNX_INT8)
+    if onnx and precision == Precision.BF16:
         raise ValueError("--precision bf16 runs on torch only; an ONNX export has its own precision "
                          "(onnx-fp32, onnx-int8)")
-    if backend == "reference":
-        if precision == "bf16":
+    if backend == Backend.REFERENCE:
+        if precision == Precision.BF16:
             raise ValueError("the reference runs in fp32; for bf16 use --backend torch")
         return REFERENCE
     on_cpu = _on_cpu(device)
     facts = verified(model_dir) if on_cpu and Path(model_dir, RECORD_FILE).is_file() else None
-    stride, forward = (facts.stride, facts.forward) if facts else (None, "reference")
+    stride, forward = (facts.stride, facts.forward) if facts else (None, Forward.REFERENCE)
     default = facts.default if facts else None
-    if backend == "auto" and precision == "auto":
-        return default or Setting("torch", "fp32", stride, forward)
-    if backend.startswith("onnx"):
+    if backend == Backend.AUTO and precision == Precision.AUTO:
+        return default or Setting(Backend.TORCH, Precision.FP32, stride, forward)
+    if onnx:
         if not on_cpu:
             raise ValueError(f"the ONNX backend runs on the CPU only, not on device {device!r}; use --backend torch")
-        variant = backend.removeprefix("onnx-") if backend != "onnx" else (
-            default.precision if default and default.backend == "onnx" else "fp32")
+        variant = Precision(backend.removeprefix("onnx-")) if backend != Backend.ONNX else (
+            default.precision if default and default.backend == Backend.ONNX else Precision.FP32)
         if not (Path(model_dir) / ONNX_FILES[variant]).is_file():
             raise FileNotFoundError(f"no {ONNX_FILES[variant]} in {model_dir}: "
                                     f"run `gongkai export-onnx {model_dir}` first")
-        return Setting("onnx", variant, stride)
-    if precision == "auto":  # --backend torch
-        precision = default.precision if default and default.backend == "torch" else "fp32"
-    if precision == "bf16" and on_cpu and bf16_units() is None:
+        return Setting(Backend.ONNX, variant, stride)
+    if precision == Precision.AUTO:  # --backend torch
+        precision = default.precision if default and default.backend == Backend.TORCH else Precision.FP32
+    if precision == Precision.BF16 and on_cpu and bf16_units() is None:
         raise ValueError("--precision bf16 needs a CPU with bf16 units (AMX or AVX-512 BF16); this one has "
                          "none, so bf16 would run emulated and slower than fp32: use --precision fp32")
-    return Setting("torch", precision, stride, forward)
+    return Setting(Backend.TORCH, precision, stride, forward)

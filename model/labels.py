@@ -10,56 +10,65 @@ column headers on one line) stay separable by their ``B-``. The guideline,
 ('SECTION', 'SUBSECTION', 'TABLE_TITLE')
 >>> TAGS[:3]
 ('O', 'B-SECTION', 'I-SECTION')
->>> tag_to_id("B-CELL") == TAGS.index("B-CELL")
-True
 """
 
 from __future__ import annotations
 
-from .template import CHINESE_NUMBERS
+from .closed_set import ClosedSet
+from .template import CHINESE_NUMBERS, CLAUSE_ENDS
 
-#: Entity labels, in the order their tags get ids. Append new labels at the end:
-#: a model saved with the old order must keep meaning what it meant.
-LABELS: tuple[str, ...] = (
-    "SECTION",      # a section heading: 一、总体情况 (number and title)
-    "SUBSECTION",   # a subsection heading: (一)强化主动公开
-    "TABLE_TITLE",  # the article a table-2 block is under: 第二十条第(一)项
-    "COL_HEADER",   # a column-header cell, group headers and the corner note included
-    "ROW_LABEL",    # a row label, group labels (三、本年度办理结果, (三)不予公开) included
-    "CELL",         # a table cell's printed value, padding outside: 0, 0项, 16491.8万元, -12, 00
-    "BLANK",        # the separator that stands for an empty cell (not padding like ||||)
-    "FIG_METRIC",   # what a narrative figure counts: 新增主动公开信息
-    "FIG_VALUE",    # its number, approximate marker included: 815, 14000余
-    "FIG_UNIT",     # its unit: 条, 件, %, 万元
-    "ORGAN",        # the body that reports: 弋阳县住房建设保障中心
-    "YEAR",         # the year the report covers, where the text states it: 2023
-)
+
+class Label(ClosedSet):
+    """Entity labels, in the order their tags get ids. Append new labels at the end: a model
+    saved with the old order must keep meaning what it meant."""
+
+    SECTION = "SECTION"          # a section heading: 一、总体情况 (number and title)
+    SUBSECTION = "SUBSECTION"    # a subsection heading: (一)强化主动公开
+    TABLE_TITLE = "TABLE_TITLE"  # the article a table-2 block is under: 第二十条第(一)项
+    COL_HEADER = "COL_HEADER"    # a column-header cell, group headers and the corner note included
+    ROW_LABEL = "ROW_LABEL"      # a row label, group labels (三、本年度办理结果, (三)不予公开) included
+    CELL = "CELL"                # a table cell's printed value, padding outside: 0, 0项, 16491.8万元, -12, 00
+    BLANK = "BLANK"              # the separator that stands for an empty cell (not padding like ||||)
+    FIG_METRIC = "FIG_METRIC"    # what a narrative figure counts: 新增主动公开信息
+    FIG_VALUE = "FIG_VALUE"      # its number, approximate marker included: 815, 14000余
+    FIG_UNIT = "FIG_UNIT"        # its unit: 条, 件, %, 万元
+    ORGAN = "ORGAN"              # the body that reports: 弋阳县住房建设保障中心
+    YEAR = "YEAR"                # the year the report covers, where the text states it: 2023
+
+
+LABELS: tuple[Label, ...] = tuple(Label)
+
+#: The labels of a table's structure, of its values (a cell, or the separator standing for an
+#: empty one), and of a narrative figure.
+TABLE_LABELS = (Label.TABLE_TITLE, Label.COL_HEADER, Label.ROW_LABEL, Label.CELL, Label.BLANK)
+VALUE_LABELS = (Label.CELL, Label.BLANK)
+FIGURE_LABELS = (Label.FIG_METRIC, Label.FIG_VALUE, Label.FIG_UNIT)
 
 OUTSIDE = "O"
 
 #: Labels whose entities almost never touch another of their own label: a metric is followed by
 #: its value or by text. The tagger sometimes opens such an entity on two characters in a row
 #: (``行`` B, ``政`` B), unsure which starts it; decoding reads the second ``B-`` as a continuation
-#: (:func:`gongkai.model.decode.join_unbroken`). The one exception, two figures sharing a stretch
-#: (``5项[依申请类政务服务事项][进驻]5项``), is cut again by :func:`gongkai.model.decode.split_shared`
+#: (:func:`gongkai.model.tag_decoding.join_unbroken`). The one exception, two figures sharing a stretch
+#: (``5项[依申请类政务服务事项][进驻]5项``), is cut again by :func:`gongkai.model.tag_decoding.split_shared`
 #: when each part has its own number. Table labels are not here: glued rows put two cells or two
 #: headers side by side.
-UNBROKEN: tuple[str, ...] = ("FIG_METRIC",)
+UNBROKEN: tuple[str, ...] = (Label.FIG_METRIC,)
 
 #: A narrative figure's metric shares a clause with its number: the value starts at most
 #: ``after`` characters after the metric (``[辦復率]均達100%``, ``[收到申请]共计9件``), or a value or
 #: unit ends at most ``before`` characters before it (``5項[依申請類政務服務事項]``), with no
-#: ``breaks`` character between. On the gold seeds and 5,088 generated metrics none lies farther.
+#: ``breaks`` character (``template.CLAUSE_ENDS``) between. On the gold seeds and 5,088 generated metrics none lies farther.
 #: A metric with no number in reach is a list of topics (``救灾、食品药品监管…``): decoding
-#: drops it (:func:`gongkai.model.decode.drop_unattached`), and so does a metric shorter than
+#: drops it (:func:`gongkai.model.tag_decoding.drop_unattached`), and so does a metric shorter than
 #: ``shortest`` (``[在]``, ``[收]``): every metric in the gold and the generator has two or more
 #: characters. The same reach decides when a joined metric is two
-#: (:func:`gongkai.model.decode.split_shared`). A metric after its number may stand behind a marker
+#: (:func:`gongkai.model.tag_decoding.split_shared`). A metric after its number may stand behind a marker
 #: (``[50][%]以上[审批服务事项…]``: ``before`` 2) or behind a relative clause ending in ``的``,
 #: which the guideline leaves outside (``注销[1][家]维护更新不及时的[政务新媒体]``): ``clause``
 #: characters (the real gold's longest is 8).
-FIGURE_REACH: dict[str, object] = {"metric": "FIG_METRIC", "figure": ("FIG_VALUE", "FIG_UNIT"), "after": 3,
-                                   "before": 2, "breaks": frozenset("，,。；;！!？\n|"), "shortest": 2,
+FIGURE_REACH: dict[str, object] = {"metric": Label.FIG_METRIC, "figure": (Label.FIG_VALUE, Label.FIG_UNIT), "after": 3,
+                                   "before": 2, "breaks": frozenset(CLAUSE_ENDS), "shortest": 2,
                                    "clause": 12}
 
 #: Letters an OCR engine prints for digits (``0`` → ``O``, ``1`` → ``l``, ``5`` → ``S``): a damaged
@@ -73,11 +82,11 @@ DIGIT_LOOKALIKES = "OlS"
 #: Every gold and generated entity does. Anything else is a fragment (``[二]``, ``[十大和]`` of
 #: ``党的二十大``; ``第[一平台作]用``; a lone ``近`` of ``就近办``; ``群众[和企业“一件事”]``,
 #: ``“民生实事”“[政策解读专题”]``): decoding drops it
-#: (:func:`gongkai.model.decode.drop_misshapen`), before a metric looks for its number.
-SHAPES: dict[str, str] = {"SECTION": "[" + "".join(CHINESE_NUMBERS) + "]+、",
-                          "SUBSECTION": r"\([" + "".join(CHINESE_NUMBERS) + r"]+\)",
-                          "FIG_VALUE": r"\D{0,2}[\d" + DIGIT_LOOKALIKES + "]",
-                          "FIG_METRIC": r"(?![和及与、的])(?:[^“”]|“[^“”]*”)*\Z"}
+#: (:func:`gongkai.model.tag_decoding.drop_misshapen`), before a metric looks for its number.
+SHAPES: dict[str, str] = {Label.SECTION: "[" + "".join(CHINESE_NUMBERS) + "]+、",
+                          Label.SUBSECTION: r"\([" + "".join(CHINESE_NUMBERS) + r"]+\)",
+                          Label.FIG_VALUE: r"\D{0,2}[\d" + DIGIT_LOOKALIKES + "]",
+                          Label.FIG_METRIC: r"(?![和及与、的])(?:[^“”]|“[^“”]*”)*\Z"}
 
 TAGS: tuple[str, ...] = (OUTSIDE, *(f"{p}-{label}" for label in LABELS for p in ("B", "I")))
 
@@ -87,13 +96,6 @@ TAG2ID: dict[str, int] = {t: i for i, t in ID2TAG.items()}
 
 class LabelSetMismatch(ValueError):
     """A saved model's tags differ from the code's: its predictions would be misread."""
-
-
-def tag_to_id(tag: str) -> int:
-    try:
-        return TAG2ID[tag]
-    except KeyError:
-        raise ValueError(f"unknown tag {tag!r}; known tags: {', '.join(TAGS)}") from None
 
 
 def check_label_set(model_tags: list[str] | tuple[str, ...], where: str = "the model") -> None:

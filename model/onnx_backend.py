@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 from transformers import AutoTokenizer
 
-from .backends import ONNX_FILES
+from .backends import ONNX_FILES, Precision
 from .labels import check_label_set
 from .tagger import WindowedTagger
 
@@ -51,7 +51,7 @@ class OnnxTagger(WindowedTagger):
         self._set_windows(max_positions, window, stride)
 
     @classmethod
-    def load(cls, model_dir: str | Path, variant: str = "fp32", *, threads: int | None = None,
+    def load(cls, model_dir: str | Path, variant: str = Precision.FP32, *, threads: int | None = None,
              **kwargs: Any) -> "OnnxTagger":
         """Load ``model_dir``'s exported ``variant`` (``fp32`` or ``int8``) and its tokenizer."""
         try:

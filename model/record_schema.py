@@ -19,12 +19,17 @@ import json
 from typing import Any
 
 from . import template as T
+from .closed_set import ClosedSet
 
-#: A record's ``status``: a report that reads clean (``ok``); a report with template cells unread,
-#: ambiguous or unchecked (``partial``); a report some of whose checks fail (``failed_checks``);
-#: an input that is no report (``not_a_report``, ``status_detail`` says why); an input that could
-#: not be read or extracted (``error``, ``error`` says why).
-RECORD_STATUSES = ("ok", "partial", "failed_checks", "not_a_report", "error")
+
+class RecordStatus(ClosedSet):
+    """A record's ``status``, from the best to the worst (``gongkai.inference.report`` decides it)."""
+
+    OK = "ok"                        # a report that reads clean
+    PARTIAL = "partial"              # a report with template cells unread, ambiguous or unchecked
+    FAILED_CHECKS = "failed_checks"  # a report some of whose checks fail
+    NOT_A_REPORT = "not_a_report"    # an input that is no report (``status_detail`` says why)
+    ERROR = "error"                  # an input that could not be read or extracted (``error`` says why)
 
 _INT = {"type": "integer", "minimum": 0}
 _NUMBER_OR_NULL = {"type": ["number", "null"]}
@@ -114,12 +119,12 @@ def record_schema() -> dict[str, Any]:
             "checks": {"type": "array", "items": {
                 "type": "object",
                 "properties": {"rule": {"enum": rules}, "column": {"type": "string"}, "row": {"type": "string"},
-                               "status": {"enum": list(T.CHECK_STATUSES)}, "detail": {"type": "string"}},
+                               "status": {"enum": list(T.CheckStatus)}, "detail": {"type": "string"}},
                 "required": ["rule", "status", "detail"], "additionalProperties": False}},
             "provenance": {"type": "object", "properties": {t: _provenance(t) for t in T.TABLE_KEYS},
                            "additionalProperties": False},
             "warnings": {"type": "array", "items": {"type": "string"}},
-            "status": {"enum": list(RECORD_STATUSES)},
+            "status": {"enum": list(RecordStatus)},
             "status_detail": _STR_OR_NULL,
             "error": _STR_OR_NULL,
             "versions": {"type": "object", "properties": {"gongkai": {"type": "string"}, "model": {"type": "string"}},

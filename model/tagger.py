@@ -34,13 +34,14 @@ if TYPE_CHECKING:  # importing transformers' modeling code at module level would
     from transformers import PreTrainedModel
 
 from . import fast_modernbert
+from .backends import Forward, Precision
 from .card import model_card
-from .decode import drop_bare_values, drop_misshapen, drop_second_metric, drop_unattached, join_unbroken, split_shared, viterbi_iob2_many
+from .tag_decoding import drop_bare_values, drop_misshapen, drop_second_metric, drop_unattached, join_unbroken, split_shared, viterbi_iob2_many
 from .labels import FIGURE_REACH, ID2TAG, OUTSIDE, SHAPES, TAG2ID, TAGS, UNBROKEN, check_label_set
 from .tokenizer import encode_chars, save_tokenizer
 
 #: The precisions a torch tagger runs in, and their dtypes.
-PRECISIONS = {"fp32": torch.float32, "bf16": torch.bfloat16}
+DTYPES = {Precision.FP32: torch.float32, Precision.BF16: torch.bfloat16}
 
 #: Default architecture: small enough for a 2-core CPU. See :func:`new_config`.
 DEFAULT_SIZE: dict[str, int] = {"hidden": 256, "layers": 4, "heads": 4, "intermediate": 1024, "max_positions": 512}
@@ -146,6 +147,20 @@ def windows(length: int, size: int, stride: int) -> list[tuple[int, int]]:
     return [(s, s + size) for s in starts]
 
 
+def window_and_stride(max_positions: int, window: int | None = None, stride: int | None = None) -> tuple[int, int]:
+    """``(window, stride)`` in characters for a model with ``max_positions`` positions: the window
+    at most its positions less [CLS] and [SEP] (the most by default), the stride by default three
+    quarters of the window (neighbouring windows share a quarter). Training and tagging cut the
+    same windows.
+
+    >>> window_and_stride(512), window_and_stride(512, 100), window_and_stride(128, 1000, 50)
+    ((510, 382), (100, 75), (126, 50))
+    """
+    most = max_positions - 2
+    window = min(window or most, most)
+    return window, stride or max(1, window * 3 // 4)
+
+
 def owners(bounds: Sequence[tuple[int, int]], length: int) -> list[tuple[int, int, int]]:
     """For each window, the characters it decides: ``(window index, start, end)``.
 
@@ -171,7 +186,7 @@ class WindowedTagger:
 
     A backend gives :meth:`log_probs`: a padded batch of windows (``[CLS] chars [SEP]``) →
     the log-probability of every tag at every position. The stitched probabilities are
-    decoded into well-formed IOB2 (:func:`~gongkai.model.decode.viterbi_iob2_many`). ``window`` is the number of
+    decoded into well-formed IOB2 (:func:`~gongkai.model.tag_decoding.viterbi_iob2_many`). ``window`` is the number of
     characters the model sees at once (at most its positions less [CLS] and [SEP]);
     ``stride`` the step from one window's start to the next, so neighbouring windows share
     ``window - stride`` characters.
@@ -186,21 +201,13 @@ class WindowedTagger:
     padding: int = 0
 
     def _set_windows(self, max_positions: int, window: int | None, stride: int | None) -> None:
-        max_window = max_positions - 2
-        self.window = min(window or max_window, max_window)
-        self.stride = stride or max(1, self.window * 3 // 4)
+        self.window, self.stride = window_and_stride(max_positions, window, stride)
         if not 1 <= self.stride <= self.window:
             raise ValueError(f"stride {self.stride} must be between 1 and the window {self.window}")
 
     def log_probs(self, input_ids: np.ndarray, attention_mask: np.ndarray) -> np.ndarray:
         """Tag log-probabilities, shape ``input_ids.shape + (len(TAGS),)``, for a padded batch."""
         raise NotImplementedError
-
-    def best_tags(self, input_ids: np.ndarray, attention_mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """``(tag ids, probabilities)`` of the most probable tag per position, each character alone."""
-        logp = self.log_probs(input_ids, attention_mask)
-        arg = logp.argmax(-1)
-        return arg, np.exp(np.take_along_axis(logp, arg[..., None], -1)[..., 0])
 
     def predict(self, texts: list[str], batch_size: int = 8) -> list[Prediction]:
         """Tag each text (already normalised): one tag and probability per character."""
@@ -264,10 +271,10 @@ class Tagger(WindowedTagger):
 
     def __init__(self, model: "PreTrainedModel", tokenizer: PreTrainedTokenizerBase, *,
                  window: int | None = None, stride: int | None = None, device: str | None = None,
-                 precision: str = "fp32", forward: str = "reference"):
+                 precision: str = Precision.FP32, forward: str = Forward.REFERENCE):
         check_label_set(config_tags(model.config), where=f"model {model.config.name_or_path or '(in memory)'}")
-        if precision not in PRECISIONS:
-            raise ValueError(f"unknown precision {precision!r}; choose one of {', '.join(PRECISIONS)}")
+        if precision not in DTYPES:
+            raise ValueError(f"unknown precision {precision!r}; choose one of {', '.join(DTYPES)}")
         self._set_windows(model.config.max_position_embeddings, window, stride)
         self.device = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
         self.model = model.to(self.device).eval()
@@ -275,10 +282,11 @@ class Tagger(WindowedTagger):
         self.precision = precision
         # bf16 runs a copy with bf16 weights (faster than autocast, which casts them per batch);
         # self.model stays float32 for saving and training.
-        runner = copy.deepcopy(self.model).to(PRECISIONS[precision]) if precision != "fp32" else self.model
+        runner = copy.deepcopy(self.model).to(DTYPES[precision]) if precision != Precision.FP32 else self.model
         #: ``compact`` (:mod:`.fast_modernbert`, where the architecture allows) or ``reference``.
-        self.forward = "compact" if forward == "compact" and fast_modernbert.supports(model) else "reference"
-        if self.forward == "compact":
+        self.forward = Forward.COMPACT if forward == Forward.COMPACT and fast_modernbert.supports(model) \
+            else Forward.REFERENCE
+        if self.forward == Forward.COMPACT:
             self._run = fast_modernbert.FastModernBert(runner)
         else:
             self._run = lambda ids, mask: runner(input_ids=ids, attention_mask=mask).logits

@@ -23,8 +23,12 @@ A report may mix them, so the version belongs to a table, not to a report.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any, Literal
+
+from .closed_set import ClosedSet
 
 VERSIONS = ("2019", "2021")
 
@@ -33,6 +37,21 @@ VERSION_SOURCES = {
     "2019": "国办公开办函〔2019〕60号",
     "2021": "国办公开办函〔2021〕30号",
 }
+
+#: The first reporting year each template version is in force for.
+VERSION_YEARS = {"2019": 2019, "2021": 2021}
+
+
+def version_for_year(year: int | None) -> str:
+    """The template version in force for a reporting year: the newest for an unknown year, the
+    first for a year before the templates (a table of such a report, if any, is read as the first).
+
+    >>> version_for_year(2020), version_for_year(2021), version_for_year(None), version_for_year(2015)
+    ('2019', '2021', '2021', '2019')
+    """
+    if year is None:
+        return VERSIONS[-1]
+    return next((v for v in reversed(VERSIONS) if year >= VERSION_YEARS[v]), VERSIONS[0])
 
 
 @dataclass(frozen=True)
@@ -210,7 +229,7 @@ class Rule:
 
     name: str
     table: str
-    axis: str
+    axis: Literal["column", "row"]
     lhs: tuple[str, ...]
     rhs: tuple[str, ...]
     description: str = ""
@@ -271,7 +290,7 @@ UNKEYED_SECTION_TITLES = (
 #: The first reporting year the national table templates cover: a report of an earlier year has
 #: sections, figures, year and organ, but no template tables (its statistics table, if any, is
 #: the old 2008-style one, read by nothing here).
-FIRST_TEMPLATE_YEAR = 2019
+FIRST_TEMPLATE_YEAR = VERSION_YEARS[VERSIONS[0]]
 #: Header words of the old-style statistics table (政府信息公开情况统计表: 指标名称 / 计量单位 /
 #: 本年度 / 历年累计), printed by reports before the templates.
 OLD_STATISTICS_WORDS = ("指标名称", "计量单位", "历年累计")
@@ -309,6 +328,26 @@ APPROX_AFTER = ("余", "餘", "多", "左右", "以上")
 REPORT_FIGURE_WORDS = ("公开", "申请", "政务", "规范性文件", "政策解读")
 #: A rate's metric ends with this (``办复率``, ``进驻率``); its value is a percentage, never a count.
 RATE_SUFFIX = "率"
+#: The units a rate's value may carry.
+RATE_UNITS = ("%",)
+#: What ends a sentence of the narrative, in both widths (the assembler reads normalised text,
+#: where full-width punctuation is ASCII; decoding rules are also run on annotated texts as
+#: printed): a figure's metric and its number are never in two sentences. Not an ASCII ``?``:
+#: scrapers print it for a character they could not encode (``累?18次``), and normalising keeps
+#: it where it may be a question mark.
+SENTENCE_ENDS = "。；;！!？\n"
+#: What ends a clause: a sentence end, a comma, or the ``|`` between table cells. A metric the
+#: tagger marks has its number in its clause (``labels.FIGURE_REACH``).
+CLAUSE_ENDS = SENTENCE_ENDS + "，,|"
+
+
+def is_rate(metric: str) -> bool:
+    """Whether a figure's metric names a rate (its value a percentage, never a count).
+
+    >>> is_rate("办复率"), is_rate("收到申请")
+    (True, False)
+    """
+    return metric.endswith(RATE_SUFFIX)
 
 #: Table 2 is printed under these article items (第二十条 of 条例, items 一…九).
 ARTICLE_TITLE = "第二十条第({item})项"
@@ -578,13 +617,26 @@ TEMPLATES: tuple[TableTemplate, ...] = (
     REVIEWS_2019, REVIEWS_2021,
 )
 
+#: The tables; each is printed in the section of the same key (:data:`SECTIONS`).
 TABLE_KEYS = ("active_disclosure", "applications", "reviews")
+assert set(TABLE_KEYS) <= set(SECTION_KEYS)
 
-#: Which section each table is printed in.
-TABLE_SECTION = {"active_disclosure": "active_disclosure", "applications": "applications", "reviews": "reviews"}
+#: The table printed in blocks under article titles (``第二十条第(一)项``, the TABLE_TITLE
+#: entities): table 2.
+TITLED_TABLE = next(t.table for t in TEMPLATES if t.blocks)
 
 #: SCHEMA.md leaves ``template`` out for table 4: its two versions are identical.
 VERSIONED_TABLES = ("active_disclosure", "applications")
+
+
+def schema_version(table: Mapping[str, Any]) -> str:
+    """The template version of a table in SCHEMA.md form (``{"template": …, "rows": …}``): its
+    ``template``, or the newest where SCHEMA.md leaves it out (table 4).
+
+    >>> schema_version({"template": "2019", "rows": {}}), schema_version({"rows": {}})
+    ('2019', '2021')
+    """
+    return table.get("template") or VERSIONS[-1]
 
 
 @lru_cache(maxsize=None)
@@ -607,6 +659,29 @@ def tables_named(table: str) -> tuple[TableTemplate, ...]:
 def row_keys_of(table: str) -> frozenset[str]:
     """The row keys of ``table`` in any of its versions."""
     return frozenset(r.key for t in tables_named(table) for r in t.rows)
+
+
+@lru_cache(maxsize=None)
+def union_rows(table: str) -> dict[str, dict[str, bool]]:
+    """Every row of ``table`` in any version, the newest version's order with an older version's
+    own rows after the row they follow there; each with every field it has in any version
+    (→ whether the field may be decimal).
+
+    >>> list(union_rows("applications"))[-6:]
+    ['other_handling', 'other_handling.no_correction', 'other_handling.unpaid_fee', 'other_handling.other', 'total', 'carried_forward']
+    """
+    rows: dict[str, dict[str, bool]] = {}
+    for tpl in reversed(tables_named(table)):  # the newest first
+        order = list(rows)
+        for k, r in enumerate(tpl.rows):
+            if r.key not in rows:
+                after = next((p.key for p in reversed(tpl.rows[:k]) if p.key in rows), None)
+                order.insert(order.index(after) + 1 if after else 0, r.key)
+            fields = rows.setdefault(r.key, {})
+            for f in r.fields:
+                fields.setdefault(f.key, f.decimal)
+        rows = {key: rows[key] for key in order}
+    return rows
 
 
 @lru_cache(maxsize=None)
@@ -653,11 +728,11 @@ NARRATIVE_RULES = {
                               "agrees with new_received.total (new only, or new + carried over)",
 }
 
-RULE_NAMES = (*(r.name for r in RULES), *NARRATIVE_RULES)
-
 #: Metric words of a narrative figure that states the number of applications received.
 APPLICATION_FIGURE_METRICS = ("收到政府信息公开申请", "新收政府信息公开申请", "收到依申请公开",
                               "受理政府信息公开申请", "收到申请", "依申请公开")
+#: The table a stated number of applications is compared with.
+APPLICATION_FIGURE_TABLE = "applications"
 #: Applications are counted in 件; a figure with these words counted in 条 counts information
 #: released on request (``依申请公开政府信息86条``), not applications. A figure with no unit may
 #: be either and is read as applications.
@@ -667,10 +742,21 @@ APPLICATION_FIGURE_UNITS = ("件",)
 #: new applications only, or the new ones plus those carried over from the year before.
 APPLICATION_FIGURE_CELLS = (("new_received", "total"), ("carried_over", "total"))
 
-#: ``segmented``: the rule holds and was used to split a glued digit run (some of its cells are
-#: values nobody printed as separate numbers); ``ambiguous``: several readings of a glued run
-#: remain, its cells are null and the candidates are named in warnings and provenance.
-CHECK_STATUSES = ("pass", "fail", "repaired", "skipped", "segmented", "ambiguous")
+
+
+class CheckStatus(ClosedSet):
+    """A check's ``status`` (SCHEMA.md's ``checks[].status``)."""
+
+    PASS = "pass"            # the rule holds as printed
+    FAIL = "fail"            # it does not (a publication error, or a misreading no check could prove)
+    REPAIRED = "repaired"    # it holds after a repair the rules proved (provenance ``repaired_from``)
+    SKIPPED = "skipped"      # it could not be checked: a cell or a table is missing or blank
+    #: the rule holds and was used to split a glued digit run (some of its cells are values nobody
+    #: printed as separate numbers)
+    SEGMENTED = "segmented"
+    #: several readings of a glued run remain: its cells are null and the candidates are named in
+    #: warnings and provenance
+    AMBIGUOUS = "ambiguous"
 
 #: The check of a glued run in a table no rule covers (table 2), per row: how its split was
 #: decided (``{table}.split``).
@@ -763,10 +849,6 @@ CROSS_YEAR_RULES: tuple[CrossYearRule, ...] = (
         description="per row (规章, 行政规范性文件): in force = last year's in force + issued − repealed",
     ),
 )
-
-
-def rules_for(table: str) -> tuple[Rule, ...]:
-    return tuple(r for r in RULES if r.table == table)
 
 
 # --------------------------------------------------------------------------- before 2019

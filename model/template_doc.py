@@ -70,7 +70,7 @@ def render_markdown() -> str:
               "warnings, never repairs; a row a report left ambiguous is `resolved` when exactly one of its "
               "readings fits):", "", "| rule | templates | what should hold |", "|---|---|---|"]
     lines += [f"| `{r.name}` | {', '.join(r.versions)} | {r.description} |" for r in T.CROSS_YEAR_RULES]
-    lines += ["", "Check statuses: " + ", ".join(f"`{s}`" for s in T.CHECK_STATUSES) + ".", "",
+    lines += ["", "Check statuses: " + ", ".join(f"`{s}`" for s in T.CheckStatus) + ".", "",
               "## Glued digit runs", "",
               "A row printed with no separator between its numbers is split by the rules above; where they "
               "leave several readings, by the cells the report states in its narrative, then by plausibility: "

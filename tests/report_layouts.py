@@ -348,7 +348,7 @@ def html_report(shape: str, seed: int, versions: dict[str, str] | None = None) -
         d.add(f"{s.number}、{s.title}", "SECTION")
         d.add("</b>" + para.split("{}")[1])
         d.add(para.format(_narrative(s.key, year, organ, values)))
-        if s.key in T.TABLE_SECTION.values():
+        if s.key in T.TABLE_KEYS:
             if s.key == "active_disclosure":
                 _html_table2(h, versions["active_disclosure"], values["active_disclosure"])
             elif s.key == "applications":

@@ -33,7 +33,6 @@ def tag_pipe_rows(text: str, header_lines=()) -> list[Entity]:
     pos = 0
     for lineno, line in enumerate(text.split("\n")):
         if "|" in line:
-            cells = [(m.start() + pos, m.group()) for m in re.finditer(r"[^|]+|(?<=\|)(?=\|)", line)]
             seps = [m.start() + pos for m in re.finditer(r"\|", line)]
             first = True
             for k, sep in enumerate(seps):

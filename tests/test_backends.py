@@ -149,13 +149,13 @@ def test_the_loaded_tagger_runs_the_resolved_setting(saved, monkeypatch):
     try:
         tagger = ModelTagger.load(saved, device="cpu")
         assert tagger.backend == "torch-fp32"
-        assert (tagger.tagger.stride, tagger.tagger.forward) == (100, "compact")
+        assert (tagger.model.stride, tagger.model.forward) == (100, "compact")
         with pytest.raises(ValueError, match="unknown precision"):
             ModelTagger.load(saved, device="cpu", precision="half")
     finally:
         (saved / RECORD_FILE).unlink()
     tagger = ModelTagger.load(saved, device="cpu")
-    assert (tagger.backend, tagger.tagger.stride, tagger.tagger.forward) == ("torch-fp32", 96, "reference")
+    assert (tagger.backend, tagger.model.stride, tagger.model.forward) == ("torch-fp32", 96, "reference")
 
 
 def test_bf16_units_need_both_the_kernel_and_torch(monkeypatch):

@@ -123,6 +123,27 @@ def test_parquet_output(tmp_path):
     assert row["status"] == "not_a_report" and row["versions"][0][0] == "gongkai"
 
 
+def test_parquet_input_is_read_by_the_local_engine_one_record_per_row(tmp_path):
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    d = tmp_path / "in"
+    d.mkdir()
+    rows = [{"id": "p1", "text": "一、总体情况\n正文"}, {"id": None, "text": "正文"}, {"id": "p3", "text": None}]
+    pq.write_table(pa.Table.from_pylist(rows), d / "docs.parquet")
+    pq.write_table(pa.Table.from_pylist([{"id": "h1", "html": "<p>正文</p>"}]), d / "pages.parquet")
+    (d / "broken.parquet").write_bytes(b"PAR1 not really")
+    _run([tmp_path / "in" / "a.txt"], d / "old.parquet")  # an earlier run's output, found in the folder
+    out = tmp_path / "out.jsonl"
+    summary = _run([d], out)
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    ids = [r["id"] for r in records]
+    assert ids == [str(d / "broken.parquet"), "p1", f"{d / 'docs.parquet'}:2", "p3", "h1"]
+    assert "cannot read Parquet" in records[0]["error"]
+    assert records[1]["error"] is None and records[1]["sections"] and records[4]["error"] is None
+    assert "no 'text' or 'html' value" in records[3]["error"]
+    assert summary.failed == 2 and (str(d / "old.parquet"), "gongkai output (records without text)") in summary.not_read
+
+
 def test_cross_check_writes_warnings_naming_both_reports(tmp_path):
     import gongkai.inference.bulk as bulk
 

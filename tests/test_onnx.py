@@ -115,7 +115,7 @@ def test_extraction_on_the_onnx_backend_gives_the_torch_records(exported):
     by_backend = {}
     for backend in ("torch", "onnx-fp32"):
         extractor = Extractor.load(path, device="cpu", backend=backend)
-        assert extractor.tagger.backend == ("torch-fp32" if backend == "torch" else backend)
+        assert extractor.tag.backend == ("torch-fp32" if backend == "torch" else backend)
         by_backend[backend] = [r.to_dict() for r in extractor.extract_many(items)]
     assert by_backend["onnx-fp32"] == by_backend["torch"]
 
@@ -168,7 +168,7 @@ def test_a_changed_model_or_an_unverified_export_falls_back_to_the_reference(tmp
     save_tiny_model(path, seed=3)  # retrained in place: the record no longer vouches for it
     assert verified(path) is None
     tagger = ModelTagger.load(path, device="cpu")
-    assert tagger.backend == "torch-fp32" and tagger.tagger.forward == "reference"
+    assert tagger.backend == "torch-fp32" and tagger.model.forward == "reference"
 
 
 def test_backend_errors_name_the_fix(tmp_path):

@@ -106,7 +106,7 @@ def test_figures_get_a_row_each_in_their_own_file(records, tmp_path):
     folder.mkdir()
     for r in SEEDS:
         (folder / f"{r.id}.txt").write_text(r.text, encoding="utf-8")
-    extractor.tagger.spans = {str(folder / f"{r.id}.txt"): r.spans for r in SEEDS}
+    extractor.tag.spans = {str(folder / f"{r.id}.txt"): r.spans for r in SEEDS}
     extract_to_file([str(folder)], out, progress=False, extractor=extractor,
                     summary_file=tmp_path / "s.parquet", figures_file=tmp_path / "f.csv")
     written = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]

@@ -116,7 +116,7 @@ def test_figure_recall_against_the_gold_annotations(extracted):
 def test_two_metrics_that_touch_stay_two():
     """``全中心5项[依申请类政务服务事项][进驻]5项``: the value before one metric and after the next.
     Decoding joins touching metrics (``labels.UNBROKEN``) and cuts them again where each part has
-    its own number (``decode.split_shared``)."""
+    its own number (``tag_decoding.split_shared``)."""
     from gongkai.model.tagger import Tagger
     from gongkai.training.evaluate import tag_records
 

@@ -45,8 +45,8 @@ def test_the_entry_point_registers_the_factory(nlp):
 
 def test_seeds_entities_have_the_annotations_offsets_where_the_model_is_right(nlp):
     component = nlp.get_pipe("gongkai")
-    counting = Counting(component.extractor.tagger)
-    component.extractor.tagger = counting
+    counting = Counting(component.extractor.tag)
+    component.extractor.tag = counting
     docs = []
     for i, rec in enumerate(SEEDS):
         doc = nlp.make_doc(rec.text)

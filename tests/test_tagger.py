@@ -203,7 +203,7 @@ def _well_formed(tags):
 
 
 def test_decoding_gives_well_formed_iob2_and_keeps_what_already_was():
-    from gongkai.model.decode import viterbi_iob2
+    from gongkai.model.tag_decoding import viterbi_iob2
 
     rng = np.random.default_rng(0)
     for n in (1, 2, 7, 60):
@@ -222,7 +222,7 @@ def test_decoding_finds_the_most_probable_well_formed_sequence():
     decoded together and one by one."""
     import itertools
 
-    from gongkai.model.decode import viterbi_iob2, viterbi_iob2_many
+    from gongkai.model.tag_decoding import viterbi_iob2, viterbi_iob2_many
 
     tags = ("O", "B-A", "I-A", "B-B", "I-B")
     rng = np.random.default_rng(1)
@@ -247,7 +247,7 @@ def test_predictions_are_well_formed_iob2(tok):
 def test_decoding_never_splits_an_unbroken_label_but_keeps_glued_cells_apart():
     """The tagger may open a metric on two characters in a row (``行`` B, ``政`` B); decoded,
     that is one metric, scored with B-'s probability. Two glued cells stay two cells."""
-    from gongkai.model.decode import join_unbroken, viterbi_iob2
+    from gongkai.model.tag_decoding import join_unbroken, viterbi_iob2
     from gongkai.model.labels import UNBROKEN
 
     assert "FIG_METRIC" in UNBROKEN and "CELL" not in UNBROKEN
@@ -276,7 +276,7 @@ def test_a_metric_with_no_number_in_its_clause_is_not_a_figure():
     """``救灾、食品药品监管`` tagged as a metric, with no number in reach, is a list of topics:
     decoded as ``O``. A metric before its value (over a link like ``共``) or right after its
     value and unit (``5项[依申请类事项]``) stays."""
-    from gongkai.model.decode import drop_unattached
+    from gongkai.model.tag_decoding import drop_unattached
     from gongkai.model.labels import FIGURE_REACH
 
     def decode(text, spans):
@@ -299,7 +299,7 @@ def test_a_metric_with_no_number_in_its_clause_is_not_a_figure():
 def test_decoding_keeps_every_gold_and_generated_metric():
     """The reach in ``FIGURE_REACH`` drops no metric and no value the guideline allows: applied
     to the gold tags of the seeds and of generated reports, it changes nothing."""
-    from gongkai.model.decode import drop_bare_values, drop_second_metric, drop_unattached
+    from gongkai.model.tag_decoding import drop_bare_values, drop_second_metric, drop_unattached
     from gongkai.model.labels import FIGURE_REACH
     from gongkai.training.corpus import annotation_files, read_jsonl
     from gongkai.training.features import tag_records
@@ -320,7 +320,7 @@ def test_decoding_keeps_every_gold_and_generated_metric():
 def test_a_number_that_counts_nothing_is_not_a_figure():
     """A paragraph's number (``1.全力加强…``) tagged as a value has no unit and no metric: it goes.
     A value with its unit, or with its metric before it over a link, stays."""
-    from gongkai.model.decode import drop_bare_values
+    from gongkai.model.tag_decoding import drop_bare_values
     from gongkai.model.labels import FIGURE_REACH
 
     def values(text, spans):
@@ -344,7 +344,7 @@ def test_a_figure_counts_one_thing():
     """``设有[政务公开、办事服务]6个[一级栏目]``: the 栏目 follow the number, so the list before it is
     no second metric. A metric that itself follows a figure stays (a figure printed twice,
     ``13个[专题专栏]13个[专题专栏]``), and so does one whose number is the next figure's."""
-    from gongkai.model.decode import drop_second_metric
+    from gongkai.model.tag_decoding import drop_second_metric
     from gongkai.model.labels import FIGURE_REACH
 
     def decode(text, spans):
@@ -372,7 +372,7 @@ def test_a_joined_metric_is_cut_only_where_each_part_has_its_own_number():
     """``5项[依申请类事项][进驻]5项``: the model's B- inside the joined metric is kept, since a
     number stands right before the first part and after the second. ``[行政规范性文件]20件``
     with the same B- has no number before it: one metric."""
-    from gongkai.model.decode import split_shared
+    from gongkai.model.tag_decoding import split_shared
     from gongkai.model.labels import FIGURE_REACH
 
     def decode(text, metric, cut):
@@ -399,7 +399,7 @@ def test_decoding_keeps_every_gold_and_generated_heading_and_value():
     and of generated reports starts with its number, every FIG_VALUE has a digit (or an OCR
     look-alike of one), every FIG_METRIC has its quotes whole and starts with no conjunction;
     ``[二]`` of ``党的二十大`` goes, and so does a metric cut inside a quote or after a 和."""
-    from gongkai.model.decode import drop_misshapen
+    from gongkai.model.tag_decoding import drop_misshapen
     from gongkai.model.labels import SHAPES
     from gongkai.training.corpus import annotation_files, read_jsonl
     from gongkai.training.features import tag_records

@@ -92,7 +92,7 @@ def synthetic_texts(n: int, seed: int = 0) -> Iterator[tuple[str, str]]:
 
 def normalised_texts(texts: Iterable[TextItem], progress: bool = False) -> Iterator[str]:
     """Each text normalised as the tagger sees it; empty ones dropped."""
-    from gongkai.inference.decode import DecodeError
+    from gongkai.inference.text_decoding import DecodeError
     from gongkai.inference.normalise import normalise
 
     items: Iterable[TextItem] = texts

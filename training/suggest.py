@@ -62,14 +62,14 @@ def top_k(items: Iterable[tuple[str, str, dict[str, Any], float]], k: int) -> li
 def scored_documents(extractor, tokenizer_vocab: set[str] | None,
                      documents: Iterable[tuple[str, Any]]) -> Iterator[tuple[str, str, dict[str, Any], float]]:
     """Extract each document with entities kept; measure the share of unknown characters."""
-    from gongkai.inference.decode import decode
+    from gongkai.inference.text_decoding import decode_text
     from gongkai.inference.normalise import normalise
 
     for doc_id, data in documents:
         if isinstance(data, Exception):
             continue
         try:
-            source = decode(data, name=doc_id).text
+            source = decode_text(data, name=doc_id).text
             text = normalise(source, name=doc_id).text
         except Exception:  # noqa: BLE001 — undecodable inputs are not annotation candidates
             continue

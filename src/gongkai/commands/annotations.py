@@ -144,7 +144,7 @@ def suggest(
     except FileNotFoundError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
-    vocab = set(extractor.tagger.tagger.tokenizer.get_vocab())
+    vocab = set(extractor.tag.model.tokenizer.get_vocab())
     docs = ((d.id, d.data) for d in iter_documents(inputs))
     best = top_k(scored_documents(extractor, vocab, docs), n)
     written = to_labelstudio([s.record for s in best], output,

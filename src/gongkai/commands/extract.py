@@ -12,8 +12,8 @@ import typer
 
 def extract(
     inputs: list[str] = typer.Argument(..., help="Files (text, HTML, PDF with a text layer), directories "
-                                                 "(recursive), globs, '-' for stdin, .jsonl files with id and "
-                                                 "text (or html) fields."),
+                                                 "(recursive), globs, '-' for stdin, .jsonl and .parquet files "
+                                                 "with id and text (or html) fields."),
     output: str = typer.Option("-", "-o", "--output", help="Output file; '-' writes JSONL to stdout."),
     fmt: Optional[str] = typer.Option(None, "--format", help="jsonl, csv (long form) or parquet; "
                                                             "default from the output suffix."),
@@ -39,6 +39,9 @@ def extract(
                                                ".csv, .parquet or .jsonl."),
     figures_file: Optional[str] = typer.Option(None, "--figures", help="Also write one row per narrative figure: "
                                                ".csv, .parquet or .jsonl."),
+    raise_errors: bool = typer.Option(False, "--raise", help="Debugging: stop at the first input a stage of the "
+                                      "pipeline fails on, with its traceback, instead of writing an error record "
+                                      "(also GONGKAI_DEBUG=1)."),
 ) -> None:
     """Extract tables, sections and figures from reports: one output record per input.
 
@@ -70,12 +73,14 @@ def extract(
             # A GPU per actor when a GPU is asked for (the ONNX backend is CPU-only).
             summary = extract_dataset(inputs, output, fmt=fmt, address=address, progress=progress, model=model,
                                       device=device, backend=backend, batch_size=batch_size, num_actors=workers,
-                                      num_gpus=1 if device and device.startswith("cuda") else 0)
+                                      num_gpus=1 if device and device.startswith("cuda") else 0,
+                                      debug=raise_errors or None)
         else:
             summary = extract_to_file(inputs, output, fmt=fmt, model=model, device=device, workers=workers,
                                       batch_size=batch_size, resume=resume, progress=progress,
                                       cross_check=cross_check, backend=backend, precision=precision,
-                                      summary_file=summary_file, figures_file=figures_file)
+                                      summary_file=summary_file, figures_file=figures_file,
+                                      debug=raise_errors or None)
     # No model, a bad --backend, no onnxruntime or ray; a Ray that cannot start or be reached.
     except (FileNotFoundError, ValueError, ImportError, RayEngineError) as exc:
         typer.echo(f"error: {exc}", err=True)

@@ -30,13 +30,13 @@ def view(
         return
     if inputs:
         raise typer.BadParameter("is for a .jsonl of extraction records (the review site)", param_hint="--inputs")
-    from gongkai.inference.decode import DecodeError, decode
+    from gongkai.inference.text_decoding import DecodeError, decode_text
     from gongkai.inference.pipeline import Extractor
     from gongkai.inference.review import render_review
 
     try:
         data = input.read_bytes()
-        source = decode(data, name=str(input)).text
+        source = decode_text(data, name=str(input)).text
     except (OSError, DecodeError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from None

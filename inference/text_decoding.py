@@ -5,18 +5,18 @@ The order is: BOM → UTF-8 (tolerating a cut-off last character and rare damage
 charset-normalizer, restricted to the Chinese encodings when the bytes look like one of
 them. Binary input raises :class:`DecodeError` naming the input.
 
->>> decode("已是文本").encoding
+>>> decode_text("已是文本").encoding
 'str'
->>> decode("公开".encode("utf-8-sig")).text
+>>> decode_text("公开".encode("utf-8-sig")).text
 '公开'
->>> decode("公开".encode("gbk")).encoding
+>>> decode_text("公开".encode("gbk")).encoding
 'gb18030'
->>> decode("公开".encode("utf-8")[:-1]).text     # a multi-byte char cut at the end
+>>> decode_text("公开".encode("utf-8")[:-1]).text     # a multi-byte char cut at the end
 '公\\ufffd'
->>> decode(b"\\x00\\x01\\x02\\x03", name="a.bin")
+>>> decode_text(b"\\x00\\x01\\x02\\x03", name="a.bin")
 Traceback (most recent call last):
 ...
-gongkai.inference.decode.DecodeError: a.bin: binary data, not text (4 bytes)
+gongkai.inference.text_decoding.DecodeError: a.bin: binary data, not text (4 bytes)
 """
 
 from __future__ import annotations
@@ -59,7 +59,7 @@ _CANONICAL = {
 _UTF8_DAMAGE = 0.01
 
 
-def decode(data: bytes | str, *, name: str = "<input>") -> Decoded:
+def decode_text(data: bytes | str, *, name: str = "<input>") -> Decoded:
     """Decode ``data`` (``str`` passes through). Raises :class:`DecodeError` for binary data."""
     if isinstance(data, str):
         return Decoded(data, "str")

@@ -4,7 +4,7 @@ import codecs
 
 import pytest
 
-from gongkai.inference.decode import DecodeError, Decoded, decode
+from gongkai.inference.text_decoding import DecodeError, Decoded, decode_text
 
 TEXT = "2023年政府信息公开工作年度报告:收到申请9件,予以公开7件。"
 TRADITIONAL = "2023年政府資訊公開工作年度報告:收到申請9件,予以公開7件。"
@@ -27,29 +27,29 @@ TRADITIONAL = "2023年政府資訊公開工作年度報告:收到申請9件,予�
     ],
 )
 def test_decodes_encodings(data, text, encoding):
-    assert decode(data) == Decoded(text, encoding)
+    assert decode_text(data) == Decoded(text, encoding)
 
 
 def test_str_passes_through():
-    assert decode(TEXT) == Decoded(TEXT, "str")
+    assert decode_text(TEXT) == Decoded(TEXT, "str")
 
 
 def test_truncated_utf8_is_replaced_not_fatal():
     data = TEXT.encode("utf-8") + "公".encode("utf-8")[:2]
-    assert decode(data).text == TEXT + "\ufffd"
+    assert decode_text(data).text == TEXT + "\ufffd"
 
 
 def test_rare_damage_inside_utf8_stays_utf8():
     data = TEXT.encode("utf-8") * 10 + b"\xff" + TEXT.encode("utf-8") * 10
-    assert decode(data) == Decoded(TEXT * 10 + "\ufffd" + TEXT * 10, "utf-8")
+    assert decode_text(data) == Decoded(TEXT * 10 + "\ufffd" + TEXT * 10, "utf-8")
 
 
 @pytest.mark.parametrize("data", [b"\x00\x01\x02\x03" * 50, bytes(range(256)) * 8, b"PK\x03\x04\x00\x00" + b"\x00" * 100])
 def test_binary_raises_naming_the_input(data):
     with pytest.raises(DecodeError, match="report.pdf"):
-        decode(data, name="report.pdf")
+        decode_text(data, name="report.pdf")
 
 
 def test_not_bytes_is_a_type_error():
     with pytest.raises(TypeError, match="x.txt"):
-        decode(123, name="x.txt")
+        decode_text(123, name="x.txt")
