@@ -158,7 +158,10 @@ def window_and_stride(max_positions: int, window: int | None = None, stride: int
     """
     most = max_positions - 2
     window = min(window or most, most)
-    return window, stride or max(1, window * 3 // 4)
+    stride = stride or max(1, window * 3 // 4)
+    if not 1 <= stride <= window:
+        raise ValueError(f"stride {stride} must be between 1 and the window {window}")
+    return window, stride
 
 
 def owners(bounds: Sequence[tuple[int, int]], length: int) -> list[tuple[int, int, int]]:
@@ -202,8 +205,6 @@ class WindowedTagger:
 
     def _set_windows(self, max_positions: int, window: int | None, stride: int | None) -> None:
         self.window, self.stride = window_and_stride(max_positions, window, stride)
-        if not 1 <= self.stride <= self.window:
-            raise ValueError(f"stride {self.stride} must be between 1 and the window {self.window}")
 
     def log_probs(self, input_ids: np.ndarray, attention_mask: np.ndarray) -> np.ndarray:
         """Tag log-probabilities, shape ``input_ids.shape + (len(TAGS),)``, for a padded batch."""

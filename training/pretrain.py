@@ -39,7 +39,7 @@ from .settings import PretrainConfig, RunResult, accepts
 log = logging.getLogger(__name__)
 
 #: One report to pretrain on: its text (``str``, or ``bytes`` in any encoding
-#: :mod:`gongkai.inference.decode` reads), or ``(name, text)`` so that errors name it.
+#: :mod:`gongkai.inference.text_decoding` reads), or ``(name, text)`` so that errors name it.
 TextItem = Union[str, bytes, tuple[str, Union[str, bytes]]]
 
 

@@ -102,11 +102,9 @@ class EncoderSettings:
         """``(window, stride)`` in characters for ``model``, by the rule the tagger applies when it
         runs (:class:`~gongkai.model.tagger.WindowedTagger`): at most its positions less [CLS] and
         [SEP]. Raises ``ValueError`` for a stride longer than the window, before any training."""
-        from gongkai.model.tagger import WindowedTagger
+        from gongkai.model.tagger import window_and_stride
 
-        cut = WindowedTagger()  # only its window rule: a tagger trains on the windows it will tag
-        cut._set_windows(model.config.max_position_embeddings, self.window, self.stride)
-        return cut.window, cut.stride
+        return window_and_stride(model.config.max_position_embeddings, self.window, self.stride)
 
     def trainer_arguments(self, out_dir: str | Path, **extra: Any) -> Any:
         """HF ``TrainingArguments`` for these settings (checkpoints under ``out_dir/checkpoints``),

@@ -82,7 +82,8 @@ def _settings(rng: random.Random, settings: dict[str, Any]) -> dict[str, Any]:
     pre2019 = s["pre2019"] if "pre2019" in s else (not s.get("layout") and rng.random() < PRE_2019_RATE)
     year = rng.randint(2009, 2018) if pre2019 else rng.randint(2019, 2025)
     # Reports that kept the 2019 tables after 2020 (030, 042 of shared/real print 规范性文件).
-    base = "2019" if year <= 2020 or rng.random() < (0.12 if page == "oneline" else 0.05) else "2021"
+    base = "2019" if T.version_for_year(year) == "2019" or rng.random() < (0.12 if page == "oneline" else 0.05) \
+        else "2021"
     versions = {}
     for t in TABLE_KEYS:
         v = base
