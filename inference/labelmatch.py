@@ -40,11 +40,15 @@ _LIST_NUMBER = re.compile(r"(?:[一二三四五六七八九十]{1,3}[、.]|\([�
                           r"|[\u2460-\u2473])")
 
 
+_DIGIT_NUMBER = re.compile(r"^(\d{1,2})、")
+
+
 def clean_label(text: str, keep_notes: bool = False) -> str:
     """The form labels are compared in; ``keep_notes``: a note's words stay, its brackets go
     (``行政诉讼(未经复议直接起诉)`` → ``行政诉讼未经复议直接起诉``: the note is the label's point)."""
     text = text.translate(_QUOTES)
     text = _DROP.sub("", text)
+    text = _DIGIT_NUMBER.sub(r"\1.", text, count=1)  # 3、其他 is 3.其他, as the template prints it
     previous = None
     while previous != text:  # nested notes come off from the inside out
         previous, text = text, _NOTE.sub((lambda m: m.group()[1:-1]) if keep_notes else "", text)

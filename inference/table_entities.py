@@ -23,16 +23,27 @@ _DIGITS = "0123456789"
 _CELL_BREAK = re.compile(r"[|\n\t]")
 
 
-def relabel_numeric_labels(entities: list[Entity]) -> list[Entity]:
-    """A ROW_LABEL that is only a number is a CELL: no template row label is a number.
+def relabel_numeric_labels(entities: list[Entity], text: str = "") -> list[Entity]:
+    """A ROW_LABEL that is only a number is a CELL: no template row label is a number — unless
+    it is a list number, a ``.`` or ``、`` after it (``### 8.属于行政查询事项`` tagged ``[8].[属于…]``):
+    then it is the label's own number, and no value.
 
     >>> relabel_numeric_labels([Entity("ROW_LABEL", 0, 1, "3")])[0].label
     'CELL'
     >>> relabel_numeric_labels([Entity("ROW_LABEL", 0, 4, "1.重复")])[0].label
     'ROW_LABEL'
+    >>> relabel_numeric_labels([Entity("ROW_LABEL", 4, 5, "8")], "### 8.属于行政查询事项")
+    []
     """
-    return [Entity(Label.CELL, e.start, e.end, e.text, e.score)
-            if e.label == Label.ROW_LABEL and _NUMERIC.fullmatch(e.text) else e for e in entities]
+    out = []
+    for e in entities:
+        if e.label == Label.ROW_LABEL and _NUMERIC.fullmatch(e.text):
+            if text[e.end:e.end + 1] in (".", "、", "．") and text[e.end + 1:e.end + 2] not in ("", " ") \
+                    and not text[e.end + 1].isdigit():
+                continue
+            e = Entity(Label.CELL, e.start, e.end, e.text, e.score)
+        out.append(e)
+    return out
 
 
 #: What ends a printed cell after its number.
@@ -262,4 +273,4 @@ def clean_table_entities(entities: list[Entity], text: str = "") -> list[Entity]
     """The tagger's table entities made whole (see :func:`~.converted.tidy_converted`,
     :func:`relabel_numeric_labels`, :func:`widen_cells`, :func:`join_label_pieces`)."""
     entities = tidy_converted(entities, text)
-    return join_label_pieces(widen_cells(relabel_numeric_labels(entities), text), text)
+    return join_label_pieces(widen_cells(relabel_numeric_labels(entities, text), text), text)

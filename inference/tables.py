@@ -248,6 +248,8 @@ class _TableReader:
         rows, labels = [], []
         for r in block.rows:
             if r.match.key in tpl.row_keys:
+                if rows and rows[-1] == r.match.key:  # a heading naming the row above its own label
+                    rows.pop(), labels.pop()
                 rows.append(r.match.key)
                 labels.append(r.label)
             elif not r.maybe_group:

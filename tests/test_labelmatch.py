@@ -88,3 +88,10 @@ def test_section_table():
     assert section_table("## 三、收到和处理政府信息公开申请情况") == "applications"
     assert section_table("四、政府信息公开行政复议、行政诉讼情况") == "reviews"
     assert section_table("五、存在的主要问题及改进情况") is None
+
+
+def test_a_list_number_printed_with_a_comma_is_the_template_s_number():
+    """053's PDF prints ``3、其他``: the same row as the template's ``3.其他``."""
+    from gongkai.inference.labelmatch import best_match, label_candidates
+
+    assert best_match("3、其他", label_candidates(), as_row=True).candidate.key == "other_handling.other"

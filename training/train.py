@@ -73,7 +73,7 @@ def train(train_records: Sequence[Record], dev_records: Sequence[Record] | None,
         metrics["dev_records"] = len(dev_tagged)
 
     card = model_card(trainer.model.config, data=data or _describe(train_records, dev_records), command=command,
-                      metrics=metrics, base_model=config.base_model)
+                      metrics=metrics, base_model=config.base_model, path=str(out_dir))
     card += "\n## Training configuration\n\n" + "\n".join(config.card_lines()) + "\n"
     Tagger(trainer.model, tokenizer, window=window, stride=stride, device="cpu").save(out_dir, card=card)
     if not config.keep_checkpoints:
