@@ -14,11 +14,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from itertools import product
 from typing import Any
 
-from itertools import product
-
-from gongkai.model.template import CROSS_YEAR_RULES, SPLIT_CHECK, CheckStatus, CrossYearRule, schema_version, table_template
+from gongkai.model.template import (
+    CROSS_YEAR_RULES,
+    SPLIT_CHECK,
+    CheckStatus,
+    CrossYearRule,
+    schema_version,
+    table_template,
+)
 
 from .segment import SegmentError, plausible, splits
 from .table_values import glued_run
@@ -120,7 +126,7 @@ def _check(rule: CrossYearRule, last: _Summary, this: _Summary, organ: str) -> l
         for combo in product(*(s.open[row] for s, row in rows)):
             chosen = {(id(s), row): r for (s, row), r in zip(rows, combo)}
 
-            def value(s: _Summary, key):
+            def value(s: _Summary, key, chosen=chosen):
                 r = chosen.get((id(s), key[:2]))
                 return r.get(key[2]) if r is not None else s.cells.get(key)
 

@@ -12,7 +12,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from gongkai.model.labels import Label
-from gongkai.model.template import APPROX_AFTER, APPROX_BEFORE, MAGNITUDES, MEASURE_WORDS, RATE_UNITS, SENTENCE_ENDS, is_rate
+from gongkai.model.template import (
+    APPROX_AFTER,
+    APPROX_BEFORE,
+    MAGNITUDES,
+    MEASURE_WORDS,
+    RATE_UNITS,
+    SENTENCE_ENDS,
+    is_rate,
+)
 
 from .entities import Entity
 from .numbers import NumberError, read_number

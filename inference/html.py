@@ -51,9 +51,7 @@ from .html_grid import GridCell, place, plan
 SKIPPED = frozenset({"script", "style", "noscript", "template", "svg", "iframe", "object", "select", "button"})
 #: Elements that start and end a line.
 BLOCKS = frozenset(
-    "p div br li ul ol dl dt dd h1 h2 h3 h4 h5 h6 table caption section article header "
-    "footer nav aside main blockquote pre hr title form address center fieldset figure "
-    "figcaption body html head legend details summary".split()
+    ["p", "div", "br", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6", "table", "caption", "section", "article", "header", "footer", "nav", "aside", "main", "blockquote", "pre", "hr", "title", "form", "address", "center", "fieldset", "figure", "figcaption", "body", "html", "head", "legend", "details", "summary"]
 )
 _SECTIONS = frozenset({"thead", "tbody", "tfoot", "colgroup"})
 _CELLS = frozenset({"td", "th"})

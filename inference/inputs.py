@@ -416,7 +416,7 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 def _read_jsonl(src: Source, max_bytes: int | None) -> Iterator[Document]:
     try:
-        fh = open(src.path, "rb")
+        fh = open(src.path, "rb")  # noqa: SIM115 — closed by the with below, once the error is ruled out
     except OSError as exc:
         yield Document(src.id, InputError(f"{src.id}: cannot open ({_errstr(exc)})"), src.id_escaped)
         return

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 from rapidfuzz import fuzz, process
 
@@ -97,7 +97,7 @@ def _merge(cands: list[Candidate]) -> tuple[Candidate, ...]:
     return tuple(merged.values())
 
 
-@lru_cache(maxsize=None)
+@cache
 def label_candidates() -> tuple[Candidate, ...]:
     """Every row and group label of every table template, with their variants."""
     out: list[Candidate] = []
@@ -112,7 +112,7 @@ def label_candidates() -> tuple[Candidate, ...]:
     return _merge(out)
 
 
-@lru_cache(maxsize=None)
+@cache
 def header_candidates() -> tuple[Candidate, ...]:
     """Every column-header word of every table: field labels and the header-only words."""
     out: list[Candidate] = []
@@ -128,7 +128,7 @@ def header_candidates() -> tuple[Candidate, ...]:
     return _merge(out)
 
 
-@lru_cache(maxsize=None)
+@cache
 def section_candidates() -> tuple[Candidate, ...]:
     return tuple(
         Candidate(s.key, "section", None, frozenset(T.VERSIONS), clean_label(title))
@@ -136,7 +136,7 @@ def section_candidates() -> tuple[Candidate, ...]:
     )
 
 
-@lru_cache(maxsize=None)
+@cache
 def _header_words() -> frozenset[str]:
     return frozenset(c.label for c in header_candidates())
 

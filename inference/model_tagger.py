@@ -33,7 +33,7 @@ class ModelTagger:
 
     @classmethod
     def load(cls, path=None, *, device: str | None = None, batch_size: int = 8,
-             backend: str = Backend.AUTO, precision: str = Precision.AUTO) -> "ModelTagger":
+             backend: str = Backend.AUTO, precision: str = Precision.AUTO) -> ModelTagger:
         """Load the model once. ``backend`` and ``precision`` (see :func:`gongkai.model.backends.resolve`):
         ``auto`` runs what ``gongkai verify-backends`` recorded as tagging exactly as the reference."""
         path = Path(path) if path is not None else default_model_dir()

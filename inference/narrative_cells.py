@@ -15,7 +15,7 @@ number printed in the table.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 
 from gongkai.model import template as T
 from gongkai.model.labels import TABLE_LABELS
@@ -27,7 +27,7 @@ Key = tuple[str, str]
 #: Entities of a printed table: a match that overlaps one is the table, not the narrative.
 
 
-@lru_cache(maxsize=None)
+@cache
 def _patterns(table: str, version: str) -> tuple[tuple[Key, re.Pattern], ...]:
     out = []
     for nc in T.NARRATIVE_CELLS:

@@ -42,9 +42,9 @@ import numpy as np
 import opencc
 
 from . import offsets
-from .text_decoding import decode_text
 from .html import looks_like_html, render_html
 from .ruby import ruby_edits
+from .text_decoding import decode_text
 
 #: Plain text longer than this is normalised in line-aligned chunks (bounded memory).
 CHUNK = 1 << 20

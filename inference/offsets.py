@@ -12,7 +12,7 @@ traced back to the text the caller gave.
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 import numpy as np
 

@@ -34,8 +34,17 @@ from pathlib import Path
 from typing import Any
 
 from gongkai.model.closed_set import ClosedSet
-from gongkai.model.template import APPLICATION_FIGURE_CELLS, APPLICATION_FIGURE_TABLE, NARRATIVE_RULES, TABLE_KEYS, \
-    VERSIONED_TABLES, CheckStatus, schema_version, table_template, union_rows
+from gongkai.model.template import (
+    APPLICATION_FIGURE_CELLS,
+    APPLICATION_FIGURE_TABLE,
+    NARRATIVE_RULES,
+    TABLE_KEYS,
+    VERSIONED_TABLES,
+    CheckStatus,
+    schema_version,
+    table_template,
+    union_rows,
+)
 
 from .headlines import cell_value, headline_cells
 
@@ -405,7 +414,7 @@ class Writer:
         self._pq = None
         self._batch: list[dict[str, Any]] = []
 
-    def __enter__(self) -> "Writer":
+    def __enter__(self) -> Writer:
         mode = "a" if self.append else "w"
         if self.fmt == "jsonl":
             self._fh = self.stream or self.path.open(mode, encoding="utf-8")

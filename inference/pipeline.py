@@ -176,7 +176,7 @@ class Extractor:
 
     @classmethod
     def load(cls, path=None, device: str | None = None, batch_size: int = 8, backend: str = Backend.AUTO,
-             precision: str = Precision.AUTO, **kwargs) -> "Extractor":
+             precision: str = Precision.AUTO, **kwargs) -> Extractor:
         from .model_tagger import ModelTagger
 
         tag = ModelTagger.load(path, device=device, batch_size=batch_size, backend=backend, precision=precision)

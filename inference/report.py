@@ -27,8 +27,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gongkai.model.record_schema import RecordStatus
-from gongkai.model.template import (FIRST_TEMPLATE_YEAR, REPORT_FIGURE_WORDS, TABLE_KEYS, CheckStatus, schema_version,
-                                    table_template)
+from gongkai.model.template import (
+    FIRST_TEMPLATE_YEAR,
+    REPORT_FIGURE_WORDS,
+    TABLE_KEYS,
+    CheckStatus,
+    schema_version,
+    table_template,
+)
 
 #: How many failed checks ``status_detail`` names.
 _NAMED_CHECKS = 5
@@ -137,5 +143,5 @@ class Report:
         }
 
     @classmethod
-    def failed(cls, id: str, error: str, versions: dict[str, str] | None = None) -> "Report":
+    def failed(cls, id: str, error: str, versions: dict[str, str] | None = None) -> Report:
         return cls(id=id, error=error, versions=dict(versions or {}))

@@ -33,7 +33,6 @@ from .inputs import JSONL_SUFFIXES, expand_input
 from .review import json_for_script, render_review
 from .text_decoding import DecodeError, decode_text
 
-
 # --- finding each record's source -----------------------------------------------------------
 
 class SourceIndex:

@@ -21,7 +21,7 @@ short by the tagger (``三、政``) gives the title the format knows as printed 
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 
 from rapidfuzz import fuzz
 
@@ -81,7 +81,7 @@ def split_heading(text: str) -> tuple[str | None, str]:
 _UNKEYED = ""
 
 
-@lru_cache(maxsize=None)
+@cache
 def _title_candidates() -> tuple[Candidate, ...]:
     """The section titles and variants, the old reports' titles for the same parts, and the
     old titles of parts the templates do not have (key ``""``)."""
@@ -108,7 +108,7 @@ def section_key(number: str | None, title: str, *, by_number: bool = True) -> st
     return None
 
 
-@lru_cache(maxsize=None)
+@cache
 def _titles() -> tuple[str, ...]:
     return tuple(sorted({c.label for c in _title_candidates()}, key=len, reverse=True))
 

@@ -15,7 +15,6 @@ from .entities import Entity
 from .labelmatch import Candidate, best_match, header_candidates, label_candidates
 from .numbers import OCR_DIGITS
 
-
 # A row label is never a bare number: one that is (``3`` tagged ROW_LABEL) is a cell.
 _NUMERIC = re.compile(r"[?\s]*[+\-\u2212]?\d+(?:\.\d+)?[?\s]*")
 _DIGITS = "0123456789"

@@ -157,7 +157,7 @@ def digit_run(values: list[Entity]) -> str | None:
 _MINUS = ("\u2212", *T.MINUS_WORDS)
 # A ``-`` right after a digit is a blank marker between cells (``1430-2120``), not a sign; a
 # ``+`` is a sign wherever it stands (``3549+279``: the 2019 form's 本年增/减 printed +27).
-_TOKEN = re.compile(r"((?<!\d)[-\u2212]|\+|%s)?(\d+(?:\.\d+)?)(%s)?" % ("|".join(T.MINUS_WORDS), "|".join(T.CELL_UNITS)))
+_TOKEN = re.compile(rf"((?<!\d)[-\u2212]|\+|{'|'.join(T.MINUS_WORDS)})?(\d+(?:\.\d+)?)({'|'.join(T.CELL_UNITS)})?")
 _GAP = re.compile(r"[\s?\u3000]*")
 _YEAR_END = re.compile(r"(?:19|20)\d\d$")
 

@@ -95,7 +95,7 @@ class Setting:
         return {"backend": self.backend, "precision": self.precision, "stride": self.stride, "forward": self.forward}
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "Setting":
+    def from_dict(cls, d: dict[str, Any]) -> Setting:
         return cls(Backend(d["backend"]), Precision(d["precision"]), d.get("stride"),
                    Forward(d.get("forward", Forward.REFERENCE)))
 

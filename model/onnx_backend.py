@@ -52,7 +52,7 @@ class OnnxTagger(WindowedTagger):
 
     @classmethod
     def load(cls, model_dir: str | Path, variant: str = Precision.FP32, *, threads: int | None = None,
-             **kwargs: Any) -> "OnnxTagger":
+             **kwargs: Any) -> OnnxTagger:
         """Load ``model_dir``'s exported ``variant`` (``fp32`` or ``int8``) and its tokenizer."""
         try:
             import onnxruntime as ort

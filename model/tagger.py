@@ -27,8 +27,16 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import torch
-from transformers import (AutoConfig, AutoModelForTokenClassification, AutoTokenizer, BertConfig, ModernBertConfig,
-                          PretrainedConfig, PreTrainedTokenizerBase, RoFormerConfig)
+from transformers import (
+    AutoConfig,
+    AutoModelForTokenClassification,
+    AutoTokenizer,
+    BertConfig,
+    ModernBertConfig,
+    PretrainedConfig,
+    PreTrainedTokenizerBase,
+    RoFormerConfig,
+)
 
 if TYPE_CHECKING:  # importing transformers' modeling code at module level would load accelerate where installed
     from transformers import PreTrainedModel
@@ -36,8 +44,16 @@ if TYPE_CHECKING:  # importing transformers' modeling code at module level would
 from . import fast_modernbert
 from .backends import Forward, Precision
 from .card import model_card
-from .tag_decoding import drop_bare_values, drop_misshapen, drop_second_metric, drop_unattached, join_unbroken, split_shared, viterbi_iob2_many
 from .labels import FIGURE_REACH, ID2TAG, OUTSIDE, SHAPES, TAG2ID, TAGS, UNBROKEN, check_label_set
+from .tag_decoding import (
+    drop_bare_values,
+    drop_misshapen,
+    drop_second_metric,
+    drop_unattached,
+    join_unbroken,
+    split_shared,
+    viterbi_iob2_many,
+)
 from .tokenizer import encode_chars, save_tokenizer
 
 #: The precisions a torch tagger runs in, and their dtypes.
@@ -270,7 +286,7 @@ class Tagger(WindowedTagger):
     """A torch token-classification model and its tokenizer, ready to tag normalised text
     (windows as in :class:`WindowedTagger`)."""
 
-    def __init__(self, model: "PreTrainedModel", tokenizer: PreTrainedTokenizerBase, *,
+    def __init__(self, model: PreTrainedModel, tokenizer: PreTrainedTokenizerBase, *,
                  window: int | None = None, stride: int | None = None, device: str | None = None,
                  precision: str = Precision.FP32, forward: str = Forward.REFERENCE):
         check_label_set(config_tags(model.config), where=f"model {model.config.name_or_path or '(in memory)'}")
@@ -293,7 +309,7 @@ class Tagger(WindowedTagger):
             self._run = lambda ids, mask: runner(input_ids=ids, attention_mask=mask).logits
 
     @classmethod
-    def load(cls, path: str | Path, device: str | None = None, **kwargs: Any) -> "Tagger":
+    def load(cls, path: str | Path, device: str | None = None, **kwargs: Any) -> Tagger:
         """Load a saved tagger; raise LabelSetMismatch (with the fix) if its tags are not the code's."""
         path = Path(path)
         if not (path / "config.json").is_file():
@@ -305,7 +321,7 @@ class Tagger(WindowedTagger):
         return cls(model, tokenizer, device=device, **kwargs)
 
     @classmethod
-    def from_base_model(cls, path: str | Path, **kwargs: Any) -> "Tagger":
+    def from_base_model(cls, path: str | Path, **kwargs: Any) -> Tagger:
         """Start from a user's local checkpoint (and its tokenizer) with a fresh classifier for our tags."""
         path = local_checkpoint(path)
         model = AutoModelForTokenClassification.from_pretrained(

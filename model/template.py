@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from typing import Any, Literal
 
 from .closed_set import ClosedSet
@@ -639,7 +639,7 @@ def schema_version(table: Mapping[str, Any]) -> str:
     return table.get("template") or VERSIONS[-1]
 
 
-@lru_cache(maxsize=None)
+@cache
 def table_template(table: str, version: str) -> TableTemplate:
     for t in TEMPLATES:
         if t.table == table and t.version == version:
@@ -655,13 +655,13 @@ def tables_named(table: str) -> tuple[TableTemplate, ...]:
     return found
 
 
-@lru_cache(maxsize=None)
+@cache
 def row_keys_of(table: str) -> frozenset[str]:
     """The row keys of ``table`` in any of its versions."""
     return frozenset(r.key for t in tables_named(table) for r in t.rows)
 
 
-@lru_cache(maxsize=None)
+@cache
 def union_rows(table: str) -> dict[str, dict[str, bool]]:
     """Every row of ``table`` in any version, the newest version's order with an older version's
     own rows after the row they follow there; each with every field it has in any version
@@ -684,7 +684,7 @@ def union_rows(table: str) -> dict[str, dict[str, bool]]:
     return rows
 
 
-@lru_cache(maxsize=None)
+@cache
 def group_keys_of(table: str) -> frozenset[str]:
     """The group keys (``(三)不予公开``) of ``table`` in any of its versions."""
     return frozenset(g.key for t in tables_named(table) for g in t.groups)

@@ -6,6 +6,7 @@ names the path, the exit code says so, an existing output survives a usage error
 ends.
 """
 
+import contextlib
 import json
 import os
 import subprocess
@@ -272,10 +273,8 @@ def test_a_fifo_is_not_read_and_does_not_hang_the_run(tmp_path, no_model):
         result = _cli([d, named, "-o", out], timeout=60)
     finally:
         for p in (d / "pipe.txt", d / "pipe", named):  # free a reader stuck in open(), if any
-            try:
+            with contextlib.suppress(OSError):
                 os.close(os.open(p, os.O_WRONLY | os.O_NONBLOCK))
-            except OSError:
-                pass
     assert result.exit_code == 1
     recs = _records(out)
     assert [Path(r["id"]).name for r in recs] == ["a.txt", "pipe", "pipe.txt", "named_pipe"]

@@ -99,7 +99,7 @@ def test_resume_skips_ids_already_written(tmp_path):
 
 def test_stdin_and_csv_long_form(tmp_path):
     out = tmp_path / "out.csv"
-    summary = _run(["-"], out, stdin=io.BytesIO("正文".encode("utf-8")))
+    summary = _run(["-"], out, stdin=io.BytesIO("正文".encode()))
     assert summary.total == 1
     raw = out.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # utf-8-sig, so Excel reads the Chinese right
@@ -179,7 +179,7 @@ def test_bad_inputs_each_give_one_record_and_never_stop_the_batch(tmp_path):
     d = tmp_path / "bad"
     d.mkdir()
     (d / "a_huge.txt").write_bytes((("一、总体情况\n" + "正文。" * 100 + "\n") * 60_000).encode("utf-8"))  # ~55 MB
-    (d / "b_truncated.txt").write_bytes("一、总体情况 正文".encode("utf-8")[:-1])
+    (d / "b_truncated.txt").write_bytes("一、总体情况 正文".encode()[:-1])
     (d / "c_scripts.html").write_text("<html><script>var x='一、总体情况';</script><p>正文</p></html>",
                                       encoding="utf-8")
     (d / "d_not_a_report.txt").write_text("今天天气很好。", encoding="utf-8")

@@ -6,7 +6,7 @@ gold spans in reading order, which the seeds print in template order."""
 
 import json
 import re
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import opencc
@@ -31,7 +31,7 @@ HEADING_LIKE = {"COL_HEADER", "ROW_LABEL", "TABLE_TITLE"}
 TABLE_BOUNDS = {"active_disclosure": ("二", "三"), "applications": ("三", "四"), "reviews": ("四", "五")}
 
 
-@lru_cache(maxsize=None)
+@cache
 def _cc():
     return opencc.OpenCC("t2s")
 
@@ -41,13 +41,13 @@ def simplified(text: str) -> str:
     return _cc().convert(re.sub(r"\s", "", RUBY.sub("", text)))
 
 
-@lru_cache(maxsize=None)
+@cache
 def record(rid):
     (rec,) = list(read_jsonl(GOLD / f"{rid}.jsonl"))
     return rec
 
 
-@lru_cache(maxsize=None)
+@cache
 def expected(rid):
     return json.loads((EXPECTED / f"{rid}.json").read_text(encoding="utf-8"))
 
@@ -78,7 +78,7 @@ def literal(rec, span):
 
 def test_there_is_gold_for_the_five_seeds():
     assert len(IDS) == 5
-    assert IDS == sorted(p.stem for p in EXPECTED.glob("[0-9]*.json"))
+    assert sorted(p.stem for p in EXPECTED.glob("[0-9]*.json")) == IDS
 
 
 @pytest.mark.skipif(not SEEDS.is_dir(), reason="shared/seeds is not beside the repository")

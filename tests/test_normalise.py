@@ -4,8 +4,7 @@ import re
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
 import gongkai.inference.normalise as normalise_module
 from gongkai.inference.normalise import Normalised, normalise

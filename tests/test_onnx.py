@@ -14,8 +14,8 @@ pytest.importorskip("onnxruntime")
 from gongkai.inference.model_tagger import ModelTagger  # noqa: E402
 from gongkai.inference.pipeline import Extractor  # noqa: E402
 from gongkai.model.backends import RECORD_FILE, Setting, resolve, verified  # noqa: E402
-from gongkai.model.onnx_backend import OnnxTagger  # noqa: E402
 from gongkai.model.labels import TAGS  # noqa: E402
+from gongkai.model.onnx_backend import OnnxTagger  # noqa: E402
 from gongkai.model.tagger import Tagger, new_config  # noqa: E402
 from gongkai.model.tokenizer import build_tokenizer  # noqa: E402
 from gongkai.training.corpus import annotation_files, read_jsonl  # noqa: E402

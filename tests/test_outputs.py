@@ -13,8 +13,15 @@ from typer.testing import CliRunner
 
 from gongkai.cli import app
 from gongkai.inference.bulk import extract_to_file
-from gongkai.inference.outputs import (CSV_COLUMNS, FIGURE_COLUMNS, SUMMARY_COLUMNS, Writer, csv_unescape,
-                                       done_ids, summary_row)
+from gongkai.inference.outputs import (
+    CSV_COLUMNS,
+    FIGURE_COLUMNS,
+    SUMMARY_COLUMNS,
+    Writer,
+    csv_unescape,
+    done_ids,
+    summary_row,
+)
 from gongkai.inference.pipeline import Extractor, SpanTagger
 from gongkai.training.corpus import annotation_files, read_jsonl
 

@@ -12,14 +12,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from pdf_reports import ALT_053, cjk_font, printed_053, report_pdf
 from typer.testing import CliRunner
 
 from gongkai.cli import app
 from gongkai.inference import pdf as pdfmod
 from gongkai.inference.bulk import extract_to_file
 from gongkai.inference.pipeline import Extractor
-
-from pdf_reports import ALT_053, cjk_font, printed_053, report_pdf
 
 pytest.importorskip("pypdfium2", reason="the PDF reader: pip install 'gongkai[pdf]'")
 

@@ -7,8 +7,8 @@ import pytest
 import torch
 from typer.testing import CliRunner
 
-from gongkai.model.labels import TAGS, LabelSetMismatch
 from gongkai.model import tagger as tagger_module
+from gongkai.model.labels import TAGS, LabelSetMismatch
 from gongkai.model.tagger import Tagger
 from gongkai.training.corpus import Record, Span, write_jsonl
 from gongkai.training.pretrain import PretrainConfig, TextSourceError, document_texts, pretrain

@@ -12,8 +12,7 @@ tagger may cut them.
 import re
 from decimal import Decimal
 
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from gongkai.inference.normalise import normalise
 from gongkai.inference.numbers import NumberError, read_number

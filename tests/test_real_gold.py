@@ -11,7 +11,7 @@ publisher's own numbers do not add up: each such rule is listed in ``publisher_e
 
 import json
 import re
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import opencc
@@ -37,7 +37,7 @@ SUBSECTION_NUMBER = re.compile(r"[(（][一二三四五六七八九十]+[)）]")
 RUBY = re.compile(r"(?<=[\u4e00-\u9fff])\([a-z\u00e0-\u00fc\u0100-\u024f]+\)")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _cc():
     return opencc.OpenCC("t2s")
 
@@ -55,13 +55,13 @@ def words(label: str) -> str:
     return re.sub(r"[“”\"'‘’（）()、,，.．:：\s]", "", s)
 
 
-@lru_cache(maxsize=None)
+@cache
 def record(rid):
     (rec,) = list(read_jsonl(FILES[rid][1]))
     return rec
 
 
-@lru_cache(maxsize=None)
+@cache
 def expected(rid):
     return json.loads((EXPECTED / f"{rid}.json").read_text(encoding="utf-8"))
 

@@ -5,7 +5,7 @@ import time
 import pytest
 
 from gongkai.inference import segment
-from gongkai.inference.segment import SegmentError, Segmentation, segment_table, splits
+from gongkai.inference.segment import Segmentation, SegmentError, segment_table, splits
 from gongkai.model.template import table_template
 
 ZERO_ROW = (0,) * 7

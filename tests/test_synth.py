@@ -122,7 +122,7 @@ def test_deterministic_by_seed():
 
 
 def test_every_layout_and_damage_kind_occurs(records):
-    layouts = Counter(l for r in records for l in r.meta["settings"]["layouts"].values())
+    layouts = Counter(layout for r in records for layout in r.meta["settings"]["layouts"].values())
     kinds = Counter(k for r in records for k in r.meta["settings"]["damage"])
     assert set(LAYOUTS) <= set(layouts), layouts
     assert set(DAMAGE_KINDS) | set(WRITE_DAMAGE) <= set(kinds), kinds

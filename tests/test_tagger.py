@@ -247,8 +247,8 @@ def test_predictions_are_well_formed_iob2(tok):
 def test_decoding_never_splits_an_unbroken_label_but_keeps_glued_cells_apart():
     """The tagger may open a metric on two characters in a row (``行`` B, ``政`` B); decoded,
     that is one metric, scored with B-'s probability. Two glued cells stay two cells."""
-    from gongkai.model.tag_decoding import join_unbroken, viterbi_iob2
     from gongkai.model.labels import UNBROKEN
+    from gongkai.model.tag_decoding import join_unbroken, viterbi_iob2
 
     assert "FIG_METRIC" in UNBROKEN and "CELL" not in UNBROKEN
     rows = np.full((4, len(TAGS)), 1e-6)
@@ -276,8 +276,8 @@ def test_a_metric_with_no_number_in_its_clause_is_not_a_figure():
     """``救灾、食品药品监管`` tagged as a metric, with no number in reach, is a list of topics:
     decoded as ``O``. A metric before its value (over a link like ``共``) or right after its
     value and unit (``5项[依申请类事项]``) stays."""
-    from gongkai.model.tag_decoding import drop_unattached
     from gongkai.model.labels import FIGURE_REACH
+    from gongkai.model.tag_decoding import drop_unattached
 
     def decode(text, spans):
         tags = ["O"] * len(text)
@@ -299,8 +299,8 @@ def test_a_metric_with_no_number_in_its_clause_is_not_a_figure():
 def test_decoding_keeps_every_gold_and_generated_metric():
     """The reach in ``FIGURE_REACH`` drops no metric and no value the guideline allows: applied
     to the gold tags of the seeds and of generated reports, it changes nothing."""
-    from gongkai.model.tag_decoding import drop_bare_values, drop_second_metric, drop_unattached
     from gongkai.model.labels import FIGURE_REACH
+    from gongkai.model.tag_decoding import drop_bare_values, drop_second_metric, drop_unattached
     from gongkai.training.corpus import annotation_files, read_jsonl
     from gongkai.training.features import tag_records
     from gongkai.training.synth import generate_many
@@ -320,8 +320,8 @@ def test_decoding_keeps_every_gold_and_generated_metric():
 def test_a_number_that_counts_nothing_is_not_a_figure():
     """A paragraph's number (``1.全力加强…``) tagged as a value has no unit and no metric: it goes.
     A value with its unit, or with its metric before it over a link, stays."""
-    from gongkai.model.tag_decoding import drop_bare_values
     from gongkai.model.labels import FIGURE_REACH
+    from gongkai.model.tag_decoding import drop_bare_values
 
     def values(text, spans):
         tags = ["O"] * len(text)
@@ -344,8 +344,8 @@ def test_a_figure_counts_one_thing():
     """``设有[政务公开、办事服务]6个[一级栏目]``: the 栏目 follow the number, so the list before it is
     no second metric. A metric that itself follows a figure stays (a figure printed twice,
     ``13个[专题专栏]13个[专题专栏]``), and so does one whose number is the next figure's."""
-    from gongkai.model.tag_decoding import drop_second_metric
     from gongkai.model.labels import FIGURE_REACH
+    from gongkai.model.tag_decoding import drop_second_metric
 
     def decode(text, spans):
         tags = ["O"] * len(text)
@@ -372,8 +372,8 @@ def test_a_joined_metric_is_cut_only_where_each_part_has_its_own_number():
     """``5项[依申请类事项][进驻]5项``: the model's B- inside the joined metric is kept, since a
     number stands right before the first part and after the second. ``[行政规范性文件]20件``
     with the same B- has no number before it: one metric."""
-    from gongkai.model.tag_decoding import split_shared
     from gongkai.model.labels import FIGURE_REACH
+    from gongkai.model.tag_decoding import split_shared
 
     def decode(text, metric, cut):
         tags = ["O"] * len(text)
@@ -399,8 +399,8 @@ def test_decoding_keeps_every_gold_and_generated_heading_and_value():
     and of generated reports starts with its number, every FIG_VALUE has a digit (or an OCR
     look-alike of one), every FIG_METRIC has its quotes whole and starts with no conjunction;
     ``[二]`` of ``党的二十大`` goes, and so does a metric cut inside a quote or after a 和."""
-    from gongkai.model.tag_decoding import drop_misshapen
     from gongkai.model.labels import SHAPES
+    from gongkai.model.tag_decoding import drop_misshapen
     from gongkai.training.corpus import annotation_files, read_jsonl
     from gongkai.training.features import tag_records
     from gongkai.training.synth import generate_many

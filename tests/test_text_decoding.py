@@ -4,7 +4,7 @@ import codecs
 
 import pytest
 
-from gongkai.inference.text_decoding import DecodeError, Decoded, decode_text
+from gongkai.inference.text_decoding import Decoded, DecodeError, decode_text
 
 TEXT = "2023年政府信息公开工作年度报告:收到申请9件,予以公开7件。"
 TRADITIONAL = "2023年政府資訊公開工作年度報告:收到申請9件,予以公開7件。"
@@ -35,7 +35,7 @@ def test_str_passes_through():
 
 
 def test_truncated_utf8_is_replaced_not_fatal():
-    data = TEXT.encode("utf-8") + "公".encode("utf-8")[:2]
+    data = TEXT.encode("utf-8") + "公".encode()[:2]
     assert decode_text(data).text == TEXT + "\ufffd"
 
 

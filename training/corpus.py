@@ -46,7 +46,7 @@ class Record:
         return {"id": self.id, "text": self.text, "spans": [s.to_dict() for s in self.spans], "meta": self.meta}
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "Record":
+    def from_dict(cls, d: dict[str, Any]) -> Record:
         if not isinstance(d, dict) or not isinstance(d.get("text"), str):
             raise TypeError("need an object with a string 'text'")
         return cls(

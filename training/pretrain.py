@@ -26,7 +26,7 @@ import math
 import shutil
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, Union
+from typing import Any
 
 import numpy as np
 
@@ -40,7 +40,7 @@ log = logging.getLogger(__name__)
 
 #: One report to pretrain on: its text (``str``, or ``bytes`` in any encoding
 #: :mod:`gongkai.inference.text_decoding` reads), or ``(name, text)`` so that errors name it.
-TextItem = Union[str, bytes, tuple[str, Union[str, bytes]]]
+TextItem = str | bytes | tuple[str, str | bytes]
 
 
 class TextSourceError(ValueError):
@@ -92,8 +92,8 @@ def synthetic_texts(n: int, seed: int = 0) -> Iterator[tuple[str, str]]:
 
 def normalised_texts(texts: Iterable[TextItem], progress: bool = False) -> Iterator[str]:
     """Each text normalised as the tagger sees it; empty ones dropped."""
-    from gongkai.inference.text_decoding import DecodeError
     from gongkai.inference.normalise import normalise
+    from gongkai.inference.text_decoding import DecodeError
 
     items: Iterable[TextItem] = texts
     if progress:

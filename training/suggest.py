@@ -62,8 +62,8 @@ def top_k(items: Iterable[tuple[str, str, dict[str, Any], float]], k: int) -> li
 def scored_documents(extractor, tokenizer_vocab: set[str] | None,
                      documents: Iterable[tuple[str, Any]]) -> Iterator[tuple[str, str, dict[str, Any], float]]:
     """Extract each document with entities kept; measure the share of unknown characters."""
-    from gongkai.inference.text_decoding import decode_text
     from gongkai.inference.normalise import normalise
+    from gongkai.inference.text_decoding import decode_text
 
     for doc_id, data in documents:
         if isinstance(data, Exception):

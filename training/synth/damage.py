@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import random
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 from .builder import apply_edits
@@ -32,7 +32,7 @@ _FULLWIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
 OCR_CONFUSIONS = {"0": "O", "1": "l", "沭": "沐", "己": "已", "未": "末", "人": "入", "日": "曰", "5": "S"}
 
 
-@lru_cache(maxsize=None)
+@cache
 def _converter():
     import opencc
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import tempfile
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -29,16 +28,16 @@ def _read_records(path: str):
 
 
 def audit(
-    records: Optional[list[str]] = typer.Argument(None, help="Extraction outputs (JSONL from gongkai extract)."),
-    extract: Optional[list[str]] = typer.Option(None, "--extract", help="Extract these inputs first (files, "
+    records: list[str] | None = typer.Argument(None, help="Extraction outputs (JSONL from gongkai extract)."),
+    extract: list[str] | None = typer.Option(None, "--extract", help="Extract these inputs first (files, "
                                                 "directories, globs) and audit their records."),
-    output: Optional[str] = typer.Option(None, "-o", "--output", help="With --extract: keep the records here "
+    output: str | None = typer.Option(None, "-o", "--output", help="With --extract: keep the records here "
                                          "(JSONL); by default they are not kept."),
     as_json: bool = typer.Option(False, "--json", help="Print the audit as JSON (the batch, and every report "
                                  "with --per-report)."),
     per_report: bool = typer.Option(False, "--per-report", help="With --json: every report's audit too."),
     worst: int = typer.Option(20, "--worst", min=0, help="How many reports to list to look at first."),
-    model: Optional[str] = typer.Option(None, "--model", help="With --extract: a model directory."),
+    model: str | None = typer.Option(None, "--model", help="With --extract: a model directory."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="With --extract: a progress bar."),
 ) -> None:
     """Audit extraction records: tables and cells read, every check by rule and status, the share of

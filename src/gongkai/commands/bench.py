@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import json
 import os
-from typing import Optional
 
 import typer
 
 
-def _corpus(corpus: Optional[list[str]], synthetic: int, seed: int, min_chars: int,
-            documents: Optional[int]) -> list[tuple[str, str | bytes]]:
+def _corpus(corpus: list[str] | None, synthetic: int, seed: int, min_chars: int,
+            documents: int | None) -> list[tuple[str, str | bytes]]:
     from gongkai.inference.bench import join_documents
     from gongkai.inference.inputs import InputError, iter_documents
 
@@ -31,11 +30,11 @@ def _corpus(corpus: Optional[list[str]], synthetic: int, seed: int, min_chars: i
 
 
 def bench(
-    corpus: Optional[list[str]] = typer.Option(None, "--corpus", help="Files, directories, globs or .jsonl "
+    corpus: list[str] | None = typer.Option(None, "--corpus", help="Files, directories, globs or .jsonl "
                                                "files to extract (as `gongkai extract` reads them)."),
     synthetic: int = typer.Option(20, "--synthetic", min=1, help="Without --corpus: extract N generated reports."),
     seed: int = typer.Option(0, "--seed", help="Seed of the generated reports."),
-    model: Optional[str] = typer.Option(None, "--model", help="A model directory; default: the shipped model."),
+    model: str | None = typer.Option(None, "--model", help="A model directory; default: the shipped model."),
     backend: str = typer.Option("auto", "--backend", help="Comma-separated settings to compare, e.g. "
                                 "reference,torch-fp32,torch-bf16,onnx-fp32,onnx-int8,auto (or torch, onnx: "
                                 "--precision applies)."),
@@ -44,13 +43,13 @@ def bench(
                                "shows the median run and the range."),
     min_chars: int = typer.Option(0, "--min-chars", min=0, help="Join consecutive corpus documents (blank line "
                                   "between) into documents of at least N characters."),
-    documents: Optional[int] = typer.Option(None, "--documents", min=1, help="With --min-chars: make N such "
+    documents: int | None = typer.Option(None, "--documents", min=1, help="With --min-chars: make N such "
                                             "documents, going round the corpus as often as needed."),
-    device: Optional[str] = typer.Option(None, "--device", help="cpu, cuda …; default: cuda when present."),
+    device: str | None = typer.Option(None, "--device", help="cpu, cuda …; default: cuda when present."),
     batch_size: int = typer.Option(8, "--batch-size", min=1),
     workers: int = typer.Option(1, "--workers", min=1, help="Run each setting in N processes at once, one thread "
                                 "each, sharing the corpus as `gongkai extract --workers N` does."),
-    threads: Optional[int] = typer.Option(None, "--threads", min=1, help="Torch (and ONNX Runtime) threads, e.g. "
+    threads: int | None = typer.Option(None, "--threads", min=1, help="Torch (and ONNX Runtime) threads, e.g. "
                                           "1 as each `extract --workers` process runs; default: torch's (every core)."),
     fmt: str = typer.Option("jsonl", "--format", help="Output format timed in the write stage: jsonl, csv, parquet."),
     isolate: bool = typer.Option(True, "--isolate/--same-process", help="Run each backend in a fresh process "

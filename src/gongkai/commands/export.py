@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -18,7 +17,7 @@ ACCEPT_OPTION = typer.Option("identical", "--accept", help="identical: every tag
                              "no more tags differ than when the reference's windows overlap twice as much.")
 
 
-def _inputs(model: Path, gold: list[Path], texts: Optional[list[str]]):
+def _inputs(model: Path, gold: list[Path], texts: list[str] | None):
     from gongkai.inference.inputs import InputError, iter_documents
     from gongkai.training.corpus import annotation_files, read_jsonl
 
@@ -60,7 +59,7 @@ def _report(record: dict, model: Path) -> None:
 def verify_backends(
     model: Path = typer.Argument(..., help="A model directory saved by `gongkai train`."),
     gold: list[Path] = typer.Option([Path("annotations/gold")], "--gold", "-a", help=GOLD_HELP),
-    texts: Optional[list[str]] = TEXTS,
+    texts: list[str] | None = TEXTS,
     batch_size: int = typer.Option(8, "--batch-size", min=1),
     rounds: int = typer.Option(2, "--rounds", min=1, help="Timed runs per candidate (the least CPU time counts)."),
     accept: str = ACCEPT_OPTION,
@@ -84,7 +83,7 @@ def verify_backends(
 def export_onnx(
     model: Path = typer.Argument(..., help="A model directory saved by `gongkai train`."),
     gold: list[Path] = typer.Option([Path("annotations/gold")], "--gold", "-a", help=GOLD_HELP),
-    texts: Optional[list[str]] = TEXTS,
+    texts: list[str] | None = TEXTS,
     verify: bool = typer.Option(True, "--verify/--no-verify", help="Without verification the ONNX files are "
                                 "never used by default (only with an explicit --backend onnx)."),
     quantize: bool = typer.Option(True, "--quantize/--no-quantize", help="Also write model.int8.onnx."),

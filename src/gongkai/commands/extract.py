@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Optional
 
 import typer
 
@@ -15,10 +14,10 @@ def extract(
                                                  "(recursive), globs, '-' for stdin, .jsonl and .parquet files "
                                                  "with id and text (or html) fields."),
     output: str = typer.Option("-", "-o", "--output", help="Output file; '-' writes JSONL to stdout."),
-    fmt: Optional[str] = typer.Option(None, "--format", help="jsonl, csv (long form) or parquet; "
+    fmt: str | None = typer.Option(None, "--format", help="jsonl, csv (long form) or parquet; "
                                                             "default from the output suffix."),
-    model: Optional[str] = typer.Option(None, "--model", help="A model directory; default: the shipped model."),
-    device: Optional[str] = typer.Option(None, "--device", help="cpu, cuda, cuda:1 …; default: cuda when present."),
+    model: str | None = typer.Option(None, "--model", help="A model directory; default: the shipped model."),
+    device: str | None = typer.Option(None, "--device", help="cpu, cuda, cuda:1 …; default: cuda when present."),
     backend: str = typer.Option("auto", "--backend", help="auto (what `gongkai verify-backends` recorded as tagging "
                                 "exactly as the reference, else torch), torch, onnx, onnx-fp32 or onnx-int8."),
     precision: str = typer.Option("auto", "--precision", help="auto (as --backend auto), fp32, or bf16 (torch on "
@@ -28,16 +27,16 @@ def extract(
     batch_size: int = typer.Option(8, "--batch-size", min=1),
     resume: bool = typer.Option(False, "--resume", help="Skip ids already in OUTPUT and append."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="A progress bar on stderr."),
-    cross_check: Optional[str] = typer.Option(None, "--cross-check", help="Check each organ's consecutive "
+    cross_check: str | None = typer.Option(None, "--cross-check", help="Check each organ's consecutive "
                                               "years against each other; write the warnings here (JSONL)."),
     engine: str = typer.Option("local", "--engine", help="local (this machine) or ray (Ray Data: "
                                "pip install 'gongkai[ray]')."),
-    address: Optional[str] = typer.Option(None, "--address", help="With --engine ray: a Ray cluster (auto, "
+    address: str | None = typer.Option(None, "--address", help="With --engine ray: a Ray cluster (auto, "
                                           "ray://head:10001); default: a local Ray."),
-    summary_file: Optional[str] = typer.Option(None, "--summary", help="Also write one row per report (id, organ, "
+    summary_file: str | None = typer.Option(None, "--summary", help="Also write one row per report (id, organ, "
                                                "year, template, status, failed checks, headline numbers): "
                                                ".csv, .parquet or .jsonl."),
-    figures_file: Optional[str] = typer.Option(None, "--figures", help="Also write one row per narrative figure: "
+    figures_file: str | None = typer.Option(None, "--figures", help="Also write one row per narrative figure: "
                                                ".csv, .parquet or .jsonl."),
     raise_errors: bool = typer.Option(False, "--raise", help="Debugging: stop at the first input a stage of the "
                                       "pipeline fails on, with its traceback, instead of writing an error record "
@@ -89,7 +88,7 @@ def extract(
     raise typer.Exit(summary.exit_code)
 
 
-def check_device(device: Optional[str], *, here: bool = True) -> None:
+def check_device(device: str | None, *, here: bool = True) -> None:
     """Refuse a ``--device`` torch does not know, or (``here``: this machine runs the model) one
     this machine does not have, naming the fix (raises ValueError)."""
     if device is None:
@@ -132,7 +131,7 @@ def silence_progress_bars() -> None:
 _NAMED = 50
 
 
-def _print_summary(summary, output: str, cross_check: Optional[str]) -> None:
+def _print_summary(summary, output: str, cross_check: str | None) -> None:
     """What was written (records per status), what failed, and every file found and not read."""
     statuses = ", ".join(f"{n} {s}" for s, n in sorted(summary.statuses.items(), key=lambda x: str(x[0])))
     typer.echo(f"{summary.total} record(s) written to {output}" + (f" ({statuses})" if statuses else "")

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -16,7 +15,7 @@ def tables(
     records: list[str] = typer.Argument(..., help="Extraction records: JSONL files from gongkai extract."),
     output: str = typer.Option("-", "-o", "--output", help="Output file (.csv, .parquet, .jsonl); '-' writes "
                                "CSV to stdout."),
-    fmt: Optional[str] = typer.Option(None, "--format", help="csv, parquet or jsonl; default from the output "
+    fmt: str | None = typer.Option(None, "--format", help="csv, parquet or jsonl; default from the output "
                                       "suffix, else csv."),
     wide: bool = typer.Option(False, "--wide", help="One row per report: id, organ, year, template, status, "
                               "failed checks and the headline numbers (applications.new_received.total …)."),

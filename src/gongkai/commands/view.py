@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -15,8 +14,8 @@ def view(
     inputs: list[str] = typer.Option([], "--inputs", help="With a .jsonl: where the reports it was extracted "
                                      "from are (folders, files, globs, .jsonl with id and text); repeatable. "
                                      "Default: each record's id as a path."),
-    model: Optional[str] = typer.Option(None, "--model", help="A model directory; default: the shipped model."),
-    device: Optional[str] = typer.Option(None, "--device"),
+    model: str | None = typer.Option(None, "--model", help="A model directory; default: the shipped model."),
+    device: str | None = typer.Option(None, "--device"),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="A progress bar on stderr (site only)."),
 ) -> None:
     """Write a page showing the source with its tags beside the extracted tables; cells link to
@@ -30,9 +29,9 @@ def view(
         return
     if inputs:
         raise typer.BadParameter("is for a .jsonl of extraction records (the review site)", param_hint="--inputs")
-    from gongkai.inference.text_decoding import DecodeError, decode_text
     from gongkai.inference.pipeline import Extractor
     from gongkai.inference.review import render_review
+    from gongkai.inference.text_decoding import DecodeError, decode_text
 
     try:
         data = input.read_bytes()
