@@ -97,8 +97,11 @@ def organ_readings(text: str, start: int, end: int) -> tuple[str, ...]:
     run_end = end
     while run_end < len(text) and run_end - end < _ORGAN_REACH and _CJK.match(text[run_end]):
         run_end += 1
-    ends = [p for p in range(start + 1, run_end + 1)
-            if text[start:p].endswith(T.ORGAN_SUFFIXES) and not _runs_on(text, start, p)]
+    ends = [
+        p
+        for p in range(start + 1, run_end + 1)
+        if text[start:p].endswith(T.ORGAN_SUFFIXES) and not _runs_on(text, start, p)
+    ]
     if end in ends:
         return (text[start:end],)
     trim = [p for p in ends if p < end]
@@ -189,11 +192,16 @@ def outside_templates(text: str, year: int | None, tables: dict[str, AssembledTa
     if len(rows) + titles >= _TEMPLATE_EVIDENCE:
         return None
     if year is not None and year < T.FIRST_TEMPLATE_YEAR:
-        return (f"a {year} report: the national table templates start with the {T.FIRST_TEMPLATE_YEAR} reports "
-                f"({T.VERSION_SOURCES['2019']}), so no template table is read")
+        return (
+            f"a {year} report: the national table templates start with the {T.FIRST_TEMPLATE_YEAR} reports "
+            f"({T.VERSION_SOURCES['2019']}), so no template table is read"
+        )
     if all(w in text for w in T.OLD_STATISTICS_WORDS):
-        return ("its statistics table is the old-style one (" + " / ".join(T.OLD_STATISTICS_WORDS)
-                + "), not a national template: no template table is read")
+        return (
+            "its statistics table is the old-style one ("
+            + " / ".join(T.OLD_STATISTICS_WORDS)
+            + "), not a national template: no template table is read"
+        )
     return None
 
 

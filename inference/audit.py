@@ -35,8 +35,14 @@ from gongkai.model.template import CheckStatus
 CLEAN_STATUSES = frozenset({CheckStatus.PASS, CheckStatus.REPAIRED, CheckStatus.SEGMENTED})
 #: How much a finding weighs when reports are ranked for review: an error, a check of each status
 #: (unlisted: 1), a table absent, a cell unread.
-_SEVERITY = {RecordStatus.ERROR: 1000, CheckStatus.FAIL: 10, CheckStatus.AMBIGUOUS: 5, "table": 8, "cell": 1,
-             CheckStatus.SKIPPED: 1}
+_SEVERITY = {
+    RecordStatus.ERROR: 1000,
+    CheckStatus.FAIL: 10,
+    CheckStatus.AMBIGUOUS: 5,
+    "table": 8,
+    "cell": 1,
+    CheckStatus.SKIPPED: 1,
+}
 
 
 @dataclass
@@ -48,8 +54,13 @@ class TableAudit:
     checks: Counter = field(default_factory=Counter)  # status → count
 
     def to_dict(self) -> dict[str, Any]:
-        return {"template": self.template, "cells": self.cells, "read": self.read, "unread": self.unread[:10],
-                "checks": dict(self.checks)}
+        return {
+            "template": self.template,
+            "cells": self.cells,
+            "read": self.read,
+            "unread": self.unread[:10],
+            "checks": dict(self.checks),
+        }
 
 
 @dataclass
@@ -69,11 +80,18 @@ class ReportAudit:
         return self.status not in (RecordStatus.ERROR, RecordStatus.NOT_A_REPORT) and not self.reasons
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "status": self.status, "year": self.year, "organ": self.organ,
-                "clean": self.clean, "pre_template": self.pre_template,
-                "tables": {k: t.to_dict() for k, t in self.tables.items()},
-                "rules": {k: dict(v) for k, v in self.rules.items()}, "reasons": self.reasons,
-                "severity": self.severity}
+        return {
+            "id": self.id,
+            "status": self.status,
+            "year": self.year,
+            "organ": self.organ,
+            "clean": self.clean,
+            "pre_template": self.pre_template,
+            "tables": {k: t.to_dict() for k, t in self.tables.items()},
+            "rules": {k: dict(v) for k, v in self.rules.items()},
+            "reasons": self.reasons,
+            "severity": self.severity,
+        }
 
 
 def _template(table: str, data: dict[str, Any]) -> T.TableTemplate:
@@ -124,8 +142,9 @@ def audit_record(record: dict[str, Any]) -> ReportAudit:
         # A skipped check is a gap only where its table was read with cells missing: a table not
         # read is a reason of its own, and a narrative check with no figure to compare has none.
         if st not in CLEAN_STATUSES and (st != CheckStatus.SKIPPED or table in a.tables):
-            failing.setdefault(table, {}).setdefault(f"{rule} {'fails' if st == CheckStatus.FAIL else 'is ' + st}",
-                                                     []).append(_where(c))
+            failing.setdefault(table, {}).setdefault(
+                f"{rule} {'fails' if st == CheckStatus.FAIL else 'is ' + st}", []
+            ).append(_where(c))
             a.severity += _SEVERITY.get(st, 1)
     if a.pre_template:
         if tables:
@@ -138,8 +157,10 @@ def audit_record(record: dict[str, Any]) -> ReportAudit:
                 a.severity += _SEVERITY["table"]
     for name, t in a.tables.items():
         if t.unread:
-            a.reasons.append(f"{name}: {len(t.unread)} of {t.cells} cells not read ({', '.join(t.unread[:3])}"
-                             f"{' …' if len(t.unread) > 3 else ''})")
+            a.reasons.append(
+                f"{name}: {len(t.unread)} of {t.cells} cells not read ({', '.join(t.unread[:3])}"
+                f"{' …' if len(t.unread) > 3 else ''})"
+            )
             a.severity += _SEVERITY["cell"] * len(t.unread)
     for table, rules in failing.items():
         for what, where in rules.items():
@@ -187,9 +208,11 @@ class BatchAudit:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "reports": self.reports, "clean": self.clean,
+            "reports": self.reports,
+            "clean": self.clean,
             "clean_share": round(self.clean / self.reports, 4) if self.reports else None,
-            "statuses": dict(self.statuses), "pre_template": self.pre_template,
+            "statuses": dict(self.statuses),
+            "pre_template": self.pre_template,
             "tables": {k: dict(v) for k, v in self.tables.items()},
             "cells": {"expected": self.cells["expected"], "read": self.cells["read"]},
             "rules": {k: dict(v) for k, v in sorted(self.rules.items())},
@@ -212,14 +235,21 @@ def render(batch: BatchAudit) -> str:
     """The batch audit as a short text for the terminal."""
     d = batch.to_dict()
     n = d["reports"]
-    lines = [f"{n} report(s): {d['clean']} read clean ({(d['clean_share'] or 0):.1%})"
-             + "".join(f", {v} {k}" for k, v in sorted(d["statuses"].items()))]
+    lines = [
+        f"{n} report(s): {d['clean']} read clean ({(d['clean_share'] or 0):.1%})"
+        + "".join(f", {v} {k}" for k, v in sorted(d["statuses"].items()))
+    ]
     if d["pre_template"]:
-        lines.append(f"{len(d['pre_template'])} from before the national template (no template tables): "
-                     + ", ".join(d["pre_template"][:8]) + (" …" if len(d["pre_template"]) > 8 else ""))
+        lines.append(
+            f"{len(d['pre_template'])} from before the national template (no template tables): "
+            + ", ".join(d["pre_template"][:8])
+            + (" …" if len(d["pre_template"]) > 8 else "")
+        )
     if d["tables"]:
-        lines.append("tables: " + "; ".join(f"{t} " + ", ".join(f"{v} {k}" for k, v in sorted(c.items()))
-                                            for t, c in d["tables"].items()))
+        lines.append(
+            "tables: "
+            + "; ".join(f"{t} " + ", ".join(f"{v} {k}" for k, v in sorted(c.items())) for t, c in d["tables"].items())
+        )
         lines.append(f"template cells read: {d['cells']['read']} of {d['cells']['expected']}")
     if d["rules"]:
         statuses = sorted({s for c in d["rules"].values() for s in c})
@@ -231,6 +261,9 @@ def render(batch: BatchAudit) -> str:
         lines.append("")
         lines.append("look at first:")
         for a in batch.worst:
-            lines.append(f"  {a.id}  [{a.status}]  " + "; ".join(a.reasons[:3])
-                         + (f"; … {len(a.reasons) - 3} more" if len(a.reasons) > 3 else ""))
+            lines.append(
+                f"  {a.id}  [{a.status}]  "
+                + "; ".join(a.reasons[:3])
+                + (f"; … {len(a.reasons) - 3} more" if len(a.reasons) > 3 else "")
+            )
     return "\n".join(lines)

@@ -78,12 +78,18 @@ class BenchResult:
         return 1 - self.stages["forward"] / self.seconds if self.seconds else 0.0
 
     def to_dict(self) -> dict[str, Any]:
-        return {**asdict(self), "reports_per_second": round(self.reports_per_second, 3),
-                "reports_per_cpu_second": round(self.reports_per_cpu_second, 3),
-                "chars_per_second": round(self.chars_per_second, 1), "other_share": round(self.other_share, 4),
-                "stages": {k: round(v, 4) for k, v in self.stages.items()},
-                "seconds": round(self.seconds, 4), "cpu_seconds": round(self.cpu_seconds, 4),
-                "load_seconds": round(self.load_seconds, 4), "padding": round(self.padding, 4)}
+        return {
+            **asdict(self),
+            "reports_per_second": round(self.reports_per_second, 3),
+            "reports_per_cpu_second": round(self.reports_per_cpu_second, 3),
+            "chars_per_second": round(self.chars_per_second, 1),
+            "other_share": round(self.other_share, 4),
+            "stages": {k: round(v, 4) for k, v in self.stages.items()},
+            "seconds": round(self.seconds, 4),
+            "cpu_seconds": round(self.cpu_seconds, 4),
+            "load_seconds": round(self.load_seconds, 4),
+            "padding": round(self.padding, 4),
+        }
 
 
 def without_confidence(value):
@@ -106,15 +112,21 @@ def peak_rss_mb() -> float:
     return peak / (1 << 20) if sys.platform == "darwin" else peak / 1024  # bytes on macOS, KiB on Linux
 
 
-def run_stages(extractor, items: Sequence[tuple[str, str | bytes]], writer: Writer, *, batch_size: int = 8,
-               result: BenchResult | None = None) -> BenchResult:
+def run_stages(
+    extractor,
+    items: Sequence[tuple[str, str | bytes]],
+    writer: Writer,
+    *,
+    batch_size: int = 8,
+    result: BenchResult | None = None,
+) -> BenchResult:
     """Extract ``items`` with ``extractor`` batch by batch, timing each stage; write the records."""
     result = result or BenchResult(backend=getattr(extractor.tag, "backend", type(extractor.tag).__name__))
     clock = time.perf_counter
     digest = hashlib.sha256(result.records_digest.encode())
     begun, cpu = clock(), time.process_time()
     for i in range(0, len(items), batch_size):
-        batch = items[i:i + batch_size]
+        batch = items[i : i + batch_size]
         reports = extractor.extract_batch(batch, stages=result.stages)
         result.chars += int(result.stages.pop("chars", 0))  # a count the extractor adds, not a stage
         t = clock()
@@ -126,8 +138,7 @@ def run_stages(extractor, items: Sequence[tuple[str, str | bytes]], writer: Writ
         result.stages["write"] += clock() - t
         t = clock()
         for report in reports:  # not timed: the comparison of settings, not extraction
-            digest.update(json.dumps(without_confidence(report.to_dict()), sort_keys=True,
-                                     ensure_ascii=False).encode())
+            digest.update(json.dumps(without_confidence(report.to_dict()), sort_keys=True, ensure_ascii=False).encode())
         begun += clock() - t
     result.seconds += clock() - begun
     result.cpu_seconds += time.process_time() - cpu
@@ -135,9 +146,19 @@ def run_stages(extractor, items: Sequence[tuple[str, str | bytes]], writer: Writ
     return result
 
 
-def bench_backend(items: Sequence[tuple[str, str | bytes]], *, model: str | None = None, backend: str = Backend.AUTO,
-                  precision: str = Precision.AUTO, device: str | None = None, batch_size: int = 8, fmt: str = "jsonl",
-                  output: str | Path | None = None, warmup: int = 1, threads: int | None = None) -> BenchResult:
+def bench_backend(
+    items: Sequence[tuple[str, str | bytes]],
+    *,
+    model: str | None = None,
+    backend: str = Backend.AUTO,
+    precision: str = Precision.AUTO,
+    device: str | None = None,
+    batch_size: int = 8,
+    fmt: str = "jsonl",
+    output: str | Path | None = None,
+    warmup: int = 1,
+    threads: int | None = None,
+) -> BenchResult:
     """Load the model once, run ``warmup`` items untimed (lazy initialisation), then time ``items``.
 
     Records go to ``output`` in ``fmt`` (default: a temporary file, deleted afterwards). ``threads``:
@@ -185,16 +206,20 @@ def merge_workers(parts: Sequence[dict[str, Any]]) -> dict[str, Any]:
     >>> m["reports"], m["seconds"], m["cpu_seconds"], m["peak_rss_mb"], m["reports_per_second"], m["workers"]
     (4, 3.0, 3.8, 520.0, 1.333, 2)
     """
-    merged = BenchResult(parts[0]["backend"], reports=sum(p["reports"] for p in parts),
-                         failed=sum(p["failed"] for p in parts), chars=sum(p["chars"] for p in parts),
-                         seconds=max(p["seconds"] for p in parts), cpu_seconds=sum(p["cpu_seconds"] for p in parts),
-                         load_seconds=max(p["load_seconds"] for p in parts),
-                         stages={k: sum(p["stages"][k] for p in parts) / len(parts) for k in STAGES},
-                         peak_rss_mb=max(p["peak_rss_mb"] for p in parts),
-                         padding=sum(p["padding"] for p in parts) / len(parts),
-                         load_average=(min(p["load_average"][0] for p in parts),
-                                       max(p["load_average"][1] for p in parts)),
-                         records_digest=hashlib.sha256("".join(p["records_digest"] for p in parts).encode()).hexdigest())
+    merged = BenchResult(
+        parts[0]["backend"],
+        reports=sum(p["reports"] for p in parts),
+        failed=sum(p["failed"] for p in parts),
+        chars=sum(p["chars"] for p in parts),
+        seconds=max(p["seconds"] for p in parts),
+        cpu_seconds=sum(p["cpu_seconds"] for p in parts),
+        load_seconds=max(p["load_seconds"] for p in parts),
+        stages={k: sum(p["stages"][k] for p in parts) / len(parts) for k in STAGES},
+        peak_rss_mb=max(p["peak_rss_mb"] for p in parts),
+        padding=sum(p["padding"] for p in parts) / len(parts),
+        load_average=(min(p["load_average"][0] for p in parts), max(p["load_average"][1] for p in parts)),
+        records_digest=hashlib.sha256("".join(p["records_digest"] for p in parts).encode()).hexdigest(),
+    )
     return {**merged.to_dict(), "workers": len(parts)}
 
 
@@ -230,9 +255,16 @@ def split_setting(name: str, precision: str = Precision.AUTO) -> tuple[str, str]
     return name, precision
 
 
-def compare(items: Sequence[tuple[str, str | bytes]], settings: Sequence[str] = ("auto",), *,
-            isolate: bool = True, repeat: int = 1, precision: str = Precision.AUTO, workers: int = 1,
-            **kwargs: Any) -> list[dict[str, Any]]:
+def compare(
+    items: Sequence[tuple[str, str | bytes]],
+    settings: Sequence[str] = ("auto",),
+    *,
+    isolate: bool = True,
+    repeat: int = 1,
+    precision: str = Precision.AUTO,
+    workers: int = 1,
+    **kwargs: Any,
+) -> list[dict[str, Any]]:
     """:func:`bench_backend` for each setting (see :func:`split_setting`), each in a fresh process
     when ``isolate`` (in ``workers`` processes, see :func:`run_setting`); all of them ``repeat``
     times, interleaved. One dict per setting
@@ -251,15 +283,34 @@ def compare(items: Sequence[tuple[str, str | bytes]], settings: Sequence[str] = 
     out = []
     for name, rows in runs.items():
         ranked = sorted(rows, key=lambda r: r["reports_per_second"])
-        out.append({"requested": name, **ranked[(len(ranked) - 1) // 2],
-                    "runs": [{k: r[k] for k in ("reports_per_second", "reports_per_cpu_second", "cpu_seconds",
-                                                "seconds", "load_average")} for r in rows],
-                    "same_records": all(r["records_digest"] == first for r in rows)})
+        out.append(
+            {
+                "requested": name,
+                **ranked[(len(ranked) - 1) // 2],
+                "runs": [
+                    {
+                        k: r[k]
+                        for k in (
+                            "reports_per_second",
+                            "reports_per_cpu_second",
+                            "cpu_seconds",
+                            "seconds",
+                            "load_average",
+                        )
+                    }
+                    for r in rows
+                ],
+                "same_records": all(r["records_digest"] == first for r in rows),
+            }
+        )
     return out
 
 
-def join_documents(items: Sequence[tuple[str, str | bytes]], min_chars: int, count: int | None = None,
-                   ) -> list[tuple[str, str]]:
+def join_documents(
+    items: Sequence[tuple[str, str | bytes]],
+    min_chars: int,
+    count: int | None = None,
+) -> list[tuple[str, str]]:
     """Documents of at least ``min_chars`` characters, each consecutive items of ``items`` joined
     by a blank line, walking ``items`` round and round until there are ``count`` of them (by
     default, until each item was used once). Ids join the items' ids with ``+``.
@@ -300,20 +351,27 @@ def format_table(rows: Sequence[dict[str, Any]]) -> str:
     setting  reports/s  range  chars/s  peak MiB  CPU s  per CPU s  pad %  same  load  load s  other %  normalise s  forward s  decode s  assemble s  check s  write s
     torch-fp32  2.00  2.00-2.00  4000  512.0  1.90  2.10  0.0  yes  1.0-1.5  0.00  25.0  0.00  1.50  0.00  0.00  0.00  0.00
     """
-    head = (f"{'setting':<22}{'reports/s':>10}{'range':>12}{'chars/s':>9}{'peak MiB':>10}{'CPU s':>8}{'per CPU s':>11}"
-            f"{'pad %':>7}"
-            f"{'same':>6}{'load':>10}{'load s':>8}{'other %':>9}"
-            + "".join(f"{s + ' s':>{max(8, len(s) + 4)}}" for s in STAGES))
+    head = (
+        f"{'setting':<22}{'reports/s':>10}{'range':>12}{'chars/s':>9}{'peak MiB':>10}{'CPU s':>8}{'per CPU s':>11}"
+        f"{'pad %':>7}"
+        f"{'same':>6}{'load':>10}{'load s':>8}{'other %':>9}"
+        + "".join(f"{s + ' s':>{max(8, len(s) + 4)}}" for s in STAGES)
+    )
     lines = [head]
     for r in rows:
         rates = [x["reports_per_second"] for x in r.get("runs", [r])]
         load = r.get("load_average") or (0.0, 0.0)
-        label = r["backend"] if r["requested"] in (r["backend"], r["backend"].split("-")[0]) else \
-            f"{r['requested']} ({r['backend']})"
-        lines.append(f"{label:<22}{r['reports_per_second']:>10.2f}{f'{min(rates):.2f}-{max(rates):.2f}':>12}"
-                     f"{r['chars_per_second']:>9.0f}{r['peak_rss_mb']:>10.1f}{r.get('cpu_seconds', 0):>8.2f}"
-                     f"{r.get('reports_per_cpu_second', 0):>11.2f}"
-                     f"{100 * r.get('padding', 0):>7.1f}{'yes' if r.get('same_records', True) else 'NO':>6}"
-                     f"{f'{load[0]:.1f}-{load[1]:.1f}':>10}{r['load_seconds']:>8.2f}{100 * r['other_share']:>9.1f}"
-                     + "".join(f"{r['stages'][s]:>{max(8, len(s) + 4)}.2f}" for s in STAGES))
+        label = (
+            r["backend"]
+            if r["requested"] in (r["backend"], r["backend"].split("-")[0])
+            else f"{r['requested']} ({r['backend']})"
+        )
+        lines.append(
+            f"{label:<22}{r['reports_per_second']:>10.2f}{f'{min(rates):.2f}-{max(rates):.2f}':>12}"
+            f"{r['chars_per_second']:>9.0f}{r['peak_rss_mb']:>10.1f}{r.get('cpu_seconds', 0):>8.2f}"
+            f"{r.get('reports_per_cpu_second', 0):>11.2f}"
+            f"{100 * r.get('padding', 0):>7.1f}{'yes' if r.get('same_records', True) else 'NO':>6}"
+            f"{f'{load[0]:.1f}-{load[1]:.1f}':>10}{r['load_seconds']:>8.2f}{100 * r['other_share']:>9.1f}"
+            + "".join(f"{r['stages'][s]:>{max(8, len(s) + 4)}.2f}" for s in STAGES)
+        )
     return "\n".join(lines)

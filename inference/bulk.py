@@ -46,8 +46,14 @@ class Summary:
 _WORKER = None
 
 
-def _init_worker(model: str | None, device: str | None, batch_size: int, backend: str = Backend.AUTO,
-                 precision: str = Precision.AUTO, debug: bool | None = None) -> None:
+def _init_worker(
+    model: str | None,
+    device: str | None,
+    batch_size: int,
+    backend: str = Backend.AUTO,
+    precision: str = Precision.AUTO,
+    debug: bool | None = None,
+) -> None:
     global _WORKER
     import torch
 
@@ -55,8 +61,9 @@ def _init_worker(model: str | None, device: str | None, batch_size: int, backend
 
     torch.set_num_threads(1)  # one core per worker: the workers are the parallelism (ONNX follows it)
     try:
-        _WORKER = Extractor.load(model, device=device, batch_size=batch_size, backend=backend, precision=precision,
-                                 debug=debug)
+        _WORKER = Extractor.load(
+            model, device=device, batch_size=batch_size, backend=backend, precision=precision, debug=debug
+        )
     except Exception as exc:  # noqa: BLE001 — a pool respawns a worker whose initializer raises, forever
         _WORKER = exc
 
@@ -105,14 +112,19 @@ def _side_outputs(output: str | Path, fmt: str, resume: bool, summary_file, figu
     written (a usage error must leave an existing output as it was)."""
     if resume and fmt == "parquet" and str(output) != "-":
         raise ValueError("--resume cannot append to Parquet; write JSONL or CSV, or a new file")
-    extra = {kind: (path, format_for(path, default="csv")) for kind, path in
-             (("summary", summary_file), ("figures", figures_file)) if path is not None}
+    extra = {
+        kind: (path, format_for(path, default="csv"))
+        for kind, path in (("summary", summary_file), ("figures", figures_file))
+        if path is not None
+    }
     for kind, (path, _) in extra.items():
         if str(path) == "-":
             raise ValueError(f"--{kind} needs a file name (.csv, .parquet or .jsonl), not stdout")
     if extra and resume:
-        raise ValueError("--summary and --figures cannot be resumed (they would lack the records done before): "
-                         "write them afterwards from the whole output, gongkai tables OUT.jsonl --wide -o FILE")
+        raise ValueError(
+            "--summary and --figures cannot be resumed (they would lack the records done before): "
+            "write them afterwards from the whole output, gongkai tables OUT.jsonl --wide -o FILE"
+        )
     if "parquet" in (fmt, *(f for _, f in extra.values())):
         require_pyarrow()
     return extra
@@ -170,8 +182,9 @@ def _extract_here(items: Iterator[tuple[str, object]], extractor, batch_size: in
             emit(rep.to_dict())
 
 
-def _extract_in_workers(items: Iterator[tuple[str, object]], workers: int, batch_size: int, emit: _Emitter,
-                        initargs: tuple) -> None:
+def _extract_in_workers(
+    items: Iterator[tuple[str, object]], workers: int, batch_size: int, emit: _Emitter, initargs: tuple
+) -> None:
     """Each worker process loads the model once (``initargs`` of :func:`_init_worker`); documents
     travel to them in bounded windows, so memory stays flat, and come back in order."""
     import multiprocessing as mp
@@ -224,8 +237,9 @@ def extract_to_file(
 
     if extractor is None:
         # Loaded here with workers too: a bad --model or --backend fails before anything is written.
-        extractor = Extractor.load(model, device=device, batch_size=batch_size, backend=backend, precision=precision,
-                                   debug=debug)
+        extractor = Extractor.load(
+            model, device=device, batch_size=batch_size, backend=backend, precision=precision, debug=debug
+        )
     skip = done_ids(output, fmt) if resume and not to_stdout else set()
     summary = Summary(not_read=list(plan.not_read))
     limit = getattr(extractor, "max_input_chars", Extractor.MAX_INPUT_CHARS)
@@ -239,16 +253,18 @@ def extract_to_file(
     bar = _progress(plan.sources, len(skip)) if progress else None
     try:
         with ExitStack() as stack:
-            writer = stack.enter_context(Writer(output, fmt, append=bool(resume and skip),
-                                                stream=sys.stdout if to_stdout else None))
+            writer = stack.enter_context(
+                Writer(output, fmt, append=bool(resume and skip), stream=sys.stdout if to_stdout else None)
+            )
             sinks = [stack.enter_context(Writer(path, f, kind=kind)) for kind, (path, f) in extra.items()]
             emit = _Emitter(writer, sinks, summary, sent, checker, bar, on_record)
             items = _pending(docs, skip, summary, sent)
             if workers <= 1:
                 _extract_here(items, extractor, batch_size, emit)
             else:
-                _extract_in_workers(items, workers, batch_size, emit, (model, device, batch_size, backend, precision,
-                                                                       debug))
+                _extract_in_workers(
+                    items, workers, batch_size, emit, (model, device, batch_size, backend, precision, debug)
+                )
     finally:
         if bar is not None:
             bar.close()
@@ -257,8 +273,9 @@ def extract_to_file(
     return summary
 
 
-def _pending(docs: Iterator[Document], skip: set[str], summary: Summary,
-             sent: deque[Document]) -> Iterator[tuple[str, object]]:
+def _pending(
+    docs: Iterator[Document], skip: set[str], summary: Summary, sent: deque[Document]
+) -> Iterator[tuple[str, object]]:
     """``(id, data)`` of the documents to extract, those already done (``--resume``) counted and
     left out; each one sent is remembered, its data dropped, for :class:`_Emitter`."""
     for d in docs:

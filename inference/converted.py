@@ -29,8 +29,9 @@ _LABELS = (Label.ROW_LABEL, Label.COL_HEADER)
 @lru_cache(maxsize=1)
 def _generic_cell() -> re.Pattern:
     """A cell (between ``|``, tabs or line ends) that holds only a generic column header."""
-    names = "|".join(re.escape(p).replace(re.escape("{n}"), r"\s?\d{1,2}").replace(re.escape(" "), r"\s?")
-                     for p in T.GENERIC_COLUMNS)
+    names = "|".join(
+        re.escape(p).replace(re.escape("{n}"), r"\s?\d{1,2}").replace(re.escape(" "), r"\s?") for p in T.GENERIC_COLUMNS
+    )
     return re.compile(rf"(?:^|(?<=[|\t]))[ \u3000]*((?:{names}))[ \u3000]*(?=[|\t]|$)", re.M | re.I)
 
 
@@ -46,11 +47,17 @@ def generic_headers(entities: list[Entity], text: str) -> list[Entity]:
     """
     spans = [m.span(1) for m in _generic_cell().finditer(text)] if text else []
     if spans:
-        entities = sorted([e for e in entities if not any(e.start < b and a < e.end for a, b in spans)]
-                          + [Entity(Label.COL_HEADER, a, b, text[a:b], 1.0) for a, b in spans],
-                          key=lambda e: (e.start, e.end))
-    return [Entity(Label.COL_HEADER, e.start, e.end, e.text, e.score)
-            if e.label == Label.ROW_LABEL and clean_label(e.text) in T.GENERIC_CORNERS else e for e in entities]
+        entities = sorted(
+            [e for e in entities if not any(e.start < b and a < e.end for a, b in spans)]
+            + [Entity(Label.COL_HEADER, a, b, text[a:b], 1.0) for a, b in spans],
+            key=lambda e: (e.start, e.end),
+        )
+    return [
+        Entity(Label.COL_HEADER, e.start, e.end, e.text, e.score)
+        if e.label == Label.ROW_LABEL and clean_label(e.text) in T.GENERIC_CORNERS
+        else e
+        for e in entities
+    ]
 
 
 def drop_markup(entities: list[Entity]) -> list[Entity]:
@@ -64,7 +71,7 @@ def drop_markup(entities: list[Entity]) -> list[Entity]:
 
 def _own_line_end(text: str, e: Entity) -> bool:
     end = text.find("\n", e.end)
-    return end >= 0 and not text[e.end:end].strip(" \t\u3000")
+    return end >= 0 and not text[e.end : end].strip(" \t\u3000")
 
 
 def join_broken_labels(entities: list[Entity], text: str) -> list[Entity]:
@@ -80,15 +87,22 @@ def join_broken_labels(entities: list[Entity], text: str) -> list[Entity]:
     out: list[Entity] = []
     for e in entities:
         prev = out[-1] if out else None
-        if (text and prev is not None and prev.label == Label.ROW_LABEL and e.label in _LABELS
-                and _own_line_end(text, prev) and "\n" in text[prev.end:e.start]
-                and not text[prev.end:e.start].replace("\n", "", 1).strip(" \t\u3000")
-                and match_row_label(e.text) is None):
-            joined = match_row_label(text[prev.start:e.end])
+        if (
+            text
+            and prev is not None
+            and prev.label == Label.ROW_LABEL
+            and e.label in _LABELS
+            and _own_line_end(text, prev)
+            and "\n" in text[prev.end : e.start]
+            and not text[prev.end : e.start].replace("\n", "", 1).strip(" \t\u3000")
+            and match_row_label(e.text) is None
+        ):
+            joined = match_row_label(text[prev.start : e.end])
             alone = match_row_label(prev.text)
-            if joined is not None and (alone is None or (joined.candidate.key == alone.candidate.key
-                                                         and joined.score >= alone.score)):
-                out[-1] = Entity(Label.ROW_LABEL, prev.start, e.end, text[prev.start:e.end], min(prev.score, e.score))
+            if joined is not None and (
+                alone is None or (joined.candidate.key == alone.candidate.key and joined.score >= alone.score)
+            ):
+                out[-1] = Entity(Label.ROW_LABEL, prev.start, e.end, text[prev.start : e.end], min(prev.score, e.score))
                 continue
         out.append(e)
     return out
@@ -113,7 +127,7 @@ def headers_opening_rows(entities: list[Entity], text: str) -> list[Entity]:
     while k < len(entities):
         e = entities[k]
         line_start = text.rfind("\n", 0, e.start) + 1
-        if e.label not in _LABELS or text[line_start:e.start].strip(" |#*\t\u3000"):
+        if e.label not in _LABELS or text[line_start : e.start].strip(" |#*\t\u3000"):
             out.append(e)
             k += 1
             continue
@@ -124,8 +138,11 @@ def headers_opening_rows(entities: list[Entity], text: str) -> list[Entity]:
             j += 1
         pieces = entities[k:j]
         values = [x for x in entities[j:] if x.start < line_end]
-        label = _row_label(pieces, text, values[0].start) \
-            if values and all(x.label in VALUE_LABELS for x in values) else None
+        label = (
+            _row_label(pieces, text, values[0].start)
+            if values and all(x.label in VALUE_LABELS for x in values)
+            else None
+        )
         out.extend([label] if label is not None else pieces)
         k = j
     return out
@@ -141,8 +158,9 @@ def _row_label(pieces: list[Entity], text: str, first_value: int) -> Entity | No
     if len(pieces) == 1 and pieces[0].label == Label.ROW_LABEL and match_row_label(pieces[0].text) is not None:
         return None
     whole = match_row_label(text[a:b])
-    if whole is None or any((m := match_row_label(p.text)) is not None and m.candidate.key != whole.candidate.key
-                            for p in pieces):
+    if whole is None or any(
+        (m := match_row_label(p.text)) is not None and m.candidate.key != whole.candidate.key for p in pieces
+    ):
         return None
     return Entity(Label.ROW_LABEL, a, b, text[a:b], min(p.score for p in pieces))
 

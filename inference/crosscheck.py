@@ -69,8 +69,10 @@ def _readings(run: str, fields, prov: dict[str, dict], values: dict[str, Any]) -
     out = []
     for o in options:
         r = {f.key: v for f, v in zip(fields, o)}
-        if all((v in prov.get(k, {}).get("candidates", ())) if values.get(k) is None else v == values[k]
-               for k, v in r.items()) and plausible(fields, o):
+        if all(
+            (v in prov.get(k, {}).get("candidates", ())) if values.get(k) is None else v == values[k]
+            for k, v in r.items()
+        ) and plausible(fields, o):
             out.append(r)
     return out
 
@@ -111,8 +113,11 @@ def _check(rule: CrossYearRule, last: _Summary, this: _Summary, organ: str) -> l
     out = []
     if last.templates.get(rule.table) not in rule.versions or this.templates.get(rule.table) not in rule.versions:
         return out
-    where = {"organ": organ, "previous": {"id": last.id, "year": last.year},
-             "current": {"id": this.id, "year": this.year}}
+    where = {
+        "organ": organ,
+        "previous": {"id": last.id, "year": last.year},
+        "current": {"id": this.id, "year": this.year},
+    }
     eqs = list(_equations(rule, last, this))
     # Ambiguous rows of either report that the rule reads: decide them when one reading fits.
     involved: dict[tuple[int, tuple[str, str]], tuple[_Summary, tuple[str, str]]] = {}
@@ -137,10 +142,20 @@ def _check(rule: CrossYearRule, last: _Summary, this: _Summary, organ: str) -> l
         if len(fits) == 1:
             for (s, (table, row)), reading in zip(rows, fits[0]):
                 if len(s.open[(table, row)]) > 1:
-                    out.append({"rule": rule.name, "status": "resolved", **where, "report": s.id, "table": table,
-                                "row": row, "cells": reading, "candidates": s.open[(table, row)],
-                                "detail": f"{s.year} {row}: of its readings only {reading} satisfies "
-                                          f"{rule.description.split(': ', 1)[-1]}"})
+                    out.append(
+                        {
+                            "rule": rule.name,
+                            "status": "resolved",
+                            **where,
+                            "report": s.id,
+                            "table": table,
+                            "row": row,
+                            "cells": reading,
+                            "candidates": s.open[(table, row)],
+                            "detail": f"{s.year} {row}: of its readings only {reading} satisfies "
+                            f"{rule.description.split(': ', 1)[-1]}",
+                        }
+                    )
             return out
         if fits:
             return out  # still several readings: nothing to say
@@ -149,11 +164,16 @@ def _check(rule: CrossYearRule, last: _Summary, this: _Summary, organ: str) -> l
             continue  # a blank or missing cell: nothing to compare
         expected = sum(sign * s.cells[k] for s, k, sign in terms)
         if this.cells[target] != expected:
-            out.append({
-                "rule": rule.name, "status": "warning", **where, "over": star,
-                "detail": f"{this.year} {target[1]}.{target[2]} = {this.cells[target]}, "
-                          f"but {rule.description.split(': ', 1)[-1]} gives {expected}",
-            })
+            out.append(
+                {
+                    "rule": rule.name,
+                    "status": "warning",
+                    **where,
+                    "over": star,
+                    "detail": f"{this.year} {target[1]}.{target[2]} = {this.cells[target]}, "
+                    f"but {rule.description.split(': ', 1)[-1]} gives {expected}",
+                }
+            )
     return out
 
 

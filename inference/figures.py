@@ -87,8 +87,10 @@ def whole_values(text: str, entities: list[Entity]) -> list[Entity]:
     """
     ordered = sorted(entities, key=lambda e: (e.start, e.end))
     others = [(e.start, e.end) for e in ordered if e.label != Label.FIG_VALUE and e.label != Label.FIG_UNIT]
-    values = sorted([e for e in ordered if e.label == Label.FIG_VALUE] + _values_before_units(text, ordered),
-                    key=lambda e: (e.start, e.end))
+    values = sorted(
+        [e for e in ordered if e.label == Label.FIG_VALUE] + _values_before_units(text, ordered),
+        key=lambda e: (e.start, e.end),
+    )
     taken = others + [(e.start, e.end) for e in values]
     widened: list[Entity] = []
     for e in values:
@@ -114,7 +116,7 @@ def _values_before_units(text: str, ordered: list[Entity]) -> list[Entity]:
             j = k - 1
             while j > 0 and text[j - 1] in _DIGITS:
                 j -= 1
-            if text[j - 1:j] != "第":
+            if text[j - 1 : j] != "第":
                 found.append(Entity(Label.FIG_VALUE, k - 1, k, text[k - 1], u.score))
     return found
 
@@ -128,10 +130,13 @@ def _widen(text: str, e: Entity, others: list[tuple[int, int]], taken: list[tupl
     word = next((w for w in APPROX_BEFORE if text.endswith(w, 0, a)), "")
     if word and _free(taken, a - len(word), a):
         a -= len(word)
-    while b < len(text) and (text[b] in _DIGITS or (text[b] in ".," and text[b + 1:b + 2].isdigit())) \
-            and _free(others, b, b + 1):
+    while (
+        b < len(text)
+        and (text[b] in _DIGITS or (text[b] in ".," and text[b + 1 : b + 2].isdigit()))
+        and _free(others, b, b + 1)
+    ):
         b += 1
-    if text[b:b + 1] in MAGNITUDES and not text.startswith(_MONEY_UNITS, b) and _free(others, b, b + 1):
+    if text[b : b + 1] in MAGNITUDES and not text.startswith(_MONEY_UNITS, b) and _free(others, b, b + 1):
         b += 1
     word = next((w for w in APPROX_AFTER if text.startswith(w, b)), "")
     if word and _free(taken if len(word) == 1 else others, b, b + len(word)):
@@ -153,30 +158,42 @@ def _units(text: str, ordered: list[Entity], values: list[Entity], others: list[
     return units
 
 
-def _metric_before(text: str, figs: list[Entity], i: int, unit: Entity | None, used: set[int],
-                   prev_value_end: int) -> tuple[int, Entity] | None:
+def _metric_before(
+    text: str, figs: list[Entity], i: int, unit: Entity | None, used: set[int], prev_value_end: int
+) -> tuple[int, Entity] | None:
     """The nearest free metric before value ``figs[i]`` in its sentence, after the previous value."""
     v = figs[i]
     for j in range(i - 1, -1, -1):
         e = figs[j]
         if e.label == Label.FIG_VALUE or e.end <= prev_value_end:
             return None
-        if e.label == Label.FIG_METRIC and j not in used and v.start - e.end <= _MAX_GAP \
-                and _clause_between(text, e.end, v.start) and _fits(e, unit):
+        if (
+            e.label == Label.FIG_METRIC
+            and j not in used
+            and v.start - e.end <= _MAX_GAP
+            and _clause_between(text, e.end, v.start)
+            and _fits(e, unit)
+        ):
             return j, e
     return None
 
 
-def _metric_after(text: str, figs: list[Entity], i: int, unit: Entity | None, used: set[int],
-                  next_value_start: int) -> tuple[int, Entity] | None:
+def _metric_after(
+    text: str, figs: list[Entity], i: int, unit: Entity | None, used: set[int], next_value_start: int
+) -> tuple[int, Entity] | None:
     """The nearest free metric after value ``figs[i]`` (and its unit) in its sentence, before the next value."""
     after = (unit or figs[i]).end
     for j in range(i + 1, len(figs)):
         e = figs[j]
         if e.label == Label.FIG_VALUE or e.start >= next_value_start:
             return None
-        if e.label == Label.FIG_METRIC and j not in used and e.start - after <= _MAX_GAP \
-                and _clause_between(text, after, e.start) and _fits(e, unit):
+        if (
+            e.label == Label.FIG_METRIC
+            and j not in used
+            and e.start - after <= _MAX_GAP
+            and _clause_between(text, after, e.start)
+            and _fits(e, unit)
+        ):
             return j, e
     return None
 
@@ -192,12 +209,17 @@ def assemble_figures(text: str, entities: list[Entity]) -> list[FigureHit]:
     for n, i in enumerate(values):
         v = figs[i]
         unit = None
-        if i + 1 < len(figs) and figs[i + 1].label == Label.FIG_UNIT and 0 <= figs[i + 1].start - v.end <= _MAX_UNIT_GAP:
+        if (
+            i + 1 < len(figs)
+            and figs[i + 1].label == Label.FIG_UNIT
+            and 0 <= figs[i + 1].start - v.end <= _MAX_UNIT_GAP
+        ):
             unit = figs[i + 1]
         prev_value_end = figs[values[n - 1]].end if n else -1
         next_value_start = figs[values[n + 1]].start if n + 1 < len(values) else len(text)
-        metric = _metric_before(text, figs, i, unit, used_metrics, prev_value_end) \
-            or _metric_after(text, figs, i, unit, used_metrics, next_value_start)
+        metric = _metric_before(text, figs, i, unit, used_metrics, prev_value_end) or _metric_after(
+            text, figs, i, unit, used_metrics, next_value_start
+        )
         # ``100件以上``: an approximation word after the unit belongs to the figure.
         tail_at = (unit or v).end
         tail = next((w for w in _APPROX_TAIL if unit and text.startswith(w, tail_at)), "")
@@ -215,13 +237,15 @@ def assemble_figures(text: str, entities: list[Entity]) -> list[FigureHit]:
             parts.append(Entity(Label.FIG_UNIT, tail_at, tail_at + len(tail), tail, v.score))
         if metric:
             used_metrics.add(metric[0])
-        out.append(FigureHit(
-            metric=metric[1].text if metric else None,
-            value=reading.value,
-            unit=unit.text if unit else reading.unit,
-            approximate=reading.approximate,
-            start=min(p.start for p in parts),
-            end=max(p.end for p in parts),
-            score=min(p.score for p in parts),
-        ))
+        out.append(
+            FigureHit(
+                metric=metric[1].text if metric else None,
+                value=reading.value,
+                unit=unit.text if unit else reading.unit,
+                approximate=reading.approximate,
+                start=min(p.start for p in parts),
+                end=max(p.end for p in parts),
+                score=min(p.score for p in parts),
+            )
+        )
     return out

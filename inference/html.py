@@ -51,7 +51,48 @@ from .html_grid import GridCell, place, plan
 SKIPPED = frozenset({"script", "style", "noscript", "template", "svg", "iframe", "object", "select", "button"})
 #: Elements that start and end a line.
 BLOCKS = frozenset(
-    ["p", "div", "br", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6", "table", "caption", "section", "article", "header", "footer", "nav", "aside", "main", "blockquote", "pre", "hr", "title", "form", "address", "center", "fieldset", "figure", "figcaption", "body", "html", "head", "legend", "details", "summary"]
+    [
+        "p",
+        "div",
+        "br",
+        "li",
+        "ul",
+        "ol",
+        "dl",
+        "dt",
+        "dd",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "table",
+        "caption",
+        "section",
+        "article",
+        "header",
+        "footer",
+        "nav",
+        "aside",
+        "main",
+        "blockquote",
+        "pre",
+        "hr",
+        "title",
+        "form",
+        "address",
+        "center",
+        "fieldset",
+        "figure",
+        "figcaption",
+        "body",
+        "html",
+        "head",
+        "legend",
+        "details",
+        "summary",
+    ]
 )
 _SECTIONS = frozenset({"thead", "tbody", "tfoot", "colgroup"})
 _CELLS = frozenset({"td", "th"})
@@ -81,7 +122,7 @@ def looks_like_html(text: str) -> bool:
     >>> looks_like_html("| 1.本机关不掌握<br>相关政府信息 | 0 |\\n|---|---|")
     False
     """
-    head = text[:1 << 20]
+    head = text[: 1 << 20]
     only_breaks = False
     for m in _LOOKS_HTML.finditer(head):
         if not _BR.fullmatch(m.group()):
@@ -412,8 +453,13 @@ def _write_table(out: _Buffer, table: _Table, close: tuple[int, int]) -> None:
         after_text = False
         for k, piece in enumerate(pieces):
             if piece.blank:
-                at = (piece.cells[0].data.close if piece.cells else
-                      piece.reach.data.open if piece.reach is not None else row_close)
+                at = (
+                    piece.cells[0].data.close
+                    if piece.cells
+                    else piece.reach.data.open
+                    if piece.reach is not None
+                    else row_close
+                )
                 out.emit(" |" if after_text else "|", *(at or row_close))
                 after_text = False
                 continue

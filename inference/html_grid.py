@@ -148,8 +148,9 @@ def data_start(grid: list[GridRow]) -> int | None:
 
 def _is_data_row(row: GridRow, start: int) -> bool:
     s = _data_start(row)
-    return s is not None and (s <= start or any(c.col >= start and c.text.strip() and not c.is_label
-                                                 for c in row.cells))
+    return s is not None and (
+        s <= start or any(c.col >= start and c.text.strip() and not c.is_label for c in row.cells)
+    )
 
 
 def plan(grid: list[GridRow]) -> list[list[Piece]]:
@@ -168,8 +169,12 @@ def plan(grid: list[GridRow]) -> list[list[Piece]]:
             out.append([Piece([c]) for c in row.cells if c.text.strip()])
             continue
         pieces = [Piece([c]) for c in row.cells if c.col < start and c.text.strip()]
-        masked = {c for cell in (*row.cells, *set(row.covered.values())) if cell.col < start
-                  for c in range(cell.col, cell.end)}
+        masked = {
+            c
+            for cell in (*row.cells, *set(row.covered.values()))
+            if cell.col < start
+            for c in range(cell.col, cell.end)
+        }
         col = start
         while col < width:
             end = col + 1

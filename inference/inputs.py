@@ -59,8 +59,18 @@ JSONL_SUFFIXES = (".jsonl",)
 ID_FIELD, TEXT_FIELDS = "id", ("text", "html")
 
 #: File signatures of formats that are no report text (sniffed files without a suffix).
-_BINARY_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"\x1f\x8b",
-                 b"Rar!", b"7z\xbc\xaf", b"BM", b"\x7fELF")
+_BINARY_MAGIC = (
+    b"PK\x03\x04",
+    b"\xd0\xcf\x11\xe0",
+    b"\x89PNG",
+    b"GIF8",
+    b"\xff\xd8\xff",
+    b"\x1f\x8b",
+    b"Rar!",
+    b"7z\xbc\xaf",
+    b"BM",
+    b"\x7fELF",
+)
 _SNIFF_BYTES = 4096
 _PARQUET_MAGIC = b"PAR1"
 
@@ -103,6 +113,7 @@ class Plan:
 
 # --------------------------------------------------------------------------- ids
 
+
 def escape_id(raw: str) -> tuple[str, bool]:
     r"""An id as valid Unicode, and whether it had to be escaped.
 
@@ -140,6 +151,7 @@ def unescape_id(escaped: str) -> str:
     >>> unescape_id(escape_id(raw)[0]) == raw
     True
     """
+
     def one(m: re.Match) -> str:
         s = m.group(1)
         if s == "\\":
@@ -168,6 +180,7 @@ def _errstr(exc: OSError) -> str:
 
 
 # --------------------------------------------------------------------------- kinds
+
 
 def sniff(path: str) -> tuple[str | None, str]:
     """The kind of a file without a suffix, from its first bytes: ``pdf``, ``jsonl`` (a first
@@ -237,6 +250,7 @@ def _looks_like_output(path: str, kind: str) -> bool:
 
 # --------------------------------------------------------------------------- planning
 
+
 class _Planner:
     def __init__(self, exclude: Iterable[str]):
         self.plan = Plan()
@@ -294,8 +308,15 @@ class _Planner:
             return
         self.entry(arg, lst=lst, named=True)
 
-    def entry(self, path: str, *, lst: os.stat_result | None = None, named: bool = False,
-              glob_pattern: str = "", ancestors: tuple[tuple[int, int], ...] = ()) -> None:
+    def entry(
+        self,
+        path: str,
+        *,
+        lst: os.stat_result | None = None,
+        named: bool = False,
+        glob_pattern: str = "",
+        ancestors: tuple[tuple[int, int], ...] = (),
+    ) -> None:
         """One path found or named. Named files are read whatever their suffix; found ones
         only in a report format. ``glob_pattern``: the glob that matched it."""
         in_glob = bool(glob_pattern)
@@ -370,8 +391,12 @@ class _Planner:
 
 
 def _file_type(mode: int) -> str:
-    for test, name in ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"),
-                       (stat.S_ISBLK, "a block device")):
+    for test, name in (
+        (stat.S_ISFIFO, "a FIFO"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+    ):
         if test(mode):
             return name
     return "not a plain file"
@@ -394,16 +419,18 @@ def plan_inputs(args: Iterable[str], *, exclude: Iterable[str] = ()) -> Plan:
 
 # --------------------------------------------------------------------------- reading
 
+
 def _read_file(src: Source, max_bytes: int | None) -> Iterator[Document]:
     """One document: the file's bytes, read only when it is a regular file within the limit."""
     try:
         st = os.stat(src.path)
         if not stat.S_ISREG(st.st_mode):  # planned as a file, then replaced: never wait on a FIFO
-            data: bytes | InputError = InputError(f"{src.id}: not a regular file ({_file_type(st.st_mode)}); "
-                                                  "not read")
+            data: bytes | InputError = InputError(f"{src.id}: not a regular file ({_file_type(st.st_mode)}); not read")
         elif max_bytes is not None and st.st_size > max_bytes:
-            data = InputError(f"{src.id}: input too large ({st.st_size:,} bytes; the limit is {max_bytes:,} "
-                              "bytes): is this one report?")
+            data = InputError(
+                f"{src.id}: input too large ({st.st_size:,} bytes; the limit is {max_bytes:,} "
+                "bytes): is this one report?"
+            )
         else:
             data = Path(src.path).read_bytes()
     except OSError as exc:
@@ -454,8 +481,11 @@ def _read_parquet(src: Source, max_bytes: int | None) -> Iterator[Document]:
         import pyarrow as pa
         import pyarrow.parquet as pq
     except ImportError:
-        yield Document(src.id, InputError(f"{src.id}: reading Parquet needs pyarrow: pip install 'gongkai[parquet]'"),
-                       src.id_escaped)
+        yield Document(
+            src.id,
+            InputError(f"{src.id}: reading Parquet needs pyarrow: pip install 'gongkai[parquet]'"),
+            src.id_escaped,
+        )
         return
     try:
         pf = pq.ParquetFile(src.path)

@@ -33,11 +33,12 @@ from gongkai.model import template as T
 # parenthesised text is an explanatory note and is dropped before matching.
 _NOTE = re.compile(r"\((?![一二三四五六七八九十\d]{1,2}\))[^()]*\)")
 _DROP = re.compile(r"[\s?|\u3000\xa0#*]+")  # padding, cell separators, Markdown headings and emphasis
-_QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "．": ".", "，": ",", "：": ":",
-                         "（": "(", "）": ")"})
+_QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "．": ".", "，": ",", "：": ":", "（": "(", "）": ")"})
 #: The list number a row or group label starts with: ``一、`` ``(一)`` ``1.`` ``1、`` ``①``.
-_LIST_NUMBER = re.compile(r"(?:[一二三四五六七八九十]{1,3}[、.]|\([一二三四五六七八九十\d]{1,2}\)|\d{1,2}[.、]"
-                          r"|[\u2460-\u2473])")
+_LIST_NUMBER = re.compile(
+    r"(?:[一二三四五六七八九十]{1,3}[、.]|\([一二三四五六七八九十\d]{1,2}\)|\d{1,2}[.、]"
+    r"|[\u2460-\u2473])"
+)
 
 
 _DIGIT_NUMBER = re.compile(r"^(\d{1,2})、")
@@ -62,7 +63,7 @@ def words(cleaned: str) -> str:
     ['予以公开', '属于国家秘密', '本年新收政府信息公开申请数量', '规章']
     """
     m = _LIST_NUMBER.match(cleaned)
-    return cleaned[m.end():] if m and m.end() < len(cleaned) else cleaned
+    return cleaned[m.end() :] if m and m.end() < len(cleaned) else cleaned
 
 
 @dataclass(frozen=True)
@@ -132,7 +133,8 @@ def header_candidates() -> tuple[Candidate, ...]:
 def section_candidates() -> tuple[Candidate, ...]:
     return tuple(
         Candidate(s.key, "section", None, frozenset(T.VERSIONS), clean_label(title))
-        for s in T.SECTIONS for title in s.titles
+        for s in T.SECTIONS
+        for title in s.titles
     )
 
 
@@ -149,8 +151,10 @@ def _compared(candidates: tuple[Candidate, ...] | list[Candidate], by_words: boo
     if not by_words:
         return [c.label for c in candidates]
     headers = _header_words()
-    return [c.label if c.kind not in ("row", "group") or (not as_row and c.words in headers) else c.words
-            for c in candidates]
+    return [
+        c.label if c.kind not in ("row", "group") or (not as_row and c.words in headers) else c.words
+        for c in candidates
+    ]
 
 
 _COMPARED: dict[tuple[int, bool, bool], tuple[tuple[Candidate, ...], list[str]]] = {}
@@ -165,9 +169,15 @@ def _compared_cached(candidates: tuple[Candidate, ...], by_words: bool, as_row: 
     return hit[1]
 
 
-def best_match(text: str, candidates: tuple[Candidate, ...] | list[Candidate], *,
-               min_score: float = 80.0, min_margin: float = 4.0,
-               prefer=None, as_row: bool = False) -> Match | None:
+def best_match(
+    text: str,
+    candidates: tuple[Candidate, ...] | list[Candidate],
+    *,
+    min_score: float = 80.0,
+    min_margin: float = 4.0,
+    prefer=None,
+    as_row: bool = False,
+) -> Match | None:
     """The candidate whose label is closest to ``text``, if it is close and unambiguous.
 
     ``prefer`` (a predicate) breaks near-ties in favour of candidates it accepts, e.g. rows
@@ -229,8 +239,9 @@ def match_row_label(text: str, group: str | None = None) -> Match | None:
     >>> match_row_label("本机关不掌握相关政").candidate.key  # cut short by a line break
     'unable.not_held'
     """
-    return best_match(text, label_candidates(), as_row=True,
-                      prefer=(lambda c: c.group == group) if group is not None else None)
+    return best_match(
+        text, label_candidates(), as_row=True, prefer=(lambda c: c.group == group) if group is not None else None
+    )
 
 
 def section_table(heading: str) -> str | None:

@@ -32,8 +32,15 @@ class ModelTagger:
         self.backend = backend
 
     @classmethod
-    def load(cls, path=None, *, device: str | None = None, batch_size: int = 8,
-             backend: str = Backend.AUTO, precision: str = Precision.AUTO) -> ModelTagger:
+    def load(
+        cls,
+        path=None,
+        *,
+        device: str | None = None,
+        batch_size: int = 8,
+        backend: str = Backend.AUTO,
+        precision: str = Precision.AUTO,
+    ) -> ModelTagger:
         """Load the model once. ``backend`` and ``precision`` (see :func:`gongkai.model.backends.resolve`):
         ``auto`` runs what ``gongkai verify-backends`` recorded as tagging exactly as the reference."""
         path = Path(path) if path is not None else default_model_dir()
@@ -50,13 +57,19 @@ class ModelTagger:
         else:
             from gongkai.model.tagger import Tagger
 
-            model = Tagger.load(path, device=device, precision=setting.precision, stride=setting.stride,
-                                forward=setting.forward)
+            model = Tagger.load(
+                path, device=device, precision=setting.precision, stride=setting.stride, forward=setting.forward
+            )
             config = model.model.config.to_dict()
         # Records name the exact weights they came from: the folder name and a content hash.
         version = config.get("gongkai_model_version") or f"{path.name}@{fingerprint(path)[:12]}"
-        log.info("tagging with %s (%s, stride %s, %s forward)", path, setting.name, model.stride,
-                 getattr(model, "forward", "onnx"))
+        log.info(
+            "tagging with %s (%s, stride %s, %s forward)",
+            path,
+            setting.name,
+            model.stride,
+            getattr(model, "forward", "onnx"),
+        )
         return cls(model, batch_size=batch_size, version=version, backend=setting.name)
 
     @property

@@ -168,7 +168,10 @@ def _question_or_space(text: str, match: re.Match) -> str:
         before = text[at - 1] if at else ""
         after = text[at + 1] if at + 1 < len(text) else ""
         if (before.isalnum() or (before and before in _CLOSERS)) and (
-            not after or after.isspace() or after in _CLOSERS or after == "|"
+            not after
+            or after.isspace()
+            or after in _CLOSERS
+            or after == "|"
             or (after.isascii() and (after.isalnum() or after in "=&#/"))
         ):
             return "?"

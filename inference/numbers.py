@@ -64,13 +64,23 @@ _MONEY_UNITS = tuple(w for w in MEASURE_WORDS if w[0] in MAGNITUDES)
 
 #: Letters OCR and careless typing put for digits; each maps to its possible digits.
 OCR_DIGITS: dict[str, str] = {
-    "O": "0", "o": "0", "D": "0", "Q": "0",
-    "l": "1", "I": "1", "i": "1", "|": "1",
-    "Z": "2", "z": "2",
-    "S": "5", "s": "5",
-    "b": "6", "G": "6",
+    "O": "0",
+    "o": "0",
+    "D": "0",
+    "Q": "0",
+    "l": "1",
+    "I": "1",
+    "i": "1",
+    "|": "1",
+    "Z": "2",
+    "z": "2",
+    "S": "5",
+    "s": "5",
+    "b": "6",
+    "G": "6",
     "B": "8",
-    "g": "9", "q": "9",
+    "g": "9",
+    "q": "9",
 }
 
 _NUMBER = re.compile(
@@ -122,7 +132,7 @@ def _strip_word(text: str, words: tuple[str, ...], *, end: bool = False) -> tupl
     """``text`` without one of ``words`` at its start (or end); whether one was there."""
     for w in words:
         if text.endswith(w) if end else text.startswith(w):
-            return (text[:-len(w)] if end else text[len(w):]).strip(_PADDING), True
+            return (text[: -len(w)] if end else text[len(w) :]).strip(_PADDING), True
     return text, False
 
 
@@ -138,7 +148,7 @@ def _read_plain(body: str, original: str) -> Reading:
     m = _NUMBER.match(body)
     if not m:
         raise NumberError(f"not a number: {original!r}")
-    rest = body[m.end():].strip(_PADDING)
+    rest = body[m.end() :].strip(_PADDING)
     if rest == "." and not m["frac"]:
         rest = ""  # ``125.``: a full stop printed after the number
     rest, magnitude = _magnitude(rest)
@@ -165,7 +175,7 @@ def _read_ocr(body: str, original: str) -> Reading:
     unit = None
     u = _UNIT_AT_END.search(body)
     if u and u.start() > 0:
-        body, unit = body[:u.start()].rstrip(_PADDING), u.group()
+        body, unit = body[: u.start()].rstrip(_PADDING), u.group()
     m = re.fullmatch(r"([+-]?)([\dA-Za-z|]+)(\.[\dA-Za-z|]+)?", body)
     # Without a digit the text reads as a number only if every letter is an OCR digit
     # (a lone ``O`` or ``S`` in a cell); the reading stays damaged, for the checks to weigh.

@@ -97,9 +97,7 @@ def to_source(starts: np.ndarray, ends: np.ndarray, start: int, end: int) -> tup
     return at, at
 
 
-def from_source(
-    starts: np.ndarray, ends: np.ndarray, source_length: int, start: int, end: int
-) -> tuple[int, int]:
+def from_source(starts: np.ndarray, ends: np.ndarray, source_length: int, start: int, end: int) -> tuple[int, int]:
     """Input span → the smallest output span whose characters overlap it (an empty span at
     the right place when every input character in it was deleted). Needs monotone maps."""
     if not 0 <= start <= end <= source_length:

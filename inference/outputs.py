@@ -59,7 +59,6 @@ CSV_COLUMNS = ("id", "table", "row", "field", "value", "status", "organ", "year"
 FIGURE_COLUMNS = ("id", "organ", "year", "metric", "value", "unit", "approximate", "text", "start", "end", "page")
 
 
-
 class CellStatus(ClosedSet):
     """A cell's status in the CSV (:func:`cell_status`); where several apply, the first of these."""
 
@@ -75,8 +74,15 @@ class CellStatus(ClosedSet):
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-SUMMARY_COLUMNS = ("id", "organ", "year", "template", "status", "failed_checks",
-                   *(".".join(c) for c in headline_cells()))
+SUMMARY_COLUMNS = (
+    "id",
+    "organ",
+    "year",
+    "template",
+    "status",
+    "failed_checks",
+    *(".".join(c) for c in headline_cells()),
+)
 
 
 def json_line(record: dict[str, Any]) -> str:
@@ -158,8 +164,10 @@ def format_for(path: str | Path, explicit: str | None = None, default: str = "js
     else:
         suffix = "" if to_stdout else Path(str(path)).suffix.lower()
         if suffix and suffix.lstrip(".") not in FORMATS:
-            raise ValueError(f"{path}: unknown output suffix {suffix!r}: name the file "
-                             f"{', '.join('.' + f for f in FORMATS[:-1])} or .{FORMATS[-1]}, or give --format")
+            raise ValueError(
+                f"{path}: unknown output suffix {suffix!r}: name the file "
+                f"{', '.join('.' + f for f in FORMATS[:-1])} or .{FORMATS[-1]}, or give --format"
+            )
         fmt = suffix.lstrip(".") or default
     if fmt == "parquet" and to_stdout:
         raise ValueError("Parquet cannot be written to stdout: name a file, e.g. -o out.parquet")
@@ -171,8 +179,11 @@ def failed_cells(record: dict[str, Any]) -> set[tuple[str, str, str]]:
     equation (for ``narrative.applications``, the table-3 cells the figure is compared with)."""
     from .reconcile import equations
 
-    fails = {(c["rule"], c.get("column"), c.get("row")) for c in record.get("checks", ())
-             if c.get("status") == CheckStatus.FAIL}
+    fails = {
+        (c["rule"], c.get("column"), c.get("row"))
+        for c in record.get("checks", ())
+        if c.get("status") == CheckStatus.FAIL
+    }
     if not fails:
         return set()
     out: set[tuple[str, str, str]] = set()
@@ -185,8 +196,9 @@ def failed_cells(record: dict[str, Any]) -> set[tuple[str, str, str]]:
     return out
 
 
-def cell_status(record: dict[str, Any], table: str, row: str, field: str,
-                failed: set[tuple[str, str, str]] | None = None) -> CellStatus:
+def cell_status(
+    record: dict[str, Any], table: str, row: str, field: str, failed: set[tuple[str, str, str]] | None = None
+) -> CellStatus:
     """How far to trust one cell, from the record's checks and the cell's provenance (the
     first that applies):
 
@@ -238,9 +250,18 @@ def long_rows(record: dict[str, Any]):
             for field, value in fields.items():
                 cells += 1
                 text, page = _cell_text(record, table, row, field)
-                yield (rid, table, row, field, "" if value is None else value,
-                       cell_status(record, table, row, field, failed), *head, t.get("template", ""), text,
-                       "" if page is None else page)
+                yield (
+                    rid,
+                    table,
+                    row,
+                    field,
+                    "" if value is None else value,
+                    cell_status(record, table, row, field, failed),
+                    *head,
+                    t.get("template", ""),
+                    text,
+                    "" if page is None else page,
+                )
     if not cells:
         detail = record.get("status_detail")
         status = f"{record.get('status')}: {detail}" if detail else record.get("status")
@@ -261,9 +282,14 @@ def record_template(record: dict[str, Any]) -> str:
 def summary_row(record: dict[str, Any]) -> dict[str, Any]:
     """One report in one row (:data:`SUMMARY_COLUMNS`): what it is, how far it holds, and its
     headline numbers (``None`` where not printed or not read)."""
-    row = {"id": record["id"], "organ": record.get("organ"), "year": record.get("year"),
-           "template": record_template(record), "status": record.get("status"),
-           "failed_checks": sum(c.get("status") == CheckStatus.FAIL for c in record.get("checks") or ())}
+    row = {
+        "id": record["id"],
+        "organ": record.get("organ"),
+        "year": record.get("year"),
+        "template": record_template(record),
+        "status": record.get("status"),
+        "failed_checks": sum(c.get("status") == CheckStatus.FAIL for c in record.get("checks") or ()),
+    }
     for table, r, f in headline_cells():
         row[f"{table}.{r}.{f}"] = cell_value(record, table, r, f)
     return row
@@ -272,11 +298,16 @@ def summary_row(record: dict[str, Any]) -> dict[str, Any]:
 def figure_rows(record: dict[str, Any]):
     """One row per narrative figure of a record (:data:`FIGURE_COLUMNS`)."""
     for f in record.get("figures") or ():
-        yield {"id": record["id"], "organ": record.get("organ"), "year": record.get("year"),
-               **{k: f.get(k) for k in FIGURE_COLUMNS[3:]}}
+        yield {
+            "id": record["id"],
+            "organ": record.get("organ"),
+            "year": record.get("year"),
+            **{k: f.get(k) for k in FIGURE_COLUMNS[3:]},
+        }
 
 
 # --------------------------------------------------------------------------- Parquet (Arrow) schemas
+
 
 def _arrow_from_json_schema(node: dict[str, Any]):
     """The Arrow type of a JSON Schema node of the record schema (objects with fixed properties
@@ -303,8 +334,12 @@ def _tables_arrow_type():
     import pyarrow as pa
 
     def table(name: str):
-        rows = pa.struct([(r, pa.struct([(f, pa.float64() if dec else pa.int64()) for f, dec in fields.items()]))
-                          for r, fields in union_rows(name).items()])
+        rows = pa.struct(
+            [
+                (r, pa.struct([(f, pa.float64() if dec else pa.int64()) for f, dec in fields.items()]))
+                for r, fields in union_rows(name).items()
+            ]
+        )
         return pa.struct(([("template", pa.string())] if name in VERSIONED_TABLES else []) + [("rows", rows)])
 
     return pa.struct([(t, table(t)) for t in TABLE_KEYS])
@@ -346,8 +381,10 @@ def _whole_counts(record: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
             for fld, v in fields.items():
                 if isinstance(v, float) and not kinds.get(row, {}).get(fld, True):
                     if not v.is_integer():
-                        notes.append(f"{name}.{row}.{fld} = {v} is not a whole count: null in Parquet "
-                                     "(the JSONL and CSV keep it)")
+                        notes.append(
+                            f"{name}.{row}.{fld} = {v} is not a whole count: null in Parquet "
+                            "(the JSONL and CSV keep it)"
+                        )
                         v = None
                     else:
                         v = int(v)
@@ -359,12 +396,20 @@ def _whole_counts(record: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
 def arrow_record(record: dict[str, Any]) -> dict[str, Any]:
     """A record shaped for :func:`record_arrow_schema`."""
     tables, notes = _whole_counts(record)
-    prov = [{"table": t, "row": r, "field": f, **cell}
-            for t, rows in (record.get("provenance") or {}).items()
-            for r, fields in rows.items() for f, cell in fields.items()]
+    prov = [
+        {"table": t, "row": r, "field": f, **cell}
+        for t, rows in (record.get("provenance") or {}).items()
+        for r, fields in rows.items()
+        for f, cell in fields.items()
+    ]
     out = {k: _safe(v) for k, v in record.items()}
-    out.update(id_escaped=bool(record.get("id_escaped")), tables=tables, provenance=prov, warnings=[_safe(w) for w in record.get("warnings") or ()] + notes,
-               versions=list((record.get("versions") or {}).items()))
+    out.update(
+        id_escaped=bool(record.get("id_escaped")),
+        tables=tables,
+        provenance=prov,
+        warnings=[_safe(w) for w in record.get("warnings") or ()] + notes,
+        versions=list((record.get("versions") or {}).items()),
+    )
     return out
 
 
@@ -380,8 +425,12 @@ def _flat_arrow_schema(kind: str):
         types = {"year": i, "value": f, "approximate": pa.bool_(), "start": i, "end": i, "page": i}
         return pa.schema([(c, types.get(c, s)) for c in FIGURE_COLUMNS])
     decimal = {f"{t}.{r}.{fld}": union_rows(t)[r][fld] for t, r, fld in headline_cells()}
-    return pa.schema([(c, i if c in ("year", "failed_checks") else (f if decimal[c] else i) if c in decimal else s)
-                      for c in SUMMARY_COLUMNS])
+    return pa.schema(
+        [
+            (c, i if c in ("year", "failed_checks") else (f if decimal[c] else i) if c in decimal else s)
+            for c in SUMMARY_COLUMNS
+        ]
+    )
 
 
 def _rows_for(kind: str, record: dict[str, Any]) -> list[dict[str, Any]]:

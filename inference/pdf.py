@@ -41,12 +41,16 @@ from .inputs import Document, InputError, Source
 INSTALL = "pip install 'gongkai[pdf]'"
 
 #: A page number alone on a line, as reports print them at the top or foot of a page.
-PAGE_NUMBER = re.compile(r"\s*(?:[-—–－]\s*\d{1,4}\s*[-—–－]|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"
-                         r"|\d{1,4}\s*/\s*\d{1,4}|\d{1,4})\s*")
+PAGE_NUMBER = re.compile(
+    r"\s*(?:[-—–－]\s*\d{1,4}\s*[-—–－]|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"
+    r"|\d{1,4}\s*/\s*\d{1,4}|\d{1,4})\s*"
+)
 #: A line ending with these ends a sentence: it is joined to the next only when that one starts
 #: no numbered heading or item (``二、``, ``（三）``, ``1.``).
 _SENTENCE_END = "。！？；：!?;:"
-_NUMBERED = re.compile(r"\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.、．]|第[一二三四五六七八九十]+[部章条])")
+_NUMBERED = re.compile(
+    r"\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.、．]|第[一二三四五六七八九十]+[部章条])"
+)
 #: A running-text line has no gap between two characters wider than this many ems (table
 #: cells are further apart).
 _DENSE_GAP_EMS = 2.0
@@ -84,7 +88,8 @@ class PageMap:
         if self.blank and not record.get("error"):
             pages = ", ".join(map(str, self.blank))
             record.setdefault("warnings", []).append(
-                f"PDF page(s) {pages} of {len(self.starts)} have no text layer (scanned?): nothing on them was read")
+                f"PDF page(s) {pages} of {len(self.starts)} have no text layer (scanned?): nothing on them was read"
+            )
         if self.reader:
             record.setdefault("versions", {})["pdf_reader"] = self.reader
         return record
@@ -99,6 +104,7 @@ class PdfText:
 
 
 # --------------------------------------------------------------------------- lines
+
 
 @dataclass
 class _Line:
@@ -188,8 +194,12 @@ def _wraps(ln: _Line, nxt: _Line | None, margins: tuple[float, float] | None, em
         return False
     left, right = margins
     e = ln.em or em
-    return (ln.left < left + 3 * e and ln.right >= right - 1.5 * e and abs(nxt.left - left) < e
-            and not (ln.text.rstrip()[-1:] in _SENTENCE_END and _NUMBERED.match(nxt.text)))
+    return (
+        ln.left < left + 3 * e
+        and ln.right >= right - 1.5 * e
+        and abs(nxt.left - left) < e
+        and not (ln.text.rstrip()[-1:] in _SENTENCE_END and _NUMBERED.match(nxt.text))
+    )
 
 
 def _line_text(ln: _Line, em: float) -> str:
@@ -209,6 +219,7 @@ def _line_text(ln: _Line, em: float) -> str:
 
 # --------------------------------------------------------------------------- reading
 
+
 def _open(source: str | Path | bytes):
     try:
         import pypdfium2 as pdfium
@@ -219,8 +230,10 @@ def _open(source: str | Path | bytes):
     except pdfium.PdfiumError as exc:
         why = str(exc)
         if "password" in why.lower():
-            raise PdfError("the PDF is encrypted (it needs a password): decrypt it first, e.g. "
-                           "`qpdf --decrypt --password=… in.pdf out.pdf`") from None
+            raise PdfError(
+                "the PDF is encrypted (it needs a password): decrypt it first, e.g. "
+                "`qpdf --decrypt --password=… in.pdf out.pdf`"
+            ) from None
         raise PdfError(f"not a readable PDF ({why})") from None
 
 
@@ -258,17 +271,23 @@ def pdf_text(source: str | Path | bytes, *, max_chars: int | None = None) -> Pdf
                 blank.append(p + 1)
             lines.extend(_drop_page_numbers(page_lines))
             if max_chars is not None and total > max_chars:
-                raise PdfError(f"input too large (more than {max_chars:,} characters of text by page {p + 1} of "
-                               f"{n_pages}): is this one report?")
+                raise PdfError(
+                    f"input too large (more than {max_chars:,} characters of text by page {p + 1} of "
+                    f"{n_pages}): is this one report?"
+                )
     finally:
         doc.close()
     if len(blank) == n_pages:
-        raise PdfError(f"a PDF without a text layer (a scan?): none of its {n_pages} page(s) has text to read. "
-                       "OCR it first (e.g. `ocrmypdf in.pdf out.pdf`), then extract the PDF that writes")
+        raise PdfError(
+            f"a PDF without a text layer (a scan?): none of its {n_pages} page(s) has text to read. "
+            "OCR it first (e.g. `ocrmypdf in.pdf out.pdf`), then extract the PDF that writes"
+        )
     if total and unmapped / total > _UNMAPPED_SHARE:
-        raise PdfError(f"the PDF's text layer cannot be read: {unmapped / total:.0%} of its characters map to no "
-                       "Unicode character (fonts without a ToUnicode map). OCR it (e.g. `ocrmypdf --force-ocr in.pdf "
-                       "out.pdf`), then extract the PDF that writes")
+        raise PdfError(
+            f"the PDF's text layer cannot be read: {unmapped / total:.0%} of its characters map to no "
+            "Unicode character (fonts without a ToUnicode map). OCR it (e.g. `ocrmypdf --force-ocr in.pdf "
+            "out.pdf`), then extract the PDF that writes"
+        )
     return _assemble(lines, n_pages, tuple(blank))
 
 

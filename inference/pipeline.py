@@ -109,7 +109,12 @@ def _versions(model_version: str | None) -> dict[str, str]:
 def _provenance(norm: Normalised, source, cell) -> dict[str, Any]:
     """Where a cell was read (source offsets, the text as printed, the tag score) and how."""
     a, b = norm.to_source(source.start, source.end)
-    entry: dict[str, Any] = {"start": a, "end": b, "text": norm.source[a:b], "confidence": round(float(source.score), 4)}
+    entry: dict[str, Any] = {
+        "start": a,
+        "end": b,
+        "text": norm.source[a:b],
+        "confidence": round(float(source.score), 4),
+    }
     if cell.repaired_from is not None:
         entry["repaired_from"] = cell.repaired_from
     elif cell.damaged:  # read from damaged print (OCR letters, '00') and no check confirmed it
@@ -123,11 +128,11 @@ def _provenance(norm: Normalised, source, cell) -> dict[str, Any]:
 
 def build_report(id: str, norm: Normalised, asm: Assembly, checks: list[Check], versions: dict[str, str]) -> Report:
     src = norm.source
-    rep = Report(id=id, year=asm.year, organ=asm.organ, versions=versions, warnings=list(asm.notes),
-                 empty=not norm.text.strip())
+    rep = Report(
+        id=id, year=asm.year, organ=asm.organ, versions=versions, warnings=list(asm.notes), empty=not norm.text.strip()
+    )
     rep.sections = [
-        {"key": s.key, "number": s.number, "title": s.title, "start": s.start, "end": s.end}
-        for s in asm.sections
+        {"key": s.key, "number": s.number, "title": s.title, "start": s.start, "end": s.end} for s in asm.sections
     ]
     for name, t in asm.tables.items():
         rep.tables[name] = t.data.to_schema()
@@ -137,10 +142,17 @@ def build_report(id: str, norm: Normalised, asm: Assembly, checks: list[Check], 
         rep.provenance[name] = prov
     for f in asm.figures:
         a, b = norm.to_source(f.start, f.end)
-        rep.figures.append({
-            "metric": f.metric, "value": f.value, "unit": f.unit, "approximate": f.approximate,
-            "text": src[a:b], "start": a, "end": b,
-        })
+        rep.figures.append(
+            {
+                "metric": f.metric,
+                "value": f.value,
+                "unit": f.unit,
+                "approximate": f.approximate,
+                "text": src[a:b],
+                "start": a,
+                "end": b,
+            }
+        )
     rep.checks = [c.to_dict() for c in checks]
     if rep.figures and rep.status == RecordStatus.NOT_A_REPORT:
         rep.warnings.append(f"not a report: {len(rep.figures)} number(s) in its text not reported as figures")
@@ -161,9 +173,18 @@ class Extractor:
     #: unusual corpora.
     MAX_INPUT_CHARS = 2_000_000
 
-    def __init__(self, tag: TagStage, *, normalise: NormaliseStage = normalise, assemble: AssembleStage = assemble,
-                 reconcile: ReconcileStage = reconcile, model_version: str | None = None,
-                 keep_entities: bool = False, max_input_chars: int | None = None, debug: bool | None = None):
+    def __init__(
+        self,
+        tag: TagStage,
+        *,
+        normalise: NormaliseStage = normalise,
+        assemble: AssembleStage = assemble,
+        reconcile: ReconcileStage = reconcile,
+        model_version: str | None = None,
+        keep_entities: bool = False,
+        max_input_chars: int | None = None,
+        debug: bool | None = None,
+    ):
         self.normalise = normalise
         self.tag = tag
         self.assemble = assemble
@@ -175,8 +196,15 @@ class Extractor:
         self.versions = _versions(model_version)
 
     @classmethod
-    def load(cls, path=None, device: str | None = None, batch_size: int = 8, backend: str = Backend.AUTO,
-             precision: str = Precision.AUTO, **kwargs) -> Extractor:
+    def load(
+        cls,
+        path=None,
+        device: str | None = None,
+        batch_size: int = 8,
+        backend: str = Backend.AUTO,
+        precision: str = Precision.AUTO,
+        **kwargs,
+    ) -> Extractor:
         from .model_tagger import ModelTagger
 
         tag = ModelTagger.load(path, device=device, batch_size=batch_size, backend=backend, precision=precision)
@@ -191,8 +219,9 @@ class Extractor:
         while batch := list(islice(it, batch_size)):
             yield from self.extract_batch(batch)
 
-    def extract_batch(self, batch: list[tuple[str, str | bytes]],
-                      stages: dict[str, float] | None = None) -> list[Report]:
+    def extract_batch(
+        self, batch: list[tuple[str, str | bytes]], stages: dict[str, float] | None = None
+    ) -> list[Report]:
         """One report per ``(id, text or bytes)`` of ``batch``, in order, tagged together. With
         ``stages`` (a benchmark's counters), the seconds of each stage are added to it:
         ``normalise``, ``forward`` (the model, when the tagger counts ``forward_seconds``),
@@ -218,8 +247,9 @@ class Extractor:
                 reports[k] = self._finish(id, norm, ents, stages)
         return [reports[k] for k in range(len(batch))]
 
-    def _normalise_all(self, batch: list[tuple[str, str | bytes]],
-                       reports: dict[int, Report]) -> list[tuple[int, str, Normalised]]:
+    def _normalise_all(
+        self, batch: list[tuple[str, str | bytes]], reports: dict[int, Report]
+    ) -> list[tuple[int, str, Normalised]]:
         """The batch's documents normalised, with their place in it; an input refused (too large)
         or failing gets its report in ``reports`` instead."""
         docs: list[tuple[int, str, Normalised]] = []
@@ -250,9 +280,12 @@ class Extractor:
         return Report.failed(id, f"{stage} failed: {type(exc).__name__}: {exc}", self.versions)
 
     def _too_large(self, id: str, size: str) -> Report:
-        return Report.failed(id, f"{id}: input too large ({size}; the limit is {self.max_input_chars:,} "
-                                 "characters): is this one report? Split it, or raise Extractor.max_input_chars",
-                             self.versions)
+        return Report.failed(
+            id,
+            f"{id}: input too large ({size}; the limit is {self.max_input_chars:,} "
+            "characters): is this one report? Split it, or raise Extractor.max_input_chars",
+            self.versions,
+        )
 
     def _tag(self, docs: list[tuple[int, str, Normalised]]) -> list[list[Entity] | Exception]:
         try:
@@ -268,8 +301,9 @@ class Extractor:
                     tagged.append(exc)
             return tagged
 
-    def _finish(self, id: str, norm: Normalised, entities: list[Entity],
-                stages: dict[str, float] | None = None) -> Report:
+    def _finish(
+        self, id: str, norm: Normalised, entities: list[Entity], stages: dict[str, float] | None = None
+    ) -> Report:
         stage = "assemble"
         try:
             with _timed(stages, "assemble"):

@@ -65,15 +65,20 @@ def _documents_table(docs: list[Document]):
     def col(kind):
         return [d.data if isinstance(d.data, kind) else None for d in docs]
 
-    return pa.table({
-        "id": pa.array([d.id for d in docs], pa.large_string()),
-        "text": pa.array(col(str), pa.large_string()),
-        "raw": pa.array(col(bytes), pa.large_binary()),
-        "error": pa.array([str(d.data) if isinstance(d.data, InputError) else None for d in docs], pa.large_string()),
-        # A PDF's page map (offsets → pages), for the page of each cell in its record.
-        "pages": pa.array([json.dumps(asdict(d.pages)) if d.pages is not None else None for d in docs],
-                          pa.large_string()),
-    })
+    return pa.table(
+        {
+            "id": pa.array([d.id for d in docs], pa.large_string()),
+            "text": pa.array(col(str), pa.large_string()),
+            "raw": pa.array(col(bytes), pa.large_binary()),
+            "error": pa.array(
+                [str(d.data) if isinstance(d.data, InputError) else None for d in docs], pa.large_string()
+            ),
+            # A PDF's page map (offsets → pages), for the page of each cell in its record.
+            "pages": pa.array(
+                [json.dumps(asdict(d.pages)) if d.pages is not None else None for d in docs], pa.large_string()
+            ),
+        }
+    )
 
 
 def _read_sources(batch) -> Iterator:
@@ -95,8 +100,11 @@ class _ExtractActor:
 
         torch.set_num_threads(threads)  # the actors are the parallelism (ONNX follows it)
         self.batch_size = batch_size
-        self.extractor = extractor if extractor is not None else Extractor.load(
-            model, device=device, batch_size=batch_size, backend=backend, debug=debug)
+        self.extractor = (
+            extractor
+            if extractor is not None
+            else Extractor.load(model, device=device, batch_size=batch_size, backend=backend, debug=debug)
+        )
 
     def __call__(self, batch):
         import pyarrow as pa
@@ -104,18 +112,25 @@ class _ExtractActor:
         from .pdf import PageMap
 
         rows = batch.to_pylist()
-        docs = [(r["id"], InputError(r["error"]) if r["error"] is not None
-                 else r["text"] if r["text"] is not None else r["raw"]) for r in rows]
+        docs = [
+            (
+                r["id"],
+                InputError(r["error"]) if r["error"] is not None else r["text"] if r["text"] is not None else r["raw"],
+            )
+            for r in rows
+        ]
         records = [rep.to_dict() for rep in extract_records(self.extractor, docs, self.batch_size)]
         for rec, row in zip(records, rows):
             if row.get("pages"):
                 PageMap(**json.loads(row["pages"])).annotate(rec)
         # Records travel as JSON: their nested shape varies, which Arrow schemas do not.
-        return pa.table({
-            "id": pa.array([r["id"] for r in records], pa.large_string()),
-            "error": pa.array([r["error"] for r in records], pa.large_string()),
-            "record": pa.array([json.dumps(r, ensure_ascii=False) for r in records], pa.large_string()),
-        })
+        return pa.table(
+            {
+                "id": pa.array([r["id"] for r in records], pa.large_string()),
+                "error": pa.array([r["error"] for r in records], pa.large_string()),
+                "record": pa.array([json.dumps(r, ensure_ascii=False) for r in records], pa.large_string()),
+            }
+        )
 
 
 def records_dataset(
@@ -155,8 +170,15 @@ def records_dataset(
         compute=ActorPoolStrategy(size=num_actors),
         num_cpus=num_cpus,
         num_gpus=num_gpus,
-        fn_constructor_kwargs={"extractor": extractor, "model": model, "device": device, "batch_size": batch_size,
-                               "backend": backend, "threads": max(1, int(num_cpus)), "debug": debug},
+        fn_constructor_kwargs={
+            "extractor": extractor,
+            "model": model,
+            "device": device,
+            "batch_size": batch_size,
+            "backend": backend,
+            "threads": max(1, int(num_cpus)),
+            "debug": debug,
+        },
     )
     ds.context.execution_options.preserve_order = True  # input order, as the local engine writes
     return ds

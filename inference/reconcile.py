@@ -110,13 +110,17 @@ def equations(template: TableTemplate) -> list[Equation]:
             rows = [template.row(k) for k in (*lhs, *rhs)]
             for f in template.fields:
                 if all(f.key in r.field_keys for r in rows):
-                    out.append(Equation(rule.name, tuple((k, f.key) for k in lhs),
-                                        tuple((k, f.key) for k in rhs), column=f.key))
+                    out.append(
+                        Equation(
+                            rule.name, tuple((k, f.key) for k in lhs), tuple((k, f.key) for k in rhs), column=f.key
+                        )
+                    )
         elif rule.axis == "row":
             for r in template.rows:
                 if set((*lhs, *rhs)) <= set(r.field_keys):
-                    out.append(Equation(rule.name, tuple((r.key, k) for k in lhs),
-                                        tuple((r.key, k) for k in rhs), row=r.key))
+                    out.append(
+                        Equation(rule.name, tuple((r.key, k) for k in lhs), tuple((r.key, k) for k in rhs), row=r.key)
+                    )
         else:
             raise ValueError(f"rule {rule.name!r} has unknown axis {rule.axis!r}")
     return out
@@ -152,8 +156,9 @@ def _solve(eq: Equation, values: dict[Key, float], unknown: Key) -> int | float 
     return int(v)
 
 
-def _try(eqs: list[Equation], fixed: dict[Key, float], blanks: set[Key],
-         choice: dict[Key, float]) -> tuple[dict[Key, float], dict[Key, Equation], set[Key]] | None:
+def _try(
+    eqs: list[Equation], fixed: dict[Key, float], blanks: set[Key], choice: dict[Key, float]
+) -> tuple[dict[Key, float], dict[Key, Equation], set[Key]] | None:
     """Derive blanks under one choice of damaged readings; None if inconsistent.
 
     Returns the derived blanks (with the equation each came from) and the damaged
@@ -227,8 +232,7 @@ def _repair(data: TableData, eqs: list[Equation]) -> None:
         outcomes = []
         for combo in itertools.product(*options):
             choice = dict(zip(dmg, combo))
-            result = _try(group_eqs, {**fixed, **{k: cells[k].value for k in damaged - group}},
-                          group & blanks, choice)
+            result = _try(group_eqs, {**fixed, **{k: cells[k].value for k in damaged - group}}, group & blanks, choice)
             if result is not None:
                 outcomes.append((choice, *result))
         if not outcomes:
@@ -262,8 +266,11 @@ def _evaluate(data: TableData, eq: Equation) -> Check:
     if missing:
         return Check(eq.rule, CheckStatus.SKIPPED, "missing: " + ", ".join(missing), **where)
     cells = [data.cells[k] for k in eq.keys]
-    open_ = [f"{_name(k)} is one of {', '.join(map(_fmt, c.split_candidates))}"
-             for k, c in zip(eq.keys, cells) if c.split_candidates]
+    open_ = [
+        f"{_name(k)} is one of {', '.join(map(_fmt, c.split_candidates))}"
+        for k, c in zip(eq.keys, cells)
+        if c.split_candidates
+    ]
     if open_:
         return Check(eq.rule, CheckStatus.AMBIGUOUS, "glued run with several readings: " + "; ".join(open_), **where)
     unread = [_name(k) for k, c in zip(eq.keys, cells) if c.value is None and c.segmented_from is not None]
@@ -281,14 +288,21 @@ def _evaluate(data: TableData, eq: Equation) -> Check:
         repaired = [k for k in eq.keys if data.cells[k].repaired_from is not None]
         if repaired:
             why = [_repair_note(k, data.cells[k]) for k in repaired]
-            return Check(eq.rule, CheckStatus.REPAIRED, f"{left} = {right}; " + "; ".join([*why, *([split] if split else [])]),
-                         **where)
+            return Check(
+                eq.rule,
+                CheckStatus.REPAIRED,
+                f"{left} = {right}; " + "; ".join([*why, *([split] if split else [])]),
+                **where,
+            )
         if split:
             return Check(eq.rule, CheckStatus.SEGMENTED, f"{left} = {right}; {split}", **where)
         return Check(eq.rule, CheckStatus.PASS, f"{left} = {right}", **where)
     detail = f"{left} ≠ {right} ({_fmt(sum(lv))} ≠ {_fmt(sum(rv))})"
-    suspects = [f"{_name(k)} printed {data.cells[k].text!r} is damaged and no reading fits"
-                for k in eq.keys if data.cells[k].damaged]
+    suspects = [
+        f"{_name(k)} printed {data.cells[k].text!r} is damaged and no reading fits"
+        for k in eq.keys
+        if data.cells[k].damaged
+    ]
     if split:
         suspects.append(f"{split}, no split satisfies every rule")
     return Check(eq.rule, CheckStatus.FAIL, "; ".join([detail, *suspects]), **where)
@@ -331,8 +345,12 @@ def _counts_applications(metric: str | None, value, unit: str | None) -> bool:
     # information, not applications; a figure whose metric was not found says nothing.
     if not metric:
         return False
-    return (isinstance(value, (int, float)) and (unit is None or unit in APPLICATION_FIGURE_UNITS)
-            and not is_rate(metric) and any(w in metric for w in APPLICATION_FIGURE_METRICS))
+    return (
+        isinstance(value, (int, float))
+        and (unit is None or unit in APPLICATION_FIGURE_UNITS)
+        and not is_rate(metric)
+        and any(w in metric for w in APPLICATION_FIGURE_METRICS)
+    )
 
 
 def check_figures(tables: dict[str, TableData], figures: Iterable = ()) -> list[Check]:
@@ -362,12 +380,16 @@ def check_figures(tables: dict[str, TableData], figures: Iterable = ()) -> list[
         if _equal(value, new.value):
             out.append(Check(NARRATIVE_RULE, CheckStatus.PASS, f"{stated} = {_name(new_key)} {_fmt(new.value)}"))
         elif both is not None and _equal(value, both):
-            out.append(Check(NARRATIVE_RULE, CheckStatus.PASS, f"{stated} = {_name(new_key)} {_fmt(new.value)} + "
-                                                      f"{_name(carried_key)} {_fmt(carried.value)}"))
+            out.append(
+                Check(
+                    NARRATIVE_RULE,
+                    CheckStatus.PASS,
+                    f"{stated} = {_name(new_key)} {_fmt(new.value)} + {_name(carried_key)} {_fmt(carried.value)}",
+                )
+            )
         else:
             alt = f" nor {_name(new_key)} + {_name(carried_key)} {_fmt(both)}" if both is not None else ""
-            out.append(Check(NARRATIVE_RULE, CheckStatus.FAIL,
-                             f"{stated} ≠ {_name(new_key)} {_fmt(new.value)}{alt}"))
+            out.append(Check(NARRATIVE_RULE, CheckStatus.FAIL, f"{stated} ≠ {_name(new_key)} {_fmt(new.value)}{alt}"))
     return out
 
 

@@ -86,11 +86,15 @@ class Report:
             return RecordStatus.NOT_A_REPORT, "empty input (no text)" if self.empty else ", ".join(missing)
         failed = [c for c in self.checks if c.get("status") == CheckStatus.FAIL]
         if failed:
-            names = [c["rule"] + (f" ({c.get('column') or c.get('row')})" if c.get("column") or c.get("row") else "")
-                     for c in failed]
+            names = [
+                c["rule"] + (f" ({c.get('column') or c.get('row')})" if c.get("column") or c.get("row") else "")
+                for c in failed
+            ]
             more = f" and {len(names) - _NAMED_CHECKS} more" if len(names) > _NAMED_CHECKS else ""
-            return (RecordStatus.FAILED_CHECKS,
-                    f"{len(failed)} failed check(s): {', '.join(names[:_NAMED_CHECKS])}{more}")
+            return (
+                RecordStatus.FAILED_CHECKS,
+                f"{len(failed)} failed check(s): {', '.join(names[:_NAMED_CHECKS])}{more}",
+            )
         gaps = self._gaps()
         return (RecordStatus.PARTIAL, "; ".join(gaps)) if gaps else (RecordStatus.OK, None)
 
@@ -116,9 +120,12 @@ class Report:
                     elif p.get("damaged") and "repaired_from" not in p:
                         damaged += 1
         ambiguous_checks = sum(c.get("status") == CheckStatus.AMBIGUOUS for c in self.checks)
-        for n, what in ((unread, "template cell(s) unread"), (ambiguous, "ambiguous cell(s)"),
-                        (ambiguous_checks, "ambiguous check(s)"),
-                        (damaged, "cell(s) read from damaged print no check confirmed")):
+        for n, what in (
+            (unread, "template cell(s) unread"),
+            (ambiguous, "ambiguous cell(s)"),
+            (ambiguous_checks, "ambiguous check(s)"),
+            (damaged, "cell(s) read from damaged print no check confirmed"),
+        ):
             if n:
                 gaps.append(f"{n} {what}")
         return gaps

@@ -31,9 +31,18 @@ from . import offsets
 from .html import looks_like_html, render_html
 
 COLORS = {
-    Label.SECTION: "#f4a261", Label.SUBSECTION: "#f6c28b", Label.TABLE_TITLE: "#e9c46a", Label.COL_HEADER: "#a8dadc",
-    Label.ROW_LABEL: "#90be6d", Label.CELL: "#bde0fe", Label.BLANK: "#ffafcc", Label.FIG_METRIC: "#cdb4db",
-    Label.FIG_VALUE: "#b392ac", Label.FIG_UNIT: "#e0c3fc", Label.ORGAN: "#ffd6a5", Label.YEAR: "#fdffb6",
+    Label.SECTION: "#f4a261",
+    Label.SUBSECTION: "#f6c28b",
+    Label.TABLE_TITLE: "#e9c46a",
+    Label.COL_HEADER: "#a8dadc",
+    Label.ROW_LABEL: "#90be6d",
+    Label.CELL: "#bde0fe",
+    Label.BLANK: "#ffafcc",
+    Label.FIG_METRIC: "#cdb4db",
+    Label.FIG_VALUE: "#b392ac",
+    Label.FIG_UNIT: "#e0c3fc",
+    Label.ORGAN: "#ffd6a5",
+    Label.YEAR: "#fdffb6",
     # Marks drawn from what a record read, when it kept no entities (see record_marks).
     "FIGURE": "#cdb4db",
 }
@@ -135,10 +144,11 @@ def mismatched_cells(source: str, report: dict[str, Any]) -> int:
     for rows in (report.get("provenance") or {}).values():
         for fields in rows.values():
             for p in fields.values():
-                if "start" in p and source[p["start"]:p["end"]] != p.get("text"):
+                if "start" in p and source[p["start"] : p["end"]] != p.get("text"):
                     bad += 1
-    return bad + sum(1 for f in report.get("figures") or []
-                     if "start" in f and source[f["start"]:f["end"]] != f.get("text"))
+    return bad + sum(
+        1 for f in report.get("figures") or [] if "start" in f and source[f["start"] : f["end"]] != f.get("text")
+    )
 
 
 def marked_html(source: str, marks: Iterable[Mark]) -> str:
@@ -163,8 +173,10 @@ def marked_html(source: str, marks: Iterable[Mark]) -> str:
             continue
         color = COLORS.get(m.label, "#ddd")
         out.append(html.escape(text[at:a], quote=False))
-        out.append(f'<mark class="entity" id="src-{m.start}" data-label="{html.escape(m.label)}" '
-                   f'style="background: {color}">{html.escape(text[a:b], quote=False)}</mark>')
+        out.append(
+            f'<mark class="entity" id="src-{m.start}" data-label="{html.escape(m.label)}" '
+            f'style="background: {color}">{html.escape(text[a:b], quote=False)}</mark>'
+        )
         at = b
     out.append(html.escape(text[at:], quote=False))
     return "".join(out)
@@ -178,8 +190,7 @@ def json_for_script(value: Any) -> str:
     {"t": "\\u003c/script\\u003e\\u003c!--\\u0026"}
     """
     text = json.dumps(value, ensure_ascii=False)
-    for ch, esc in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
-                    ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+    for ch, esc in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
         text = text.replace(ch, esc)
     return text
 
@@ -230,37 +241,57 @@ def _table_html(name: str, table: dict[str, Any], prov: dict[str, Any], failed) 
                 tip += f", one of {p['candidates']}"
             click = f' onclick="show({p["start"]})"' if "start" in p else ""
             shown = "—" if v is None else v
-            tds.append(f'<td class="{" ".join(classes)}" title="{html.escape(tip)}"{click}>{html.escape(str(shown))}</td>')
+            tds.append(
+                f'<td class="{" ".join(classes)}" title="{html.escape(tip)}"{click}>{html.escape(str(shown))}</td>'
+            )
         label = " › ".join(g.label for g in tpl.group_path(r.key)) + (" › " if r.group else "") + r.label
         rows.append(f'<tr><th class="row">{html.escape(label)}</th>{"".join(tds)}</tr>')
     caption = f"{html.escape(tpl.title)} ({name}, template {version})"
-    return (f'<table class="extracted" id="table-{name}"><caption>{caption}</caption>'
-            f'<tr><th></th>{head}</tr>{"".join(rows)}</table>')
+    return (
+        f'<table class="extracted" id="table-{name}"><caption>{caption}</caption>'
+        f"<tr><th></th>{head}</tr>{''.join(rows)}</table>"
+    )
 
 
-def render_review(source: str | None, report: dict[str, Any], entities: list[dict[str, Any]] | None = None,
-                  *, nav: str = "", note: str = "") -> str:
+def render_review(
+    source: str | None,
+    report: dict[str, Any],
+    entities: list[dict[str, Any]] | None = None,
+    *,
+    nav: str = "",
+    note: str = "",
+) -> str:
     """One self-contained HTML page for ``report`` (a ``Report.to_dict()``) extracted from
     ``source``. ``entities`` (source offsets) are highlighted; without them, what
     :func:`record_marks` finds in the record. ``source`` None: the tables alone, ``note`` saying
     why. ``nav``: HTML for the header (the review site's links)."""
     failed = _failed_cells(report)
-    tables = "".join(_table_html(name, t, (report.get("provenance") or {}).get(name, {}), failed)
-                     for name, t in (report.get("tables") or {}).items())
+    tables = "".join(
+        _table_html(name, t, (report.get("provenance") or {}).get(name, {}), failed)
+        for name, t in (report.get("tables") or {}).items()
+    )
     checks = "".join(
         f'<li class="check {html.escape(str(c.get("status")))}">{html.escape(str(c.get("rule")))} '
-        f'{html.escape(str(c.get("row") or c.get("column") or ""))}: {html.escape(str(c.get("status")))} — '
-        f'{html.escape(str(c.get("detail", "")))}</li>'
-        for c in report.get("checks") or [])
-    sections = "".join(f'<li>{html.escape(str(s.get("key")))}: {html.escape(str(s.get("number") or ""))} '
-                       f'{html.escape(str(s.get("title") or ""))}</li>' for s in report.get("sections") or [])
-    figures = "".join(f'<li>{html.escape(str(f.get("metric")))}: {html.escape(str(f.get("value")))}'
-                      f'{html.escape(str(f.get("unit") or ""))}{" (approx.)" if f.get("approximate") else ""}</li>'
-                      for f in report.get("figures") or [])
+        f"{html.escape(str(c.get('row') or c.get('column') or ''))}: {html.escape(str(c.get('status')))} — "
+        f"{html.escape(str(c.get('detail', '')))}</li>"
+        for c in report.get("checks") or []
+    )
+    sections = "".join(
+        f"<li>{html.escape(str(s.get('key')))}: {html.escape(str(s.get('number') or ''))} "
+        f"{html.escape(str(s.get('title') or ''))}</li>"
+        for s in report.get("sections") or []
+    )
+    figures = "".join(
+        f"<li>{html.escape(str(f.get('metric')))}: {html.escape(str(f.get('value')))}"
+        f"{html.escape(str(f.get('unit') or ''))}{' (approx.)' if f.get('approximate') else ''}</li>"
+        for f in report.get("figures") or []
+    )
     warnings = "".join(f"<li>{html.escape(str(w))}</li>" for w in report.get("warnings") or [])
     rid = html.escape(str(report.get("id")))
-    meta = (f'{html.escape(str(report.get("organ")))} · {html.escape(str(report.get("year")))} · '
-            f'status {html.escape(str(report.get("status")))}')
+    meta = (
+        f"{html.escape(str(report.get('organ')))} · {html.escape(str(report.get('year')))} · "
+        f"status {html.escape(str(report.get('status')))}"
+    )
     error = f'<p class="error">{html.escape(str(report["error"]))}</p>' if report.get("error") else ""
     notes = [note] if note else []
     if source is None:
@@ -269,8 +300,10 @@ def render_review(source: str | None, report: dict[str, Any], entities: list[dic
         marks = record_marks({"entities": entities}) if entities else record_marks(report)
         bad = mismatched_cells(source, report)
         if bad:  # offsets into another text would highlight the wrong characters
-            notes.append(f"{bad} cell(s) or figure(s) of this record do not match this source at their "
-                         "offsets: it is not the text they were extracted from, so nothing is highlighted.")
+            notes.append(
+                f"{bad} cell(s) or figure(s) of this record do not match this source at their "
+                "offsets: it is not the text they were extracted from, so nothing is highlighted."
+            )
             marks = []
         body = marked_html(source, marks)
     shown_notes = "".join(f'<p class="note">{html.escape(n)}</p>' for n in notes)

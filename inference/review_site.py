@@ -35,6 +35,7 @@ from .text_decoding import DecodeError, decode_text
 
 # --- finding each record's source -----------------------------------------------------------
 
+
 class SourceIndex:
     """Where the input of each record is, under the ``--inputs`` folders (or files, or globs):
     found by the record's id as ``gongkai extract`` wrote it — the path it was given, or the
@@ -123,6 +124,7 @@ def source_text(data: str | bytes, name: str) -> str:
 
 # --- reading records ------------------------------------------------------------------------
 
+
 def iter_records(path: str | Path) -> Iterator[tuple[int, dict[str, Any] | None, str]]:
     """``(line number, record, '')`` for each line of an extraction output, read one at a
     time; ``(line number, None, why)`` for a line that is not a record."""
@@ -142,6 +144,7 @@ def iter_records(path: str | Path) -> Iterator[tuple[int, dict[str, Any] | None,
 
 
 # --- the site -------------------------------------------------------------------------------
+
 
 @dataclass
 class Row:
@@ -179,21 +182,36 @@ class SiteSummary:
 def _row(n: int, rec: dict[str, Any], page: str, has_source: bool) -> Row:
     checks = [c for c in rec.get("checks") or [] if isinstance(c, dict)]
     failed = [c for c in checks if c.get("status") == CheckStatus.FAIL]
-    templates = sorted({str(t.get("template")) for t in (rec.get("tables") or {}).values()
-                        if isinstance(t, dict) and t.get("template")})
+    templates = sorted(
+        {
+            str(t.get("template"))
+            for t in (rec.get("tables") or {}).values()
+            if isinstance(t, dict) and t.get("template")
+        }
+    )
     year = rec.get("year")
-    return Row(n=n, id=str(rec.get("id")), organ=rec.get("organ") or None,
-               year=year if isinstance(year, int) else None, templates="/".join(templates),
-               status=str(rec.get("status") or (RecordStatus.ERROR if rec.get("error") else "?")), failed=len(failed),
-               failed_rules=" ".join(dict.fromkeys(str(c.get("rule")) for c in failed)),
-               warnings=len(rec.get("warnings") or []), values=headline_values(rec), page=page, source=has_source)
+    return Row(
+        n=n,
+        id=str(rec.get("id")),
+        organ=rec.get("organ") or None,
+        year=year if isinstance(year, int) else None,
+        templates="/".join(templates),
+        status=str(rec.get("status") or (RecordStatus.ERROR if rec.get("error") else "?")),
+        failed=len(failed),
+        failed_rules=" ".join(dict.fromkeys(str(c.get("rule")) for c in failed)),
+        warnings=len(rec.get("warnings") or []),
+        values=headline_values(rec),
+        page=page,
+        source=has_source,
+    )
 
 
 _NAV = '<nav><a href="../index.html">all reports</a> · <a href="../organs.html{anchor}">{organ}: years</a></nav>'
 
 
-def write_site(records: str | Path, out: str | Path, inputs: Sequence[str | Path] = (), *,
-               progress: bool = False) -> SiteSummary:
+def write_site(
+    records: str | Path, out: str | Path, inputs: Sequence[str | Path] = (), *, progress: bool = False
+) -> SiteSummary:
     """Write the review site of the extraction output ``records`` (JSONL) into the folder
     ``out``; the sources are looked up under ``inputs`` (see :class:`SourceIndex`)."""
     out = Path(out)
@@ -235,8 +253,9 @@ def write_site(records: str | Path, out: str | Path, inputs: Sequence[str | Path
             organ = rec.get("organ") or None
             anchor = f"#organ-{organ_ids.setdefault(organ, len(organ_ids) + 1)}" if organ else ""
             nav = _NAV.format(anchor=anchor, organ=html.escape(organ or "organs"))
-            (out / page).write_text(render_review(source, rec, rec.get("entities"), nav=nav, note=note),
-                                    encoding="utf-8")
+            (out / page).write_text(
+                render_review(source, rec, rec.get("entities"), nav=nav, note=note), encoding="utf-8"
+            )
             rows.append(_row(n, rec, page, source is not None))
             summary.with_source += source is not None
             if bar is not None:
@@ -254,6 +273,7 @@ def write_site(records: str | Path, out: str | Path, inputs: Sequence[str | Path
 
 
 # --- per organ: the headline numbers over the years -----------------------------------------
+
 
 @dataclass
 class Point:
@@ -318,8 +338,10 @@ def chart_svg(h: Headline, points: Sequence[Point], width: int = 220, height: in
     left, right, top, bottom = 34, 10, 16, 18
     title = f'<text x="2" y="11" class="t">{html.escape(h.title)}</text>'
     if not points:
-        return (f'<svg class="chart" data-headline="{h.key}" width="{width}" height="{height}" role="img">'
-                f'{title}<text x="{left}" y="{height // 2}" class="none">not printed</text></svg>')
+        return (
+            f'<svg class="chart" data-headline="{h.key}" width="{width}" height="{height}" role="img">'
+            f'{title}<text x="{left}" y="{height // 2}" class="none">not printed</text></svg>'
+        )
     years = [p.year for p in points]
     y0, y1 = min(years), max(years)
     top_value = 1.0 if share else max(max(p.value for p in points), 1)
@@ -330,24 +352,32 @@ def chart_svg(h: Headline, points: Sequence[Point], width: int = 220, height: in
     def y(value: float) -> float:
         return top + (height - top - bottom) * (1 - value / top_value)
 
-    parts = [title,
-             f'<line x1="{left}" y1="{height - bottom}" x2="{width - right}" y2="{height - bottom}" class="axis"/>',
-             f'<text x="{left - 3}" y="{top + 4}" class="v" text-anchor="end">{_fmt(top_value, share)}</text>',
-             f'<text x="{left - 3}" y="{height - bottom}" class="v" text-anchor="end">0</text>']
+    parts = [
+        title,
+        f'<line x1="{left}" y1="{height - bottom}" x2="{width - right}" y2="{height - bottom}" class="axis"/>',
+        f'<text x="{left - 3}" y="{top + 4}" class="v" text-anchor="end">{_fmt(top_value, share)}</text>',
+        f'<text x="{left - 3}" y="{height - bottom}" class="v" text-anchor="end">0</text>',
+    ]
     for year in sorted({y0, y1}):
         parts.append(f'<text x="{x(year):.1f}" y="{height - 4}" class="v" text-anchor="middle">{year}</text>')
     for a, b in zip(points, points[1:]):
-        parts.append(f'<line x1="{x(a.year):.1f}" y1="{y(a.value):.1f}" x2="{x(b.year):.1f}" y2="{y(b.value):.1f}" '
-                     f'class="seg{" jump" if b.jump else ""}"/>')
+        parts.append(
+            f'<line x1="{x(a.year):.1f}" y1="{y(a.value):.1f}" x2="{x(b.year):.1f}" y2="{y(b.value):.1f}" '
+            f'class="seg{" jump" if b.jump else ""}"/>'
+        )
     for p in points:
         names = ", ".join(rid for rid, _ in p.reports)
         tip = f"{p.year}: {_fmt(p.value, share)} ({names})"
         link = p.reports[0][1]
-        parts.append(f'<a href="{html.escape(link)}"><circle class="pt{" jump" if p.jump else ""}'
-                     f'{" several" if len(p.reports) > 1 else ""}" data-year="{p.year}" data-value="{p.value:g}" '
-                     f'cx="{x(p.year):.1f}" cy="{y(p.value):.1f}" r="3.5"><title>{html.escape(tip)}</title></circle></a>')
-    return (f'<svg class="chart" data-headline="{h.key}" width="{width}" height="{height}" role="img">'
-            f'{"".join(parts)}</svg>')
+        parts.append(
+            f'<a href="{html.escape(link)}"><circle class="pt{" jump" if p.jump else ""}'
+            f'{" several" if len(p.reports) > 1 else ""}" data-year="{p.year}" data-value="{p.value:g}" '
+            f'cx="{x(p.year):.1f}" cy="{y(p.value):.1f}" r="3.5"><title>{html.escape(tip)}</title></circle></a>'
+        )
+    return (
+        f'<svg class="chart" data-headline="{h.key}" width="{width}" height="{height}" role="img">'
+        f"{''.join(parts)}</svg>"
+    )
 
 
 # --- pages ----------------------------------------------------------------------------------
@@ -469,8 +499,11 @@ def render_index(rows: Sequence[Row], organ_ids: dict[str | None, int], records:
     body = []
     for r in rows:
         organ = html.escape(r.organ or "")
-        organ_cell = (f'<a href="organs.html#organ-{organ_ids[r.organ]}">{organ}</a>' if r.organ in organ_ids
-                      and r.organ else organ)
+        organ_cell = (
+            f'<a href="organs.html#organ-{organ_ids[r.organ]}">{organ}</a>'
+            if r.organ in organ_ids and r.organ
+            else organ
+        )
         text = html.escape(f"{r.id} {r.organ or ''} {r.failed_rules}".lower())
         new = r.values.get("new_applications")
         body.append(
@@ -482,11 +515,21 @@ def render_index(rows: Sequence[Row], organ_ids: dict[str | None, int], records:
             f'<td>{html.escape(r.templates)}</td><td class="status">{html.escape(r.status)}</td>'
             f'<td class="num" data-v="{r.failed}">{r.failed}</td><td>{html.escape(r.failed_rules)}</td>'
             f'<td class="num" data-v="{_num(new)}">{_num(new)}</td>'
-            f'<td class="num" data-v="{r.warnings}">{r.warnings}</td></tr>')
+            f'<td class="num" data-v="{r.warnings}">{r.warnings}</td></tr>'
+        )
     clean = sum(r.clean for r in rows)
-    heads = (("n", "#", "num"), ("id", "report", ""), ("organ", "organ", ""), ("year", "year", "num"),
-             ("template", "template", ""), ("status", "status", ""), ("failed", "failed checks", "num"),
-             ("rules", "failed rules", ""), ("new", "new applications", "num"), ("warnings", "warnings", "num"))
+    heads = (
+        ("n", "#", "num"),
+        ("id", "report", ""),
+        ("organ", "organ", ""),
+        ("year", "year", "num"),
+        ("template", "template", ""),
+        ("status", "status", ""),
+        ("failed", "failed checks", "num"),
+        ("rules", "failed rules", ""),
+        ("new", "new applications", "num"),
+        ("warnings", "warnings", "num"),
+    )
     head = "".join(f'<th data-key="{k}"{" data-type=num" if t else ""}>{label}</th>' for k, label, t in heads)
     return f"""<!DOCTYPE html>
 <html lang="zh"><head><meta charset="utf-8"><title>gongkai review: {html.escape(records)}</title>
@@ -512,10 +555,13 @@ def render_organs(organs: Sequence[Organ], organ_ids: dict[str | None, int]) -> 
         sections.append(
             f'<section class="organ{" has-jump" if o.jumps else ""}" id="organ-{organ_ids[o.name]}" '
             f'data-name="{html.escape(o.name)}" data-jump="{o.jumps:.3g}"><h3>{html.escape(o.name)} '
-            f'<small>({span})</small></h3>{charts}</section>')
+            f"<small>({span})</small></h3>{charts}</section>"
+        )
     jumps = sum(1 for o in organs if o.jumps)
-    rules = "; ".join(f"{h.title}: " + (f"≥ {h.ratio:g}× and ≥ {h.min_change:g} apart" if h.ratio
-                                          else f"≥ {h.min_change:.0%} apart") for h in HEADLINES)
+    rules = "; ".join(
+        f"{h.title}: " + (f"≥ {h.ratio:g}× and ≥ {h.min_change:g} apart" if h.ratio else f"≥ {h.min_change:.0%} apart")
+        for h in HEADLINES
+    )
     return f"""<!DOCTYPE html>
 <html lang="zh"><head><meta charset="utf-8"><title>gongkai review: organs over the years</title>
 <style>{_SITE_STYLE}</style><script>{_ORGANS_SCRIPT}</script></head>

@@ -140,7 +140,7 @@ def title_end(text: str, start: int) -> int | None:
         if len(t) < _FUZZY_MIN:
             continue
         for n in range(len(t) - 1, len(t) + 2):
-            score = fuzz.ratio(text[start:start + n], t)
+            score = fuzz.ratio(text[start : start + n], t)
             if score >= 90 and (best is None or (score, n) > best):
                 best = (score, n)
     return None if best is None else start + best[1]
@@ -193,9 +193,11 @@ def is_heading_hit(text: str, start: int, number: str | None, key: str | None) -
         if number is None and _MD_SUBHEADING.match(text, line_start):
             return False
         line_end = text.find("\n", start)
-        title = split_heading(text[line_start:len(text) if line_end < 0 else line_end])[1]
-        if best_match(title, section_candidates(), min_score=70.0, min_margin=3.0) is None \
-                and match_row_label(title) is not None:
+        title = split_heading(text[line_start : len(text) if line_end < 0 else line_end])[1]
+        if (
+            best_match(title, section_candidates(), min_score=70.0, min_margin=3.0) is None
+            and match_row_label(title) is not None
+        ):
             return False
     return number is not None or not text[line_start:start].strip(" ?\t\u3000#*")
 
@@ -203,8 +205,9 @@ def is_heading_hit(text: str, start: int, number: str | None, key: str | None) -
 _NEXT_NUMBER = dict(zip(T.CHINESE_NUMBERS, T.CHINESE_NUMBERS[1:]))
 
 
-def missing_headings(text: str, found: list[tuple[str | None, str | None, int, int]],
-                     tagged: list[tuple[int, int]] = ()) -> list[tuple[int, int]]:  # noqa: B006 (read only)
+def missing_headings(
+    text: str, found: list[tuple[str | None, str | None, int, int]], tagged: list[tuple[int, int]] = ()
+) -> list[tuple[int, int]]:  # noqa: B006 (read only)
     r"""Headings the tagger missed, found by the guideline's test: a line of its own, no
     table cell (``|``) and no sentence (``。``) in it, whose title is the missing section's
     title (or a variant) and whose number is the section's or the one after the previous
@@ -223,8 +226,8 @@ def missing_headings(text: str, found: list[tuple[str | None, str | None, int, i
     for s in T.SECTIONS:
         if s.key in have:
             continue
-        before = [f for f in found if f[0] in order[:order.index(s.key)]]
-        after = [f for f in found if f[0] in order[order.index(s.key) + 1:]]
+        before = [f for f in found if f[0] in order[: order.index(s.key)]]
+        after = [f for f in found if f[0] in order[order.index(s.key) + 1 :]]
         lo = max((f[3] for f in before), default=0)
         hi = min((f[2] for f in after), default=len(text))
         numbers = {s.number}
@@ -236,8 +239,7 @@ def missing_headings(text: str, found: list[tuple[str | None, str | None, int, i
             a = pos + len(line) - len(line.lstrip(" ?\t\u3000#*"))  # Markdown marks are not the heading's
             b = pos + len(line.rstrip(" ?\t\u3000、,.:;*"))
             pos += len(line) + 1
-            if not (0 < b - a <= 40) or any(c in line for c in "|。;;") \
-                    or any(x < b and a < y for x, y in tagged):
+            if not (0 < b - a <= 40) or any(c in line for c in "|。;;") or any(x < b and a < y for x, y in tagged):
                 continue
             number, title = split_heading(text[a:b])
             m = best_match(title, section_candidates(), min_score=70.0, min_margin=3.0) if number else None

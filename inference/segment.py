@@ -137,8 +137,7 @@ def _cut(chunk: tuple[str, str, str], k: int) -> Iterator[tuple[Value, ...]]:
         bounds = (0, *cuts, len(digits))
         parts = [digits[a:b] for a, b in zip(bounds, bounds[1:])]
         if all(p == "0" or p[0] != "0" for p in parts):
-            yield tuple(_value(sign if i == 0 else "", p, fraction if i == k - 1 else "")
-                        for i, p in enumerate(parts))
+            yield tuple(_value(sign if i == 0 else "", p, fraction if i == k - 1 else "") for i, p in enumerate(parts))
 
 
 def _iter_splits(chunks: list[tuple[str, str, str]], n: int) -> Iterator[tuple[Value, ...]]:
@@ -222,15 +221,17 @@ def _list_number(tpl: TableTemplate, row: str) -> str | None:
 def _digits_of(tpl: TableTemplate, row: str, run: str) -> str:
     """The row's own digits: drop glued label text and the next row's list number."""
     m = re.match(r"[-+\d.\s?\u3000]*", run)
-    digits, rest = m[0], run[m.end():]
+    digits, rest = m[0], run[m.end() :]
     if digits.endswith("."):  # a list number's dot, not a fraction's
         digits, rest = digits[:-1], "." + rest
     if rest[:1] in (".", "．", "、") and rest[:1]:
         number = _list_number(tpl, row) if row in tpl.row_keys else None
         kept = digits.rstrip()
         if number is None or not kept.endswith(number):
-            raise SegmentError(f"run {run!r} of {row!r}: the number before {rest[:8]!r} is not the list "
-                               f"number of the next row ({number})")
+            raise SegmentError(
+                f"run {run!r} of {row!r}: the number before {rest[:8]!r} is not the list "
+                f"number of the next row ({number})"
+            )
         digits = kept[: -len(number)]
     return digits
 
@@ -253,8 +254,16 @@ def _broken(eq: Equation, values: Mapping[Key, Value]) -> bool:
     return left != right if isinstance(left, int) and isinstance(right, int) else abs(left - right) > 1e-6
 
 
-def _run_options(name: str, keys: tuple[Key, ...], fields: tuple[T.Field, ...], digits: str, local: list[Equation],
-             known: Mapping[Key, Value], budget: list[int], max_cost: int) -> _RunOptions:
+def _run_options(
+    name: str,
+    keys: tuple[Key, ...],
+    fields: tuple[T.Field, ...],
+    digits: str,
+    local: list[Equation],
+    known: Mapping[Key, Value],
+    budget: list[int],
+    max_cost: int,
+) -> _RunOptions:
     """The splits of one run that break at most ``max_cost`` of its own equations (those
     within the run and the known cells); ``budget`` holds the splits the table may still
     enumerate (shared by its runs)."""
@@ -314,8 +323,9 @@ class _JointSearch:
         self.levels = range(self.top + 1)
         self._compile(eqs, known)
         self._bound_unread()
-        self.by_seg: dict[int, list[int]] = {i: [e for e in range(self.n_eq) if i in self.terms[e]]
-                                             for i in range(len(segs))}
+        self.by_seg: dict[int, list[int]] = {
+            i: [e for e in range(self.n_eq) if i in self.terms[e]] for i in range(len(segs))
+        }
         self.order = sorted(range(len(segs)), key=lambda i: -len(segs[i].options))
         self.floor_after = [0] * (len(self.order) + 1)  # the least the segments from depth d on must break
         for d in range(len(self.order) - 1, -1, -1):
@@ -350,18 +360,26 @@ class _JointSearch:
             per_t = []
             for t in self.levels:
                 opts = [o for o, c in s.options if c <= cheapest + t]
-                per_t.append(([min(o[j] for o in opts) for j in range(len(s.keys))],
-                              [max(o[j] for o in opts) for j in range(len(s.keys))]))
+                per_t.append(
+                    (
+                        [min(o[j] for o in opts) for j in range(len(s.keys))],
+                        [max(o[j] for o in opts) for j in range(len(s.keys))],
+                    )
+                )
             span.append(per_t)
         self.lo = [[0] * len(self.levels) for _ in range(self.n_eq)]
         self.hi = [[0] * len(self.levels) for _ in range(self.n_eq)]
         self.share: list[dict[int, tuple[list, list]]] = [{} for _ in range(self.n_eq)]
         for e in range(self.n_eq):
             for i, ts in self.terms[e].items():
-                a = [sum(sign * (span[i][t][0][j] if sign > 0 else span[i][t][1][j]) for j, sign in ts)
-                     for t in self.levels]
-                b = [sum(sign * (span[i][t][1][j] if sign > 0 else span[i][t][0][j]) for j, sign in ts)
-                     for t in self.levels]
+                a = [
+                    sum(sign * (span[i][t][0][j] if sign > 0 else span[i][t][1][j]) for j, sign in ts)
+                    for t in self.levels
+                ]
+                b = [
+                    sum(sign * (span[i][t][1][j] if sign > 0 else span[i][t][0][j]) for j, sign in ts)
+                    for t in self.levels
+                ]
                 self.share[e][i] = (a, b)
                 for t in self.levels:
                     self.lo[e][t] += a[t]
@@ -414,8 +432,10 @@ class _JointSearch:
             # Start from what the cheapest option of every segment breaks: a bound to beat.
             for i in self.order:
                 self.read(i, self.segs[i].options[0][0], 1)
-            self.best = min(self.max_cost, sum(s.options[0][1] for s in self.segs)
-                            + sum(abs(self.acc[e]) > 1e-6 for e in range(self.n_eq)))
+            self.best = min(
+                self.max_cost,
+                sum(s.options[0][1] for s in self.segs) + sum(abs(self.acc[e]) > 1e-6 for e in range(self.n_eq)),
+            )
             for i in self.order:
                 self.read(i, self.segs[i].options[0][0], -1)
         try:
@@ -425,8 +445,9 @@ class _JointSearch:
         return self.solutions, self.best, True
 
 
-def _search(segs: list[_RunOptions], eqs: list[Equation], known: Mapping[Key, Value],
-            max_cost: int) -> tuple[list[dict[int, int]], int, bool]:
+def _search(
+    segs: list[_RunOptions], eqs: list[Equation], known: Mapping[Key, Value], max_cost: int
+) -> tuple[list[dict[int, int]], int, bool]:
     """:class:`_JointSearch`'s readings, how many equations they break, whether it was exhaustive."""
     return _JointSearch(segs, eqs, known, max_cost).run()
 
@@ -445,9 +466,13 @@ def _narrow(readings: list[dict[Key, Value]], keep) -> list[dict[Key, Value]]:
     return [r for r, s in zip(readings, scores) if s == top] if top > 0 else readings
 
 
-def segment_table(table: str, template: str, runs: dict[str, str],
-                  known: dict[Key, Value] = {},  # noqa: B006 (read only)
-                  hints: dict[Key, set] = {}) -> Segmentation:  # noqa: B006 (read only)
+def segment_table(
+    table: str,
+    template: str,
+    runs: dict[str, str],
+    known: dict[Key, Value] = {},  # noqa: B006 (read only)
+    hints: dict[Key, set] = {},  # noqa: B006 (read only)
+) -> Segmentation:
     """Split a table's glued rows jointly under the table's rules.
 
     ``runs`` maps a row key to its printed digit run; for a table printed flat (table
@@ -481,8 +506,12 @@ def segment_table(table: str, template: str, runs: dict[str, str],
     budget = [SPLIT_BUDGET]  # shared by every run of the table
     orders = tuple((big, small) for t, v, big, small in T.CELL_ORDERS if (t, v) == (table, template))
     # Runs no equation ties are solved apart (table 2's rows): their readings multiply, not add.
-    return _merge([_solve([specs[i] for i in part], usable, known, fields_of, hints, budget, orders)
-                   for part in _tied(specs, usable)])
+    return _merge(
+        [
+            _solve([specs[i] for i in part], usable, known, fields_of, hints, budget, orders)
+            for part in _tied(specs, usable)
+        ]
+    )
 
 
 def _run_specs(tpl: TableTemplate, runs: dict[str, str]) -> list[tuple[str, tuple[Key, ...], str]]:
@@ -557,9 +586,15 @@ def _only(segs: list[_RunOptions]) -> dict[str, tuple[str, ...]]:
     return {row: ("only",) for s in segs if s.total == 1 for row in _rows_in(s)}
 
 
-def _solve(specs: list[tuple[str, tuple[Key, ...], str]], usable: list[Equation], known: Mapping[Key, Value],
-           fields_of: Mapping[Key, T.Field], hints: Mapping[Key, set], budget: list[int],
-           orders: tuple[tuple[str, str], ...] = ()) -> Segmentation:
+def _solve(
+    specs: list[tuple[str, tuple[Key, ...], str]],
+    usable: list[Equation],
+    known: Mapping[Key, Value],
+    fields_of: Mapping[Key, T.Field],
+    hints: Mapping[Key, set],
+    budget: list[int],
+    orders: tuple[tuple[str, str], ...] = (),
+) -> Segmentation:
     """:func:`segment_table` for runs that equations tie together; ``budget`` holds the splits
     the table may still enumerate, ``orders`` the (larger, smaller) fields of a row
     (:data:`~gongkai.model.template.CELL_ORDERS`)."""
@@ -571,13 +606,17 @@ def _solve(specs: list[tuple[str, tuple[Key, ...], str]], usable: list[Equation]
         for name, keys, digits in specs:
             ks = set(keys)
             local = [eq for eq in usable if set(eq.keys) & ks and set(eq.keys) <= ks | set(known)]
-            segs.append(_run_options(name, keys, tuple(fields_of[k] for k in keys), digits, local, known, budget,
-                                     max_cost))
+            segs.append(
+                _run_options(name, keys, tuple(fields_of[k] for k in keys), digits, local, known, budget, max_cost)
+            )
         return segs
 
     segs = build(0)
-    joint = [eq for eq in usable if not any(set(eq.keys) & set(s.keys) and set(eq.keys) <= set(s.keys) | set(known)
-                                            for s in segs)]
+    joint = [
+        eq
+        for eq in usable
+        if not any(set(eq.keys) & set(s.keys) and set(eq.keys) <= set(s.keys) | set(known) for s in segs)
+    ]
     solutions, cost, exhaustive = _search(segs, joint, known, 0) if all(s.options for s in segs) else ([], 0, True)
     exhaustive = exhaustive and all(s.complete for s in segs)
     if exhaustive and not solutions:
@@ -585,16 +624,17 @@ def _solve(specs: list[tuple[str, tuple[Key, ...], str]], usable: list[Equation]
         segs = build(len(usable))
         if any(not s.options for s in segs):  # a run with no split at all
             status = "none" if all(s.complete for s in segs) else "ambiguous"
-            return Segmentation(status, {}, _per_row(segs, [[o for o, _ in s.options] for s in segs]),
-                                evidence=_only(segs))
+            return Segmentation(
+                status, {}, _per_row(segs, [[o for o, _ in s.options] for s in segs]), evidence=_only(segs)
+            )
         solutions, cost, exhaustive = _search(segs, joint, known, len(usable))
         exhaustive = exhaustive and all(s.complete for s in segs)
     if not exhaustive or not solutions:
         found = _per_row(segs, [[o for o, c in s.options if c == 0] or [o for o, _ in s.options] for s in segs])
-        return Segmentation("ambiguous", {r: v[0] for r, v in found.items() if len(v) == 1}, found,
-                            evidence=_only(segs))
-    readings = [{k: v for i, s in enumerate(segs) for k, v in zip(s.keys, s.options[sol[i]][0])}
-                for sol in solutions]
+        return Segmentation(
+            "ambiguous", {r: v[0] for r, v in found.items() if len(v) == 1}, found, evidence=_only(segs)
+        )
+    readings = [{k: v for i, s in enumerate(segs) for k, v in zip(s.keys, s.options[sol[i]][0])} for sol in solutions]
     readings, evidence = _decide(segs, readings, fields_of, hints, orders)
     found = _per_row(segs, [[tuple(r[k] for k in s.keys) for r in readings] for s in segs])
     rows = {r: v[0] for r, v in found.items() if len(v) == 1}
@@ -603,9 +643,13 @@ def _solve(specs: list[tuple[str, tuple[Key, ...], str]], usable: list[Equation]
     return Segmentation(status, rows, found, broken, evidence, alternatives)
 
 
-def _decide(segs: list[_RunOptions], readings: list[dict[Key, Value]], fields_of: Mapping[Key, T.Field],
-            hints: Mapping[Key, set], orders: tuple[tuple[str, str], ...]
-            ) -> tuple[list[dict[Key, Value]], dict[str, tuple[str, ...]]]:
+def _decide(
+    segs: list[_RunOptions],
+    readings: list[dict[Key, Value]],
+    fields_of: Mapping[Key, T.Field],
+    hints: Mapping[Key, set],
+    orders: tuple[tuple[str, str], ...],
+) -> tuple[list[dict[Key, Value]], dict[str, tuple[str, ...]]]:
     """The readings the rules left, narrowed in turn by the narrative's figures, what the columns
     count and plausibility; per row, what decided its split (``only`` or ``rules``, then each
     kind of evidence that narrowed it)."""
@@ -619,10 +663,25 @@ def _decide(segs: list[_RunOptions], readings: list[dict[Key, Value]], fields_of
     if hints:
         steps.append(("narrative", lambda r: sum(r[k] in vs for k, vs in hints.items() if k in r)))
     if orders:
-        steps.append(("order", lambda r: all(r[(row, big)] >= r[(row, small)] for row in rows_of
-                                             for big, small in orders if (row, big) in r and (row, small) in r)))
-    steps.append(("plausibility", lambda r: all(
-        plausible(tuple(fields_of[k] for k in ks), tuple(r[k] for k in ks)) for ks in rows_of.values())))
+        steps.append(
+            (
+                "order",
+                lambda r: all(
+                    r[(row, big)] >= r[(row, small)]
+                    for row in rows_of
+                    for big, small in orders
+                    if (row, big) in r and (row, small) in r
+                ),
+            )
+        )
+    steps.append(
+        (
+            "plausibility",
+            lambda r: all(
+                plausible(tuple(fields_of[k] for k in ks), tuple(r[k] for k in ks)) for ks in rows_of.values()
+            ),
+        )
+    )
     for why, keep in steps:
         if len(readings) > 1:
             before = distinct(readings)
@@ -634,8 +693,9 @@ def _decide(segs: list[_RunOptions], readings: list[dict[Key, Value]], fields_of
     return readings, {r: tuple(e) for r, e in evidence.items()}
 
 
-def _alternatives(segs: list[_RunOptions], usable: list[Equation], known: Mapping[Key, Value],
-                  readings: list[dict[Key, Value]]) -> tuple[tuple[Equation, ...], dict[str, list]]:
+def _alternatives(
+    segs: list[_RunOptions], usable: list[Equation], known: Mapping[Key, Value], readings: list[dict[Key, Value]]
+) -> tuple[tuple[Equation, ...], dict[str, list]]:
     """Where no reading satisfies every rule: the equations every reading kept breaks, and per
     one-row run touching them up to three other splits with how many equations each would break."""
     broken = tuple(eq for eq in usable if all(_broken(eq, {**known, **r}) for r in readings))

@@ -49,14 +49,22 @@ DEFAULT_CONFIG: dict[str, Any] = {"model": None, "device": None, "backend": "aut
 class GongkaiComponent:
     """Extract each Doc's report and set its entities (see the module docstring)."""
 
-    def __init__(self, nlp: Any = None, name: str = FACTORY, *, model: str | None = None, device: str | None = None,
-                 backend: str = Backend.AUTO, batch_size: int = 8, extractor: Any = None):
+    def __init__(
+        self,
+        nlp: Any = None,
+        name: str = FACTORY,
+        *,
+        model: str | None = None,
+        device: str | None = None,
+        backend: str = Backend.AUTO,
+        batch_size: int = 8,
+        extractor: Any = None,
+    ):
         _register_extension()
         if extractor is None:
             from .pipeline import Extractor
 
-            extractor = Extractor.load(model, device=device, batch_size=batch_size, backend=backend,
-                                       keep_entities=True)
+            extractor = Extractor.load(model, device=device, batch_size=batch_size, backend=backend, keep_entities=True)
         extractor.keep_entities = True  # the entities are what the Doc gets
         self.name = name
         self.extractor = extractor
@@ -117,12 +125,14 @@ def _factory():
 
         _register_extension()
 
-        def make_gongkai(nlp, name: str, model: str | None, device: str | None, backend: str,
-                         batch_size: int) -> GongkaiComponent:
+        def make_gongkai(
+            nlp, name: str, model: str | None, device: str | None, backend: str, batch_size: int
+        ) -> GongkaiComponent:
             return GongkaiComponent(nlp, name, model=model, device=device, backend=backend, batch_size=batch_size)
 
-        _FACTORY = Language.factory(FACTORY, default_config=DEFAULT_CONFIG,
-                                    assigns=["doc.ents", "doc.spans", "doc._.gongkai"])(make_gongkai)
+        _FACTORY = Language.factory(
+            FACTORY, default_config=DEFAULT_CONFIG, assigns=["doc.ents", "doc.spans", "doc._.gongkai"]
+        )(make_gongkai)
     return _FACTORY
 
 

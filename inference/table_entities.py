@@ -37,8 +37,11 @@ def relabel_numeric_labels(entities: list[Entity], text: str = "") -> list[Entit
     out = []
     for e in entities:
         if e.label == Label.ROW_LABEL and _NUMERIC.fullmatch(e.text):
-            if text[e.end:e.end + 1] in (".", "、", "．") and text[e.end + 1:e.end + 2] not in ("", " ") \
-                    and not text[e.end + 1].isdigit():
+            if (
+                text[e.end : e.end + 1] in (".", "、", "．")
+                and text[e.end + 1 : e.end + 2] not in ("", " ")
+                and not text[e.end + 1].isdigit()
+            ):
                 continue
             e = Entity(Label.CELL, e.start, e.end, e.text, e.score)
         out.append(e)
@@ -110,14 +113,18 @@ def widen_cells(entities: list[Entity], text: str) -> list[Entity]:
             a -= 1
         while b < hi and (text[b] in _DIGITS or (text[b] == "." and b + 1 < hi and text[b + 1] in _DIGITS)):
             b += 1
-        if b - 4 >= e.end and text[b:b + 1] == "年" and _YEAR.fullmatch(text, b - 4, b):
+        if b - 4 >= e.end and text[b : b + 1] == "年" and _YEAR.fullmatch(text, b - 4, b):
             b -= 4  # the year the next sentence opens with, glued on: 收费0|2025年,我局…
         whole = _printed_number_end(text, a)
-        inside = [x for x in ordered[k + 1:] if x.start < (whole or 0)]
+        inside = [x for x in ordered[k + 1 :] if x.start < (whole or 0)]
         # Other CELLs inside are cells the tagger saw (glued ``00000O0``), unless a thousands
         # separator joins them; a label piece (``5.``, ``B``) is the number's own tail.
-        if whole is not None and whole >= b and all(x.end <= whole for x in inside) and (
-                "," in text[a:whole] or all(x.label != Label.CELL for x in inside)):
+        if (
+            whole is not None
+            and whole >= b
+            and all(x.end <= whole for x in inside)
+            and ("," in text[a:whole] or all(x.label != Label.CELL for x in inside))
+        ):
             b, absorbed_to = whole, whole
         out.append(e if (a, b) == (e.start, e.end) else Entity(Label.CELL, a, b, text[a:b], e.score))
     return out
@@ -146,13 +153,21 @@ def join_label_pieces(entities: list[Entity], text: str) -> list[Entity]:
     out: list[Entity] = []
     for e in sorted(entities, key=lambda e: (e.start, e.end)):
         prev = out[-1] if out else None
-        if (text and prev is not None and prev.label in (Label.ROW_LABEL, Label.COL_HEADER)
-                and e.label in (Label.ROW_LABEL, Label.COL_HEADER)
-                and 0 <= e.start - prev.end <= 3 and not _CELL_BREAK.search(text[prev.end:e.start])):
-            joined = text[prev.start:e.end]
+        if (
+            text
+            and prev is not None
+            and prev.label in (Label.ROW_LABEL, Label.COL_HEADER)
+            and e.label in (Label.ROW_LABEL, Label.COL_HEADER)
+            and 0 <= e.start - prev.end <= 3
+            and not _CELL_BREAK.search(text[prev.end : e.start])
+        ):
+            joined = text[prev.start : e.end]
             if prev.label == Label.ROW_LABEL:
-                alone = e.label == Label.ROW_LABEL and best_match(e.text, label_candidates()) is not None \
+                alone = (
+                    e.label == Label.ROW_LABEL
+                    and best_match(e.text, label_candidates()) is not None
                     and best_match(prev.text, label_candidates()) is not None
+                )
                 ok = not alone and best_match(joined, label_candidates()) is not None
             else:
                 ok = best_match(prev.text, header_candidates()) is None and _is_row_not_header(joined)
@@ -229,7 +244,7 @@ def _rejoin_wrapped_labels(entities: list[Entity]) -> list[list[Entity]]:
                 j += 1
             joined = _joins(e, entities[j]) if k + 1 < j < n and entities[j].label == Label.ROW_LABEL else None
             if joined is not None:
-                units.append([joined, *entities[k + 1:j]])
+                units.append([joined, *entities[k + 1 : j]])
                 k = j + 1
                 continue
         units.append([e])
@@ -247,7 +262,7 @@ def _values_after_labels(run: list[list[Entity]]) -> list[Entity]:
     it (numbers before any label, none after the last)."""
     bare = [i for i, u in enumerate(run) if len(u) == 1 and u[0].label == Label.ROW_LABEL]
     first = next((i for i, u in enumerate(run) if _loose_value(u)), None)
-    if not bare or first is None or first > bare[0] or any(_loose_value(u) for u in run[bare[-1]:]):
+    if not bare or first is None or first > bare[0] or any(_loose_value(u) for u in run[bare[-1] :]):
         return [e for u in run for e in u]
     out: list[Entity] = []
     loose: list[Entity] = []

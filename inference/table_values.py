@@ -21,7 +21,7 @@ def _is_padding_line(text: str, pos: int) -> bool:
     (``||``, ``||||``): padding, never an empty cell."""
     a = text.rfind("\n", 0, pos) + 1
     b = text.find("\n", pos)
-    line = text[a:len(text) if b < 0 else b].strip(" ?\t")
+    line = text[a : len(text) if b < 0 else b].strip(" ?\t")
     return len(line) >= 2 and set(line) == {"|"}
 
 
@@ -56,8 +56,15 @@ def printed_cells(text: str, lo: int, hi: int, values: list[Entity], want: int) 
         if inside:
             # Pieces with nothing between them are one printed number (``00`` as ``0`` + ``0``).
             if len(inside) > 1 and all(a.end == b.start for a, b in zip(inside, inside[1:])):
-                inside = [Entity(Label.CELL, inside[0].start, inside[-1].end, text[inside[0].start:inside[-1].end],
-                                 min(v.score for v in inside))]
+                inside = [
+                    Entity(
+                        Label.CELL,
+                        inside[0].start,
+                        inside[-1].end,
+                        text[inside[0].start : inside[-1].end],
+                        min(v.score for v in inside),
+                    )
+                ]
             out.extend(inside)
             cells += len(inside)
         elif end in tagged_blanks:
@@ -74,7 +81,7 @@ def _lines(text: str, values: list[Entity]) -> list[list[Entity]]:
     """Values grouped by the text line they sit on."""
     out: list[list[Entity]] = []
     for k, e in enumerate(values):
-        if k == 0 or "\n" in text[values[k - 1].end:e.start]:
+        if k == 0 or "\n" in text[values[k - 1].end : e.start]:
             out.append([])
         out[-1].append(e)
     return out
@@ -86,8 +93,13 @@ def join_touching(values: list[Entity], text: str) -> list[Entity]:
     for e in values:
         prev = merged[-1] if merged else None
         if prev is not None and prev.label == e.label == Label.CELL and prev.end == e.start:
-            merged[-1] = Entity(Label.CELL, prev.start, e.end, text[prev.start:e.end] if text else prev.text + e.text,
-                                min(prev.score, e.score))
+            merged[-1] = Entity(
+                Label.CELL,
+                prev.start,
+                e.end,
+                text[prev.start : e.end] if text else prev.text + e.text,
+                min(prev.score, e.score),
+            )
         else:
             merged.append(e)
     return merged
@@ -120,8 +132,9 @@ def read_values(text: str, values: list[Entity], lo: int, hi: int, want: int) ->
     return merged
 
 
-def distribute(text: str, rows: list[str], fields: list[int], values: list[Entity],
-                region: tuple[int, int] | None = None) -> list[list[Entity]]:
+def distribute(
+    text: str, rows: list[str], fields: list[int], values: list[Entity], region: tuple[int, int] | None = None
+) -> list[list[Entity]]:
     """Split a segment's values among its rows: one line per row when the lines say so,
     else in reading order, each row taking as many values as it has fields. A single row
     is read off its printed cells in ``region`` (see :func:`read_values`)."""
@@ -135,7 +148,7 @@ def distribute(text: str, rows: list[str], fields: list[int], values: list[Entit
     values = _merge_touching(values, text, sum(fields))
     out, k = [], 0
     for n in fields:
-        out.append(values[k:k + n])
+        out.append(values[k : k + n])
         k += n
     return out
 
@@ -144,8 +157,11 @@ def digit_run(values: list[Entity]) -> str | None:
     """The values of a short row as one run of digits (spaces between tagged pieces are
     boundaries), or ``None`` when one is not plain digits."""
     texts = [v.text for v in values]
-    if not values or any(v.label != Label.CELL for v in values) or not all(
-            re.fullmatch(r"[\d\s?\u3000]+", t) and re.search(r"\d", t) for t in texts):
+    if (
+        not values
+        or any(v.label != Label.CELL for v in values)
+        or not all(re.fullmatch(r"[\d\s?\u3000]+", t) and re.search(r"\d", t) for t in texts)
+    ):
         return None
     return " ".join(texts)
 
@@ -234,7 +250,7 @@ def glued_run(text: str, lo: int, hi: int, next_number: str | None = None) -> Pr
     cut = 0
     if not last[3] and "." not in last[2] and end < hi:
         follow = text[end]
-        if follow in ".．、" and not text[end + 1:end + 2].isdigit():
+        if follow in ".．、" and not text[end + 1 : end + 2].isdigit():
             number = next_number or last[2][-1]
             cut = len(number) if last[2].endswith(number) else 0
         elif follow == "年" and _YEAR_END.search(last[2]):

@@ -78,8 +78,7 @@ def _cell(e: Entity) -> Cell:
     return Cell(r.value, text=e.text, damaged=r.damaged, candidates=r.candidates)
 
 
-def _choose_version(table: str, blocks: list[_RowBlock], header_votes: dict[str, float],
-                    year: int | None) -> str:
+def _choose_version(table: str, blocks: list[_RowBlock], header_votes: dict[str, float], year: int | None) -> str:
     if table not in T.VERSIONED_TABLES:
         return T.VERSIONS[-1]
     templates = {t.version: t for t in T.tables_named(table)}
@@ -102,7 +101,9 @@ def _choose_version(table: str, blocks: list[_RowBlock], header_votes: dict[str,
     return T.version_for_year(year)
 
 
-def _row_blocks(entities: list[Entity], text: str = "") -> tuple[list[_RowBlock], dict[str, list[Entity]], dict[str, dict[str, float]], list[str]]:
+def _row_blocks(
+    entities: list[Entity], text: str = ""
+) -> tuple[list[_RowBlock], dict[str, list[Entity]], dict[str, dict[str, float]], list[str]]:
     blocks: list[_RowBlock] = []
     flat_values: dict[str, list[Entity]] = {}
     header_votes: dict[str, dict[str, float]] = {}
@@ -149,8 +150,12 @@ def _row_blocks(entities: list[Entity], text: str = "") -> tuple[list[_RowBlock]
                     continue
             # A label after one with no values opens a new block when cells are printed
             # between them (a pipe row whose cells are all empty), not a detached label list.
-            if (block is None or block.values or block.table != c.table
-                    or (block.rows and "|" in text[block.rows[-1].label.end:e.start])):
+            if (
+                block is None
+                or block.values
+                or block.table != c.table
+                or (block.rows and "|" in text[block.rows[-1].label.end : e.start])
+            ):
                 block = _RowBlock(c.table)
                 blocks.append(block)
             block.rows.append(_Row(e, c, c.table, maybe_group=is_group))
@@ -165,12 +170,12 @@ def _row_blocks(entities: list[Entity], text: str = "") -> tuple[list[_RowBlock]
 def _stops(entities: list[Entity], size: int, labels: tuple[str, ...] | None = None):
     """Where a run of values after ``pos`` ends: at the next entity that is not a value (of
     ``labels``, when given)."""
-    bounds = sorted(e.start for e in entities
-                    if e.label not in VALUE_LABELS and (labels is None or e.label in labels))
+    bounds = sorted(e.start for e in entities if e.label not in VALUE_LABELS and (labels is None or e.label in labels))
 
     def stop(pos: int) -> int:
         k = bisect_left(bounds, pos)
         return bounds[k] if k < len(bounds) else size
+
     return stop
 
 
@@ -264,34 +269,48 @@ class _TableReader:
             # earlier rows are printed empty (one-line scrapes), the run is the last row's.
             hi = self.region_end(lo)
             plain = glued_run(text, lo, hi)
-            if plain is not None and plain.digits < sum(map(len, fields)) and "\n" not in text[lo:hi] \
-                    and not text[plain.end:hi].strip():
+            if (
+                plain is not None
+                and plain.digits < sum(map(len, fields))
+                and "\n" not in text[lo:hi]
+                and not text[plain.end : hi].strip()
+            ):
                 self.notes.append(f"rows {rows[:-1]} are printed with no numbers")
                 for label, key, flds in zip(labels, rows[:-1], fields[:-1]):
                     self.put_blank(key, flds, label)
                 rows, fields = rows[-1:], fields[-1:]
         if len(rows) == 1 and text:
             key, flds = rows[0], fields[0]
-            if not block.values and not any(c.isdigit() for c in text[lo:self.region_end(lo)]):
+            if not block.values and not any(c.isdigit() for c in text[lo : self.region_end(lo)]):
                 self.put_blank(key, flds, labels[0])  # a label, then the next label: printed empty
                 return
             printed = _glued(text, (lo, self.region_end(lo)), len(flds), block.values)
             if printed is not None and all((key, f.key) not in self.cells for f in flds):
                 # Values touching with no separator: the tagger's cuts are not evidence.
-                self.runs.append(_Run(key, tuple((key, f.key) for f in flds), printed.run, printed.start,
-                                      printed.end, min([score, *(v.score for v in block.values)])))
+                self.runs.append(
+                    _Run(
+                        key,
+                        tuple((key, f.key) for f in flds),
+                        printed.run,
+                        printed.start,
+                        printed.end,
+                        min([score, *(v.score for v in block.values)]),
+                    )
+                )
                 return
         region = (lo, self.stop(block.values[-1].end if block.values else lo)) if len(rows) == 1 else None
-        for key, flds, vals in zip(rows, fields, distribute(text, rows, [len(f) for f in fields], block.values,
-                                                             region)):
+        for key, flds, vals in zip(
+            rows, fields, distribute(text, rows, [len(f) for f in fields], block.values, region)
+        ):
             if len(rows) == 1 and len(vals) < len(flds) and text:
                 plain = glued_run(text, lo, self.region_end(lo))
                 if plain is not None and len(plain.chunks) == len(flds):
                     self.put_printed(key, flds, plain, score)
                     continue
             if len(vals) > len(flds):
-                self.notes.append(f"row {key!r} has {len(vals)} values for {len(flds)} fields; "
-                                  "the extra ones are ignored")
+                self.notes.append(
+                    f"row {key!r} has {len(vals)} values for {len(flds)} fields; the extra ones are ignored"
+                )
             if not self.short_run(key, tuple((key, f.key) for f in flds), vals):
                 for f, e in zip(flds, vals):
                     self.put(key, f.key, e)
@@ -310,12 +329,14 @@ class _TableReader:
         tpl, text = self.tpl, self.text
         order = tuple(rc for rc in tpl.cells() if rc not in self.cells)
         # The run starts after the header: a digit of it may carry another tag (a year).
-        lo = max([e.end for e in entities if e.label in _STRUCTURE and e.end <= values[0].start],
-                 default=values[0].start)
+        lo = max(
+            [e.end for e in entities if e.label in _STRUCTURE and e.end <= values[0].start], default=values[0].start
+        )
         printed = _glued(text, (lo, self.region_end(values[0].start)), len(order), values) if text else None
         if printed is not None and not self.cells:
-            self.runs.append(_Run(tpl.table, order, printed.run, printed.start, printed.end,
-                                  min(v.score for v in values)))
+            self.runs.append(
+                _Run(tpl.table, order, printed.run, printed.start, printed.end, min(v.score for v in values))
+            )
             return
         values = read_values(text, values, values[0].start, self.stop(values[-1].end), len(order))
         if not self.cells and self.short_run(tpl.table, order, values):
@@ -373,8 +394,9 @@ _EVIDENCE = {
 }
 
 
-def _split_outcome(table: str, r: _Run, printed: str, seg, fixed: dict, open_: dict,
-                   hints: dict[tuple[str, str], dict[int, str]]) -> tuple[CheckStatus, str, str | None]:
+def _split_outcome(
+    table: str, r: _Run, printed: str, seg, fixed: dict, open_: dict, hints: dict[tuple[str, str], dict[int, str]]
+) -> tuple[CheckStatus, str, str | None]:
     """How one glued run came out of the table's segmentation ``seg`` (None: it failed): its
     check status, the detail in words, and — where the rules alone (or its only split) decided
     it — how, in words, for the table's one note on such runs (else None)."""
@@ -383,10 +405,16 @@ def _split_outcome(table: str, r: _Run, printed: str, seg, fixed: dict, open_: d
     if seg is None or all(seg.candidates.get(row) == [] for row in rows):
         return CheckStatus.AMBIGUOUS, f"{shown} has no split into its {len(r.keys)} cells: not read", None
     if any(k in open_ for k in r.keys):
-        alts = "; ".join(f"{row}: " + " or ".join(_fmt_split(o) for o in seg.candidates.get(row, []))
-                         for row in rows if len(seg.candidates.get(row, [])) > 1)
-        return (CheckStatus.AMBIGUOUS, f"{shown} has several readings ({alts}); the cells they disagree on are null",
-                None)
+        alts = "; ".join(
+            f"{row}: " + " or ".join(_fmt_split(o) for o in seg.candidates.get(row, []))
+            for row in rows
+            if len(seg.candidates.get(row, [])) > 1
+        )
+        return (
+            CheckStatus.AMBIGUOUS,
+            f"{shown} has several readings ({alts}); the cells they disagree on are null",
+            None,
+        )
     status = CheckStatus.FAIL if any(set(eq.keys) & set(r.keys) for eq in seg.broken) else CheckStatus.SEGMENTED
     why = [w for row in rows for w in seg.evidence.get(row, ())]
     split = _fmt_split(tuple(fixed[k] for k in r.keys))
@@ -398,19 +426,30 @@ def _split_outcome(table: str, r: _Run, printed: str, seg, fixed: dict, open_: d
     return status, f"{shown} split as {split}: chosen by {because}" + (f" ({', '.join(said)})" if said else ""), None
 
 
-def _split_runs(tpl: T.TableTemplate, text: str, runs: list[_Run], cells: dict, sources: dict, tnotes: list[str],
-                hints: dict[tuple[str, str], dict[int, str]]) -> list[SplitNote]:
+def _split_runs(
+    tpl: T.TableTemplate,
+    text: str,
+    runs: list[_Run],
+    cells: dict,
+    sources: dict,
+    tnotes: list[str],
+    hints: dict[tuple[str, str], dict[int, str]],
+) -> list[SplitNote]:
     """Split the table's glued runs jointly under every rule of the table (:func:`~.segment.segment_table`),
     with the narrative's figures and plausibility as evidence where the rules leave readings
     open. Cells every reading kept agrees on get their value (``segmented_from`` the run);
     the others stay ``None`` with their candidates. When no reading satisfies every rule, the
     readings kept break the fewest equations, and the warnings name the alternatives."""
-    known = {k: c.value for k, c in cells.items()
-             if isinstance(c.value, (int, float)) and not c.damaged and not isinstance(c.value, bool)}
+    known = {
+        k: c.value
+        for k, c in cells.items()
+        if isinstance(c.value, (int, float)) and not c.damaged and not isinstance(c.value, bool)
+    }
     table = tpl.table
     try:
-        seg = segment_table(table, tpl.version, {r.name: r.run for r in runs}, known,
-                            {k: set(v) for k, v in hints.items()})
+        seg = segment_table(
+            table, tpl.version, {r.name: r.run for r in runs}, known, {k: set(v) for k, v in hints.items()}
+        )
     except SegmentError as exc:
         seg = None
         tnotes.append(f"{table}: the glued runs could not be split: {exc}")
@@ -420,7 +459,7 @@ def _split_runs(tpl: T.TableTemplate, text: str, runs: list[_Run], cells: dict, 
     notes: list[SplitNote] = []
     plain: dict[str, list[str]] = {}  # runs the rules (or their only split) decided: one note per table
     for r in runs:
-        printed = text[r.start:r.end]
+        printed = text[r.start : r.end]
         for k in r.keys:
             if k in cells:
                 continue
@@ -440,9 +479,14 @@ def _split_runs(tpl: T.TableTemplate, text: str, runs: list[_Run], cells: dict, 
         tnotes.append(f"{table}: {len(names)} glued run(s) split as {how} ({', '.join(names)})")
     if seg is not None and seg.broken:
         broken = ", ".join(f"{eq.rule} ({eq.column or eq.row})" for eq in seg.broken)
-        alts = "; ".join(f"{row} could read {_fmt_split(o)} (breaking {n})" for row, opts in seg.alternatives.items()
-                         for o, n in opts)
-        tnotes.append(f"{table}: no split of the glued runs satisfies every rule (the printed numbers do not add "
-                      f"up); the split kept breaks the fewest equations ({len(seg.broken)}): {broken}"
-                      + (f"; alternatives: {alts}" if alts else "; no other split of the runs involved"))
+        alts = "; ".join(
+            f"{row} could read {_fmt_split(o)} (breaking {n})"
+            for row, opts in seg.alternatives.items()
+            for o, n in opts
+        )
+        tnotes.append(
+            f"{table}: no split of the glued runs satisfies every rule (the printed numbers do not add "
+            f"up); the split kept breaks the fewest equations ({len(seg.broken)}): {broken}"
+            + (f"; alternatives: {alts}" if alts else "; no other split of the runs involved")
+        )
     return notes

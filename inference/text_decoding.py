@@ -50,8 +50,13 @@ _BOMS = (
 # Any GB label decodes as GB18030 (a strict superset); Big5 as CP950, Microsoft's Big5
 # that real pages are written in.
 _CANONICAL = {
-    "gb2312": "gb18030", "gbk": "gb18030", "gb18030": "gb18030",
-    "cp936": "gb18030", "big5": "cp950", "cp950": "cp950", "big5hkscs": "big5hkscs",
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "gb18030": "gb18030",
+    "cp936": "gb18030",
+    "big5": "cp950",
+    "cp950": "cp950",
+    "big5hkscs": "big5hkscs",
 }
 
 #: UTF-8 with at most this share of bad bytes among its non-ASCII bytes is damaged UTF-8,
@@ -68,7 +73,7 @@ def decode_text(data: bytes | str, *, name: str = "<input>") -> Decoded:
     data = bytes(data)
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            return Decoded(data[len(bom):].decode(encoding, errors="replace"), encoding)
+            return Decoded(data[len(bom) :].decode(encoding, errors="replace"), encoding)
     if not data:
         return Decoded("", "utf-8")
     if _looks_binary(data):
@@ -83,7 +88,10 @@ def _looks_binary(data: bytes) -> bool:
     # Text (without a UTF-16/32 BOM) has no NULs; tolerate a stray one in a long file.
     head = data[:65536]
     nuls = head.count(0)
-    controls = sum(head.count(c) for c in b"\x01\x02\x03\x04\x05\x06\x07\x08\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1c\x1d\x1e\x1f")
+    controls = sum(
+        head.count(c)
+        for c in b"\x01\x02\x03\x04\x05\x06\x07\x08\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1c\x1d\x1e\x1f"
+    )
     return nuls > len(head) // 1000 or controls > len(head) // 20
 
 

@@ -77,10 +77,10 @@ class Setting:
     """One way to run the tagger. ``forward`` is ``compact`` (torch's :mod:`.fast_modernbert`)
     or ``reference`` (transformers' own forward); ``stride`` None is the tagger's default."""
 
-    backend: Backend = Backend.TORCH          # torch | onnx
-    precision: Precision = Precision.FP32     # fp32 | bf16 | int8 (ONNX int8 only)
+    backend: Backend = Backend.TORCH  # torch | onnx
+    precision: Precision = Precision.FP32  # fp32 | bf16 | int8 (ONNX int8 only)
     stride: int | None = None
-    forward: Forward = Forward.REFERENCE      # reference | compact (torch only)
+    forward: Forward = Forward.REFERENCE  # reference | compact (torch only)
 
     @property
     def name(self) -> str:
@@ -96,8 +96,12 @@ class Setting:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Setting:
-        return cls(Backend(d["backend"]), Precision(d["precision"]), d.get("stride"),
-                   Forward(d.get("forward", Forward.REFERENCE)))
+        return cls(
+            Backend(d["backend"]),
+            Precision(d["precision"]),
+            d.get("stride"),
+            Forward(d.get("forward", Forward.REFERENCE)),
+        )
 
 
 REFERENCE = Setting()
@@ -187,14 +191,21 @@ def verified(model_dir: str | Path) -> Verified | None:
         return None
     stride, forward = record.get("stride"), Forward(record.get("forward", Forward.REFERENCE))
     default = Setting.from_dict(record["default"]) if record.get("default") else None
-    if default and default.backend == Backend.ONNX and not (
-            (Path(model_dir) / ONNX_FILES[default.precision]).is_file() and onnxruntime_available()):
+    if (
+        default
+        and default.backend == Backend.ONNX
+        and not ((Path(model_dir) / ONNX_FILES[default.precision]).is_file() and onnxruntime_available())
+    ):
         log.info("%s: the verified %s cannot run here (file or onnxruntime missing)", model_dir, default.name)
         default = None
-    if default and default.precision == Precision.BF16 and (
-            bf16_units() is None or record.get("machine", {}).get("bf16_units") != bf16_units()):
-        log.info("%s: bf16 was verified on other bf16 units than this CPU's (%s); running fp32", model_dir,
-                 bf16_units())
+    if (
+        default
+        and default.precision == Precision.BF16
+        and (bf16_units() is None or record.get("machine", {}).get("bf16_units") != bf16_units())
+    ):
+        log.info(
+            "%s: bf16 was verified on other bf16 units than this CPU's (%s); running fp32", model_dir, bf16_units()
+        )
         default = Setting(Backend.TORCH, Precision.FP32, stride, forward)
     return Verified(stride, forward, default)
 
@@ -215,8 +226,9 @@ def _on_cpu(device: str | None) -> bool:
     return not torch.cuda.is_available()
 
 
-def resolve(model_dir: str | Path, backend: str = Backend.AUTO, precision: str = Precision.AUTO,
-            device: str | None = None) -> Setting:
+def resolve(
+    model_dir: str | Path, backend: str = Backend.AUTO, precision: str = Precision.AUTO, device: str | None = None
+) -> Setting:
     """The :class:`Setting` for a ``--backend`` and ``--precision`` (see :data:`BACKENDS`, :data:`PRECISIONS`).
 
     On CPU, ``auto`` for both takes the record's default (:func:`verified`), or else the
@@ -239,8 +251,9 @@ def resolve(model_dir: str | Path, backend: str = Backend.AUTO, precision: str =
     backend, precision = Backend(backend), Precision(precision)
     onnx = backend in (Backend.ONNX, Backend.ONNX_FP32, Backend.ONNX_INT8)
     if onnx and precision == Precision.BF16:
-        raise ValueError("--precision bf16 runs on torch only; an ONNX export has its own precision "
-                         "(onnx-fp32, onnx-int8)")
+        raise ValueError(
+            "--precision bf16 runs on torch only; an ONNX export has its own precision (onnx-fp32, onnx-int8)"
+        )
     if backend == Backend.REFERENCE:
         if precision == Precision.BF16:
             raise ValueError("the reference runs in fp32; for bf16 use --backend torch")
@@ -254,15 +267,21 @@ def resolve(model_dir: str | Path, backend: str = Backend.AUTO, precision: str =
     if onnx:
         if not on_cpu:
             raise ValueError(f"the ONNX backend runs on the CPU only, not on device {device!r}; use --backend torch")
-        variant = Precision(backend.removeprefix("onnx-")) if backend != Backend.ONNX else (
-            default.precision if default and default.backend == Backend.ONNX else Precision.FP32)
+        variant = (
+            Precision(backend.removeprefix("onnx-"))
+            if backend != Backend.ONNX
+            else (default.precision if default and default.backend == Backend.ONNX else Precision.FP32)
+        )
         if not (Path(model_dir) / ONNX_FILES[variant]).is_file():
-            raise FileNotFoundError(f"no {ONNX_FILES[variant]} in {model_dir}: "
-                                    f"run `gongkai export-onnx {model_dir}` first")
+            raise FileNotFoundError(
+                f"no {ONNX_FILES[variant]} in {model_dir}: run `gongkai export-onnx {model_dir}` first"
+            )
         return Setting(Backend.ONNX, variant, stride)
     if precision == Precision.AUTO:  # --backend torch
         precision = default.precision if default and default.backend == Backend.TORCH else Precision.FP32
     if precision == Precision.BF16 and on_cpu and bf16_units() is None:
-        raise ValueError("--precision bf16 needs a CPU with bf16 units (AMX or AVX-512 BF16); this one has "
-                         "none, so bf16 would run emulated and slower than fp32: use --precision fp32")
+        raise ValueError(
+            "--precision bf16 needs a CPU with bf16 units (AMX or AVX-512 BF16); this one has "
+            "none, so bf16 would run emulated and slower than fp32: use --precision fp32"
+        )
     return Setting(Backend.TORCH, precision, stride, forward)

@@ -27,8 +27,10 @@ from huggingface_hub import EvalResult, ModelCard, ModelCardData
 LICENSE = "apache-2.0"
 TAGGER_NAME = "gongkai character tagger"
 #: Where the held-out scores come from: real reports no model was trained or tuned on.
-HELDOUT_DATASET = {"dataset_type": "gongkai-real-heldout",
-                   "dataset_name": "gongkai held-out real reports (annotations/heldout)"}
+HELDOUT_DATASET = {
+    "dataset_type": "gongkai-real-heldout",
+    "dataset_name": "gongkai held-out real reports (annotations/heldout)",
+}
 
 USAGE = """## Use
 
@@ -66,9 +68,11 @@ Or in spaCy: `nlp = spacy.blank("zh"); nlp.add_pipe("gongkai", config={{"model":
 
 def architecture_summary(config: Any) -> str:
     """One line for a model card: the model type and its sizes."""
-    return (f"{config.model_type}, {config.num_hidden_layers} layers, hidden {config.hidden_size}, "
-            f"{config.num_attention_heads} heads, intermediate {config.intermediate_size}, "
-            f"{config.max_position_embeddings} positions, vocabulary {config.vocab_size}")
+    return (
+        f"{config.model_type}, {config.num_hidden_layers} layers, hidden {config.hidden_size}, "
+        f"{config.num_attention_heads} heads, intermediate {config.intermediate_size}, "
+        f"{config.max_position_embeddings} positions, vocabulary {config.vocab_size}"
+    )
 
 
 def _metric_type(name: str) -> str:
@@ -79,25 +83,51 @@ def _metric_type(name: str) -> str:
 def card_data(*, pipeline_tag: str, name: str, heldout: Mapping[str, float] | None = None) -> ModelCardData:
     """The card's metadata; ``heldout`` (metric name → value, e.g. ``{"CELL F1": 0.98}``) becomes
     its ``model-index`` results on :data:`HELDOUT_DATASET`."""
-    results = [EvalResult(task_type=pipeline_tag, metric_type=_metric_type(k), metric_value=float(v), metric_name=k,
-                          **HELDOUT_DATASET) for k, v in (heldout or {}).items()]
-    return ModelCardData(language="zh", license=LICENSE, library_name="transformers", pipeline_tag=pipeline_tag,
-                         tags=["gongkai", "chinese", "government-reports", "information-disclosure"],
-                         metrics=sorted({r.metric_type for r in results}) or ["f1"], model_name=name,
-                         eval_results=results or None)
+    results = [
+        EvalResult(
+            task_type=pipeline_tag, metric_type=_metric_type(k), metric_value=float(v), metric_name=k, **HELDOUT_DATASET
+        )
+        for k, v in (heldout or {}).items()
+    ]
+    return ModelCardData(
+        language="zh",
+        license=LICENSE,
+        library_name="transformers",
+        pipeline_tag=pipeline_tag,
+        tags=["gongkai", "chinese", "government-reports", "information-disclosure"],
+        metrics=sorted({r.metric_type for r in results}) or ["f1"],
+        model_name=name,
+        eval_results=results or None,
+    )
 
 
-def card_lines(config: Any, *, pipeline_tag: str, title: str, intro: str, data: str = "", command: str = "",
-               metrics: dict[str, Any] | None = None, metrics_note: str = "",
-               base_model: str | None = None, heldout: Mapping[str, float] | None = None) -> list[str]:
+def card_lines(
+    config: Any,
+    *,
+    pipeline_tag: str,
+    title: str,
+    intro: str,
+    data: str = "",
+    command: str = "",
+    metrics: dict[str, Any] | None = None,
+    metrics_note: str = "",
+    base_model: str | None = None,
+    heldout: Mapping[str, float] | None = None,
+) -> list[str]:
     """The lines every model card starts with: metadata, what the model is, how it was made,
     its metrics table (``metrics``: the training run's own; ``heldout``: see :func:`card_data`)."""
     from gongkai import __version__
 
     meta = card_data(pipeline_tag=pipeline_tag, name=title, heldout=heldout)
     lines = [
-        "---", *meta.to_yaml().splitlines(), "---", "",
-        f"# {title}", "", intro, "",
+        "---",
+        *meta.to_yaml().splitlines(),
+        "---",
+        "",
+        f"# {title}",
+        "",
+        intro,
+        "",
         f"- gongkai version: {__version__}",
         f"- architecture: {architecture_summary(config)}",
         f"- started from: {base_model or 'scratch (random weights, character vocabulary of the training text)'}",
@@ -107,38 +137,91 @@ def card_lines(config: Any, *, pipeline_tag: str, title: str, intro: str, data: 
     if command:
         lines.append(f"- command: `{command}`")
     if heldout:
-        lines += ["", "## Held-out scores", "", f"On {HELDOUT_DATASET['dataset_name']}: real reports no model was "
-                  "trained or tuned on.", "", "| metric | value |", "|---|---|"]
+        lines += [
+            "",
+            "## Held-out scores",
+            "",
+            f"On {HELDOUT_DATASET['dataset_name']}: real reports no model was trained or tuned on.",
+            "",
+            "| metric | value |",
+            "|---|---|",
+        ]
         lines += [f"| {k} | {v:.4f} |" for k, v in heldout.items()]
     if metrics:
-        lines += ["", "## Metrics", "", *([metrics_note, ""] if metrics_note else []), "| metric | value |", "|---|---|"]
-        lines += [f"| {k} | {v:.4f} |" if isinstance(v, float) else f"| {k} | {v} |" for k, v in sorted(metrics.items())]
+        lines += [
+            "",
+            "## Metrics",
+            "",
+            *([metrics_note, ""] if metrics_note else []),
+            "| metric | value |",
+            "|---|---|",
+        ]
+        lines += [
+            f"| {k} | {v:.4f} |" if isinstance(v, float) else f"| {k} | {v} |" for k, v in sorted(metrics.items())
+        ]
     return lines
 
 
-def model_card(config: Any, *, data: str = "", command: str = "", metrics: dict[str, Any] | None = None,
-               base_model: str | None = None, heldout: Mapping[str, float] | None = None,
-               path: str = "MODEL_DIR") -> str:
+def model_card(
+    config: Any,
+    *,
+    data: str = "",
+    command: str = "",
+    metrics: dict[str, Any] | None = None,
+    base_model: str | None = None,
+    heldout: Mapping[str, float] | None = None,
+    path: str = "MODEL_DIR",
+) -> str:
     """The README.md saved beside a tagger: what it is, how it was made, how well it does, how to run it."""
     from .tagger import config_tags
 
-    lines = card_lines(config, pipeline_tag="token-classification", title=TAGGER_NAME,
-                       intro="Tags each character of a normalised 政府信息公开工作年度报告 in IOB2 for "
-                             "gongkai; load it with `gongkai.model.tagger.Tagger.load(dir)`.",
-                       data=data, command=command, metrics=metrics, base_model=base_model, heldout=heldout)
-    lines += ["", USAGE.format(path=path, window=config.max_position_embeddings - 2).rstrip(),
-              "", "## Label set", "", "Tags in id order (`config.json` `id2label`): " + ", ".join(config_tags(config)), ""]
+    lines = card_lines(
+        config,
+        pipeline_tag="token-classification",
+        title=TAGGER_NAME,
+        intro="Tags each character of a normalised 政府信息公开工作年度报告 in IOB2 for "
+        "gongkai; load it with `gongkai.model.tagger.Tagger.load(dir)`.",
+        data=data,
+        command=command,
+        metrics=metrics,
+        base_model=base_model,
+        heldout=heldout,
+    )
+    lines += [
+        "",
+        USAGE.format(path=path, window=config.max_position_embeddings - 2).rstrip(),
+        "",
+        "## Label set",
+        "",
+        "Tags in id order (`config.json` `id2label`): " + ", ".join(config_tags(config)),
+        "",
+    ]
     return str(ModelCard("\n".join(lines)))
 
 
 #: The held-out scores a card carries, from ``gongkai evaluate --json`` on the held-out real
 #: reports: entity F1 of these labels, and these end-to-end scores (name → path in the result).
-HELDOUT_LABELS = ("SECTION", "SUBSECTION", "TABLE_TITLE", "COL_HEADER", "ROW_LABEL", "CELL", "FIG_METRIC",
-                  "FIG_VALUE", "FIG_UNIT", "ORGAN", "YEAR")
-HELDOUT_PIPELINE = {"non-blank cell accuracy": ("nonblank_accuracy",),
-                    "cell accuracy where the report decides": ("decided_accuracy",),
-                    "section F1": ("sections", "f1"), "figure recall": ("figures", "recall"),
-                    "year accuracy": ("year_accuracy",), "organ accuracy": ("organ_accuracy",)}
+HELDOUT_LABELS = (
+    "SECTION",
+    "SUBSECTION",
+    "TABLE_TITLE",
+    "COL_HEADER",
+    "ROW_LABEL",
+    "CELL",
+    "FIG_METRIC",
+    "FIG_VALUE",
+    "FIG_UNIT",
+    "ORGAN",
+    "YEAR",
+)
+HELDOUT_PIPELINE = {
+    "non-blank cell accuracy": ("nonblank_accuracy",),
+    "cell accuracy where the report decides": ("decided_accuracy",),
+    "section F1": ("sections", "f1"),
+    "figure recall": ("figures", "recall"),
+    "year accuracy": ("year_accuracy",),
+    "organ accuracy": ("organ_accuracy",),
+}
 
 
 def heldout_summary(result: Mapping[str, Any]) -> dict[str, float]:
@@ -147,8 +230,9 @@ def heldout_summary(result: Mapping[str, Any]) -> dict[str, float]:
     >>> heldout_summary({"labels": {"CELL": {"f1": 0.99}}, "pipeline": {"sections": {"f1": 1.0}}})
     {'CELL F1': 0.99, 'section F1': 1.0}
     """
-    out = {f"{label} F1": result["labels"][label]["f1"] for label in HELDOUT_LABELS
-           if label in result.get("labels", {})}
+    out = {
+        f"{label} F1": result["labels"][label]["f1"] for label in HELDOUT_LABELS if label in result.get("labels", {})
+    }
     for name, path in HELDOUT_PIPELINE.items():
         value: Any = result.get("pipeline", {})
         for key in path:
@@ -166,9 +250,17 @@ def set_heldout_metrics(readme: str | Path, heldout: Mapping[str, float]) -> Non
     card = ModelCard.load(path)
     name = card.data.model_name or TAGGER_NAME
     card.data = card_data(pipeline_tag=card.data.pipeline_tag or "token-classification", name=name, heldout=heldout)
-    table = "\n".join(["## Held-out scores", "", f"On {HELDOUT_DATASET['dataset_name']}: real reports no model "
-                       "was trained or tuned on.", "", "| metric | value |", "|---|---|",
-                       *(f"| {k} | {v:.4f} |" for k, v in heldout.items())])
+    table = "\n".join(
+        [
+            "## Held-out scores",
+            "",
+            f"On {HELDOUT_DATASET['dataset_name']}: real reports no model was trained or tuned on.",
+            "",
+            "| metric | value |",
+            "|---|---|",
+            *(f"| {k} | {v:.4f} |" for k, v in heldout.items()),
+        ]
+    )
     text = card.content.split("---", 2)[2]
     if "## Held-out scores" in text:
         head, rest = text.split("## Held-out scores", 1)

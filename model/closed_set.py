@@ -19,6 +19,7 @@ from enum import Enum
 if sys.version_info >= (3, 11):
     from enum import StrEnum
 else:  # pragma: no cover — Python 3.10: StrEnum as 3.11 defines it
+
     class StrEnum(str, Enum):
         __str__ = str.__str__
         __format__ = str.__format__

@@ -28,11 +28,13 @@ def supports(model) -> bool:
     """Whether :class:`FastModernBert` can run ``model`` (a ModernBERT token classifier with the
     layout this forward implements)."""
     config = model.config
-    return (type(model).__name__ == "ModernBertForTokenClassification"
-            and getattr(config, "hidden_activation", None) == "gelu"
-            and getattr(config, "classifier_activation", None) == "gelu"
-            and set(config.layer_types) <= {"full_attention", "sliding_attention"}
-            and all(config.rope_parameters[t]["rope_type"] == "default" for t in set(config.layer_types)))
+    return (
+        type(model).__name__ == "ModernBertForTokenClassification"
+        and getattr(config, "hidden_activation", None) == "gelu"
+        and getattr(config, "classifier_activation", None) == "gelu"
+        and set(config.layer_types) <= {"full_attention", "sliding_attention"}
+        and all(config.rope_parameters[t]["rope_type"] == "default" for t in set(config.layer_types))
+    )
 
 
 def band_mask(block: int, reach: int) -> torch.Tensor:
@@ -68,12 +70,11 @@ def spans(x: torch.Tensor, reach: int, block: int = BLOCK) -> torch.Tensor:
     batch, n, length, *rest = x.shape
     pad = [0, 0] * len(rest) + [block, block]
     b = F.pad(x, pad).reshape(batch, n, -1, block, *rest)  # (batch, n, blocks + 2, block, ...)
-    out = torch.cat((b[:, :, :-2, block - reach:], b[:, :, 1:-1], b[:, :, 2:, :reach]), dim=3)
+    out = torch.cat((b[:, :, :-2, block - reach :], b[:, :, 1:-1], b[:, :, 2:, :reach]), dim=3)
     return out.reshape(batch, -1, block + 2 * reach, *rest)
 
 
-def local_mask(key_valid: torch.Tensor, heads: int, reach: int, dtype: torch.dtype,
-               block: int = BLOCK) -> torch.Tensor:
+def local_mask(key_valid: torch.Tensor, heads: int, reach: int, dtype: torch.dtype, block: int = BLOCK) -> torch.Tensor:
     """The additive mask of :func:`local_attention` for ``key_valid`` (``(batch, L)``, 1 for a real
     key, ``L`` a multiple of ``block``): ``(batch, heads × blocks, block, span)``, computed once
     per batch and shared by every local layer."""
@@ -82,8 +83,9 @@ def local_mask(key_valid: torch.Tensor, heads: int, reach: int, dtype: torch.dty
     return additive(allowed.repeat(1, heads, 1, 1), dtype)  # heads-major, like the query blocks
 
 
-def local_attention(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, mask: torch.Tensor, reach: int,
-                    scale: float, block: int = BLOCK) -> torch.Tensor:
+def local_attention(
+    q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, mask: torch.Tensor, reach: int, scale: float, block: int = BLOCK
+) -> torch.Tensor:
     """Attention of each position to the keys at most ``reach`` away (``(batch, heads, L, dim)``
     tensors, ``L`` a multiple of ``block``; ``mask`` from :func:`local_mask`).
 
@@ -149,7 +151,7 @@ class FastModernBert(torch.nn.Module):
         x = m.embeddings.norm(m.embeddings.tok_embeddings(ids))
         full_mask = additive(valid[:, None, None, :] > 0, x.dtype) if masked or extra else None
         near_mask = local_mask(valid, self.heads, self.reach, x.dtype) if "sliding_attention" in self.kinds else None
-        scale = self.head_dim ** -0.5
+        scale = self.head_dim**-0.5
         for layer, kind in zip(m.layers, self.kinds):
             cos, sin = (t[:, None, :padded].to(x.device) for t in self.tables[kind])
             attn = layer.attn

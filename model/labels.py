@@ -22,18 +22,18 @@ class Label(ClosedSet):
     """Entity labels, in the order their tags get ids. Append new labels at the end: a model
     saved with the old order must keep meaning what it meant."""
 
-    SECTION = "SECTION"          # a section heading: 一、总体情况 (number and title)
-    SUBSECTION = "SUBSECTION"    # a subsection heading: (一)强化主动公开
+    SECTION = "SECTION"  # a section heading: 一、总体情况 (number and title)
+    SUBSECTION = "SUBSECTION"  # a subsection heading: (一)强化主动公开
     TABLE_TITLE = "TABLE_TITLE"  # the article a table-2 block is under: 第二十条第(一)项
-    COL_HEADER = "COL_HEADER"    # a column-header cell, group headers and the corner note included
-    ROW_LABEL = "ROW_LABEL"      # a row label, group labels (三、本年度办理结果, (三)不予公开) included
-    CELL = "CELL"                # a table cell's printed value, padding outside: 0, 0项, 16491.8万元, -12, 00
-    BLANK = "BLANK"              # the separator that stands for an empty cell (not padding like ||||)
-    FIG_METRIC = "FIG_METRIC"    # what a narrative figure counts: 新增主动公开信息
-    FIG_VALUE = "FIG_VALUE"      # its number, approximate marker included: 815, 14000余
-    FIG_UNIT = "FIG_UNIT"        # its unit: 条, 件, %, 万元
-    ORGAN = "ORGAN"              # the body that reports: 弋阳县住房建设保障中心
-    YEAR = "YEAR"                # the year the report covers, where the text states it: 2023
+    COL_HEADER = "COL_HEADER"  # a column-header cell, group headers and the corner note included
+    ROW_LABEL = "ROW_LABEL"  # a row label, group labels (三、本年度办理结果, (三)不予公开) included
+    CELL = "CELL"  # a table cell's printed value, padding outside: 0, 0项, 16491.8万元, -12, 00
+    BLANK = "BLANK"  # the separator that stands for an empty cell (not padding like ||||)
+    FIG_METRIC = "FIG_METRIC"  # what a narrative figure counts: 新增主动公开信息
+    FIG_VALUE = "FIG_VALUE"  # its number, approximate marker included: 815, 14000余
+    FIG_UNIT = "FIG_UNIT"  # its unit: 条, 件, %, 万元
+    ORGAN = "ORGAN"  # the body that reports: 弋阳县住房建设保障中心
+    YEAR = "YEAR"  # the year the report covers, where the text states it: 2023
 
 
 LABELS: tuple[Label, ...] = tuple(Label)
@@ -67,9 +67,15 @@ UNBROKEN: tuple[str, ...] = (Label.FIG_METRIC,)
 #: (``[50][%]以上[审批服务事项…]``: ``before`` 2) or behind a relative clause ending in ``的``,
 #: which the guideline leaves outside (``注销[1][家]维护更新不及时的[政务新媒体]``): ``clause``
 #: characters (the real gold's longest is 8).
-FIGURE_REACH: dict[str, object] = {"metric": Label.FIG_METRIC, "figure": (Label.FIG_VALUE, Label.FIG_UNIT), "after": 3,
-                                   "before": 2, "breaks": frozenset(CLAUSE_ENDS), "shortest": 2,
-                                   "clause": 12}
+FIGURE_REACH: dict[str, object] = {
+    "metric": Label.FIG_METRIC,
+    "figure": (Label.FIG_VALUE, Label.FIG_UNIT),
+    "after": 3,
+    "before": 2,
+    "breaks": frozenset(CLAUSE_ENDS),
+    "shortest": 2,
+    "clause": 12,
+}
 
 #: Letters an OCR engine prints for digits (``0`` → ``O``, ``1`` → ``l``, ``5`` → ``S``): a damaged
 #: number is still a number. The damage simulator's ``OCR_CONFUSIONS`` must map into these (tested).
@@ -83,10 +89,12 @@ DIGIT_LOOKALIKES = "OlS"
 #: ``党的二十大``; ``第[一平台作]用``; a lone ``近`` of ``就近办``; ``群众[和企业“一件事”]``,
 #: ``“民生实事”“[政策解读专题”]``): decoding drops it
 #: (:func:`gongkai.model.tag_decoding.drop_misshapen`), before a metric looks for its number.
-SHAPES: dict[str, str] = {Label.SECTION: "[" + "".join(CHINESE_NUMBERS) + "]+、",
-                          Label.SUBSECTION: r"\([" + "".join(CHINESE_NUMBERS) + r"]+\)",
-                          Label.FIG_VALUE: r"\D{0,2}[\d" + DIGIT_LOOKALIKES + "]",
-                          Label.FIG_METRIC: r"(?![和及与、的])(?:[^“”]|“[^“”]*”)*\Z"}
+SHAPES: dict[str, str] = {
+    Label.SECTION: "[" + "".join(CHINESE_NUMBERS) + "]+、",
+    Label.SUBSECTION: r"\([" + "".join(CHINESE_NUMBERS) + r"]+\)",
+    Label.FIG_VALUE: r"\D{0,2}[\d" + DIGIT_LOOKALIKES + "]",
+    Label.FIG_METRIC: r"(?![和及与、的])(?:[^“”]|“[^“”]*”)*\Z",
+}
 
 TAGS: tuple[str, ...] = (OUTSIDE, *(f"{p}-{label}" for label in LABELS for p in ("B", "I")))
 

@@ -42,8 +42,17 @@ def session_options(threads: int | None = None):
 class OnnxTagger(WindowedTagger):
     """A tagger on an ONNX Runtime session; windows and stitching as the torch :class:`Tagger`."""
 
-    def __init__(self, session, tokenizer, *, max_positions: int, window: int | None = None,
-                 stride: int | None = None, variant: str | None = None, config: dict[str, Any] | None = None):
+    def __init__(
+        self,
+        session,
+        tokenizer,
+        *,
+        max_positions: int,
+        window: int | None = None,
+        stride: int | None = None,
+        variant: str | None = None,
+        config: dict[str, Any] | None = None,
+    ):
         self.session = session
         self.tokenizer = tokenizer
         self.variant = variant
@@ -51,8 +60,9 @@ class OnnxTagger(WindowedTagger):
         self._set_windows(max_positions, window, stride)
 
     @classmethod
-    def load(cls, model_dir: str | Path, variant: str = Precision.FP32, *, threads: int | None = None,
-             **kwargs: Any) -> OnnxTagger:
+    def load(
+        cls, model_dir: str | Path, variant: str = Precision.FP32, *, threads: int | None = None, **kwargs: Any
+    ) -> OnnxTagger:
         """Load ``model_dir``'s exported ``variant`` (``fp32`` or ``int8``) and its tokenizer."""
         try:
             import onnxruntime as ort
@@ -67,10 +77,17 @@ class OnnxTagger(WindowedTagger):
         config = json.loads((model_dir / "config.json").read_text(encoding="utf-8"))
         id2label = {int(k): v for k, v in config.get("id2label", {}).items()}
         check_label_set([id2label[i] for i in sorted(id2label)], where=f"the model in {model_dir}")
-        session = ort.InferenceSession(str(path), sess_options=session_options(threads),
-                                       providers=["CPUExecutionProvider"])
-        return cls(session, AutoTokenizer.from_pretrained(model_dir), max_positions=config["max_position_embeddings"],
-                   variant=variant, config=config, **kwargs)
+        session = ort.InferenceSession(
+            str(path), sess_options=session_options(threads), providers=["CPUExecutionProvider"]
+        )
+        return cls(
+            session,
+            AutoTokenizer.from_pretrained(model_dir),
+            max_positions=config["max_position_embeddings"],
+            variant=variant,
+            config=config,
+            **kwargs,
+        )
 
     def log_probs(self, input_ids: np.ndarray, attention_mask: np.ndarray) -> np.ndarray:
         (logits,) = self.session.run(["logits"], {"input_ids": input_ids, "attention_mask": attention_mask})

@@ -25,11 +25,12 @@ from .closed_set import ClosedSet
 class RecordStatus(ClosedSet):
     """A record's ``status``, from the best to the worst (``gongkai.inference.report`` decides it)."""
 
-    OK = "ok"                        # a report that reads clean
-    PARTIAL = "partial"              # a report with template cells unread, ambiguous or unchecked
+    OK = "ok"  # a report that reads clean
+    PARTIAL = "partial"  # a report with template cells unread, ambiguous or unchecked
     FAILED_CHECKS = "failed_checks"  # a report some of whose checks fail
-    NOT_A_REPORT = "not_a_report"    # an input that is no report (``status_detail`` says why)
-    ERROR = "error"                  # an input that could not be read or extracted (``error`` says why)
+    NOT_A_REPORT = "not_a_report"  # an input that is no report (``status_detail`` says why)
+    ERROR = "error"  # an input that could not be read or extracted (``error`` says why)
+
 
 _INT = {"type": "integer", "minimum": 0}
 _NUMBER_OR_NULL = {"type": ["number", "null"]}
@@ -40,8 +41,11 @@ def _rows(tpl: T.TableTemplate) -> dict[str, Any]:
     return {
         "type": "object",
         "properties": {
-            r.key: {"type": "object", "properties": {f: _NUMBER_OR_NULL for f in r.field_keys},
-                    "additionalProperties": False}
+            r.key: {
+                "type": "object",
+                "properties": {f: _NUMBER_OR_NULL for f in r.field_keys},
+                "additionalProperties": False,
+            }
             for r in tpl.rows
         },
         "additionalProperties": False,
@@ -51,20 +55,33 @@ def _rows(tpl: T.TableTemplate) -> dict[str, Any]:
 def _table(table: str) -> dict[str, Any]:
     versions = T.tables_named(table)
     if table not in T.VERSIONED_TABLES:
-        return {"type": "object", "properties": {"rows": _rows(versions[-1])}, "required": ["rows"],
-                "additionalProperties": False}
-    return {"oneOf": [
-        {"type": "object", "properties": {"template": {"const": t.version}, "rows": _rows(t)},
-         "required": ["template", "rows"], "additionalProperties": False}
-        for t in versions
-    ]}
+        return {
+            "type": "object",
+            "properties": {"rows": _rows(versions[-1])},
+            "required": ["rows"],
+            "additionalProperties": False,
+        }
+    return {
+        "oneOf": [
+            {
+                "type": "object",
+                "properties": {"template": {"const": t.version}, "rows": _rows(t)},
+                "required": ["template", "rows"],
+                "additionalProperties": False,
+            }
+            for t in versions
+        ]
+    }
 
 
 def _provenance(table: str) -> dict[str, Any]:
     cell = {
         "type": "object",
         "properties": {
-            "start": _INT, "end": _INT, "text": {"type": "string"}, "confidence": {"type": "number"},
+            "start": _INT,
+            "end": _INT,
+            "text": {"type": "string"},
+            "confidence": {"type": "number"},
             "page": _INT,
             "repaired_from": {"type": "string"},
             "segmented_from": {"type": "string"},
@@ -93,46 +110,100 @@ def record_schema() -> dict[str, Any]:
         "$id": "https://github.com/gongkai/gongkai/docs/record.schema.json",
         "title": "gongkai extraction record",
         "description": "One report as gongkai extracts it (docs/SCHEMA.md). Generated from "
-                       "gongkai.model.template by `gongkai formats --schema`.",
+        "gongkai.model.template by `gongkai formats --schema`.",
         "type": "object",
         "properties": {
             "id": {"type": "string"},
-            "id_escaped": {"type": "boolean", "description": "the id carries escapes (\\xNN for a file-name byte "
-                           "that is not UTF-8, \\udNNN for a lone surrogate, \\\\ for a backslash); "
-                           "gongkai.inference.inputs.raw_id gives the original back"},
+            "id_escaped": {
+                "type": "boolean",
+                "description": "the id carries escapes (\\xNN for a file-name byte "
+                "that is not UTF-8, \\udNNN for a lone surrogate, \\\\ for a backslash); "
+                "gongkai.inference.inputs.raw_id gives the original back",
+            },
             "year": {"type": ["integer", "null"]},
             "organ": _STR_OR_NULL,
-            "sections": {"type": "array", "items": {
+            "sections": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "key": {"enum": [*T.SECTION_KEYS, None]},
+                        "number": _STR_OR_NULL,
+                        "title": {"type": "string"},
+                        "start": _INT,
+                        "end": _INT,
+                    },
+                    "required": ["key", "number", "title", "start", "end"],
+                    "additionalProperties": False,
+                },
+            },
+            "tables": {
                 "type": "object",
-                "properties": {"key": {"enum": [*T.SECTION_KEYS, None]}, "number": _STR_OR_NULL,
-                               "title": {"type": "string"}, "start": _INT, "end": _INT},
-                "required": ["key", "number", "title", "start", "end"], "additionalProperties": False}},
-            "tables": {"type": "object", "properties": {t: _table(t) for t in T.TABLE_KEYS},
-                       "additionalProperties": False},
-            "figures": {"type": "array", "items": {
+                "properties": {t: _table(t) for t in T.TABLE_KEYS},
+                "additionalProperties": False,
+            },
+            "figures": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "metric": _STR_OR_NULL,
+                        "value": {"type": "number"},
+                        "unit": _STR_OR_NULL,
+                        "approximate": {"type": "boolean"},
+                        "text": {"type": "string"},
+                        "start": _INT,
+                        "end": _INT,
+                        "page": _INT,
+                    },
+                    "required": ["metric", "value", "unit", "approximate", "text", "start", "end"],
+                    "additionalProperties": False,
+                },
+            },
+            "checks": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "rule": {"enum": rules},
+                        "column": {"type": "string"},
+                        "row": {"type": "string"},
+                        "status": {"enum": list(T.CheckStatus)},
+                        "detail": {"type": "string"},
+                    },
+                    "required": ["rule", "status", "detail"],
+                    "additionalProperties": False,
+                },
+            },
+            "provenance": {
                 "type": "object",
-                "properties": {"metric": _STR_OR_NULL, "value": {"type": "number"}, "unit": _STR_OR_NULL,
-                               "approximate": {"type": "boolean"}, "text": {"type": "string"},
-                               "start": _INT, "end": _INT, "page": _INT},
-                "required": ["metric", "value", "unit", "approximate", "text", "start", "end"],
-                "additionalProperties": False}},
-            "checks": {"type": "array", "items": {
-                "type": "object",
-                "properties": {"rule": {"enum": rules}, "column": {"type": "string"}, "row": {"type": "string"},
-                               "status": {"enum": list(T.CheckStatus)}, "detail": {"type": "string"}},
-                "required": ["rule", "status", "detail"], "additionalProperties": False}},
-            "provenance": {"type": "object", "properties": {t: _provenance(t) for t in T.TABLE_KEYS},
-                           "additionalProperties": False},
+                "properties": {t: _provenance(t) for t in T.TABLE_KEYS},
+                "additionalProperties": False,
+            },
             "warnings": {"type": "array", "items": {"type": "string"}},
             "status": {"enum": list(RecordStatus)},
             "status_detail": _STR_OR_NULL,
             "error": _STR_OR_NULL,
-            "versions": {"type": "object", "properties": {"gongkai": {"type": "string"}, "model": {"type": "string"}},
-                         "required": ["gongkai"], "additionalProperties": {"type": "string"}},
-            "entities": {"type": "array", "items": {
+            "versions": {
                 "type": "object",
-                "properties": {"label": {"type": "string"}, "start": _INT, "end": _INT, "score": {"type": "number"}},
-                "required": ["label", "start", "end"], "additionalProperties": False}},
+                "properties": {"gongkai": {"type": "string"}, "model": {"type": "string"}},
+                "required": ["gongkai"],
+                "additionalProperties": {"type": "string"},
+            },
+            "entities": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "label": {"type": "string"},
+                        "start": _INT,
+                        "end": _INT,
+                        "score": {"type": "number"},
+                    },
+                    "required": ["label", "start", "end"],
+                    "additionalProperties": False,
+                },
+            },
         },
         "required": ["id", "year", "organ", "sections", "tables", "figures", "checks", "status", "error"],
         "additionalProperties": False,

@@ -42,8 +42,7 @@ def _stretches(sure: np.ndarray) -> list[tuple[int, int]]:
     return list(zip(edges[::2].tolist(), edges[1::2].tolist()))
 
 
-def _viterbi_many(rows: np.ndarray, starts: np.ndarray, lengths: np.ndarray,
-                  tags: tuple[str, ...]) -> np.ndarray:
+def _viterbi_many(rows: np.ndarray, starts: np.ndarray, lengths: np.ndarray, tags: tuple[str, ...]) -> np.ndarray:
     """Best IOB2 paths of many stretches at once: stretch ``s`` is ``rows[starts[s]:starts[s] +
     lengths[s]]``, lengths sorted longest first, so the stretches still running at step ``i``
     are a prefix. One numpy step per position of the longest stretch, not per character."""
@@ -55,7 +54,7 @@ def _viterbi_many(rows: np.ndarray, starts: np.ndarray, lengths: np.ndarray,
     final = np.empty_like(score)
     for i in range(1, int(lengths[0])):
         k = running[i]
-        final[k:running[i - 1]] = score[k:running[i - 1]]  # stretches that ended at i - 1
+        final[k : running[i - 1]] = score[k : running[i - 1]]  # stretches that ended at i - 1
         score = score[:k]
         best = score.argmax(1)
         from_b, from_i = score[:, begin], score[:, inside]
@@ -68,7 +67,7 @@ def _viterbi_many(rows: np.ndarray, starts: np.ndarray, lengths: np.ndarray,
         back[at[:, None], free] = best[:, None]
         back[at[:, None], inside] = np.where(stay, inside, begin)
         score = new
-    final[:running[int(lengths[0]) - 1]] = score
+    final[: running[int(lengths[0]) - 1]] = score
     path = np.zeros(rows.shape[0], dtype=np.int64)
     cur = final.argmax(1)
     for i in range(int(lengths[0]) - 1, -1, -1):
@@ -100,9 +99,18 @@ def join_unbroken(logp: np.ndarray, tags: tuple[str, ...], unbroken: tuple[str, 
     return logp
 
 
-def drop_unattached(ids: np.ndarray, text: str, tags: tuple[str, ...], metric: str, figure: tuple[str, ...],
-                    after: int, before: int, breaks: frozenset[str], shortest: int = 1,
-                    clause: int = 0) -> np.ndarray:
+def drop_unattached(
+    ids: np.ndarray,
+    text: str,
+    tags: tuple[str, ...],
+    metric: str,
+    figure: tuple[str, ...],
+    after: int,
+    before: int,
+    breaks: frozenset[str],
+    shortest: int = 1,
+    clause: int = 0,
+) -> np.ndarray:
     """``O`` for every ``metric`` entity with no ``figure`` entity in reach in its clause: none
     starting within ``after`` characters after it, none ending within ``before`` characters
     before it — or within ``clause`` characters when a relative clause ending in ``的`` stands
@@ -128,9 +136,18 @@ def drop_unattached(ids: np.ndarray, text: str, tags: tuple[str, ...], metric: s
     return ids
 
 
-def drop_second_metric(ids: np.ndarray, text: str, tags: tuple[str, ...], metric: str, figure: tuple[str, ...],
-                       after: int, before: int, breaks: frozenset[str], shortest: int = 1,
-                       clause: int = 0) -> np.ndarray:
+def drop_second_metric(
+    ids: np.ndarray,
+    text: str,
+    tags: tuple[str, ...],
+    metric: str,
+    figure: tuple[str, ...],
+    after: int,
+    before: int,
+    breaks: frozenset[str],
+    shortest: int = 1,
+    clause: int = 0,
+) -> np.ndarray:
     """``O`` for a ``metric`` entity before a figure whose own metric follows it: a figure counts
     one thing, so in ``设有[政务公开、办事服务、招商引资]6个[一级栏目]`` the listed items name the
     栏目, they are not a second metric. Only a metric that follows the number right away (or after
@@ -151,8 +168,14 @@ def drop_second_metric(ids: np.ndarray, text: str, tags: tuple[str, ...], metric
     for i, end in metrics.items():
         if i and (ids[i - 1] in inside or (text[i - 1] == "的" and i > 1 and ids[i - 2] in inside)):
             continue  # this metric follows a figure: it is that figure's own
-        v = next((j for j in range(end, min(n, end + after + 1))
-                  if ids[j] in inside or ids[j] == b_metric or text[j] in breaks), None)
+        v = next(
+            (
+                j
+                for j in range(end, min(n, end + after + 1))
+                if ids[j] in inside or ids[j] == b_metric or text[j] in breaks
+            ),
+            None,
+        )
         if v is None or ids[v] not in starts:
             continue
         e = v + 1  # past this figure (value and unit, not a next value), and a 的
@@ -186,9 +209,18 @@ def drop_misshapen(ids: np.ndarray, text: str, tags: tuple[str, ...], shapes: di
     return ids
 
 
-def drop_bare_values(ids: np.ndarray, text: str, tags: tuple[str, ...], metric: str, figure: tuple[str, ...],
-                     after: int, before: int, breaks: frozenset[str], shortest: int = 1,
-                     clause: int = 0) -> np.ndarray:
+def drop_bare_values(
+    ids: np.ndarray,
+    text: str,
+    tags: tuple[str, ...],
+    metric: str,
+    figure: tuple[str, ...],
+    after: int,
+    before: int,
+    breaks: frozenset[str],
+    shortest: int = 1,
+    clause: int = 0,
+) -> np.ndarray:
     """``O`` for a value (``figure[0]``) with neither its unit (``figure[1]``) right after it nor a
     ``metric`` in reach: a number that counts nothing is a paragraph's number (``[1].全力加强…``)
     or a date, not a figure. The reach is the metric's (``after`` characters from the metric's
@@ -208,16 +240,27 @@ def drop_bare_values(ids: np.ndarray, text: str, tags: tuple[str, ...], metric: 
     for i, end in _entities(ids, tags, value):
         if end < n and ids[end] == u_start:
             continue
-        if (_reaches(ids, text, range(i - 1, max(-1, i - after - 2), -1), m_any, breaks)
-                or _reaches(ids, text, range(end, min(n, end + before + 1)), {m_start}, breaks)):
+        if _reaches(ids, text, range(i - 1, max(-1, i - after - 2), -1), m_any, breaks) or _reaches(
+            ids, text, range(end, min(n, end + before + 1)), {m_start}, breaks
+        ):
             continue
         ids[i:end] = tags.index("O")
     return ids
 
 
-def split_shared(ids: np.ndarray, logp: np.ndarray, text: str, tags: tuple[str, ...], metric: str,
-                 figure: tuple[str, ...], after: int, before: int, breaks: frozenset[str],
-                 shortest: int = 2, clause: int = 0) -> np.ndarray:
+def split_shared(
+    ids: np.ndarray,
+    logp: np.ndarray,
+    text: str,
+    tags: tuple[str, ...],
+    metric: str,
+    figure: tuple[str, ...],
+    after: int,
+    before: int,
+    breaks: frozenset[str],
+    shortest: int = 2,
+    clause: int = 0,
+) -> np.ndarray:
     """Cut a ``metric`` entity in two where two figures share a stretch: the entity has a
     ``figure`` right before it (``5项``) and one in reach after it (``5项``), and the model
     (``logp``, before :func:`join_unbroken`) prefers ``B-`` to ``I-`` at a character that leaves
@@ -238,9 +281,13 @@ def split_shared(ids: np.ndarray, logp: np.ndarray, text: str, tags: tuple[str, 
     ids, n = ids.copy(), len(ids)
     least = max(2, shortest)
     for i, end in _entities(ids, tags, metric):
-        if (end - i >= 2 * least and i and ids[i - 1] in inside
-                and _reaches(ids, text, range(end, min(n, end + after + 1)), starts, breaks)):
-            margin = logp[i + least:end - least + 1, b_metric] - logp[i + least:end - least + 1, i_metric]
+        if (
+            end - i >= 2 * least
+            and i
+            and ids[i - 1] in inside
+            and _reaches(ids, text, range(end, min(n, end + after + 1)), starts, breaks)
+        ):
+            margin = logp[i + least : end - least + 1, b_metric] - logp[i + least : end - least + 1, i_metric]
             if len(margin) and margin.max() > 0:
                 ids[i + least + int(margin.argmax())] = b_metric
     return ids
@@ -264,14 +311,19 @@ def _figure_tags(tags: tuple[str, ...], figure: tuple[str, ...]) -> tuple[set[in
     return starts, starts | {tags.index("I-" + f) for f in figure}
 
 
-def _behind(ids: np.ndarray, text: str, i: int, targets: set[int], breaks: frozenset[str], before: int,
-            clause: int) -> bool:
+def _behind(
+    ids: np.ndarray, text: str, i: int, targets: set[int], breaks: frozenset[str], before: int, clause: int
+) -> bool:
     """Whether a tag in ``targets`` ends within ``before`` characters before ``i``, or within
     ``clause`` when the character before ``i`` is the ``的`` that closes a relative clause."""
     if _reaches(ids, text, range(i - 1, max(-1, i - before - 2), -1), targets, breaks):
         return True
-    return clause > 0 and i > 1 and text[i - 1] == "的" and _reaches(
-        ids, text, range(i - 2, max(-1, i - clause - 2), -1), targets, breaks)
+    return (
+        clause > 0
+        and i > 1
+        and text[i - 1] == "的"
+        and _reaches(ids, text, range(i - 2, max(-1, i - clause - 2), -1), targets, breaks)
+    )
 
 
 def _reaches(ids: np.ndarray, text: str, positions: range, targets: set[int], breaks: frozenset[str]) -> bool:
@@ -303,7 +355,7 @@ def viterbi_iob2_many(logps: list[np.ndarray], tags: tuple[str, ...] | list[str]
     starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
     path = _viterbi_many(rows, starts, lengths, tags)
     for (t, a, b), s in zip(jobs, starts.tolist()):
-        outs[t][a:b] = path[s:s + b - a]
+        outs[t][a:b] = path[s : s + b - a]
     return outs
 
 

@@ -107,9 +107,17 @@ ARCHITECTURES = ("modernbert", "bert", "roformer")
 DEFAULT_ARCHITECTURE = "modernbert"
 
 
-def new_config(vocab_size: int, *, hidden: int = 256, layers: int = 4, heads: int = 4,
-               intermediate: int = 1024, max_positions: int = 512, dropout: float = 0.1,
-               architecture: str = DEFAULT_ARCHITECTURE) -> PretrainedConfig:
+def new_config(
+    vocab_size: int,
+    *,
+    hidden: int = 256,
+    layers: int = 4,
+    heads: int = 4,
+    intermediate: int = 1024,
+    max_positions: int = 512,
+    dropout: float = 0.1,
+    architecture: str = DEFAULT_ARCHITECTURE,
+) -> PretrainedConfig:
     """A config for a tagger trained from scratch, with our tags as its labels.
 
     >>> c = new_config(100, hidden=32, layers=1, heads=2, intermediate=64)
@@ -123,17 +131,31 @@ def new_config(vocab_size: int, *, hidden: int = 256, layers: int = 4, heads: in
     if architecture not in ARCHITECTURES:
         raise ValueError(f"unknown architecture {architecture!r}: choose one of {', '.join(ARCHITECTURES)}")
     common = dict(
-        vocab_size=vocab_size, hidden_size=hidden, num_hidden_layers=layers, num_attention_heads=heads,
-        intermediate_size=intermediate, max_position_embeddings=max_positions,
-        id2label=dict(ID2TAG), label2id=dict(TAG2ID), pad_token_id=0,
+        vocab_size=vocab_size,
+        hidden_size=hidden,
+        num_hidden_layers=layers,
+        num_attention_heads=heads,
+        intermediate_size=intermediate,
+        max_position_embeddings=max_positions,
+        id2label=dict(ID2TAG),
+        label2id=dict(TAG2ID),
+        pad_token_id=0,
     )
     if architecture == "modernbert":
         return ModernBertConfig(
-            **common, embedding_dropout=dropout, mlp_dropout=dropout, attention_dropout=dropout,
+            **common,
+            embedding_dropout=dropout,
+            mlp_dropout=dropout,
+            attention_dropout=dropout,
             # Every third layer sees the whole window; the others 32 characters each side, which
             # covers a line and is cheaper.
             layer_types=["full_attention" if i % 3 == 0 else "sliding_attention" for i in range(layers)],
-            local_attention=64, bos_token_id=None, eos_token_id=None, cls_token_id=None, sep_token_id=None)
+            local_attention=64,
+            bos_token_id=None,
+            eos_token_id=None,
+            cls_token_id=None,
+            sep_token_id=None,
+        )
     dropouts = dict(hidden_dropout_prob=dropout, attention_probs_dropout_prob=dropout)
     return (RoFormerConfig if architecture == "roformer" else BertConfig)(**common, **dropouts)
 
@@ -258,26 +280,28 @@ class WindowedTagger:
         probs: dict[tuple[int, int], np.ndarray] = {}
         cls_id, sep_id, pad_id = tok.cls_token_id, tok.sep_token_id, tok.pad_token_id or 0
         for i in range(0, len(jobs), batch_size):
-            batch = jobs[i:i + batch_size]
+            batch = jobs[i : i + batch_size]
             width = max(b - a for _, a, b in batch) + 2
             input_ids = np.full((len(batch), width), pad_id, dtype=np.int64)
             mask = np.zeros((len(batch), width), dtype=np.int64)
             for row, (t, a, b) in enumerate(batch):
                 seq = [cls_id, *ids[t][a:b], sep_id]
-                input_ids[row, :len(seq)] = seq
-                mask[row, :len(seq)] = 1
+                input_ids[row, : len(seq)] = seq
+                mask[row, : len(seq)] = 1
             started = time.perf_counter()
             logp = self.log_probs(input_ids, mask)
             self.forward_seconds += time.perf_counter() - started
             self.positions += mask.size
             self.padding += mask.size - int(mask.sum())
             for row, (t, a, b) in enumerate(batch):
-                probs[(t, a)] = logp[row, 1:1 + b - a]
+                probs[(t, a)] = logp[row, 1 : 1 + b - a]
         out = []
         for t, text in enumerate(texts):
             bounds = windows(len(text), self.window, self.stride)
-            parts = [probs.pop((t, bounds[w][0]))[lo - bounds[w][0]:hi - bounds[w][0]]
-                     for w, lo, hi in owners(bounds, len(text))]
+            parts = [
+                probs.pop((t, bounds[w][0]))[lo - bounds[w][0] : hi - bounds[w][0]]
+                for w, lo, hi in owners(bounds, len(text))
+            ]
             out.append(np.concatenate(parts) if parts else np.zeros((0, len(TAGS)), dtype=np.float32))
         return out
 
@@ -286,9 +310,17 @@ class Tagger(WindowedTagger):
     """A torch token-classification model and its tokenizer, ready to tag normalised text
     (windows as in :class:`WindowedTagger`)."""
 
-    def __init__(self, model: PreTrainedModel, tokenizer: PreTrainedTokenizerBase, *,
-                 window: int | None = None, stride: int | None = None, device: str | None = None,
-                 precision: str = Precision.FP32, forward: str = Forward.REFERENCE):
+    def __init__(
+        self,
+        model: PreTrainedModel,
+        tokenizer: PreTrainedTokenizerBase,
+        *,
+        window: int | None = None,
+        stride: int | None = None,
+        device: str | None = None,
+        precision: str = Precision.FP32,
+        forward: str = Forward.REFERENCE,
+    ):
         check_label_set(config_tags(model.config), where=f"model {model.config.name_or_path or '(in memory)'}")
         if precision not in DTYPES:
             raise ValueError(f"unknown precision {precision!r}; choose one of {', '.join(DTYPES)}")
@@ -301,8 +333,9 @@ class Tagger(WindowedTagger):
         # self.model stays float32 for saving and training.
         runner = copy.deepcopy(self.model).to(DTYPES[precision]) if precision != Precision.FP32 else self.model
         #: ``compact`` (:mod:`.fast_modernbert`, where the architecture allows) or ``reference``.
-        self.forward = Forward.COMPACT if forward == Forward.COMPACT and fast_modernbert.supports(model) \
-            else Forward.REFERENCE
+        self.forward = (
+            Forward.COMPACT if forward == Forward.COMPACT and fast_modernbert.supports(model) else Forward.REFERENCE
+        )
         if self.forward == Forward.COMPACT:
             self._run = fast_modernbert.FastModernBert(runner)
         else:
@@ -325,8 +358,12 @@ class Tagger(WindowedTagger):
         """Start from a user's local checkpoint (and its tokenizer) with a fresh classifier for our tags."""
         path = local_checkpoint(path)
         model = AutoModelForTokenClassification.from_pretrained(
-            path, num_labels=len(TAGS), id2label=dict(ID2TAG), label2id=dict(TAG2ID),
-            ignore_mismatched_sizes=True, use_safetensors=True,
+            path,
+            num_labels=len(TAGS),
+            id2label=dict(ID2TAG),
+            label2id=dict(TAG2ID),
+            ignore_mismatched_sizes=True,
+            use_safetensors=True,
         )
         return cls(model, AutoTokenizer.from_pretrained(path), **kwargs)
 

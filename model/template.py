@@ -266,8 +266,11 @@ SECTIONS: tuple[Section, ...] = (
             "因政府信息公开工作被申请行政复议、提起行政诉讼的情况",
             "政府信息公开行政复议、行政诉讼情况、",
         ),
-        ("因政府信息公开申请行政复议、提起行政诉讼的情况", "因政府信息公开申请提起行政复议、行政诉讼的情况",
-         "因政府信息公开申请行政复议、提起行政诉讼情况"),
+        (
+            "因政府信息公开申请行政复议、提起行政诉讼的情况",
+            "因政府信息公开申请提起行政复议、行政诉讼的情况",
+            "因政府信息公开申请行政复议、提起行政诉讼情况",
+        ),
     ),
     Section(
         "problems",
@@ -283,8 +286,12 @@ SECTIONS: tuple[Section, ...] = (
 #: Parts of the reports before the templates that the templates dropped (the statistics table,
 #: fees), and parts some reports add (信息处理费, 2020's 政务公开工作主要任务落实情况).
 UNKEYED_SECTION_TITLES = (
-    "政府信息公开情况统计表", "政府信息公开情况统计", "政府信息公开的收费及减免情况", "政府信息公开收费及减免情况",
-    "信息处理费收取情况", "政务公开工作主要任务落实情况",
+    "政府信息公开情况统计表",
+    "政府信息公开情况统计",
+    "政府信息公开的收费及减免情况",
+    "政府信息公开收费及减免情况",
+    "信息处理费收取情况",
+    "政务公开工作主要任务落实情况",
 )
 
 #: The first reporting year the national table templates cover: a report of an earlier year has
@@ -303,8 +310,24 @@ CHINESE_NUMBERS = ("一", "二", "三", "四", "五", "六", "七", "八", "九"
 
 #: The words a reporting body's name ends in (``…人民政府``, ``…办公室``, ``…局``): an organ
 #: name the tagger cut short or ran on is snapped to one of these ends.
-ORGAN_SUFFIXES = ("人民政府", "政府", "办公室", "委员会", "管委会", "办事处", "局", "中心", "办", "厅", "委",
-                  "署", "院", "所", "站", "队")
+ORGAN_SUFFIXES = (
+    "人民政府",
+    "政府",
+    "办公室",
+    "委员会",
+    "管委会",
+    "办事处",
+    "局",
+    "中心",
+    "办",
+    "厅",
+    "委",
+    "署",
+    "院",
+    "所",
+    "站",
+    "队",
+)
 
 #: Short forms of an organ's name that name the same body (``奎屯市政府`` = ``奎屯市人民政府``);
 #: the full form is reported.
@@ -312,8 +335,30 @@ ORGAN_SHORT_FORMS = {"人民政府": "政府"}
 
 #: Measure words a narrative figure's unit may be (the assembler reads the longest printed
 #: one): the tagger sometimes leaves the unit after a number untagged or tags part of it.
-MEASURE_WORDS = ("人次", "万元", "亿元", "元", "条", "件", "项", "个", "次", "封", "处", "人", "名", "家", "篇",
-                 "期", "场", "份", "批", "户", "%", "‰")
+MEASURE_WORDS = (
+    "人次",
+    "万元",
+    "亿元",
+    "元",
+    "条",
+    "件",
+    "项",
+    "个",
+    "次",
+    "封",
+    "处",
+    "人",
+    "名",
+    "家",
+    "篇",
+    "期",
+    "场",
+    "份",
+    "批",
+    "户",
+    "%",
+    "‰",
+)
 #: Magnitude characters that belong to the number they follow: ``66万余人次`` is 660,000 人次 and
 #: ``1.2万条`` 12,000 条 — except where they start a money unit of :data:`MEASURE_WORDS`
 #: (``16491.8万元`` is 16491.8 in 万元, as the table headers count money).
@@ -349,6 +394,7 @@ def is_rate(metric: str) -> bool:
     """
     return metric.endswith(RATE_SUFFIX)
 
+
 #: Table 2 is printed under these article items (第二十条 of 条例, items 一…九).
 ARTICLE_TITLE = "第二十条第({item})项"
 
@@ -362,8 +408,10 @@ def section(key: str) -> Section:
 
 # --------------------------------------------------------------------------- table 2
 
-def _f(key: str, label: str, *variants: str, notes: tuple[str, ...] = (), kind: str = "count",
-       signed: bool = False) -> Field:
+
+def _f(
+    key: str, label: str, *variants: str, notes: tuple[str, ...] = (), kind: str = "count", signed: bool = False
+) -> Field:
     return Field(key, label, tuple(variants), notes, kind, signed)
 
 
@@ -386,8 +434,15 @@ _AD_2021_DOCS = (
 )
 _AD_2021_DECISIONS = (_f("decisions", "本年处理决定数量", "本年处理决定数", "处理决定数量", "本年", kind="decisions"),)
 _AD_2021_FEES = (
-    _f("amount", "本年收费金额(万元)", "本年收费金额(单位:万元)", "本年收费金额", "收费金额(万元)", "本年",
-       kind="amount"),
+    _f(
+        "amount",
+        "本年收费金额(万元)",
+        "本年收费金额(单位:万元)",
+        "本年收费金额",
+        "收费金额(万元)",
+        "本年",
+        kind="amount",
+    ),
 )
 
 _AD_2019_DOCS = (
@@ -396,23 +451,52 @@ _AD_2019_DOCS = (
     _f("total", "对外公开总数量", "对外公开总数", "公开总数量", kind="documents"),
 )
 _AD_2019_ITEMS = (
-    _f("previous", "上一年项目数量", "上一年项目数", "上年项目数量", notes=("(指{prev_year}年事项数)",),
-       kind="items"),
-    _f("change", "本年增/减", "本年增减", "本年增/减数量",
-       notes=("(指{year}年增加或减少的事项数,减用负值表示,如-8)",), kind="items", signed=True),
+    _f("previous", "上一年项目数量", "上一年项目数", "上年项目数量", notes=("(指{prev_year}年事项数)",), kind="items"),
+    _f(
+        "change",
+        "本年增/减",
+        "本年增减",
+        "本年增/减数量",
+        notes=("(指{year}年增加或减少的事项数,减用负值表示,如-8)",),
+        kind="items",
+        signed=True,
+    ),
     _f("decisions", "处理决定数量", "本年处理决定数量", notes=("(指{year}年办件量)",), kind="decisions"),
 )
 _AD_2019_FEES = (
-    _f("previous", "上一年项目数量", "上一年项目数", "上年项目数量", notes=("(指{prev_year}年收费项目数)",),
-       kind="items"),
-    _f("change", "本年增/减", "本年增减", notes=("(指{year}年增加的收费项目数,减用负值表示,如-8)",),
-       kind="items", signed=True),
+    _f(
+        "previous",
+        "上一年项目数量",
+        "上一年项目数",
+        "上年项目数量",
+        notes=("(指{prev_year}年收费项目数)",),
+        kind="items",
+    ),
+    _f(
+        "change",
+        "本年增/减",
+        "本年增减",
+        notes=("(指{year}年增加的收费项目数,减用负值表示,如-8)",),
+        kind="items",
+        signed=True,
+    ),
 )
 _AD_2019_PROCUREMENT = (
-    _f("projects", "采购项目数量", "采购项目数", notes=("(指{year}年以政府集中采购方式采购的项目总个数)",),
-       kind="projects"),
-    _f("amount", "采购总金额", "采购总金额(万元)", "采购金额",
-       notes=("(指{year}年以政府集中采购方式采购的项目已支付的总金额)",), kind="amount"),
+    _f(
+        "projects",
+        "采购项目数量",
+        "采购项目数",
+        notes=("(指{year}年以政府集中采购方式采购的项目总个数)",),
+        kind="projects",
+    ),
+    _f(
+        "amount",
+        "采购总金额",
+        "采购总金额(万元)",
+        "采购金额",
+        notes=("(指{year}年以政府集中采购方式采购的项目已支付的总金额)",),
+        kind="amount",
+    ),
 )
 
 _OTHER_SERVICES_NOTE = (
@@ -505,8 +589,9 @@ _APP_GROUPS_COMMON = (
 )
 
 
-def _app_row(key: str, label: str, *variants: str, group: str | None = None, outcome: bool = False,
-             notes: tuple[str, ...] = ()) -> Row:
+def _app_row(
+    key: str, label: str, *variants: str, group: str | None = None, outcome: bool = False, notes: tuple[str, ...] = ()
+) -> Row:
     return Row(key, label, APPLICANT_COLUMNS, tuple(variants), notes, group, outcome)
 
 
@@ -514,12 +599,23 @@ _APP_ROWS_HEAD = (
     _app_row("new_received", "一、本年新收政府信息公开申请数量", "一、本年新收政府信息公开申请数"),
     _app_row("carried_over", "二、上年结转政府信息公开申请数量", "二、上年结转政府信息公开申请数"),
     _app_row("granted", "(一)予以公开", group="results", outcome=True),
-    _app_row("partially_granted", "(二)部分公开", group="results", outcome=True,
-             notes=("(区分处理的,只计这一情形,不计其他情形)",)),
+    _app_row(
+        "partially_granted",
+        "(二)部分公开",
+        group="results",
+        outcome=True,
+        notes=("(区分处理的,只计这一情形,不计其他情形)",),
+    ),
     _app_row("denied.state_secret", "1.属于国家秘密", group="denied", outcome=True),
     _app_row("denied.prohibited_by_law", "2.其他法律行政法规禁止公开", group="denied", outcome=True),
-    _app_row("denied.three_safeties", "3.危及“三安全一稳定”", "3.危及\"三安全一稳定\"", "3.危及三安全一稳定",
-             group="denied", outcome=True),
+    _app_row(
+        "denied.three_safeties",
+        "3.危及“三安全一稳定”",
+        '3.危及"三安全一稳定"',
+        "3.危及三安全一稳定",
+        group="denied",
+        outcome=True,
+    ),
     _app_row("denied.third_party", "4.保护第三方合法权益", group="denied", outcome=True),
     _app_row("denied.internal_affairs", "5.属于三类内部事务信息", group="denied", outcome=True),
     _app_row("denied.process_info", "6.属于四类过程性信息", group="denied", outcome=True),
@@ -532,8 +628,9 @@ _APP_ROWS_HEAD = (
     _app_row("not_processed.duplicate", "2.重复申请", group="not_processed", outcome=True),
     _app_row("not_processed.publication", "3.要求提供公开出版物", group="not_processed", outcome=True),
     _app_row("not_processed.excessive", "4.无正当理由大量反复申请", group="not_processed", outcome=True),
-    _app_row("not_processed.confirmation", "5.要求行政机关确认或重新出具已获取信息", group="not_processed",
-             outcome=True),
+    _app_row(
+        "not_processed.confirmation", "5.要求行政机关确认或重新出具已获取信息", group="not_processed", outcome=True
+    ),
 )
 _APP_ROWS_TAIL = (
     _app_row("total", "(七)总计", "(七)合计", group="results"),
@@ -560,12 +657,18 @@ APPLICATIONS_2021 = TableTemplate(
     title="收到和处理政府信息公开申请情况",
     rows=(
         *_APP_ROWS_HEAD,
-        _app_row("other_handling.no_correction",
-                 "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
-                 group="other_handling", outcome=True),
-        _app_row("other_handling.unpaid_fee",
-                 "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
-                 group="other_handling", outcome=True),
+        _app_row(
+            "other_handling.no_correction",
+            "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+            group="other_handling",
+            outcome=True,
+        ),
+        _app_row(
+            "other_handling.unpaid_fee",
+            "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
+            group="other_handling",
+            outcome=True,
+        ),
         _app_row("other_handling.other", "3.其他", group="other_handling", outcome=True),
         *_APP_ROWS_TAIL,
     ),
@@ -603,18 +706,31 @@ _REV_ROWS = (
 _REV_HEADER_WORDS = ("行政复议", "行政诉讼", "未经复议直接起诉", "复议后起诉")
 
 REVIEWS_2019 = TableTemplate(
-    table="reviews", version="2019", title="政府信息公开行政复议、行政诉讼情况",
-    rows=_REV_ROWS, header=_REV_HEADER, header_words=_REV_HEADER_WORDS, flat=True,
+    table="reviews",
+    version="2019",
+    title="政府信息公开行政复议、行政诉讼情况",
+    rows=_REV_ROWS,
+    header=_REV_HEADER,
+    header_words=_REV_HEADER_WORDS,
+    flat=True,
 )
 REVIEWS_2021 = TableTemplate(
-    table="reviews", version="2021", title="政府信息公开行政复议、行政诉讼情况",
-    rows=_REV_ROWS, header=_REV_HEADER, header_words=_REV_HEADER_WORDS, flat=True,
+    table="reviews",
+    version="2021",
+    title="政府信息公开行政复议、行政诉讼情况",
+    rows=_REV_ROWS,
+    header=_REV_HEADER,
+    header_words=_REV_HEADER_WORDS,
+    flat=True,
 )
 
 TEMPLATES: tuple[TableTemplate, ...] = (
-    ACTIVE_DISCLOSURE_2019, ACTIVE_DISCLOSURE_2021,
-    APPLICATIONS_2019, APPLICATIONS_2021,
-    REVIEWS_2019, REVIEWS_2021,
+    ACTIVE_DISCLOSURE_2019,
+    ACTIVE_DISCLOSURE_2021,
+    APPLICATIONS_2019,
+    APPLICATIONS_2021,
+    REVIEWS_2019,
+    REVIEWS_2021,
 )
 
 #: The tables; each is printed in the section of the same key (:data:`SECTIONS`).
@@ -644,8 +760,9 @@ def table_template(table: str, version: str) -> TableTemplate:
     for t in TEMPLATES:
         if t.table == table and t.version == version:
             return t
-    raise KeyError(f"no template for table {table!r} version {version!r}; tables: {list(TABLE_KEYS)}, "
-                   f"versions: {list(VERSIONS)}")
+    raise KeyError(
+        f"no template for table {table!r} version {version!r}; tables: {list(TABLE_KEYS)}, versions: {list(VERSIONS)}"
+    )
 
 
 def tables_named(table: str) -> tuple[TableTemplate, ...]:
@@ -702,35 +819,59 @@ GENERIC_TOTALS = ("合计", "总计")
 
 # --------------------------------------------------------------------------- rules
 
-_OUTCOME_ROWS = tuple(dict.fromkeys(
-    r.key for t in (APPLICATIONS_2019, APPLICATIONS_2021) for r in t.rows if r.outcome
-))
+_OUTCOME_ROWS = tuple(dict.fromkeys(r.key for t in (APPLICATIONS_2019, APPLICATIONS_2021) for r in t.rows if r.outcome))
 _APPLICANT_KEYS = tuple(f.key for f in APPLICANT_COLUMNS if f.key != "total")
 
 RULES: tuple[Rule, ...] = (
-    Rule("applications.balance", "applications", "column",
-         ("new_received", "carried_over"), ("total", "carried_forward"),
-         "per column: new_received + carried_over = total + carried_forward (the table's own 勾稽关系)"),
-    Rule("applications.outcomes", "applications", "column",
-         ("total",), _OUTCOME_ROWS,
-         "per column: total = the sum of every outcome row (granted … other_handling*)"),
-    Rule("applications.row_total", "applications", "row",
-         ("total",), _APPLICANT_KEYS,
-         "per row: the total column = the sum of the six applicant columns"),
-    Rule("reviews.total", "reviews", "row",
-         ("total",), ("upheld", "corrected", "other", "pending"),
-         "per row: total = upheld + corrected + other + pending"),
+    Rule(
+        "applications.balance",
+        "applications",
+        "column",
+        ("new_received", "carried_over"),
+        ("total", "carried_forward"),
+        "per column: new_received + carried_over = total + carried_forward (the table's own 勾稽关系)",
+    ),
+    Rule(
+        "applications.outcomes",
+        "applications",
+        "column",
+        ("total",),
+        _OUTCOME_ROWS,
+        "per column: total = the sum of every outcome row (granted … other_handling*)",
+    ),
+    Rule(
+        "applications.row_total",
+        "applications",
+        "row",
+        ("total",),
+        _APPLICANT_KEYS,
+        "per row: the total column = the sum of the six applicant columns",
+    ),
+    Rule(
+        "reviews.total",
+        "reviews",
+        "row",
+        ("total",),
+        ("upheld", "corrected", "other", "pending"),
+        "per row: total = upheld + corrected + other + pending",
+    ),
 )
 
 #: Checked against the narrative, not within a table (see SCHEMA.md).
 NARRATIVE_RULES = {
     "narrative.applications": "a figure in the text that states the number of applications received "
-                              "agrees with new_received.total (new only, or new + carried over)",
+    "agrees with new_received.total (new only, or new + carried over)",
 }
 
 #: Metric words of a narrative figure that states the number of applications received.
-APPLICATION_FIGURE_METRICS = ("收到政府信息公开申请", "新收政府信息公开申请", "收到依申请公开",
-                              "受理政府信息公开申请", "收到申请", "依申请公开")
+APPLICATION_FIGURE_METRICS = (
+    "收到政府信息公开申请",
+    "新收政府信息公开申请",
+    "收到依申请公开",
+    "受理政府信息公开申请",
+    "收到申请",
+    "依申请公开",
+)
 #: The table a stated number of applications is compared with.
 APPLICATION_FIGURE_TABLE = "applications"
 #: Applications are counted in 件; a figure with these words counted in 条 counts information
@@ -743,14 +884,13 @@ APPLICATION_FIGURE_UNITS = ("件",)
 APPLICATION_FIGURE_CELLS = (("new_received", "total"), ("carried_over", "total"))
 
 
-
 class CheckStatus(ClosedSet):
     """A check's ``status`` (SCHEMA.md's ``checks[].status``)."""
 
-    PASS = "pass"            # the rule holds as printed
-    FAIL = "fail"            # it does not (a publication error, or a misreading no check could prove)
-    REPAIRED = "repaired"    # it holds after a repair the rules proved (provenance ``repaired_from``)
-    SKIPPED = "skipped"      # it could not be checked: a cell or a table is missing or blank
+    PASS = "pass"  # the rule holds as printed
+    FAIL = "fail"  # it does not (a publication error, or a misreading no check could prove)
+    REPAIRED = "repaired"  # it holds after a repair the rules proved (provenance ``repaired_from``)
+    SKIPPED = "skipped"  # it could not be checked: a cell or a table is missing or blank
     #: the rule holds and was used to split a glued digit run (some of its cells are values nobody
     #: printed as separate numbers)
     SEGMENTED = "segmented"
@@ -758,11 +898,14 @@ class CheckStatus(ClosedSet):
     #: warnings and provenance
     AMBIGUOUS = "ambiguous"
 
+
 #: The check of a glued run in a table no rule covers (table 2), per row: how its split was
 #: decided (``{table}.split``).
 SPLIT_CHECK = "split"
-SPLIT_CHECK_DESCRIPTION = ("per row of table 2 printed as one glued digit run: how it was split (the "
-                           "report's own narrative figures, plausibility) or that it stays ambiguous")
+SPLIT_CHECK_DESCRIPTION = (
+    "per row of table 2 printed as one glued digit run: how it was split (the "
+    "report's own narrative figures, plausibility) or that it stays ambiguous"
+)
 
 #: Words printed for a minus sign before a number (``16减12``: 16, then −12; the 2019 form asks
 #: for "减用负值表示").
@@ -782,8 +925,7 @@ PLAUSIBLE_DIGIT_LEAD = 3
 #: year's (对外公开总数量 ≥ 本年新公开数量). ``(table, version, larger, smaller)``. Not a rule: a
 #: publisher may print otherwise and nothing fails; but where a glued run has several readings,
 #: those that break an order go first (``5066`` is 5 | 0 | 66, not 50 | 6 | 6).
-CELL_ORDERS = (("active_disclosure", "2021", "in_force", "issued"),
-               ("active_disclosure", "2019", "total", "published"))
+CELL_ORDERS = (("active_disclosure", "2021", "in_force", "issued"), ("active_disclosure", "2019", "total", "published"))
 
 
 @dataclass(frozen=True)
@@ -805,14 +947,30 @@ _DOC_OBJECTS = (("rules", ("规章",)), ("normative_documents", ("行政规范�
 _COUNT = r"(?:共|合计|共计)?(?P<value>\d+)(?:件|份|个)"
 
 NARRATIVE_CELLS: tuple[NarrativeCell, ...] = (
-    NarrativeCell("active_disclosure", ("2021",), _DOC_OBJECTS, "issued",
-                  (r"(?:新制定|制定|制发|印发|出台|发布)了?{object}" + _COUNT,)),
-    NarrativeCell("active_disclosure", ("2019",), _DOC_OBJECTS, "made",
-                  (r"(?:新制定|制定|制发|印发|出台)了?{object}" + _COUNT,)),
-    NarrativeCell("active_disclosure", ("2021",), _DOC_OBJECTS, "repealed",
-                  (r"废止了?{object}" + _COUNT, r"{object}废止" + _COUNT)),
-    NarrativeCell("active_disclosure", ("2021",), _DOC_OBJECTS, "in_force",
-                  (r"现行有效的?{object}" + _COUNT, r"{object}现行有效的?" + _COUNT)),
+    NarrativeCell(
+        "active_disclosure",
+        ("2021",),
+        _DOC_OBJECTS,
+        "issued",
+        (r"(?:新制定|制定|制发|印发|出台|发布)了?{object}" + _COUNT,),
+    ),
+    NarrativeCell(
+        "active_disclosure", ("2019",), _DOC_OBJECTS, "made", (r"(?:新制定|制定|制发|印发|出台)了?{object}" + _COUNT,)
+    ),
+    NarrativeCell(
+        "active_disclosure",
+        ("2021",),
+        _DOC_OBJECTS,
+        "repealed",
+        (r"废止了?{object}" + _COUNT, r"{object}废止" + _COUNT),
+    ),
+    NarrativeCell(
+        "active_disclosure",
+        ("2021",),
+        _DOC_OBJECTS,
+        "in_force",
+        (r"现行有效的?{object}" + _COUNT, r"{object}现行有效的?" + _COUNT),
+    ),
 )
 
 
@@ -838,13 +996,21 @@ class CrossYearRule:
 
 CROSS_YEAR_RULES: tuple[CrossYearRule, ...] = (
     CrossYearRule(
-        "cross.carried_over", "applications", VERSIONS, tuple(f.key for f in APPLICANT_COLUMNS),
-        target=("carried_over", "*"), last=(("carried_forward", "*", +1),),
+        "cross.carried_over",
+        "applications",
+        VERSIONS,
+        tuple(f.key for f in APPLICANT_COLUMNS),
+        target=("carried_over", "*"),
+        last=(("carried_forward", "*", +1),),
         description="per column: this year's carried_over = last year's carried_forward",
     ),
     CrossYearRule(
-        "cross.in_force", "active_disclosure", ("2021",), ("rules", "normative_documents"),
-        target=("*", "in_force"), last=(("*", "in_force", +1),),
+        "cross.in_force",
+        "active_disclosure",
+        ("2021",),
+        ("rules", "normative_documents"),
+        target=("*", "in_force"),
+        last=(("*", "in_force", +1),),
         this=(("*", "issued", +1), ("*", "repealed", -1)),
         description="per row (规章, 行政规范性文件): in force = last year's in force + issued − repealed",
     ),
@@ -859,16 +1025,31 @@ CROSS_YEAR_RULES: tuple[CrossYearRule, ...] = (
 PRE_2019_SECTION_TITLES: dict[str, tuple[str, ...]] = {
     "overview": ("概述", "总体情况", "基本情况"),
     "active_disclosure": ("主动公开政府信息情况", "主动公开政府信息的情况", "政府信息主动公开情况"),
-    "applications": ("政府信息依申请公开工作情况", "政府信息依申请公开办理情况", "依申请公开政府信息情况",
-                     "依申请公开政府信息办理情况"),
-    "reviews": ("因政府信息公开申请行政复议、提起行政诉讼的情况", "因政府信息公开申请提起行政复议、行政诉讼的情况",
-                "政府信息公开行政复议、行政诉讼和申诉情况"),
-    "problems": ("政府信息公开工作存在的主要问题及改进情况", "主要问题和改进措施", "政府信息公开工作存在的主要问题和改进措施",
-                 "存在的主要问题和改进措施"),
+    "applications": (
+        "政府信息依申请公开工作情况",
+        "政府信息依申请公开办理情况",
+        "依申请公开政府信息情况",
+        "依申请公开政府信息办理情况",
+    ),
+    "reviews": (
+        "因政府信息公开申请行政复议、提起行政诉讼的情况",
+        "因政府信息公开申请提起行政复议、行政诉讼的情况",
+        "政府信息公开行政复议、行政诉讼和申诉情况",
+    ),
+    "problems": (
+        "政府信息公开工作存在的主要问题及改进情况",
+        "主要问题和改进措施",
+        "政府信息公开工作存在的主要问题和改进措施",
+        "存在的主要问题和改进措施",
+    ),
     "other": ("其他需要报告的事项",),
 }
-PRE_2019_OTHER_HEADINGS = ("政府信息公开情况统计表", "政府信息公开的收费及减免情况", "政府信息公开咨询处理情况",
-                           "政府信息公开保密审查情况")
+PRE_2019_OTHER_HEADINGS = (
+    "政府信息公开情况统计表",
+    "政府信息公开的收费及减免情况",
+    "政府信息公开咨询处理情况",
+    "政府信息公开保密审查情况",
+)
 #: The statistics table those reports end with (no national template: nothing in it is read
 #: as a table): its header, with ``{year}`` the reporting year, and its rows as
 #: (label, unit, sub-items printed ``其中:1、…`` under it).

@@ -35,8 +35,7 @@ def _table_section(t: T.TableTemplate) -> list[str]:
             out.append(f"| `{r.key}` | {_labels(r.labels)} | {group} |")
         out += ["", "Fields: " + ", ".join(f"`{f.key}` {_labels(f.labels)}" for f in t.fields)]
         if t.flat:
-            out += ["", "Printed as one row of numbers in this order: "
-                    + ", ".join(f"{r}.{f}" for r, f in t.cells())]
+            out += ["", "Printed as one row of numbers in this order: " + ", ".join(f"{r}.{f}" for r, f in t.cells())]
     return out + [""]
 
 
@@ -66,24 +65,54 @@ def render_markdown() -> str:
     lines += [f"| `{r.name}` | {r.description} |" for r in T.RULES]
     lines += [f"| `{name}` | {text} |" for name, text in T.NARRATIVE_RULES.items()]
     lines += [f"| `active_disclosure.{T.SPLIT_CHECK}` | {T.SPLIT_CHECK_DESCRIPTION} |"]
-    lines += ["", "Across one organ's reports of consecutive years (`gongkai extract --cross-check`; "
-              "warnings, never repairs; a row a report left ambiguous is `resolved` when exactly one of its "
-              "readings fits):", "", "| rule | templates | what should hold |", "|---|---|---|"]
+    lines += [
+        "",
+        "Across one organ's reports of consecutive years (`gongkai extract --cross-check`; "
+        "warnings, never repairs; a row a report left ambiguous is `resolved` when exactly one of its "
+        "readings fits):",
+        "",
+        "| rule | templates | what should hold |",
+        "|---|---|---|",
+    ]
     lines += [f"| `{r.name}` | {', '.join(r.versions)} | {r.description} |" for r in T.CROSS_YEAR_RULES]
-    lines += ["", "Check statuses: " + ", ".join(f"`{s}`" for s in T.CheckStatus) + ".", "",
-              "## Glued digit runs", "",
-              "A row printed with no separator between its numbers is split by the rules above; where they "
-              "leave several readings, by the cells the report states in its narrative, then by plausibility: "
-              f"a count split off a run has at most {T.PLAUSIBLE_DIGIT_LEAD} digits more than the longest other "
-              "cell of its kind in its row. Kinds: "
-              + "; ".join(f"`{k}` {v}" for k, v in T.FIELD_KINDS.items()) + ". Minus words: "
-              + " / ".join(T.MINUS_WORDS) + "; units that end a number: " + " / ".join(T.CELL_UNITS) + ".", "",
-              "| table | templates | cell | sentences that state it |", "|---|---|---|---|"]
-    lines += [f"| `{n.table}` | {', '.join(n.versions)} | " + ", ".join(f"`{r}.{n.field}`" for r, _ in n.rows)
-              + " | " + " / ".join(f"`{p}`".replace("|", "\\|") for p in n.patterns) + " |"
-              for n in T.NARRATIVE_CELLS]
-    lines += ["", "## Words", "",
-              "Organ names end in: " + " / ".join(T.ORGAN_SUFFIXES) + "; short forms: "
-              + ", ".join(f"{k} → {v}" for k, v in T.ORGAN_SHORT_FORMS.items()) + ".", "",
-              "Units of narrative figures: " + " / ".join(T.MEASURE_WORDS) + "."]
+    lines += [
+        "",
+        "Check statuses: " + ", ".join(f"`{s}`" for s in T.CheckStatus) + ".",
+        "",
+        "## Glued digit runs",
+        "",
+        "A row printed with no separator between its numbers is split by the rules above; where they "
+        "leave several readings, by the cells the report states in its narrative, then by plausibility: "
+        f"a count split off a run has at most {T.PLAUSIBLE_DIGIT_LEAD} digits more than the longest other "
+        "cell of its kind in its row. Kinds: "
+        + "; ".join(f"`{k}` {v}" for k, v in T.FIELD_KINDS.items())
+        + ". Minus words: "
+        + " / ".join(T.MINUS_WORDS)
+        + "; units that end a number: "
+        + " / ".join(T.CELL_UNITS)
+        + ".",
+        "",
+        "| table | templates | cell | sentences that state it |",
+        "|---|---|---|---|",
+    ]
+    lines += [
+        f"| `{n.table}` | {', '.join(n.versions)} | "
+        + ", ".join(f"`{r}.{n.field}`" for r, _ in n.rows)
+        + " | "
+        + " / ".join(f"`{p}`".replace("|", "\\|") for p in n.patterns)
+        + " |"
+        for n in T.NARRATIVE_CELLS
+    ]
+    lines += [
+        "",
+        "## Words",
+        "",
+        "Organ names end in: "
+        + " / ".join(T.ORGAN_SUFFIXES)
+        + "; short forms: "
+        + ", ".join(f"{k} → {v}" for k, v in T.ORGAN_SHORT_FORMS.items())
+        + ".",
+        "",
+        "Units of narrative figures: " + " / ".join(T.MEASURE_WORDS) + ".",
+    ]
     return "\n".join(lines) + "\n"

@@ -47,8 +47,9 @@ def char_vocab(texts: Iterable[str], min_freq: int = 1) -> list[str]:
     for text in texts:
         counts.update(text)
     # Sort by count, then character, so one corpus always gives one vocabulary.
-    chars = sorted((c for c, n in counts.items() if n >= min_freq and c not in SPECIAL_TOKENS),
-                   key=lambda c: (-counts[c], c))
+    chars = sorted(
+        (c for c, n in counts.items() if n >= min_freq and c not in SPECIAL_TOKENS), key=lambda c: (-counts[c], c)
+    )
     return [*SPECIAL_TOKENS, *chars]
 
 
@@ -57,8 +58,9 @@ def build_tokenizer(texts: Iterable[str], min_freq: int = 1, model_max_length: i
     return _char_tokenizer(char_vocab(texts, min_freq), model_max_length)
 
 
-def extend_tokenizer(tokenizer: PreTrainedTokenizerBase, texts: Iterable[str],
-                     min_freq: int = 1) -> tuple[PreTrainedTokenizerBase, int]:
+def extend_tokenizer(
+    tokenizer: PreTrainedTokenizerBase, texts: Iterable[str], min_freq: int = 1
+) -> tuple[PreTrainedTokenizerBase, int]:
     """The tokenizer with the characters of ``texts`` it lacks appended (existing ids unchanged),
     and how many were added — so fine-tuning a model on new reports learns their characters
     instead of reading them all as ``[UNK]``. The model's embeddings must then be resized.
@@ -71,12 +73,14 @@ def extend_tokenizer(tokenizer: PreTrainedTokenizerBase, texts: Iterable[str],
     for text in texts:
         counts.update(text)
     vocab = _vocab(tokenizer)
-    new = sorted((c for c, n in counts.items() if n >= min_freq and c not in vocab and c.lower() not in vocab),
-                 key=lambda c: (-counts[c], c))
+    new = sorted(
+        (c for c, n in counts.items() if n >= min_freq and c not in vocab and c.lower() not in vocab),
+        key=lambda c: (-counts[c], c),
+    )
     if not new:
         return tokenizer, 0
     ordered = [t for t, _ in sorted(vocab.items(), key=lambda kv: kv[1])]
-    if ordered[:len(SPECIAL_TOKENS)] == list(SPECIAL_TOKENS) and vocab[ordered[-1]] == len(ordered) - 1:
+    if ordered[: len(SPECIAL_TOKENS)] == list(SPECIAL_TOKENS) and vocab[ordered[-1]] == len(ordered) - 1:
         # One of ours: rebuild it with the new characters after the old ones (ids kept).
         return _char_tokenizer(ordered + new, tokenizer.model_max_length), len(new)
     tokenizer.add_tokens(new)  # a foreign tokenizer: added tokens keep its own model intact
@@ -89,12 +93,18 @@ def _char_tokenizer(tokens: list[str], model_max_length: int) -> PreTrainedToken
     core = Tokenizer(models.WordLevel(vocab, unk_token=UNK))
     core.pre_tokenizer = pre_tokenizers.Split(_EVERY_CHARACTER, behavior="isolated")
     core.post_processor = processors.TemplateProcessing(
-        single=f"{CLS} $A {SEP}", pair=f"{CLS} $A {SEP} $B {SEP}",
+        single=f"{CLS} $A {SEP}",
+        pair=f"{CLS} $A {SEP} $B {SEP}",
         special_tokens=[(CLS, vocab[CLS]), (SEP, vocab[SEP])],
     )
     return PreTrainedTokenizerFast(
-        tokenizer_object=core, unk_token=UNK, pad_token=PAD, cls_token=CLS, sep_token=SEP,
-        mask_token=MASK, model_max_length=model_max_length,
+        tokenizer_object=core,
+        unk_token=UNK,
+        pad_token=PAD,
+        cls_token=CLS,
+        sep_token=SEP,
+        mask_token=MASK,
+        model_max_length=model_max_length,
     )
 
 
@@ -113,8 +123,9 @@ def save_tokenizer(tokenizer: PreTrainedTokenizerBase, path: str | Path) -> None
     config = json.loads(config_file.read_text(encoding="utf-8"))
     if config.get("tokenizer_class") == "TokenizersBackend":
         config["tokenizer_class"] = PORTABLE_CLASS
-        config_file.write_text(json.dumps(config, indent=2, sort_keys=True, ensure_ascii=False) + "\n",
-                               encoding="utf-8")
+        config_file.write_text(
+            json.dumps(config, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
 
 
 def encode_chars(tokenizer: PreTrainedTokenizerBase, text: str) -> list[int]:

@@ -36,8 +36,11 @@ def pdfium_plain(path: str) -> str:
         pdf.close()
 
 
-READERS = {"pdfplumber (extract_text)": plumber, "pypdfium2 (plain text)": pdfium_plain,
-           "gongkai (pypdfium2 + layout)": lambda p: pdf_text(p).text}
+READERS = {
+    "pdfplumber (extract_text)": plumber,
+    "pypdfium2 (plain text)": pdfium_plain,
+    "gongkai (pypdfium2 + layout)": lambda p: pdf_text(p).text,
+}
 
 
 def main(n: int = 20) -> None:
@@ -60,8 +63,10 @@ def main(n: int = 20) -> None:
                     for fld, value in fields.items():
                         cells += 1
                         right += got.get(table, {}).get("rows", {}).get(row, {}).get(fld, "unread") == value
-        print(f"{name}: {pages} pages in {seconds:.2f} s ({pages / seconds:.0f} pages/s); "
-              f"cells right end to end {right}/{cells} ({right / cells:.4f})")
+        print(
+            f"{name}: {pages} pages in {seconds:.2f} s ({pages / seconds:.0f} pages/s); "
+            f"cells right end to end {right}/{cells} ({right / cells:.4f})"
+        )
 
 
 if __name__ == "__main__":

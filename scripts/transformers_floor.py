@@ -15,8 +15,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 MODEL = ROOT / "model" / "default"
 #: A real report's opening (a gold seed), long enough for several of the model's local-attention spans.
-TEXT = json.loads((ROOT / "annotations" / "gold" / "001_783649b23b5da190.jsonl").read_text(encoding="utf-8")
-                  .splitlines()[0])["text"]
+TEXT = json.loads(
+    (ROOT / "annotations" / "gold" / "001_783649b23b5da190.jsonl").read_text(encoding="utf-8").splitlines()[0]
+)["text"]
 
 
 def floor() -> str:
@@ -40,8 +41,10 @@ def logits(out: str) -> None:
     with torch.no_grad():
         values = model(input_ids=ids["input_ids"], attention_mask=ids["attention_mask"]).logits[0].numpy()
     np.savez(out, logits=values, ids=ids["input_ids"][0].numpy())
-    print(f"transformers {transformers.__version__}: {type(tokenizer).__name__}, {type(model).__name__}, "
-          f"logits {values.shape}")
+    print(
+        f"transformers {transformers.__version__}: {type(tokenizer).__name__}, {type(model).__name__}, "
+        f"logits {values.shape}"
+    )
 
 
 def compare(a: str, b: str) -> None:

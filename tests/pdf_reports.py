@@ -76,7 +76,7 @@ def _table(pdf, grid) -> None:
     if grid.table == "applications":
         pdf.add_page()
     label_cols = grid.width - max(sum(c.kind in ("cell", "blank") for c in row) for row in grid.rows)
-    widths = [1.2, 1.6, 3.2][3 - label_cols:] + [1.0] * (grid.width - label_cols)
+    widths = [1.2, 1.6, 3.2][3 - label_cols :] + [1.0] * (grid.width - label_cols)
     pdf.set_font("cjk", size=9)
     with pdf.table(col_widths=widths, text_align="CENTER", line_height=4.6, first_row_as_headings=False) as table:
         for row in grid.rows:
@@ -119,8 +119,9 @@ def report_pdf(seed: int, path: Path, font: str, **settings) -> dict:
 
 
 def _z(*v):
-    return dict(zip(("natural_person", "commercial", "research", "social_welfare", "legal_service", "other_org",
-                     "total"), v))
+    return dict(
+        zip(("natural_person", "commercial", "research", "social_welfare", "legal_service", "other_org", "total"), v)
+    )
 
 
 def _r(*v):
@@ -134,15 +135,30 @@ def printed_053() -> dict:
     tables["active_disclosure"]["rows"] = {
         "rules": {"issued": 1, "repealed": 0, "in_force": 11},
         "normative_documents": {"issued": 8, "repealed": 26, "in_force": 66},
-        "licensing": {"decisions": 447228}, **tables["active_disclosure"]["rows"]}
-    tables["applications"]["rows"].update({
-        "unable.needs_creation": _z(11, 0, 0, 0, 0, 0, 11), "unable.unclear": _z(1, 0, 0, 0, 0, 0, 1),
-        "not_processed.complaint": _z(56, 6, 0, 0, 0, 0, 62), "not_processed.duplicate": _z(25, 0, 0, 0, 0, 0, 25),
-        "not_processed.publication": _z(0, 0, 0, 0, 0, 0, 0), "not_processed.excessive": _z(0, 0, 0, 0, 0, 0, 0),
-        "not_processed.confirmation": _z(1, 0, 0, 0, 0, 0, 1),
-        "other_handling.no_correction": _z(67, 3, 0, 0, 1, 0, 71),
-        "other_handling.unpaid_fee": _z(6, 0, 0, 0, 0, 0, 6), "other_handling.other": _z(108, 2, 0, 0, 0, 0, 110),
-        "total": _z(2932, 53, 0, 0, 61, 4, 3050), "carried_forward": _z(103, 0, 0, 0, 0, 0, 103)})
-    tables["reviews"] = {"rows": {"review": _r(72, 64, 178, 37, 351), "litigation_direct": _r(13, 4, 8, 1, 26),
-                                  "litigation_after_review": _r(12, 1, 1, 6, 20)}}
+        "licensing": {"decisions": 447228},
+        **tables["active_disclosure"]["rows"],
+    }
+    tables["applications"]["rows"].update(
+        {
+            "unable.needs_creation": _z(11, 0, 0, 0, 0, 0, 11),
+            "unable.unclear": _z(1, 0, 0, 0, 0, 0, 1),
+            "not_processed.complaint": _z(56, 6, 0, 0, 0, 0, 62),
+            "not_processed.duplicate": _z(25, 0, 0, 0, 0, 0, 25),
+            "not_processed.publication": _z(0, 0, 0, 0, 0, 0, 0),
+            "not_processed.excessive": _z(0, 0, 0, 0, 0, 0, 0),
+            "not_processed.confirmation": _z(1, 0, 0, 0, 0, 0, 1),
+            "other_handling.no_correction": _z(67, 3, 0, 0, 1, 0, 71),
+            "other_handling.unpaid_fee": _z(6, 0, 0, 0, 0, 0, 6),
+            "other_handling.other": _z(108, 2, 0, 0, 0, 0, 110),
+            "total": _z(2932, 53, 0, 0, 61, 4, 3050),
+            "carried_forward": _z(103, 0, 0, 0, 0, 0, 103),
+        }
+    )
+    tables["reviews"] = {
+        "rows": {
+            "review": _r(72, 64, 178, 37, 351),
+            "litigation_direct": _r(13, 4, 8, 1, 26),
+            "litigation_after_review": _r(12, 1, 1, 6, 20),
+        }
+    }
     return tables

@@ -110,8 +110,10 @@ def make_values(rng: random.Random, versions: dict[str, str]) -> dict[str, dict]
     pair = rng.sample([k for k in outcomes if all(rows[k][a] == 0 for a in ("research", "legal_service"))], 2)
     for k in pair:
         rows[k]["research"] = rows[k]["legal_service"] = None
-    out["applications"] = {"template": ap.version,
-                           "rows": {r.key: {f: rows[r.key][f] for f in r.field_keys} for r in ap.rows}}
+    out["applications"] = {
+        "template": ap.version,
+        "rows": {r.key: {f: rows[r.key][f] for f in r.field_keys} for r in ap.rows},
+    }
 
     rv = T.table_template("reviews", versions["reviews"])
     rows = {}
@@ -156,8 +158,10 @@ def _narrative(key: str, year: int, organ: str, values: dict) -> str:
 # --------------------------------------------------------------------------- HTML
 
 _WORD_TD = "<td width={w} valign=top style='width:{pt}pt;border:solid windowtext 1.0pt;padding:0cm 5.4pt 0cm 5.4pt'"
-_WORD_P = ("<p class=MsoNormal align=center style='text-align:center'>"
-           "<span lang=EN-US style='font-size:10.5pt;font-family:仿宋_GB2312'>")
+_WORD_P = (
+    "<p class=MsoNormal align=center style='text-align:center'>"
+    "<span lang=EN-US style='font-size:10.5pt;font-family:仿宋_GB2312'>"
+)
 _WORD_P_END = "<o:p></o:p></span></p>"
 
 
@@ -205,15 +209,20 @@ class _Html:
 
     def table(self) -> None:
         if self.shape.startswith("word"):
-            self.doc.add("<table class=MsoNormalTable border=0 cellspacing=0 cellpadding=0 "
-                         "style='border-collapse:collapse;mso-table-layout-alt:fixed'>\n")
+            self.doc.add(
+                "<table class=MsoNormalTable border=0 cellspacing=0 cellpadding=0 "
+                "style='border-collapse:collapse;mso-table-layout-alt:fixed'>\n"
+            )
         else:
             self.doc.add('<table border="1" cellspacing="0" style="width:100%"><tbody>\n')
 
     def end_table(self, width: int) -> None:
         if self.shape.startswith("word"):  # Word's column-width row: empty cells, no content
-            self.doc.add("<![if !supportMisalignedColumns]>\n<tr height=0>"
-                         + "<td width=57 style='border:none'></td>" * width + "</tr>\n<![endif]>\n")
+            self.doc.add(
+                "<![if !supportMisalignedColumns]>\n<tr height=0>"
+                + "<td width=57 style='border:none'></td>" * width
+                + "</tr>\n<![endif]>\n"
+            )
             self.doc.add("</table>\n")
         else:
             self.doc.add("</tbody></table>\n")
@@ -334,14 +343,19 @@ def html_report(shape: str, seed: int, versions: dict[str, str] | None = None) -
     d = Doc()
     h = _Html(d, shape, rng)
     if shape.startswith("word"):
-        d.add('<html xmlns:o="urn:schemas-microsoft-com:office:office">\n<head><meta http-equiv=Content-Type '
-              'content="text/html; charset=utf-8"><style>\n<!-- p.MsoNormal {margin:0cm;font-size:10.5pt;} '
-              'table.MsoNormalTable {mso-style-name:普通表格;} -->\n</style></head>\n<body lang=ZH-CN '
-              'style=\'text-justify-trim:punctuation\'><div class=WordSection1>\n')
+        d.add(
+            '<html xmlns:o="urn:schemas-microsoft-com:office:office">\n<head><meta http-equiv=Content-Type '
+            'content="text/html; charset=utf-8"><style>\n<!-- p.MsoNormal {margin:0cm;font-size:10.5pt;} '
+            "table.MsoNormalTable {mso-style-name:普通表格;} -->\n</style></head>\n<body lang=ZH-CN "
+            "style='text-justify-trim:punctuation'><div class=WordSection1>\n"
+        )
     else:
         d.add('<div class="article-content">\n')
-    para = ("<p class=MsoNormal style='text-indent:32.0pt'><span style='font-family:仿宋_GB2312'>{}</span></p>\n"
-            if shape.startswith("word") else "<p>{}</p>\n")
+    para = (
+        "<p class=MsoNormal style='text-indent:32.0pt'><span style='font-family:仿宋_GB2312'>{}</span></p>\n"
+        if shape.startswith("word")
+        else "<p>{}</p>\n"
+    )
     d.add(para.format(f"{organ}{year}年政府信息公开工作年度报告"))
     for s in T.SECTIONS:
         d.add(para.split("{}")[0] + "<b>")
@@ -404,8 +418,10 @@ def _md_table3_rows(d: Doc, tpl: T.TableTemplate, rows: dict, rng: random.Random
         d.add(fw(r.label), "ROW_LABEL")  # the heading names the row as the form prints it
         d.add("\n\n")
         if rng.random() < 0.5:
-            _md_row(d, [(rng.choice(_GENERIC_CORNER), "COL_HEADER")] +
-                    [(f.label, "COL_HEADER") for f in T.APPLICANT_COLUMNS])
+            _md_row(
+                d,
+                [(rng.choice(_GENERIC_CORNER), "COL_HEADER")] + [(f.label, "COL_HEADER") for f in T.APPLICANT_COLUMNS],
+            )
             _md_rule(d, 8)
         label = _strip_number(fw(r.label))
         _md_row(d, [(label, "ROW_LABEL")] + [_md_value(rows[r.key][f]) for f in r.field_keys])
@@ -424,9 +440,11 @@ def _md_table3_generic(d: Doc, tpl: T.TableTemplate, rows: dict, rng: random.Ran
     _md_row(d, [(f.label, "COL_HEADER") for f in T.APPLICANT_COLUMNS[1:6]])
     _md_rule(d, 5)
     d.add("\n")
-    head = [(rng.choice(T.GENERIC_CORNERS), "COL_HEADER")] + \
-        [(d.column.format(n=i), "COL_HEADER") for i in range(1, 7)] + \
-        [(rng.choice(T.GENERIC_TOTALS), "COL_HEADER")]
+    head = (
+        [(rng.choice(T.GENERIC_CORNERS), "COL_HEADER")]
+        + [(d.column.format(n=i), "COL_HEADER") for i in range(1, 7)]
+        + [(rng.choice(T.GENERIC_TOTALS), "COL_HEADER")]
+    )
     numbered = rng.random() < 0.5  # items under a group heading with their list number or without
     opened: set[str] = set()
     in_table = False
@@ -469,8 +487,11 @@ def _md_table3_bold(d: Doc, tpl: T.TableTemplate, rows: dict) -> None:
         _md_row(d, [(fw(r.label), "ROW_LABEL")] + [_md_value(rows[r.key][f]) for f in r.field_keys])
 
 
-_REVIEW_ROW_LABELS = {"review": "行政复议", "litigation_direct": "行政诉讼（未经复议直接起诉）",
-                      "litigation_after_review": "行政诉讼（复议后起诉）"}
+_REVIEW_ROW_LABELS = {
+    "review": "行政复议",
+    "litigation_direct": "行政诉讼（未经复议直接起诉）",
+    "litigation_after_review": "行政诉讼（复议后起诉）",
+}
 
 
 def _md_table4_rows(d: Doc, values: dict) -> None:
@@ -508,8 +529,14 @@ def _md_table4(d: Doc, values: dict, generic: bool) -> None:
         _md_row(d, [("行政复议", "COL_HEADER")] + [("", None)] * 4 + [("行政诉讼", "COL_HEADER")] + [("", None)] * 9)
     _md_rule(d, 15)
     if not generic:
-        _md_row(d, [(f.label, "COL_HEADER") for f in T.REVIEW_FIELDS] + [("未经复议直接起诉", "COL_HEADER")]
-                + [("", None)] * 4 + [("复议后起诉", "COL_HEADER")] + [("", None)] * 4)
+        _md_row(
+            d,
+            [(f.label, "COL_HEADER") for f in T.REVIEW_FIELDS]
+            + [("未经复议直接起诉", "COL_HEADER")]
+            + [("", None)] * 4
+            + [("复议后起诉", "COL_HEADER")]
+            + [("", None)] * 4,
+        )
         _md_row(d, [(f.label, "COL_HEADER") for f in T.REVIEW_FIELDS] * 3)
     _md_row(d, [_md_value(rows[r][f]) for r, f in tpl.cells()])
     d.add("\n")
@@ -523,8 +550,11 @@ def markdown_report(shape: str, seed: int, versions: dict[str, str] | None = Non
     year = 2020 if versions["applications"] == "2019" else 2023
     values = make_values(rng, versions)
     organ = rng.choice(("弋丰县人民政府办公室", "青林市自然资源和规划局", "东川区教育局"))
-    d = Doc(blank=rng.choice(("-", "—", "/", "")), column=rng.choice(T.GENERIC_COLUMNS),
-            line_break="<br>" if shape == "md_br" else "\n")
+    d = Doc(
+        blank=rng.choice(("-", "—", "/", "")),
+        column=rng.choice(T.GENERIC_COLUMNS),
+        line_break="<br>" if shape == "md_br" else "\n",
+    )
     d.add(f"# {organ}{year}年政府信息公开工作年度报告\n\n")
     generic = shape in ("md_generic", "md_br")
     for s in T.SECTIONS:
@@ -586,7 +616,7 @@ def check_record(source: str, rec: dict, expected: dict) -> None:
     for table, rows in rec["provenance"].items():
         for row, fields in rows.items():
             for fld, p in fields.items():
-                assert source[p["start"]:p["end"]] == p["text"]
+                assert source[p["start"] : p["end"]] == p["text"]
                 value = rec["tables"][table]["rows"][row][fld]
                 assert value is None or str(value) == p["text"], (table, row, fld, p)
     assert [s["key"] for s in rec["sections"]] == SECTION_KEYS

@@ -122,9 +122,13 @@ def _applications_text(version: str, values: dict[str, list]) -> str:
 
 
 def test_table3_groups_and_the_2021_other_handling_rows():
-    values = {"new_received": [5, 0, 0, 0, 0, 1, 6], "granted": [3, 0, 0, 0, 0, 1, 4],
-              "other_handling.other": [2, 0, 0, 0, 0, 0, 2], "total": [5, 0, 0, 0, 0, 1, 6],
-              "carried_forward": [0, 0, 0, 0, 0, None, 0]}
+    values = {
+        "new_received": [5, 0, 0, 0, 0, 1, 6],
+        "granted": [3, 0, 0, 0, 0, 1, 4],
+        "other_handling.other": [2, 0, 0, 0, 0, 0, 2],
+        "total": [5, 0, 0, 0, 0, 1, 6],
+        "carried_forward": [0, 0, 0, 0, 0, None, 0],
+    }
     text = _applications_text("2021", values)
     asm = assemble(Identity(text), tag_pipe_rows(text))
     t = asm.tables["applications"].data
@@ -149,8 +153,9 @@ def test_table4_printed_as_one_row_of_fifteen_numbers():
     nums = "8 | 7 | 1 | 0 | 16 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |"
     text = head + "\n" + nums
     ents = tag_pipe_rows(head, header_lines={0, 1})
-    ents += [Entity("CELL", len(head) + 1 + m.start(), len(head) + 1 + m.end(), m.group())
-             for m in re.finditer(r"\d+", nums)]
+    ents += [
+        Entity("CELL", len(head) + 1 + m.start(), len(head) + 1 + m.end(), m.group()) for m in re.finditer(r"\d+", nums)
+    ]
     asm = assemble(Identity(text), ents)
     rows = asm.tables["reviews"].data.to_schema()
     assert "template" not in rows  # SCHEMA.md: table 4 carries no template key
@@ -177,13 +182,26 @@ def _ents(text, *parts):
 
 def test_figures_get_their_own_metric_and_unit():
     text = "新增主动公开信息815条,其中:人事信息16条、政府文件60条;受理3件政协委员提案,办复率均达100%。全县14000余条。"
-    ents = _ents(text,
-                 ("FIG_METRIC", "新增主动公开信息", 0), ("FIG_VALUE", "815", 0), ("FIG_UNIT", "条", 0),
-                 ("FIG_METRIC", "人事信息", 0), ("FIG_VALUE", "16", 0), ("FIG_UNIT", "条", 1),
-                 ("FIG_METRIC", "政府文件", 0), ("FIG_VALUE", "60", 0), ("FIG_UNIT", "条", 2),
-                 ("FIG_VALUE", "3", 0), ("FIG_UNIT", "件", 1), ("FIG_METRIC", "政协委员提案", 0),
-                 ("FIG_METRIC", "办复率", 0), ("FIG_VALUE", "100", 0), ("FIG_UNIT", "%", 0),
-                 ("FIG_VALUE", "14000余", 0), ("FIG_UNIT", "条", 3))
+    ents = _ents(
+        text,
+        ("FIG_METRIC", "新增主动公开信息", 0),
+        ("FIG_VALUE", "815", 0),
+        ("FIG_UNIT", "条", 0),
+        ("FIG_METRIC", "人事信息", 0),
+        ("FIG_VALUE", "16", 0),
+        ("FIG_UNIT", "条", 1),
+        ("FIG_METRIC", "政府文件", 0),
+        ("FIG_VALUE", "60", 0),
+        ("FIG_UNIT", "条", 2),
+        ("FIG_VALUE", "3", 0),
+        ("FIG_UNIT", "件", 1),
+        ("FIG_METRIC", "政协委员提案", 0),
+        ("FIG_METRIC", "办复率", 0),
+        ("FIG_VALUE", "100", 0),
+        ("FIG_UNIT", "%", 0),
+        ("FIG_VALUE", "14000余", 0),
+        ("FIG_UNIT", "条", 3),
+    )
     figs = assemble(Identity(text), ents).figures
     got = [(f.metric, f.value, f.unit, f.approximate) for f in figs]
     assert got == [
@@ -194,17 +212,25 @@ def test_figures_get_their_own_metric_and_unit():
         ("办复率", 100, "%", False),
         (None, 14000, "条", True),
     ]
-    assert text[figs[1].start:figs[1].end] == "人事信息16条"
-    assert text[figs[3].start:figs[3].end] == "3件政协委员提案"
+    assert text[figs[1].start : figs[1].end] == "人事信息16条"
+    assert text[figs[3].start : figs[3].end] == "3件政协委员提案"
 
 
 def test_a_rate_never_takes_a_count():
     """``5项[依申请类政务服务事项进驻]5项,[进驻率]100%`` with the two metrics read as one: the second
     ``5项`` is left without a metric rather than given to the rate, and the rate keeps its 100%."""
     text = "全中心5项依申请类政务服务事项进驻5项,进驻率100%。"
-    ents = _ents(text, ("FIG_VALUE", "5", 0), ("FIG_UNIT", "项", 0), ("FIG_METRIC", "依申请类政务服务事项进驻", 0),
-                 ("FIG_VALUE", "5", 1), ("FIG_UNIT", "项", 2), ("FIG_METRIC", "进驻率", 0),
-                 ("FIG_VALUE", "100", 0), ("FIG_UNIT", "%", 0))
+    ents = _ents(
+        text,
+        ("FIG_VALUE", "5", 0),
+        ("FIG_UNIT", "项", 0),
+        ("FIG_METRIC", "依申请类政务服务事项进驻", 0),
+        ("FIG_VALUE", "5", 1),
+        ("FIG_UNIT", "项", 2),
+        ("FIG_METRIC", "进驻率", 0),
+        ("FIG_VALUE", "100", 0),
+        ("FIG_UNIT", "%", 0),
+    )
     got = [(f.metric, f.value, f.unit) for f in assemble(Identity(text), ents).figures]
     assert got == [("依申请类政务服务事项进驻", 5, "项"), (None, 5, "项"), ("进驻率", 100, "%")]
 
@@ -253,6 +279,7 @@ def test_without_a_tagged_year_the_most_stated_year_is_the_reporting_year():
 # --------------------------------------------------------------------------- repairs of the tags
 # Small synthetic texts with the tagger's typical slips; each repair is a general rule.
 
+
 def _at(text, label, piece, nth=0):
     start = [m.start() for m in re.finditer(re.escape(piece), text)][nth]
     return Entity(label, start, start + len(piece), piece)
@@ -272,8 +299,14 @@ def test_a_number_tagged_as_a_row_label_is_a_cell():
 def test_a_cell_is_widened_to_its_sign_and_its_untagged_digits():
     text = "上一年项目数量 | 本年增/减 | 处理决定数量 |\n行政许可 | 523 | -12 | 147162 |"
     ents = tag_pipe_rows(text, header_lines={0})
-    ents = [Entity("CELL", e.start + 1, e.end, e.text[1:]) if e.text == "-12" else
-            Entity("CELL", e.start, e.end - 2, e.text[:-2]) if e.text == "147162" else e for e in ents]
+    ents = [
+        Entity("CELL", e.start + 1, e.end, e.text[1:])
+        if e.text == "-12"
+        else Entity("CELL", e.start, e.end - 2, e.text[:-2])
+        if e.text == "147162"
+        else e
+        for e in ents
+    ]
     rows = assemble(Identity(text), ents).tables["active_disclosure"].data.to_schema()["rows"]
     assert rows["licensing"] == {"previous": 523, "change": -12, "decisions": 147162}
 
@@ -281,13 +314,18 @@ def test_a_cell_is_widened_to_its_sign_and_its_untagged_digits():
 def test_empty_printed_cells_are_blanks_but_padding_lines_are_not():
     # One cell per line: the row's three cells are lone pipes; the fourth closes the row.
     text = "第二十条第(一)项 |\n规章 |\n0 |\n0 |\n0 |\n|\n规范性文件 |\n|\n|\n|\n|\n第二十条第(五)项 |"
-    ents = [_at(text, "TABLE_TITLE", "第二十条第(一)项"), _at(text, "ROW_LABEL", "规章"),
-            _at(text, "ROW_LABEL", "规范性文件"), _at(text, "TABLE_TITLE", "第二十条第(五)项")]
+    ents = [
+        _at(text, "TABLE_TITLE", "第二十条第(一)项"),
+        _at(text, "ROW_LABEL", "规章"),
+        _at(text, "ROW_LABEL", "规范性文件"),
+        _at(text, "TABLE_TITLE", "第二十条第(五)项"),
+    ]
     ents += [Entity("CELL", m.start(), m.end(), "0") for m in re.finditer("0", text)]
     t = assemble(Identity(text), ents).tables["active_disclosure"].data
     assert list(t.to_schema()["rows"]["normative_documents"].values()) == [None, None, None]
     # A line of pipes only (`||`, `||||`) is padding even between two values.
     from gongkai.inference.table_values import printed_cells
+
     text = "0 |\n||\n7 |"
     got = printed_cells(text, 0, len(text), [_at(text, "CELL", "0"), _at(text, "CELL", "7")], 2)
     assert [e.text for e in got] == ["0", "7"]
@@ -303,20 +341,26 @@ def test_table4_blank_between_values_and_a_split_00_read_off_the_pipes():
     text = head + "".join(f"{n} |\n" if n else "|\n" for n in nums)
     ents = [_at(text, "COL_HEADER", w) for w in ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计")]
     # The tagger splits `00` in two and misses the lone `|` of the blank: still 15 pieces.
-    ents += [Entity("CELL", m.start() + k, m.start() + k + 1, "0")
-             for m in re.finditer(r"\d+", text) for k in range(len(m.group()))]
+    ents += [
+        Entity("CELL", m.start() + k, m.start() + k + 1, "0")
+        for m in re.finditer(r"\d+", text)
+        for k in range(len(m.group()))
+    ]
     rows = assemble(Identity(text), ents).tables["reviews"].data
     assert rows.cells["review", "total"].text == "00"
     assert rows.to_schema()["rows"]["litigation_direct"]["total"] is None
     assert rows.to_schema()["rows"]["litigation_after_review"] == dict.fromkeys(
-        ("upheld", "corrected", "other", "pending", "total"), 0)
+        ("upheld", "corrected", "other", "pending", "total"), 0
+    )
 
 
 def test_a_label_broken_into_a_row_label_and_a_header_piece_is_one_label():
     text = "采购项目数量 | 采购总金额 |\n政府集中采购 | 382 | 16491.8万元 | |"
     ents = tag_pipe_rows(text, header_lines={0})
-    ents = [e for e in ents if e.label != "ROW_LABEL"] + [_at(text, "ROW_LABEL", "政府集中"),
-                                                         Entity("COL_HEADER", text.index("采购 |"), text.index("采购 |") + 2, "采购")]
+    ents = [e for e in ents if e.label != "ROW_LABEL"] + [
+        _at(text, "ROW_LABEL", "政府集中"),
+        Entity("COL_HEADER", text.index("采购 |"), text.index("采购 |") + 2, "采购"),
+    ]
     rows = assemble(Identity(text), ents).tables["active_disclosure"].data.to_schema()["rows"]
     assert rows["procurement"] == {"projects": 382, "amount": 16491.8}
 
@@ -324,15 +368,26 @@ def test_a_label_broken_into_a_row_label_and_a_header_piece_is_one_label():
 def test_a_glued_run_tagged_as_one_cell_is_split_when_the_rules_allow_one_split():
     label = "一、本年新收政府信息公开申请数量"
     text = f"{label} | 300001031 |\n二、上年结转政府信息公开申请数量 | 110000011 |"
-    ents = [_at(text, "ROW_LABEL", label), _at(text, "CELL", "300001031"),
-            _at(text, "ROW_LABEL", "二、上年结转政府信息公开申请数量"), _at(text, "CELL", "110000011")]
+    ents = [
+        _at(text, "ROW_LABEL", label),
+        _at(text, "CELL", "300001031"),
+        _at(text, "ROW_LABEL", "二、上年结转政府信息公开申请数量"),
+        _at(text, "CELL", "110000011"),
+    ]
     asm = assemble(Identity(text), ents)
     rows = asm.tables["applications"].data.to_schema()["rows"]
     assert list(rows["new_received"].values()) == [30, 0, 0, 0, 1, 0, 31]
     # Two splits fit 110000011 (1,10,…,11 and 11,0,…,11): the cells they disagree on are null
     # with their candidates, never the run read as one number; the cells they agree on are read.
-    assert rows["carried_over"] == {"natural_person": None, "commercial": None, "research": 0, "social_welfare": 0,
-                                    "legal_service": 0, "other_org": 0, "total": 11}
+    assert rows["carried_over"] == {
+        "natural_person": None,
+        "commercial": None,
+        "research": 0,
+        "social_welfare": 0,
+        "legal_service": 0,
+        "other_org": 0,
+        "total": 11,
+    }
     cells = asm.tables["applications"].data.cells
     assert cells["carried_over", "natural_person"].split_candidates == (1, 11)
     assert cells["carried_over", "commercial"].split_candidates == (0, 10)
@@ -341,13 +396,22 @@ def test_a_glued_run_tagged_as_one_cell_is_split_when_the_rules_allow_one_split(
 
 
 def test_headings_without_a_number_are_dropped_and_missed_ones_found_on_their_line():
-    text = ("报告\n一、总体情况\n正文。\n二、主动公开政府信息情况\n(一)存在的问题。正文。\n"
-            "四、结转下年度继续办理\n五、存在的主要问题及改进情况\n正文")
-    ents = [_at(text, "SECTION", "二、主动公开政府信息情况"), _at(text, "SECTION", ")存在的问题"),
-            _at(text, "ROW_LABEL", "四、结转下年度继续办理"), _at(text, "SECTION", "五、存在的主要问题及改进情况")]
+    text = (
+        "报告\n一、总体情况\n正文。\n二、主动公开政府信息情况\n(一)存在的问题。正文。\n"
+        "四、结转下年度继续办理\n五、存在的主要问题及改进情况\n正文"
+    )
+    ents = [
+        _at(text, "SECTION", "二、主动公开政府信息情况"),
+        _at(text, "SECTION", ")存在的问题"),
+        _at(text, "ROW_LABEL", "四、结转下年度继续办理"),
+        _at(text, "SECTION", "五、存在的主要问题及改进情况"),
+    ]
     got = [(s.key, s.number, s.title) for s in assemble(Identity(text), ents).sections]
-    assert got == [("overview", "一", "总体情况"), ("active_disclosure", "二", "主动公开政府信息情况"),
-                   ("problems", "五", "存在的主要问题及改进情况")]
+    assert got == [
+        ("overview", "一", "总体情况"),
+        ("active_disclosure", "二", "主动公开政府信息情况"),
+        ("problems", "五", "存在的主要问题及改进情况"),
+    ]
 
 
 def test_organ_fragments_are_snapped_to_whole_names_and_short_forms_join_the_full_one():
@@ -363,15 +427,19 @@ def test_organ_fragments_are_snapped_to_whole_names_and_short_forms_join_the_ful
 
 def test_figure_values_made_whole_and_their_units_read():
     text = "新增主动公开信息815条,修改错别字15250余处,收到申请1件,依据第3条。"
-    ents = [_at(text, "FIG_VALUE", "8"), _at(text, "FIG_VALUE", "15"),
-            _at(text, "FIG_VALUE", "15250余"),          # unit 处 left untagged
-            _at(text, "FIG_UNIT", "件"),                 # value 1 left untagged
-            _at(text, "FIG_UNIT", "条", 1)]              # 第3条 is an article, not a figure
+    ents = [
+        _at(text, "FIG_VALUE", "8"),
+        _at(text, "FIG_VALUE", "15"),
+        _at(text, "FIG_VALUE", "15250余"),  # unit 处 left untagged
+        _at(text, "FIG_UNIT", "件"),  # value 1 left untagged
+        _at(text, "FIG_UNIT", "条", 1),
+    ]  # 第3条 is an article, not a figure
     got = [(f.value, f.unit, f.approximate) for f in assemble(Identity(text), ents).figures]
     assert got == [(815, "条", False), (15250, "处", True), (1, "件", False)]
 
 
 # --------------------------------------------------------------------------- glued headings, old reports
+
 
 def _sections(text, *tagged):
     ents = [_at(text, "SECTION", piece) for piece in tagged]
@@ -382,7 +450,9 @@ def test_a_heading_glued_to_its_first_sentence_gives_its_own_title():
     text = "正文。五、存在的主要问题及改进情况存在问题。六、其他需要报告的事项无其他需要报告的事项。"
     # The tagger ran on into the sentence, or the line snap took the short rest of the line.
     assert _sections(text, "五、存在的主要问题及改进情况存", "六、其他需要报告的事项无其他需要报告的事项") == [
-        ("problems", "五", "存在的主要问题及改进情况"), ("other", "六", "其他需要报告的事项")]
+        ("problems", "五", "存在的主要问题及改进情况"),
+        ("other", "六", "其他需要报告的事项"),
+    ]
     text = "报告。一、总体情况2021年,我局认真贯彻执行《条例》。"
     assert _sections(text, "一、总体情况2021年") == [("overview", "一", "总体情况")]
 
@@ -390,23 +460,41 @@ def test_a_heading_glued_to_its_first_sentence_gives_its_own_title():
 def test_a_heading_cut_short_or_misprinted_gives_the_title_as_printed():
     text = "正文。三、政府信息依申请公开工作情况2018年未收到申请。四、政府信息公开行政法复议、行政诉讼情况无。"
     assert _sections(text, "三、政", "四、政府信息公开行政法复议、行政诉讼情况无") == [
-        ("applications", "三", "政府信息依申请公开工作情况"), ("reviews", "四", "政府信息公开行政法复议、行政诉讼情况")]
+        ("applications", "三", "政府信息依申请公开工作情况"),
+        ("reviews", "四", "政府信息公开行政法复议、行政诉讼情况"),
+    ]
     # A heading the format does not know keeps what was tagged.
     assert _sections("正文。\n二、工作亮点\n正文", "二、工作亮点") == [("active_disclosure", "二", "工作亮点")]
 
 
-OLD_REPORT = ("平潭综合实验区2013年政府信息公开工作年度报告 一、概述 2013年全区政府信息公开工作持续稳步开展。"
-              "二、主动公开政府信息情况 2013年主动公开政府信息4970条。三、政府信息依申请公开工作情况 2013年未收到申请。"
-              "四、因政府信息公开申请行政复议、提起行政诉讼的情况 无。五、主要问题和改进措施 加强培训。"
-              "六、政府信息公开情况统计表指标名称 计量单位 2013年度 历年累计 行政复议数 件 0 0 行政诉讼数 件 0 0")
+OLD_REPORT = (
+    "平潭综合实验区2013年政府信息公开工作年度报告 一、概述 2013年全区政府信息公开工作持续稳步开展。"
+    "二、主动公开政府信息情况 2013年主动公开政府信息4970条。三、政府信息依申请公开工作情况 2013年未收到申请。"
+    "四、因政府信息公开申请行政复议、提起行政诉讼的情况 无。五、主要问题和改进措施 加强培训。"
+    "六、政府信息公开情况统计表指标名称 计量单位 2013年度 历年累计 行政复议数 件 0 0 行政诉讼数 件 0 0"
+)
 
 
 def _old_report_entities(text):
-    ents = [_at(text, "SECTION", h) for h in ("一、", "二、主动公开政府信息情况", "三、政府信息依申请公开工作情况",
-                                              "四、因政府信息公开申请行政复议、提起行政诉讼的情况", "五、主要问题和改进措施",
-                                              "六、政府信息公开情况")]
-    ents += [_at(text, "ROW_LABEL", "行政复议数"), _at(text, "CELL", "0", 0), _at(text, "CELL", "0", 1),
-             _at(text, "FIG_METRIC", "主动公开政府信息"), _at(text, "FIG_VALUE", "4970"), _at(text, "FIG_UNIT", "条", 0)]
+    ents = [
+        _at(text, "SECTION", h)
+        for h in (
+            "一、",
+            "二、主动公开政府信息情况",
+            "三、政府信息依申请公开工作情况",
+            "四、因政府信息公开申请行政复议、提起行政诉讼的情况",
+            "五、主要问题和改进措施",
+            "六、政府信息公开情况",
+        )
+    ]
+    ents += [
+        _at(text, "ROW_LABEL", "行政复议数"),
+        _at(text, "CELL", "0", 0),
+        _at(text, "CELL", "0", 1),
+        _at(text, "FIG_METRIC", "主动公开政府信息"),
+        _at(text, "FIG_VALUE", "4970"),
+        _at(text, "FIG_UNIT", "条", 0),
+    ]
     ents += [Entity("YEAR", m.start(), m.end(), m.group()) for m in re.finditer("2013", text)][:1]
     return sorted(ents, key=lambda e: e.start)
 
@@ -416,9 +504,13 @@ def test_a_report_from_before_the_templates_has_sections_and_figures_but_no_temp
     assert asm.year == 2013 and asm.tables == {}
     assert any("no template tables" in n and "2013" in n for n in asm.notes)
     assert [(s.key, s.title) for s in asm.sections] == [
-        ("overview", "概述"), ("active_disclosure", "主动公开政府信息情况"), ("applications", "政府信息依申请公开工作情况"),
-        ("reviews", "因政府信息公开申请行政复议、提起行政诉讼的情况"), ("problems", "主要问题和改进措施"),
-        (None, "政府信息公开情况统计表")]
+        ("overview", "概述"),
+        ("active_disclosure", "主动公开政府信息情况"),
+        ("applications", "政府信息依申请公开工作情况"),
+        ("reviews", "因政府信息公开申请行政复议、提起行政诉讼的情况"),
+        ("problems", "主要问题和改进措施"),
+        (None, "政府信息公开情况统计表"),
+    ]
     assert [(f.metric, f.value) for f in asm.figures] == [("主动公开政府信息", 4970)]
     # Without a year, the old-style statistics table says the same.
     text = OLD_REPORT.replace("2013", "")

@@ -15,10 +15,19 @@ SEED = Path(__file__).resolve().parents[1] / "annotations" / "expected" / "001_7
 
 def _record(**over):
     exp = json.loads(SEED.read_text(encoding="utf-8"))
-    rec = {"id": "r", "year": exp["year"], "organ": exp["organ"], "status": "ok", "tables": exp["tables"],
-           "checks": [{"rule": "applications.balance", "column": "total", "status": "pass", "detail": ""},
-                      {"rule": "reviews.total", "row": "review", "status": "pass", "detail": ""}],
-           "provenance": {}, "warnings": []}
+    rec = {
+        "id": "r",
+        "year": exp["year"],
+        "organ": exp["organ"],
+        "status": "ok",
+        "tables": exp["tables"],
+        "checks": [
+            {"rule": "applications.balance", "column": "total", "status": "pass", "detail": ""},
+            {"rule": "reviews.total", "row": "review", "status": "pass", "detail": ""},
+        ],
+        "provenance": {},
+        "warnings": [],
+    }
     rec.update(over)
     return rec
 
@@ -27,12 +36,17 @@ def test_a_complete_table_whose_rules_hold_reads_clean():
     a = audit_record(_record())
     assert a.clean and a.reasons == []
     assert {k: (t.read, t.cells) for k, t in a.tables.items()} == {
-        t: (len(T.table_template(t, "2021").cells()),) * 2 for t in T.TABLE_KEYS}
+        t: (len(T.table_template(t, "2021").cells()),) * 2 for t in T.TABLE_KEYS
+    }
 
 
 def test_a_failing_rule_an_ambiguous_split_and_a_missing_table_are_reasons():
-    rec = _record(checks=[{"rule": "applications.balance", "column": "total", "status": "fail", "detail": "1 ≠ 2"},
-                          {"rule": "reviews.total", "row": "review", "status": "segmented", "detail": ""}])
+    rec = _record(
+        checks=[
+            {"rule": "applications.balance", "column": "total", "status": "fail", "detail": "1 ≠ 2"},
+            {"rule": "reviews.total", "row": "review", "status": "segmented", "detail": ""},
+        ]
+    )
     a = audit_record(rec)
     assert not a.clean and a.reasons == ["applications: applications.balance fails (total)"]
     ambiguous = _record()
@@ -43,11 +57,17 @@ def test_a_failing_rule_an_ambiguous_split_and_a_missing_table_are_reasons():
     a = audit_record(ambiguous)
     assert "reviews: table not read" in a.reasons
     # A narrative check with no figure to compare, or the checks of a table not read, say nothing more.
-    skipped = _record(checks=[{"rule": "narrative.applications", "status": "skipped", "detail": "no figure"},
-                              {"rule": "reviews.total", "row": "review", "status": "skipped", "detail": ""}])
+    skipped = _record(
+        checks=[
+            {"rule": "narrative.applications", "status": "skipped", "detail": "no figure"},
+            {"rule": "reviews.total", "row": "review", "status": "skipped", "detail": ""},
+        ]
+    )
     skipped["tables"] = {k: v for k, v in skipped["tables"].items() if k != "reviews"}
     assert audit_record(skipped).reasons == ["reviews: table not read"]
-    assert any(r.startswith("active_disclosure: 1 of 10 cells not read (normative_documents.issued)") for r in a.reasons)
+    assert any(
+        r.startswith("active_disclosure: 1 of 10 cells not read (normative_documents.issued)") for r in a.reasons
+    )
     # A cell printed blank is read: provenance without candidates.
     blank = _record()
     blank["tables"]["reviews"]["rows"]["review"]["total"] = None
@@ -56,13 +76,16 @@ def test_a_failing_rule_an_ambiguous_split_and_a_missing_table_are_reasons():
 
 
 def test_errors_non_reports_and_pre_template_reports_are_counted_apart():
-    batch, each = audit([
-        _record(id="good"),
-        _record(id="bad", checks=[{"rule": "reviews.total", "row": "review", "status": "fail", "detail": ""}]),
-        {"id": "broken", "status": "error", "error": "x.txt: not UTF-8"},
-        {"id": "news", "status": "not_a_report", "status_detail": "no section heading", "tables": {}},
-        _record(id="old", year=2009, tables={}, checks=[]),
-    ], worst=5)
+    batch, each = audit(
+        [
+            _record(id="good"),
+            _record(id="bad", checks=[{"rule": "reviews.total", "row": "review", "status": "fail", "detail": ""}]),
+            {"id": "broken", "status": "error", "error": "x.txt: not UTF-8"},
+            {"id": "news", "status": "not_a_report", "status_detail": "no section heading", "tables": {}},
+            _record(id="old", year=2009, tables={}, checks=[]),
+        ],
+        worst=5,
+    )
     d = batch.to_dict()
     assert d["reports"] == 5 and d["clean"] == 2 and d["pre_template"] == ["old"]
     assert [a.id for a in batch.worst] == ["broken", "bad"]  # an error first, then the failing rule
@@ -74,9 +97,16 @@ def test_errors_non_reports_and_pre_template_reports_are_counted_apart():
 
 def test_the_command_audits_records_and_extracts_first(tmp_path):
     out = tmp_path / "records.jsonl"
-    out.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in (
-        _record(id="a"), _record(id="b", checks=[{"rule": "reviews.total", "status": "fail", "row": "review"}]))),
-        encoding="utf-8")
+    out.write_text(
+        "\n".join(
+            json.dumps(r, ensure_ascii=False)
+            for r in (
+                _record(id="a"),
+                _record(id="b", checks=[{"rule": "reviews.total", "status": "fail", "row": "review"}]),
+            )
+        ),
+        encoding="utf-8",
+    )
     result = CliRunner().invoke(app, ["audit", str(out), "--json"])
     assert result.exit_code == 0, result.output
     d = json.loads(result.output)
@@ -94,10 +124,11 @@ def test_audit_extract_reads_a_directory_in_one_command(tmp_path):
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "report.txt").write_text(rec.text, encoding="utf-8")
     kept = tmp_path / "kept.jsonl"
-    result = CliRunner().invoke(app, ["audit", "--extract", str(tmp_path / "in"), "-o", str(kept),
-                                      "--json", "--no-progress"])
+    result = CliRunner().invoke(
+        app, ["audit", "--extract", str(tmp_path / "in"), "-o", str(kept), "--json", "--no-progress"]
+    )
     assert result.exit_code == 0, result.output
-    d = json.loads(result.output[result.output.index("{"):])
+    d = json.loads(result.output[result.output.index("{") :])
     assert d["reports"] == 1 and kept.read_text(encoding="utf-8").count("\n") == 1
 
 

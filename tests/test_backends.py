@@ -25,8 +25,9 @@ def tiny_modernbert(vocab_size: int, max_positions: int = 130, reach: int = 8, s
     """Three layers (full, local, local) whose local layers see ``reach`` characters each side:
     far less than the window, so the local attention really is local."""
     torch.manual_seed(seed)
-    config = new_config(vocab_size, hidden=32, layers=3, heads=2, intermediate=64, max_positions=max_positions,
-                        dropout=0.0)
+    config = new_config(
+        vocab_size, hidden=32, layers=3, heads=2, intermediate=64, max_positions=max_positions, dropout=0.0
+    )
     config.local_attention, config.sliding_window = 2 * reach, reach
     return ModernBertForTokenClassification(config).eval()
 
@@ -79,8 +80,9 @@ def test_a_tagger_on_the_compact_forward_tags_as_the_reference(saved):
 def test_a_model_the_compact_forward_does_not_cover_runs_the_reference(tok):
     from transformers import BertForTokenClassification
 
-    bert = BertForTokenClassification(new_config(len(tok), hidden=32, layers=1, heads=2, intermediate=32,
-                                                 max_positions=40, architecture="bert"))
+    bert = BertForTokenClassification(
+        new_config(len(tok), hidden=32, layers=1, heads=2, intermediate=32, max_positions=40, architecture="bert")
+    )
     assert not supports(bert)
     assert Tagger(bert, tok, device="cpu", forward="compact").forward == "reference"
     with pytest.raises(ValueError, match="not a ModernBERT"):
@@ -101,9 +103,13 @@ def test_bf16_runs_a_bf16_copy_and_mostly_agrees(saved):
 
 
 def write_record(path, default, *, units="amx", stride=100, forward="compact", fingerprint=None):
-    record = {"default": default.to_dict() if default else None,
-              "fingerprint": fingerprint or backends.fingerprint(path),
-              "machine": {"bf16_units": units}, "stride": stride, "forward": forward}
+    record = {
+        "default": default.to_dict() if default else None,
+        "fingerprint": fingerprint or backends.fingerprint(path),
+        "machine": {"bf16_units": units},
+        "stride": stride,
+        "forward": forward,
+    }
     (path / RECORD_FILE).write_text(json.dumps(record))
 
 

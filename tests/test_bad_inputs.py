@@ -86,8 +86,9 @@ app(["extract", "--no-progress", "--batch-size", "1", *sys.argv[1:]], prog_name=
 def _subprocess_cli(args, cwd, timeout=90):
     """A run that might not end (it reads what it writes) in its own process, killed at ``timeout``."""
     try:
-        return subprocess.run([sys.executable, "-c", _SCRIPT, *map(str, args)], cwd=cwd, capture_output=True,
-                              timeout=timeout)
+        return subprocess.run(
+            [sys.executable, "-c", _SCRIPT, *map(str, args)], cwd=cwd, capture_output=True, timeout=timeout
+        )
     except subprocess.TimeoutExpired:
         pytest.fail(f"gongkai extract {args} did not end within {timeout} s (reading its own output?)")
 
@@ -123,8 +124,16 @@ def test_naming_the_output_as_an_input_is_a_usage_error(tmp_path, no_model):
 
 # --------------------------------------------------------------------------- usage errors leave the output alone
 
-@pytest.mark.parametrize("bad", [["--model", "/nonexistent"], ["--backend", "tensorflow"],
-                                 ["--model", "/nonexistent", "--workers", "2"], ["--resume", "--format", "parquet"]])
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        ["--model", "/nonexistent"],
+        ["--backend", "tensorflow"],
+        ["--model", "/nonexistent", "--workers", "2"],
+        ["--resume", "--format", "parquet"],
+    ],
+)
 def test_a_usage_error_leaves_an_existing_output_untouched(tmp_path, bad):
     src = tmp_path / "seed.txt"
     src.write_text(REPORT, encoding="utf-8")
@@ -138,6 +147,7 @@ def test_a_usage_error_leaves_an_existing_output_untouched(tmp_path, bad):
 
 
 # --------------------------------------------------------------------------- names that are not UTF-8
+
 
 def test_gbk_bytes_file_names_get_a_lossless_id(tmp_path, no_model):
     d = tmp_path / "in"
@@ -163,8 +173,11 @@ def test_gbk_bytes_file_names_get_a_lossless_id(tmp_path, no_model):
 
 def test_lone_surrogate_ids_and_text_in_jsonl_are_written_and_reversible(tmp_path, no_model):
     src = tmp_path / "in.jsonl"
-    lines = [{"id": "a\ud800b\\c", "text": REPORT}, {"id": "plain\\id", "text": REPORT + "\udcff"},
-             {"id": "after", "text": REPORT}]
+    lines = [
+        {"id": "a\ud800b\\c", "text": REPORT},
+        {"id": "plain\\id", "text": REPORT + "\udcff"},
+        {"id": "after", "text": REPORT},
+    ]
     src.write_text("".join(json.dumps(x) + "\n" for x in lines), encoding="ascii")
     out = tmp_path / "out.jsonl"
     result = _cli([src, "-o", out])
@@ -177,6 +190,7 @@ def test_lone_surrogate_ids_and_text_in_jsonl_are_written_and_reversible(tmp_pat
 
 
 # --------------------------------------------------------------------------- paths that cannot be read
+
 
 def test_paths_too_long_get_an_error_record_each(tmp_path, no_model):
     ok = tmp_path / "ok.txt"
@@ -223,8 +237,10 @@ def test_a_folder_that_cannot_be_entered_gets_one_error_record(tmp_path, no_mode
     _check_closed_folder_run(d, out, _cli([d, "-o", out]))
 
 
-@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0,
-                    reason="root can enter a folder without permissions; the mocked test above covers it")
+@pytest.mark.skipif(
+    os.name != "posix" or os.geteuid() == 0,
+    reason="root can enter a folder without permissions; the mocked test above covers it",
+)
 def test_a_real_folder_without_permissions_gets_one_error_record(tmp_path, no_model):
     d = _tree_with_a_closed_folder(tmp_path)
     (d / "closed").chmod(0)
@@ -284,6 +300,7 @@ def test_a_fifo_is_not_read_and_does_not_hang_the_run(tmp_path, no_model):
 
 # --------------------------------------------------------------------------- the size limit
 
+
 def test_the_size_limit_counts_characters_after_decoding_and_html_rendering(tmp_path):
     d = tmp_path / "in"
     d.mkdir()
@@ -305,6 +322,7 @@ def test_the_size_limit_counts_characters_after_decoding_and_html_rendering(tmp_
 
 # --------------------------------------------------------------------------- --resume and ids
 
+
 def test_resume_knows_a_file_by_its_canonical_id(tmp_path, no_model, monkeypatch):
     d = tmp_path / "in"
     d.mkdir()
@@ -325,6 +343,7 @@ def test_resume_knows_a_file_by_its_canonical_id(tmp_path, no_model, monkeypatch
 
 # --------------------------------------------------------------------------- what a folder holds
 
+
 def test_folders_take_every_html_suffix_and_sniffed_files_and_name_what_they_skip(tmp_path, no_model):
     d = tmp_path / "in"
     d.mkdir()
@@ -340,8 +359,7 @@ def test_folders_take_every_html_suffix_and_sniffed_files_and_name_what_they_ski
     result = _cli([d, "-o", out])
     assert result.exit_code == 1, result.output
     recs = _records(out)
-    assert [Path(r["id"]).name for r in recs] == ["a.htm", "b.shtml", "c.jhtml", "d.xhtml", "e.html", "f", "g",
-                                                 "h.pdf"]
+    assert [Path(r["id"]).name for r in recs] == ["a.htm", "b.shtml", "c.jhtml", "d.xhtml", "e.html", "f", "g", "h.pdf"]
     assert all(r["error"] is None for r in recs[:-1])
     assert str(d / "h.pdf") in recs[-1]["error"] and "PDF" in recs[-1]["error"]
     for name in ("i.docx", "j"):
@@ -361,11 +379,15 @@ def test_an_explicitly_named_file_of_no_known_kind_still_gets_a_record(tmp_path,
 
 # --------------------------------------------------------------------------- what is not a report
 
-NEWS = ("本报讯（记者 王明）昨日，市文化旅游局召开新闻发布会。今年以来，全市共接待游客66万余人次，"
-        "实现旅游收入1.2亿元，同比增长12%。发布会上，相关负责人介绍了下一步工作安排，"
-        "将继续推进景区提质升级，力争全年接待游客突破100万人次。\n")
-PAGE_404 = ("<html><head><title>404 Not Found</title></head><body><h1>404 Not Found</h1>"
-            "<p>抱歉，您访问的页面不存在或已被删除。</p><hr><center>nginx</center></body></html>")
+NEWS = (
+    "本报讯（记者 王明）昨日，市文化旅游局召开新闻发布会。今年以来，全市共接待游客66万余人次，"
+    "实现旅游收入1.2亿元，同比增长12%。发布会上，相关负责人介绍了下一步工作安排，"
+    "将继续推进景区提质升级，力争全年接待游客突破100万人次。\n"
+)
+PAGE_404 = (
+    "<html><head><title>404 Not Found</title></head><body><h1>404 Not Found</h1>"
+    "<p>抱歉，您访问的页面不存在或已被删除。</p><hr><center>nginx</center></body></html>"
+)
 
 
 @pytest.fixture(scope="module")
@@ -374,8 +396,10 @@ def shipped():
 
 
 def test_an_empty_file_a_404_page_and_a_news_article_are_not_reports(shipped):
-    reports = [shipped.extract(data, id=name).to_dict() for name, data in
-               (("empty.txt", b""), ("404.html", PAGE_404.encode()), ("news.txt", NEWS.encode()))]
+    reports = [
+        shipped.extract(data, id=name).to_dict()
+        for name, data in (("empty.txt", b""), ("404.html", PAGE_404.encode()), ("news.txt", NEWS.encode()))
+    ]
     for r in reports:
         assert r["status"] == "not_a_report", (r["id"], r["status"], r["figures"])
         assert r["error"] is None and r["tables"] == {} and r["figures"] == []

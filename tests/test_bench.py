@@ -29,8 +29,11 @@ def tiny_model(tmp_path_factory):
     path = tmp_path_factory.mktemp("tiny")
     torch.manual_seed(0)
     tok = build_tokenizer([r.text for r in GOLD])
-    model = BertForTokenClassification(new_config(len(tok), hidden=32, layers=1, heads=2, intermediate=64,
-                                                  max_positions=66, dropout=0.0, architecture="bert"))
+    model = BertForTokenClassification(
+        new_config(
+            len(tok), hidden=32, layers=1, heads=2, intermediate=64, max_positions=66, dropout=0.0, architecture="bert"
+        )
+    )
     with torch.no_grad():  # no figures: keeps the records small and the test about the plumbing
         model.classifier.bias[[TAGS.index(t) for t in TAGS if "FIG_" in t]] = -1e4
     Tagger(model, tok, device="cpu").save(path)
@@ -61,6 +64,7 @@ def test_staged_run_writes_the_extractors_records_and_accounts_for_its_time(tmp_
 def test_the_benchmark_applies_the_extractors_own_guards(tmp_path):
     """It runs the extractor's batch, not a copy of it: an oversized input is refused with its
     error record, and a tagger that fails on one document fails that document alone."""
+
     class Flaky(SpanTagger):
         def __call__(self, docs, ids):
             if "bad" in ids:
@@ -87,7 +91,10 @@ def test_compare_runs_each_backend_on_the_same_corpus(tiny_model):
     items = [(r.id, r.text[:600]) for r in GOLD]
     rows = compare(items, ["torch", "onnx", "reference"], isolate=False, repeat=2, model=str(tiny_model), device="cpu")
     assert [(r["requested"], r["backend"]) for r in rows] == [
-        ("torch", "torch-fp32"), ("onnx", "onnx-fp32"), ("reference", "torch-fp32")]
+        ("torch", "torch-fp32"),
+        ("onnx", "onnx-fp32"),
+        ("reference", "torch-fp32"),
+    ]
     for r in rows:
         assert r["reports"] == len(items) and r["failed"] == 0
         assert r["chars"] == sum(len(t) for _, t in items)
@@ -113,11 +120,26 @@ def test_bench_command_prints_json_and_rejects_unknown_backends(tiny_model, tmp_
     app = typer.Typer()
     app.command()(bench_command)
     corpus = tmp_path / "c.jsonl"
-    corpus.write_text("".join(json.dumps({"id": r.id, "text": r.text[:400]}, ensure_ascii=False) + "\n"
-                              for r in GOLD[:3]), encoding="utf-8")
+    corpus.write_text(
+        "".join(json.dumps({"id": r.id, "text": r.text[:400]}, ensure_ascii=False) + "\n" for r in GOLD[:3]),
+        encoding="utf-8",
+    )
     runner = CliRunner()
-    res = runner.invoke(app, ["--corpus", str(corpus), "--model", str(tiny_model), "--backend", "torch",
-                              "--device", "cpu", "--same-process", "--json"])
+    res = runner.invoke(
+        app,
+        [
+            "--corpus",
+            str(corpus),
+            "--model",
+            str(tiny_model),
+            "--backend",
+            "torch",
+            "--device",
+            "cpu",
+            "--same-process",
+            "--json",
+        ],
+    )
     assert res.exit_code == 0, res.output
     out = json.loads(res.stdout)
     assert out["documents"] == 3 and out["results"][0]["reports"] == 3
@@ -137,8 +159,11 @@ def test_settings_that_write_other_records_are_flagged(tiny_model, tmp_path):
     other = tmp_path / "other"
     torch.manual_seed(1)
     tok = build_tokenizer([r.text for r in GOLD])
-    model = BertForTokenClassification(new_config(len(tok), hidden=32, layers=1, heads=2, intermediate=64,
-                                                  max_positions=66, dropout=0.0, architecture="bert"))
+    model = BertForTokenClassification(
+        new_config(
+            len(tok), hidden=32, layers=1, heads=2, intermediate=64, max_positions=66, dropout=0.0, architecture="bert"
+        )
+    )
     with torch.no_grad():
         model.classifier.weight.mul_(30)
         model.classifier.bias[[TAGS.index(t) for t in TAGS if "FIG_" in t]] = -1e4
@@ -157,9 +182,25 @@ def test_bench_joins_reports_into_long_documents(tiny_model, tmp_path):
     corpus.mkdir()
     for r in GOLD[:3]:
         (corpus / f"{r.id}.txt").write_text(r.text[:300], encoding="utf-8")
-    res = CliRunner().invoke(app, ["--corpus", str(corpus), "--model", str(tiny_model), "--backend", "torch",
-                                   "--device", "cpu", "--same-process", "--json", "--min-chars", "700",
-                                   "--documents", "4"])
+    res = CliRunner().invoke(
+        app,
+        [
+            "--corpus",
+            str(corpus),
+            "--model",
+            str(tiny_model),
+            "--backend",
+            "torch",
+            "--device",
+            "cpu",
+            "--same-process",
+            "--json",
+            "--min-chars",
+            "700",
+            "--documents",
+            "4",
+        ],
+    )
     assert res.exit_code == 0, res.output
     out = json.loads(res.stdout)
     assert out["documents"] == 4 and out["results"][0]["chars"] == 4 * (3 * 300 + 2 * 2)

@@ -14,18 +14,22 @@ def _loaded_after(statement: str) -> set[str]:
 
 
 def test_inference_does_not_import_training_or_training_only_packages():
-    loaded = _loaded_after("import gongkai.inference, pkgutil, importlib; "
-                           "[importlib.import_module('gongkai.inference.' + m.name) "
-                           "for m in pkgutil.iter_modules(gongkai.inference.__path__)]")
+    loaded = _loaded_after(
+        "import gongkai.inference, pkgutil, importlib; "
+        "[importlib.import_module('gongkai.inference.' + m.name) "
+        "for m in pkgutil.iter_modules(gongkai.inference.__path__)]"
+    )
     assert not any(m == "gongkai.training" or m.startswith("gongkai.training.") for m in loaded)
     for pkg in TRAINING_ONLY:
         assert pkg not in loaded, f"importing gongkai.inference loaded the training-only package {pkg}"
 
 
 def test_model_imports_neither_sibling():
-    loaded = _loaded_after("import gongkai.model, pkgutil, importlib; "
-                           "[importlib.import_module('gongkai.model.' + m.name) "
-                           "for m in pkgutil.iter_modules(gongkai.model.__path__)]")
+    loaded = _loaded_after(
+        "import gongkai.model, pkgutil, importlib; "
+        "[importlib.import_module('gongkai.model.' + m.name) "
+        "for m in pkgutil.iter_modules(gongkai.model.__path__)]"
+    )
     for sibling in ("gongkai.inference", "gongkai.training"):
         assert not any(m == sibling or m.startswith(sibling + ".") for m in loaded)
     for pkg in TRAINING_ONLY:

@@ -35,10 +35,13 @@ def corpus(tmp_path):
     (d / "binary.txt").write_bytes(bytes(range(256)) * 8)
     (d / "gbk.txt").write_bytes("一、总体情况".encode("gbk"))
     (d / "docs.jsonl").write_text(
-        json.dumps({"id": "j1", "text": "正文"}, ensure_ascii=False) + "\n"
+        json.dumps({"id": "j1", "text": "正文"}, ensure_ascii=False)
+        + "\n"
         + "{not json\n"
-        + json.dumps({"id": "j3", "html": "<p>正文</p>"}) + "\n"
-        + json.dumps({"id": "j4", "body": "no text field"}) + "\n",
+        + json.dumps({"id": "j3", "html": "<p>正文</p>"})
+        + "\n"
+        + json.dumps({"id": "j4", "body": "no text field"})
+        + "\n",
         encoding="utf-8",
     )
     return d
@@ -72,8 +75,10 @@ def test_every_input_yields_exactly_one_record_and_failures_name_the_input(corpu
 
 def test_a_crashing_tagger_fails_only_its_document(tmp_path):
     src = tmp_path / "in.jsonl"
-    src.write_text("\n".join(json.dumps({"id": i, "text": t}) for i, t in
-                             [("ok1", "正文"), ("bad", "boom"), ("ok2", "正文")]), encoding="utf-8")
+    src.write_text(
+        "\n".join(json.dumps({"id": i, "text": t}) for i, t in [("ok1", "正文"), ("bad", "boom"), ("ok2", "正文")]),
+        encoding="utf-8",
+    )
     out = tmp_path / "out.jsonl"
     summary = _run([src], out, extractor=Extractor(Explodes()), batch_size=3)
     records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
@@ -148,10 +153,20 @@ def test_cross_check_writes_warnings_naming_both_reports(tmp_path):
     import gongkai.inference.bulk as bulk
 
     records = [
-        {"id": "r2022", "year": 2022, "organ": "甲局", "error": None,
-         "tables": {"applications": {"template": "2021", "rows": {"carried_forward": {"total": 3}}}}},
-        {"id": "r2023", "year": 2023, "organ": "甲局", "error": None,
-         "tables": {"applications": {"template": "2021", "rows": {"carried_over": {"total": 1}}}}},
+        {
+            "id": "r2022",
+            "year": 2022,
+            "organ": "甲局",
+            "error": None,
+            "tables": {"applications": {"template": "2021", "rows": {"carried_forward": {"total": 3}}}},
+        },
+        {
+            "id": "r2023",
+            "year": 2023,
+            "organ": "甲局",
+            "error": None,
+            "tables": {"applications": {"template": "2021", "rows": {"carried_over": {"total": 1}}}},
+        },
     ]
 
     class Canned:
@@ -168,8 +183,9 @@ def test_cross_check_writes_warnings_naming_both_reports(tmp_path):
     src = tmp_path / "in.jsonl"
     src.write_text("\n".join(json.dumps({"id": r["id"], "text": "x"}) for r in records), encoding="utf-8")
     warnings = tmp_path / "cross.jsonl"
-    summary = bulk.extract_to_file([str(src)], tmp_path / "out.jsonl", extractor=Canned(), progress=False,
-                                   cross_check=warnings)
+    summary = bulk.extract_to_file(
+        [str(src)], tmp_path / "out.jsonl", extractor=Canned(), progress=False, cross_check=warnings
+    )
     lines = [json.loads(x) for x in warnings.read_text(encoding="utf-8").splitlines()]
     assert summary.cross_warnings == 1 and len(lines) == 1
     assert lines[0]["previous"]["id"] == "r2022" and lines[0]["current"]["id"] == "r2023"
@@ -180,11 +196,13 @@ def test_bad_inputs_each_give_one_record_and_never_stop_the_batch(tmp_path):
     d.mkdir()
     (d / "a_huge.txt").write_bytes((("一、总体情况\n" + "正文。" * 100 + "\n") * 60_000).encode("utf-8"))  # ~55 MB
     (d / "b_truncated.txt").write_bytes("一、总体情况 正文".encode()[:-1])
-    (d / "c_scripts.html").write_text("<html><script>var x='一、总体情况';</script><p>正文</p></html>",
-                                      encoding="utf-8")
+    (d / "c_scripts.html").write_text(
+        "<html><script>var x='一、总体情况';</script><p>正文</p></html>", encoding="utf-8"
+    )
     (d / "d_not_a_report.txt").write_text("今天天气很好。", encoding="utf-8")
-    (d / "e_cut_mid_table.txt").write_text("三、收到和处理政府信息公开申请情况\n一、本年新收政府信息公开申请数量 | 3 | 0 |",
-                                           encoding="utf-8")
+    (d / "e_cut_mid_table.txt").write_text(
+        "三、收到和处理政府信息公开申请情况\n一、本年新收政府信息公开申请数量 | 3 | 0 |", encoding="utf-8"
+    )
     out = tmp_path / "out.jsonl"
     summary = _run([d], out)
     records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
@@ -193,8 +211,12 @@ def test_bad_inputs_each_give_one_record_and_never_stop_the_batch(tmp_path):
     assert "too large" in by_name["a_huge.txt"]["error"] and "a_huge.txt" in by_name["a_huge.txt"]["error"]
     # A record all the same: a report's heading makes it a report without tables; without one,
     # with nothing tagged, it is not a report.
-    for name, status in (("b_truncated.txt", "partial"), ("c_scripts.html", "not_a_report"),
-                         ("d_not_a_report.txt", "not_a_report"), ("e_cut_mid_table.txt", "partial")):
+    for name, status in (
+        ("b_truncated.txt", "partial"),
+        ("c_scripts.html", "not_a_report"),
+        ("d_not_a_report.txt", "not_a_report"),
+        ("e_cut_mid_table.txt", "partial"),
+    ):
         assert by_name[name]["error"] is None, by_name[name]
         assert by_name[name]["status"] == status, name
     assert summary.failed == 1
@@ -202,11 +224,15 @@ def test_bad_inputs_each_give_one_record_and_never_stop_the_batch(tmp_path):
 
 # --------------------------------------------------------------------------- record status, at a glance
 
+
 def _report(**kw):
     from gongkai.inference.report import Report
 
-    base = {"id": "r", "year": 2023, "sections": [{"key": "overview", "number": "一", "title": "总体情况",
-                                                   "start": 0, "end": 6}]}
+    base = {
+        "id": "r",
+        "year": 2023,
+        "sections": [{"key": "overview", "number": "一", "title": "总体情况", "start": 0, "end": 6}],
+    }
     return Report(**{**base, **kw})
 
 
@@ -236,15 +262,20 @@ def test_status_partial_names_what_is_missing():
     assert "reviews" in r.status_detail and "1 template cell" in r.status_detail
     tables = _full_tables()
     tables["applications"]["rows"]["granted"]["total"] = None
-    prov = {"applications": {"granted": {"total": {"start": 0, "end": 2, "text": "12", "confidence": 0.5,
-                                                   "candidates": [1, 2]}}}}
+    prov = {
+        "applications": {
+            "granted": {"total": {"start": 0, "end": 2, "text": "12", "confidence": 0.5, "candidates": [1, 2]}}
+        }
+    }
     r = _report(tables=tables, provenance=prov)
     assert r.status == "partial" and "ambiguous" in r.status_detail
 
 
 def test_status_failed_checks_wins_over_partial_and_a_pre_2019_report_needs_no_tables():
-    checks = [{"rule": "reviews.total", "row": "review", "status": "fail", "detail": "1 ≠ 2"},
-              {"rule": "applications.balance", "column": "total", "status": "pass", "detail": ""}]
+    checks = [
+        {"rule": "reviews.total", "row": "review", "status": "fail", "detail": "1 ≠ 2"},
+        {"rule": "applications.balance", "column": "total", "status": "pass", "detail": ""},
+    ]
     r = _report(tables={}, checks=checks, figures=[{"metric": "新增主动公开信息", "value": 3}])
     assert r.status == "failed_checks" and r.status_detail.startswith("1 failed check")
     assert _report(year=2017, warnings=["2017: before the national template"]).status == "ok"
@@ -252,8 +283,10 @@ def test_status_failed_checks_wins_over_partial_and_a_pre_2019_report_needs_no_t
 
 
 def test_status_not_a_report_says_which_signs_are_missing():
-    r = _report(sections=[{"key": None, "number": "一", "title": "新闻", "start": 0, "end": 2}],
-                figures=[{"metric": "接待游客", "value": 660000, "unit": "人次"}])
+    r = _report(
+        sections=[{"key": None, "number": "一", "title": "新闻", "start": 0, "end": 2}],
+        figures=[{"metric": "接待游客", "value": 660000, "unit": "人次"}],
+    )
     assert r.status == "not_a_report"
     assert r.status_detail == "no section heading of a report, no template table, no figure of a report"
     assert _report(figures=[]).status == "partial"  # a heading alone: a report, without its tables
@@ -265,6 +298,7 @@ def test_status_not_a_report_says_which_signs_are_missing():
 
 # --------------------------------------------------------------------------- the CSV's per-cell status
 
+
 def test_csv_cell_status_reads_checks_and_provenance():
     from gongkai.inference.outputs import long_rows
 
@@ -272,14 +306,20 @@ def test_csv_cell_status_reads_checks_and_provenance():
     rows = tables["applications"]["rows"]
     rows["carried_over"]["total"] = None  # ambiguous
     rows["carried_over"]["other_org"] = None  # blank
-    prov = {"applications": {
-        "new_received": {"natural_person": {"start": 0, "end": 3, "text": "1O", "confidence": 1, "repaired_from": "1O"},
-                         "commercial": {"start": 3, "end": 9, "text": "00", "confidence": 1, "segmented_from": "1020"},
-                         "research": {"start": 9, "end": 11, "text": "11B", "confidence": 1, "damaged": True}},
-        "carried_over": {"total": {"start": 11, "end": 13, "text": "125", "confidence": 1, "candidates": [12, 5]}},
-    }}
-    checks = [{"rule": "applications.row_total", "row": "granted", "status": "fail", "detail": "1 ≠ 2"},
-              {"rule": "narrative.applications", "status": "fail", "detail": "9 ≠ 0"}]
+    prov = {
+        "applications": {
+            "new_received": {
+                "natural_person": {"start": 0, "end": 3, "text": "1O", "confidence": 1, "repaired_from": "1O"},
+                "commercial": {"start": 3, "end": 9, "text": "00", "confidence": 1, "segmented_from": "1020"},
+                "research": {"start": 9, "end": 11, "text": "11B", "confidence": 1, "damaged": True},
+            },
+            "carried_over": {"total": {"start": 11, "end": 13, "text": "125", "confidence": 1, "candidates": [12, 5]}},
+        }
+    }
+    checks = [
+        {"rule": "applications.row_total", "row": "granted", "status": "fail", "detail": "1 ≠ 2"},
+        {"rule": "narrative.applications", "status": "fail", "detail": "9 ≠ 0"},
+    ]
     rec = _report(tables=tables, provenance=prov, checks=checks).to_dict()
     got = {(r[2], r[3]): r[5] for r in long_rows(rec) if r[1] == "applications"}
     assert got["new_received", "natural_person"] == "repaired"

@@ -39,15 +39,18 @@ def _extract(*args):
     return CliRunner().invoke(app, ["extract", "--no-progress", *map(str, args)])
 
 
-@pytest.mark.parametrize("args, fix", [
-    (["--device", "gpu"], "use cpu, cuda or cuda:N"),
-    (["-o", "x.xlsx"], "name the file .jsonl, .csv or .parquet, or give --format"),
-    (["-o", "x.json"], "name the file .jsonl, .csv or .parquet"),
-    (["--format", "parquet"], "name a file, e.g. -o out.parquet"),
-    (["-o", "out.jsonl", "--summary", "-"], "--summary needs a file name"),
-    (["-o", "out.jsonl", "--resume", "--figures", "f.csv"], "gongkai tables OUT.jsonl --wide"),
-    (["--engine", "ray", "--summary", "s.csv"], "works with --engine local only"),
-])
+@pytest.mark.parametrize(
+    "args, fix",
+    [
+        (["--device", "gpu"], "use cpu, cuda or cuda:N"),
+        (["-o", "x.xlsx"], "name the file .jsonl, .csv or .parquet, or give --format"),
+        (["-o", "x.json"], "name the file .jsonl, .csv or .parquet"),
+        (["--format", "parquet"], "name a file, e.g. -o out.parquet"),
+        (["-o", "out.jsonl", "--summary", "-"], "--summary needs a file name"),
+        (["-o", "out.jsonl", "--resume", "--figures", "f.csv"], "gongkai tables OUT.jsonl --wide"),
+        (["--engine", "ray", "--summary", "s.csv"], "works with --engine local only"),
+    ],
+)
 def test_usage_errors_exit_2_name_the_fix_and_write_nothing(report, tmp_path, args, fix):
     result = _extract(report, *args)
     assert result.exit_code == 2, result.output
@@ -76,8 +79,13 @@ def _run_extract(tmp_path, *flags):
     env.pop("HF_HUB_DISABLE_PROGRESS_BARS", None)
     src = tmp_path / "a.txt"
     src.write_text("一、总体情况\n正文。\n", encoding="utf-8")
-    return subprocess.run([sys.executable, "-m", "gongkai", "extract", str(src), "-o", str(tmp_path / "o.jsonl"),
-                           *flags], capture_output=True, text=True, env=env, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "gongkai", "extract", str(src), "-o", str(tmp_path / "o.jsonl"), *flags],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
 
 
 @pytest.mark.slow
@@ -94,9 +102,14 @@ def test_no_progress_silences_every_bar_the_model_loaders_too(tmp_path):
 
 def test_the_bar_shows_a_total_and_an_eta_when_the_count_is_known(tmp_path, capsys):
     (tmp_path / "a.txt").write_text("一、总体情况\n", encoding="utf-8")
-    (tmp_path / "b.jsonl").write_text("\n".join(json.dumps({"id": f"d{i}", "text": "正文"}) for i in range(3)) + "\n\n",
-                                      encoding="utf-8")
-    extract_to_file([str(tmp_path / "a.txt"), str(tmp_path / "b.jsonl")], tmp_path / "o.jsonl",
-                    extractor=Extractor(NoTags()), progress=True)
+    (tmp_path / "b.jsonl").write_text(
+        "\n".join(json.dumps({"id": f"d{i}", "text": "正文"}) for i in range(3)) + "\n\n", encoding="utf-8"
+    )
+    extract_to_file(
+        [str(tmp_path / "a.txt"), str(tmp_path / "b.jsonl")],
+        tmp_path / "o.jsonl",
+        extractor=Extractor(NoTags()),
+        progress=True,
+    )
     err = capsys.readouterr().err
     assert re.search(r"4/4 \[\d\d:\d\d<\d\d:\d\d", err), err  # JSONL lines counted: a total, so an ETA

@@ -13,7 +13,10 @@ def _record(id, year, carried_over=None, carried_forward=None, rules=None, organ
         app_rows["carried_forward"] = dict(zip(cols, carried_forward))
     tables = {"applications": {"template": "2021", "rows": app_rows}}
     if rules is not None:
-        tables["active_disclosure"] = {"template": "2021", "rows": {"rules": dict(zip(["issued", "repealed", "in_force"], rules))}}
+        tables["active_disclosure"] = {
+            "template": "2021",
+            "rows": {"rules": dict(zip(["issued", "repealed", "in_force"], rules))},
+        }
     return {"id": id, "year": year, "organ": organ, "tables": tables, "error": None}
 
 
@@ -55,19 +58,30 @@ def _table2_record(id, year, run):
     from gongkai.inference.entities import Entity
     from gongkai.inference.pipeline import Extractor
 
-    text = ("第二十条第(一)项信息内容本年制发件数本年废止件数现行有效件数规章000行政规范性文件" + run
-            + "第二十条第(五)项信息内容本年处理决定数量行政许可0三、收到和处理政府信息公开申请情况")
+    text = (
+        "第二十条第(一)项信息内容本年制发件数本年废止件数现行有效件数规章000行政规范性文件"
+        + run
+        + "第二十条第(五)项信息内容本年处理决定数量行政许可0三、收到和处理政府信息公开申请情况"
+    )
 
     def tag(docs, ids):
         out = []
         for d in docs:
             t = d.text
             ents = [Entity("TABLE_TITLE", m.start(), m.end(), m.group()) for m in re.finditer(r"第二十条第\(.\)项", t)]
-            ents += [Entity("COL_HEADER", m.start(), m.end(), m.group())
-                     for m in re.finditer("信息内容|本年制发件数|本年废止件数|现行有效件数|本年处理决定数量", t)]
-            ents += [Entity("ROW_LABEL", m.start(), m.end(), m.group()) for m in re.finditer("规章|行政规范性文件|行政许可", t)]
-            ents += [Entity("CELL", k, k + 1, t[k]) for k in range(len(t)) if t[k].isdigit()
-                     and not any(e.start <= k < e.end for e in ents)]
+            ents += [
+                Entity("COL_HEADER", m.start(), m.end(), m.group())
+                for m in re.finditer("信息内容|本年制发件数|本年废止件数|现行有效件数|本年处理决定数量", t)
+            ]
+            ents += [
+                Entity("ROW_LABEL", m.start(), m.end(), m.group())
+                for m in re.finditer("规章|行政规范性文件|行政许可", t)
+            ]
+            ents += [
+                Entity("CELL", k, k + 1, t[k])
+                for k in range(len(t))
+                if t[k].isdigit() and not any(e.start <= k < e.end for e in ents)
+            ]
             out.append(sorted(ents, key=lambda e: e.start))
         return out
 
@@ -84,7 +98,10 @@ def test_a_reading_left_ambiguous_is_decided_by_the_other_years_report():
     a = _table2_record("a2022", 2022, "1173")
     b = _table2_record("b2023", 2023, "3 1 5")
     assert a["tables"]["active_disclosure"]["rows"]["normative_documents"] == {
-        "issued": 1, "repealed": None, "in_force": None}
+        "issued": 1,
+        "repealed": None,
+        "in_force": None,
+    }
     c = CrossChecker()
     c.add(b)
     c.add(a)
@@ -92,8 +109,11 @@ def test_a_reading_left_ambiguous_is_decided_by_the_other_years_report():
     assert len(found) == 1 and found[0]["report"] == "a2022" and found[0]["row"] == "normative_documents"
     assert found[0]["cells"] == {"issued": 1, "repealed": 17, "in_force": 3}
     assert apply_resolution(a, found[0])
-    assert a["tables"]["active_disclosure"]["rows"]["normative_documents"] == {"issued": 1, "repealed": 17,
-                                                                               "in_force": 3}
+    assert a["tables"]["active_disclosure"]["rows"]["normative_documents"] == {
+        "issued": 1,
+        "repealed": 17,
+        "in_force": 3,
+    }
     prov = a["provenance"]["active_disclosure"]["normative_documents"]["in_force"]
     assert prov["segmented_from"] == "1173" and "candidates" not in prov and "b2023" in prov["decided_by"]
     check = next(x for x in a["checks"] if x["rule"] == "active_disclosure.split" and x["row"] == "normative_documents")

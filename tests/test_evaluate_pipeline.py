@@ -31,8 +31,10 @@ def test_a_lost_cell_and_a_wrong_section_are_counted(seed):
     rec, ents = seed
     first_cell = next(i for i, e in enumerate(ents) if e.label == "CELL")
     broken = [e for i, e in enumerate(ents) if i != first_cell]
-    broken = [Entity("ROW_LABEL", e.start, e.end, e.text) if e.label == "SECTION" and e.text.startswith("六") else e
-              for e in broken]
+    broken = [
+        Entity("ROW_LABEL", e.start, e.end, e.text) if e.label == "SECTION" and e.text.startswith("六") else e
+        for e in broken
+    ]
     s = pipeline_scores([rec], [broken])
     assert s["cell_accuracy"] < 1.0
     assert s["records"][0]["cells_wrong"] >= 1
@@ -82,8 +84,15 @@ def test_cells_the_report_does_not_decide_are_counted_apart(seed):
     exp = json.loads(EXPECTED.read_text(encoding="utf-8"))
     judged = copy.deepcopy(exp)
     judged["tables"]["active_disclosure"]["rows"]["normative_documents"]["in_force"] = 51  # read: 15
-    judged["readings"] = [{"cells": ["active_disclosure.normative_documents.in_force"], "printed": "15",
-                           "candidates": [[15], [51]], "chosen": [51], "why": "for the test"}]
+    judged["readings"] = [
+        {
+            "cells": ["active_disclosure.normative_documents.in_force"],
+            "printed": "15",
+            "candidates": [[15], [51]],
+            "chosen": [51],
+            "why": "for the test",
+        }
+    ]
     s = pipeline_scores([rec], [ents], {rec.id: judged})
     assert s["decided_accuracy"] == 1.0 and s["judged"] == [0, 0, 1]
     assert s["nonblank_accuracy"] < 1.0

@@ -34,7 +34,9 @@ def test_docbin_offsets_are_exact_and_user_data_keeps_id_and_meta(tmp_path):
     [doc] = DocBin().from_disk(tmp_path / "x.spacy").get_docs(Vocab())
     assert doc.text == TEXT and len(doc) == len(TEXT)
     assert [(e.start_char, e.end_char, e.label_, e.text) for e in doc.ents] == [
-        (2, 6, "ROW_LABEL", "行政許可"), (9, 10, "CELL", "0")]
+        (2, 6, "ROW_LABEL", "行政許可"),
+        (9, 10, "CELL", "0"),
+    ]
     assert doc.user_data["id"] == "r1" and doc.user_data["meta"] == RECORD.meta
 
 
@@ -46,8 +48,11 @@ def test_labelstudio_tasks_carry_predictions_and_the_config_lists_every_label(tm
     [pred] = task["predictions"]
     assert pred["model_version"] == "tagger-v1"
     first = pred["result"][0]
-    assert {k: first[k] for k in ("from_name", "to_name", "type")} == {"from_name": "label", "to_name": "text",
-                                                                      "type": "labels"}
+    assert {k: first[k] for k in ("from_name", "to_name", "type")} == {
+        "from_name": "label",
+        "to_name": "text",
+        "type": "labels",
+    }
     assert first["value"] == {"start": 2, "end": 6, "text": "行政許可", "labels": ["ROW_LABEL"]}
     assert len({r["id"] for r in pred["result"]}) == len(pred["result"])
     view = ET.fromstring((tmp_path / "tasks.config.xml").read_text("utf-8"))
@@ -57,11 +62,14 @@ def test_labelstudio_tasks_carry_predictions_and_the_config_lists_every_label(tm
     assert view.find("Text").attrib == {"name": "text", "value": "$text"}
 
 
-@pytest.mark.parametrize("bad", [
-    Record("o", "abc", [Span(0, 2, "CELL"), Span(1, 3, "CELL")]),
-    Record("b", "abc", [Span(0, 4, "CELL")]),
-    Record("l", "abc", [Span(0, 1, "PER")]),
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        Record("o", "abc", [Span(0, 2, "CELL"), Span(1, 3, "CELL")]),
+        Record("b", "abc", [Span(0, 4, "CELL")]),
+        Record("l", "abc", [Span(0, 1, "PER")]),
+    ],
+)
 def test_export_refuses_records_that_do_not_validate(bad, tmp_path):
     with pytest.raises(ExportError, match=f"record '{bad.id}'"):
         export_records("hf", [RECORD, bad], tmp_path / "ds")

@@ -77,12 +77,12 @@ def tag(text: str, cut) -> list[Entity]:
             break
         # The next label's list number is glued on the run: the label starts at it.
         run = m.group()
-        nxt = text[m.end():]
+        nxt = text[m.end() :]
         if nxt[:1] in ".":
             run = run[:-1]
         k = pos
         for n in cut(run):
-            ents.append(Entity("CELL", k, k + n, text[k:k + n]))
+            ents.append(Entity("CELL", k, k + n, text[k : k + n]))
             k += n
         pos += len(run)
     return ents
@@ -110,7 +110,7 @@ def test_a_one_line_table_3_is_split_by_its_rules_not_by_the_taggers_cuts(cut):
     # Provenance: each cell points at its whole run as printed.
     t = asm.tables["applications"]
     src = t.sources["new_received", "natural_person"]
-    assert text[src.start:src.end] == "125120017145"
+    assert text[src.start : src.end] == "125120017145"
     assert t.data.cells["new_received", "natural_person"].segmented_from == "125120017145"
 
 
@@ -121,7 +121,7 @@ def test_glued_splits_report_segmented_not_pass():
     assert {c["status"] for c in table3} == {"segmented"}
     assert "split from the glued run" in table3[0]["detail"]
     prov = report["provenance"]["applications"]["total"]["natural_person"]
-    assert prov["segmented_from"] == "116100017134" == text[prov["start"]:prov["end"]]
+    assert prov["segmented_from"] == "116100017134" == text[prov["start"] : prov["end"]]
     # The CSV says so per cell too.
     rows = list(long_rows(report))
     assert {r[5] for r in rows if r[1] == "applications"} == {"segmented"}
@@ -136,25 +136,42 @@ def test_a_table_whose_printed_numbers_do_not_add_up_is_kept_and_exactly_its_bro
     assert tuple(rows["total"].values()) == (117, 10, 0, 0, 1, 7, 135)
     assert tuple(rows["granted"].values()) == TABLE3["granted"]
     failed = sorted((c["rule"], c.get("column") or c.get("row")) for c in report["checks"] if c["status"] == "fail")
-    assert failed == [("applications.balance", "natural_person"), ("applications.balance", "total"),
-                      ("applications.outcomes", "natural_person"), ("applications.outcomes", "total")]
+    assert failed == [
+        ("applications.balance", "natural_person"),
+        ("applications.balance", "total"),
+        ("applications.outcomes", "natural_person"),
+        ("applications.outcomes", "total"),
+    ]
     others = {c["status"] for c in report["checks"] if c["rule"].startswith("applications.") and c["status"] != "fail"}
     assert others == {"segmented"}
     assert any("do not add up" in w and "applications.balance (natural_person)" in w for w in report["warnings"])
 
 
-TABLE2 = ("二、主动公开政府信息情况第二十条第(一)项信息内容本年制发件数本年废止件数现行有效件数规章000行政规范性文件{run}"
-          "第二十条第(五)项信息内容本年处理决定数量行政许可8801第二十条第(八)项信息内容本年收费金额(单位:万元)"
-          "行政事业性收费02025年,我局{narrative}三、收到和处理政府信息公开申请情况")
+TABLE2 = (
+    "二、主动公开政府信息情况第二十条第(一)项信息内容本年制发件数本年废止件数现行有效件数规章000行政规范性文件{run}"
+    "第二十条第(五)项信息内容本年处理决定数量行政许可8801第二十条第(八)项信息内容本年收费金额(单位:万元)"
+    "行政事业性收费02025年,我局{narrative}三、收到和处理政府信息公开申请情况"
+)
 
 
 def tag_table2(text: str) -> list[Entity]:
     ents = []
-    for label, words in (("TABLE_TITLE", [r"第二十条第\(.\)项"]),
-                         ("COL_HEADER", ["信息内容", "本年制发件数", "本年废止件数", "现行有效件数", "本年处理决定数量",
-                                         r"本年收费金额\(单位:万元\)"]),
-                         ("ROW_LABEL", ["规章", "行政规范性文件", "行政许可", "行政事业性收费"]),
-                         ("SECTION", ["二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况"])):
+    for label, words in (
+        ("TABLE_TITLE", [r"第二十条第\(.\)项"]),
+        (
+            "COL_HEADER",
+            [
+                "信息内容",
+                "本年制发件数",
+                "本年废止件数",
+                "现行有效件数",
+                "本年处理决定数量",
+                r"本年收费金额\(单位:万元\)",
+            ],
+        ),
+        ("ROW_LABEL", ["规章", "行政规范性文件", "行政许可", "行政事业性收费"]),
+        ("SECTION", ["二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况"]),
+    ):
         for w in words:
             ents += [Entity(label, m.start(), m.end(), m.group()) for m in re.finditer(w, text)]
     # The tagger cuts each run into one-digit cells and takes 02025 for a year.
@@ -171,11 +188,14 @@ def extract_table2(run, narrative="认真做好公开工作。"):
 
 
 def test_a_table_2_run_the_narrative_decides():
-    report = extract_table2("5416", "全面梳理了我局现行有效的规范性文件16件。2023年,我局制定规范性文件5件,全部完成图文解读。")
+    report = extract_table2(
+        "5416", "全面梳理了我局现行有效的规范性文件16件。2023年,我局制定规范性文件5件,全部完成图文解读。"
+    )
     rows = report["tables"]["active_disclosure"]["rows"]
     assert rows["normative_documents"] == {"issued": 5, "repealed": 4, "in_force": 16}
-    check = next(c for c in report["checks"] if c["rule"] == "active_disclosure.split"
-                 and c["row"] == "normative_documents")
+    check = next(
+        c for c in report["checks"] if c["rule"] == "active_disclosure.split" and c["row"] == "normative_documents"
+    )
     assert check["status"] == "segmented" and "制定规范性文件5件" in check["detail"]
     assert report["provenance"]["active_disclosure"]["normative_documents"]["repealed"]["segmented_from"] == "5416"
     # Single-number rows read as printed; the year glued to the last one is the sentence's.
@@ -190,8 +210,9 @@ def test_a_table_2_run_nothing_decides_stays_null_with_its_candidates():
     assert rows["normative_documents"] == {"issued": 5, "repealed": None, "in_force": None}
     prov = report["provenance"]["active_disclosure"]["normative_documents"]
     assert prov["repealed"]["candidates"] == [4, 41] and prov["in_force"]["candidates"] == [6, 16]
-    check = next(c for c in report["checks"] if c["rule"] == "active_disclosure.split"
-                 and c["row"] == "normative_documents")
+    check = next(
+        c for c in report["checks"] if c["rule"] == "active_disclosure.split" and c["row"] == "normative_documents"
+    )
     assert check["status"] == "ambiguous"
     assert any("5 | 4 | 16 or 5 | 41 | 6" in w for w in report["warnings"])
     assert {r[5] for r in long_rows(report) if r[2] == "normative_documents" and r[3] != "issued"} == {"ambiguous"}
@@ -209,12 +230,15 @@ def test_table_4_printed_flat_with_more_digits_than_cells():
     head = "四、政府信息公开行政复议、行政诉讼情况行政复议行政诉讼结果维持结果纠正其他结果尚未审结总计"
     text = head + "10000100000000000我局未发生行政诉讼。五、存在的主要问题及改进情况"
     ents = [Entity("SECTION", 0, 19, text[:19])]
-    ents += [Entity("COL_HEADER", m.start(), m.end(), m.group())
-             for m in re.finditer("行政复议|行政诉讼|结果维持|结果纠正|其他结果|尚未审结|总计", text[:len(head)]) if m.start() >= 19]
+    ents += [
+        Entity("COL_HEADER", m.start(), m.end(), m.group())
+        for m in re.finditer("行政复议|行政诉讼|结果维持|结果纠正|其他结果|尚未审结|总计", text[: len(head)])
+        if m.start() >= 19
+    ]
     # The first digit taken for a year, the rest a cell each.
     ents.append(Entity("YEAR", len(head), len(head) + 1, "1"))
     ents += [Entity("CELL", k, k + 1, text[k]) for k in range(len(head) + 1, len(head) + 17)]
-    ents.append(Entity("SECTION", text.index("五、"), len(text), text[text.index("五、"):]))
+    ents.append(Entity("SECTION", text.index("五、"), len(text), text[text.index("五、") :]))
     rows = rows_of(assemble(Identity(text), ents), "reviews")
     assert rows["review"] == {"upheld": 10, "corrected": 0, "other": 0, "pending": 0, "total": 10}
     assert set(rows["litigation_direct"].values()) == {0} == set(rows["litigation_after_review"].values())
@@ -223,11 +247,19 @@ def test_table_4_printed_flat_with_more_digits_than_cells():
 def test_a_minus_word_is_a_sign_and_rows_printed_empty_lose_nothing():
     # 2019 table 2: 本年增/减 printed as 减12, the 减 tagged as a header word.
     text = "第二十条第(八)项信息内容上一年项目数量本年增/减行政事业性收费16减12第二十条第(九)项"
-    ents = [Entity("TABLE_TITLE", 0, 10, text[:10]), Entity("ROW_LABEL", 25, 32, "行政事业性收费"),
-            Entity("CELL", 32, 34, "16"), Entity("COL_HEADER", 34, 35, "减"), Entity("CELL", 35, 37, "12"),
-            Entity("TABLE_TITLE", 37, 47, text[37:])]
+    ents = [
+        Entity("TABLE_TITLE", 0, 10, text[:10]),
+        Entity("ROW_LABEL", 25, 32, "行政事业性收费"),
+        Entity("CELL", 32, 34, "16"),
+        Entity("COL_HEADER", 34, 35, "减"),
+        Entity("CELL", 35, 37, "12"),
+        Entity("TABLE_TITLE", 37, 47, text[37:]),
+    ]
     ents += [Entity("COL_HEADER", m.start(), m.end(), m.group()) for m in re.finditer("上一年项目数量|本年增/减", text)]
-    asm = assemble(Identity(text), sorted(ents, key=lambda e: e.start), )
+    asm = assemble(
+        Identity(text),
+        sorted(ents, key=lambda e: e.start),
+    )
     assert rows_of(asm, "active_disclosure")["fees"] == {"previous": 16, "change": -12}
 
 
@@ -238,8 +270,11 @@ def test_labels_printed_with_no_numbers_leave_the_run_to_the_last_one():
     for key in ("other_handling.unpaid_fee", "other_handling.other", "total", "carried_forward"):
         k = text.index(APP_LABELS[key])
         ents.append(Entity("ROW_LABEL", k, k + len(APP_LABELS[key]), APP_LABELS[key]))
-    ents += [Entity("CELL", m.start(), m.end(), m.group()) for m in re.finditer(r"\d", text)
-             if not any(e.start <= m.start() < e.end for e in ents)]
+    ents += [
+        Entity("CELL", m.start(), m.end(), m.group())
+        for m in re.finditer(r"\d", text)
+        if not any(e.start <= m.start() < e.end for e in ents)
+    ]
     rows = rows_of(assemble(Identity(text), sorted(ents, key=lambda e: e.start)))
     assert tuple(rows["total"].values()) == (1, 0, 0, 0, 0, 0, 1)
     # The rows printed with no numbers are read blank, not left out (real 030 prints two).

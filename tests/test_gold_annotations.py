@@ -122,7 +122,8 @@ def test_every_digit_of_a_table_is_in_a_cell_or_a_label(rid):
             for m in re.finditer(r"\d", line):
                 where = offset + m.start()
                 assert label_at.get(where) in HEADING_LIKE | {"CELL"}, (
-                    f"{rid}: digit {line[m.start()]!r} at {where} is not annotated, line {line!r}")
+                    f"{rid}: digit {line[m.start()]!r} at {where} is not annotated, line {line!r}"
+                )
         offset += len(line) + 1
     for s in spans_of(rec, "CELL", "BLANK"):
         assert starts["二"] < s.start < starts["五"], f"{rid}: a cell outside the tables at {s.start}"
@@ -227,7 +228,7 @@ def test_narrative_application_figures_agree_with_table_3(rid):
     total = exp["tables"]["applications"]["rows"]["new_received"]["total"]
     for i, s in enumerate(spans):
         if s.label == "FIG_METRIC" and simplified(rec.span_text(s)).startswith(T.APPLICATION_FIGURE_METRICS):
-            value = next(v for v in spans[i + 1:] if v.label == "FIG_VALUE")
+            value = next(v for v in spans[i + 1 :] if v.label == "FIG_VALUE")
             assert int(rec.span_text(value)) == total, (rid, rec.span_text(s))
 
 

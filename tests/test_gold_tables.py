@@ -24,8 +24,10 @@ def _gold():
 
 @pytest.fixture(scope="module")
 def expected():
-    return {p.stem: json.loads(p.read_text(encoding="utf-8"))
-            for p in (ROOT / "annotations" / "expected").glob("[0-9]*.json")}
+    return {
+        p.stem: json.loads(p.read_text(encoding="utf-8"))
+        for p in (ROOT / "annotations" / "expected").glob("[0-9]*.json")
+    }
 
 
 def test_there_are_five_gold_seeds():
@@ -45,7 +47,7 @@ def test_gold_spans_assemble_to_the_expected_report(rec, expected):
     ]
     # Every section's offsets point at its heading in the caller's text.
     for s in asm.sections:
-        assert normalise(rec.text[s.start:s.end]).text.endswith(s.title)
+        assert normalise(rec.text[s.start : s.end]).text.endswith(s.title)
 
 
 # --------------------------------------------------------------------------- the real gold
@@ -56,9 +58,9 @@ REAL = sorted((ROOT / "annotations" / "gold").glob("real-*.jsonl"))
 #: entry must go when a fix makes the report read right.
 REAL_KNOWN: dict[str, str] = {
     "real-039": "six zeros printed for seven cells (结转下年度继续办理 000000): the expected row is null, "
-                "the assembler places the six zeros in order",
+    "the assembler places the six zeros in order",
     "real-003": "a space stands for a blank cell (申请数量0 00000): six digits for seven cells, the blank "
-                "where the space is; the assembler places the six in order and leaves the total unread",
+    "where the space is; the assembler places the six in order and leaves the total unread",
 }
 
 
@@ -101,5 +103,7 @@ def test_real_gold_spans_assemble_to_the_expected_tables(rec, expected_real):
 
 @pytest.fixture(scope="module")
 def expected_real():
-    return {p.stem: json.loads(p.read_text(encoding="utf-8"))
-            for p in (ROOT / "annotations" / "expected").glob("real-*.json")}
+    return {
+        p.stem: json.loads(p.read_text(encoding="utf-8"))
+        for p in (ROOT / "annotations" / "expected").glob("real-*.json")
+    }

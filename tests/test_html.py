@@ -27,11 +27,15 @@ def _pieces(source):
         ("<p>注释<!-- 隐藏 -->之后</p>", "注释之后\n"),
         ("<table><tr><td>规章</td><td>0</td><td>0</td><td>0</td></tr></table>", "规章 | 0 | 0 | 0 |\n"),
         ("<table><tr><td>第二十条第(一)项</td><td colspan='3'></td></tr></table>", "第二十条第(一)项 | |||\n"),
-        ("<table><tr><td colspan=3>标题</td></tr><tr><td>a</td><td>b</td><td>c</td></tr></table>",
-         "标题 |\na | b | c |\n"),  # a title's span is not cells
-        ("<table><tr><td rowspan=2>(三)不予公开</td><td>1.属于国家秘密</td><td>0</td></tr>"
-         "<tr><td>2.其他法律</td><td>1</td></tr></table>",
-         "(三)不予公开 | 1.属于国家秘密 | 0 |\n2.其他法律 | 1 |\n"),  # nor is a rowspan's position
+        (
+            "<table><tr><td colspan=3>标题</td></tr><tr><td>a</td><td>b</td><td>c</td></tr></table>",
+            "标题 |\na | b | c |\n",
+        ),  # a title's span is not cells
+        (
+            "<table><tr><td rowspan=2>(三)不予公开</td><td>1.属于国家秘密</td><td>0</td></tr>"
+            "<tr><td>2.其他法律</td><td>1</td></tr></table>",
+            "(三)不予公开 | 1.属于国家秘密 | 0 |\n2.其他法律 | 1 |\n",
+        ),  # nor is a rowspan's position
         ("<table><tr><td>a</td><td rowspan=2>b</td></tr><tr><td>c</td></tr></table>", "a | b |\nc |\n"),
         ("<table><tr><td>&nbsp;</td><td> </td><td>7</td></tr></table>", "|| 7 |\n"),
         ("<table><tr><td><p>本年新</p><p>制作数量</p></td><td>1</td></tr></table>", "本年新 制作数量 | 1 |\n"),
@@ -62,8 +66,7 @@ def test_separators_map_to_the_tags_that_caused_them():
 
 
 def test_rowspan_position_of_a_value_is_a_blank_mapped_forward():
-    source = ("<table><tr><td>甲</td><td rowspan=2>5</td><td>6</td></tr>"
-              "<tr><td>乙</td><td>7</td></tr></table>")
+    source = "<table><tr><td>甲</td><td rowspan=2>5</td><td>6</td></tr><tr><td>乙</td><td>7</td></tr></table>"
     text, pieces = _pieces(source)
     assert text == "甲 | 5 | 6 |\n乙 | | 7 |\n"
     second = text.index("乙")
@@ -75,7 +78,9 @@ def test_whitespace_run_maps_to_the_run():
     assert pieces[1] == " \n\t "
 
 
-@pytest.mark.parametrize("source", ["<td>规章</td>", "<!DOCTYPE html><html>", "甲<br/>乙", "<P CLASS=x>甲</P>", "<!-- x -->"])
+@pytest.mark.parametrize(
+    "source", ["<td>规章</td>", "<!DOCTYPE html><html>", "甲<br/>乙", "<P CLASS=x>甲</P>", "<!-- x -->"]
+)
 def test_detects_html(source):
     assert looks_like_html(source)
 

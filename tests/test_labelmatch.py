@@ -20,33 +20,39 @@ def _key(text, **kw):
     return m.candidate.key if m else None
 
 
-@pytest.mark.parametrize("printed, key", [
-    ("予以公开", "granted"),
-    ("部分公开", "partially_granted"),
-    ("部分公开(区分处理的,只计这一情形,不计其他情形)", "partially_granted"),
-    ("不予公开", "denied"),
-    ("属于国家秘密", "denied.state_secret"),
-    ("其他法律行政法规禁止公开", "denied.prohibited_by_law"),
-    ("本机关不掌握相关政府信息", "unable.not_held"),
-    ("本年新收政府信息公开申请数量", "new_received"),
-    ("结转下年度继续办理", "carried_forward"),
-    ("本年度办理结果", "results"),
-    ("总计", "total"),
-    ("行政诉讼(未经复议直接起诉)", "litigation_direct"),
-    ("行政诉讼（复议后起诉）", "litigation_after_review"),
-    ("### （三）不予公开", "denied"),
-    ("**（一）予以公开**", "granted"),
-])
+@pytest.mark.parametrize(
+    "printed, key",
+    [
+        ("予以公开", "granted"),
+        ("部分公开", "partially_granted"),
+        ("部分公开(区分处理的,只计这一情形,不计其他情形)", "partially_granted"),
+        ("不予公开", "denied"),
+        ("属于国家秘密", "denied.state_secret"),
+        ("其他法律行政法规禁止公开", "denied.prohibited_by_law"),
+        ("本机关不掌握相关政府信息", "unable.not_held"),
+        ("本年新收政府信息公开申请数量", "new_received"),
+        ("结转下年度继续办理", "carried_forward"),
+        ("本年度办理结果", "results"),
+        ("总计", "total"),
+        ("行政诉讼(未经复议直接起诉)", "litigation_direct"),
+        ("行政诉讼（复议后起诉）", "litigation_after_review"),
+        ("### （三）不予公开", "denied"),
+        ("**（一）予以公开**", "granted"),
+    ],
+)
 def test_a_row_label_without_its_number_matches_by_its_words(printed, key):
     assert _key(printed) == key
 
 
-@pytest.mark.parametrize("printed, key", [
-    ("1.属于国家秘密", "denied.state_secret"),
-    ("(三)不予公开", "denied"),
-    ("四、结转下年度继续办理", "carried_forward"),
-    ("规范性文件", "normative_documents"),
-])
+@pytest.mark.parametrize(
+    "printed, key",
+    [
+        ("1.属于国家秘密", "denied.state_secret"),
+        ("(三)不予公开", "denied"),
+        ("四、结转下年度继续办理", "carried_forward"),
+        ("规范性文件", "normative_documents"),
+    ],
+)
 def test_numbered_labels_still_match_as_printed(printed, key):
     assert _key(printed) == key
     assert best_match(printed, label_candidates()).candidate.key == key

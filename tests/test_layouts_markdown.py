@@ -34,20 +34,48 @@ def _ents(text, *pieces):
 
 # ----------------------------------------------------------------------------- entities
 
+
 def test_generic_headers_are_headers_whatever_the_tagger_cut():
     t = "| 项目 | 列1 | 第2列 | Column 3 |\n|---|---|---|---|\n| 规章 | 1 | 0 | 5 |"
-    ents = _ents(t, ("ROW_LABEL", "项目"), ("COL_HEADER", "列"), ("CELL", "1"), ("COL_HEADER", "第"),
-                 ("CELL", "2"), ("ROW_LABEL", "规章"), ("CELL", "1"), ("CELL", "0"), ("CELL", "5"))
+    ents = _ents(
+        t,
+        ("ROW_LABEL", "项目"),
+        ("COL_HEADER", "列"),
+        ("CELL", "1"),
+        ("COL_HEADER", "第"),
+        ("CELL", "2"),
+        ("ROW_LABEL", "规章"),
+        ("CELL", "1"),
+        ("CELL", "0"),
+        ("CELL", "5"),
+    )
     got = [(e.label, e.text) for e in generic_headers(ents, t)]
-    assert got == [("COL_HEADER", "项目"), ("COL_HEADER", "列1"), ("COL_HEADER", "第2列"), ("COL_HEADER", "Column 3"),
-                   ("ROW_LABEL", "规章"), ("CELL", "1"), ("CELL", "0"), ("CELL", "5")]
+    assert got == [
+        ("COL_HEADER", "项目"),
+        ("COL_HEADER", "列1"),
+        ("COL_HEADER", "第2列"),
+        ("COL_HEADER", "Column 3"),
+        ("ROW_LABEL", "规章"),
+        ("CELL", "1"),
+        ("CELL", "0"),
+        ("CELL", "5"),
+    ]
 
 
 def test_headers_that_open_a_row_of_values_are_its_label():
     t = "| 类别 | 结果维持 | 总计 |\n| 行政诉讼（未经复议直接起诉） | 0 | 2 |\n| 总计 | 4 | 4 |"
-    ents = _ents(t, ("COL_HEADER", "类别"), ("COL_HEADER", "结果维持"), ("COL_HEADER", "总计"),
-                 ("COL_HEADER", "行政诉讼"), ("CELL", "0"), ("CELL", "2"), ("COL_HEADER", "总计"), ("CELL", "4"),
-                 ("CELL", "4"))
+    ents = _ents(
+        t,
+        ("COL_HEADER", "类别"),
+        ("COL_HEADER", "结果维持"),
+        ("COL_HEADER", "总计"),
+        ("COL_HEADER", "行政诉讼"),
+        ("CELL", "0"),
+        ("CELL", "2"),
+        ("COL_HEADER", "总计"),
+        ("CELL", "4"),
+        ("CELL", "4"),
+    )
     got = [(e.label, e.text) for e in headers_opening_rows(ents, t)]
     assert got[:3] == [("COL_HEADER", "类别"), ("COL_HEADER", "结果维持"), ("COL_HEADER", "总计")]
     assert ("ROW_LABEL", "行政诉讼（未经复议直接起诉）") in got and got[-3] == ("ROW_LABEL", "总计")
@@ -86,18 +114,31 @@ def test_markdown_with_br_in_its_cells_is_markdown():
 
 # ----------------------------------------------------------------------------- sections
 
+
 def test_markdown_headings_give_sections_without_their_marks():
-    t = ("# 报告\n\n## 一、总体情况\n\n正文。\n\n## 二、主动公开政府信息情况\n\n### 主动公开情况\n\n正文。\n\n"
-         "## 三、收到和处理政府信息公开申请情况\n\n### 三、本年度办理结果\n\n| 予以公开 | 1 |\n")
-    ents = _ents(t, ("SECTION", "## 一、总体情况"), ("SECTION", "二、主动公开政府信息情况"), ("SECTION", "### 主动公开情况"),
-                 ("SECTION", "## 三、收到和处理政府信息公开申请情况"), ("SECTION", "### 三、本年度办理结果"))
+    t = (
+        "# 报告\n\n## 一、总体情况\n\n正文。\n\n## 二、主动公开政府信息情况\n\n### 主动公开情况\n\n正文。\n\n"
+        "## 三、收到和处理政府信息公开申请情况\n\n### 三、本年度办理结果\n\n| 予以公开 | 1 |\n"
+    )
+    ents = _ents(
+        t,
+        ("SECTION", "## 一、总体情况"),
+        ("SECTION", "二、主动公开政府信息情况"),
+        ("SECTION", "### 主动公开情况"),
+        ("SECTION", "## 三、收到和处理政府信息公开申请情况"),
+        ("SECTION", "### 三、本年度办理结果"),
+    )
     norm = normalise(t)
     got = [(s.key, s.number, s.title) for s in assemble(norm, ents).sections]
-    assert got == [("overview", "一", "总体情况"), ("active_disclosure", "二", "主动公开政府信息情况"),
-                   ("applications", "三", "收到和处理政府信息公开申请情况")]
+    assert got == [
+        ("overview", "一", "总体情况"),
+        ("active_disclosure", "二", "主动公开政府信息情况"),
+        ("applications", "三", "收到和处理政府信息公开申请情况"),
+    ]
 
 
 # ----------------------------------------------------------------------------- end to end
+
 
 @pytest.mark.parametrize("versions", [None, V2019], ids=["2021", "2019"])
 @pytest.mark.parametrize("shape", MD_SHAPES)

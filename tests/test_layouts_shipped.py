@@ -18,12 +18,23 @@ def shipped():
     return Extractor.load()
 
 
-@pytest.mark.parametrize("shape, seed, versions", [
-    ("word", 0, None), ("word", 1, V2019), ("cms", 0, None), ("cms_rowspan", 0, None), ("cms_rowspan", 2, V2019),
-    ("word_unmerged", 3, None),
-    ("md_rows", 0, None), ("md_rows", 2, V2019), ("md_generic", 0, None), ("md_generic", 2, V2019),
-    ("md_br", 1, None), ("md_bold", 0, None),
-])
+@pytest.mark.parametrize(
+    "shape, seed, versions",
+    [
+        ("word", 0, None),
+        ("word", 1, V2019),
+        ("cms", 0, None),
+        ("cms_rowspan", 0, None),
+        ("cms_rowspan", 2, V2019),
+        ("word_unmerged", 3, None),
+        ("md_rows", 0, None),
+        ("md_rows", 2, V2019),
+        ("md_generic", 0, None),
+        ("md_generic", 2, V2019),
+        ("md_br", 1, None),
+        ("md_bold", 0, None),
+    ],
+)
 def test_the_shipped_model_reads_the_layout(shipped, shape, seed, versions):
     source, _, expected = report(shape, seed, versions)
     check_record(source, shipped.extract(source, id=shape).to_dict(), expected)

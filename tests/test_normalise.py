@@ -113,12 +113,66 @@ def test_chunked_equals_whole(monkeypatch):
 # -- property: the map is exact ---------------------------------------------------------
 
 _PIECES = [
-    "開", "關", "據", "數", "國", "报", "公", "开", "1", "2", "a", "Z", "(kāi)", "(guān)", "(jù)", "(lv)",
-    "(一)", "(GDP)", "?", "??", "\u00a0", "\u3000", " ", "\t", "\n", "\r\n", "\r", "\u200b", "\ufeff",
-    "１", "Ａ", "（", "）", "，", "：", "、", "。", "“", "|", "&", ";",
+    "開",
+    "關",
+    "據",
+    "數",
+    "國",
+    "报",
+    "公",
+    "开",
+    "1",
+    "2",
+    "a",
+    "Z",
+    "(kāi)",
+    "(guān)",
+    "(jù)",
+    "(lv)",
+    "(一)",
+    "(GDP)",
+    "?",
+    "??",
+    "\u00a0",
+    "\u3000",
+    " ",
+    "\t",
+    "\n",
+    "\r\n",
+    "\r",
+    "\u200b",
+    "\ufeff",
+    "１",
+    "Ａ",
+    "（",
+    "）",
+    "，",
+    "：",
+    "、",
+    "。",
+    "“",
+    "|",
+    "&",
+    ";",
 ]
-_HTML = ["<td>", "</td>", "<tr>", "</tr>", "<table>", "</table>", "<br>", "<p>", "</p>", "&nbsp;", "&amp;",
-         "<span>", "</span>", "<td colspan=2>", "<td rowspan=2>", "<script>x</script>"]
+_HTML = [
+    "<td>",
+    "</td>",
+    "<tr>",
+    "</tr>",
+    "<table>",
+    "</table>",
+    "<br>",
+    "<p>",
+    "</p>",
+    "&nbsp;",
+    "&amp;",
+    "<span>",
+    "</span>",
+    "<td colspan=2>",
+    "<td rowspan=2>",
+    "<script>x</script>",
+]
 _DELETABLE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\x00-\x08\x0e-\x1f\x7f]")
 _RUBY = re.compile(r"[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+[1-5]?[)）]")
 
@@ -155,7 +209,9 @@ def test_plain_text_map_is_exact(source):
         elif char == "\n":
             assert piece in ("\n", "\r\n", "\r")
         else:  # any other character is its one source character, canonicalised, with its ruby
-            assert _canonical(piece[0]) == char and (len(piece) == 1 or re.fullmatch(f"(?:{_RUBY.pattern})+", piece[1:])), (piece, char)
+            assert _canonical(piece[0]) == char and (
+                len(piece) == 1 or re.fullmatch(f"(?:{_RUBY.pattern})+", piece[1:])
+            ), (piece, char)
     # Source characters no normalised character covers were deleted for a reason.
     rest = "".join(c if not cov else "\x00" for c, cov in zip(source, covered))
     rest = _RUBY.sub("\x00", _DELETABLE.sub("\x00", rest))
@@ -179,5 +235,6 @@ def test_html_map_is_exact(source):
             rest = _DELETABLE.sub("", re.sub(r"<script>.*?</script>|<[^>]*>|&[a-z]+;", "", piece))
             assert rest.strip(" \t\n\r\u00a0\u3000?") == "", piece
         else:  # one source character, canonicalised, with its ruby where it has one
-            assert _canonical(piece[0]) == char and (len(piece) == 1 or re.fullmatch(f"(?:{_RUBY.pattern})+", piece[1:])), (
-                piece, char)
+            assert _canonical(piece[0]) == char and (
+                len(piece) == 1 or re.fullmatch(f"(?:{_RUBY.pattern})+", piece[1:])
+            ), (piece, char)

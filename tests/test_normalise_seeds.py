@@ -34,8 +34,9 @@ def test_text_is_simplified_and_canonical(seed):
     assert T2S.convert(n.text) == n.text
     assert not re.search("[\u00a0\u3000\u200b-\u200d\u2060\ufeff\r\t\uff01-\uff5e]|  ", n.text)
     # The only ? left are real question marks ending a sentence (是否继续?).
-    assert all(re.match(r"[\u4e00-\u9fff]\?($|\n)", n.text[m.start() - 1 : m.start() + 2])
-               for m in re.finditer(r"\?", n.text))
+    assert all(
+        re.match(r"[\u4e00-\u9fff]\?($|\n)", n.text[m.start() - 1 : m.start() + 2]) for m in re.finditer(r"\?", n.text)
+    )
 
 
 def test_every_character_maps_to_its_source(seed):

@@ -49,7 +49,7 @@ def test_zero_printed_twice_is_damaged():
     assert not is_blank("00")
 
 
-@pytest.mark.parametrize("text", ["1O", "l0", "1O0", "S"+"0"])
+@pytest.mark.parametrize("text", ["1O", "l0", "1O0", "S" + "0"])
 def test_ocr_letters_give_damaged_candidates(text):
     r = read_number(text)
     assert r.damaged
@@ -78,6 +78,7 @@ def test_non_string_is_a_type_error():
 
 
 # --------------------------------------------------------------------------- magnitudes and approximation words
+
 
 @pytest.mark.parametrize(
     "text, value, unit, approximate",
@@ -126,6 +127,7 @@ def test_an_ocr_letter_is_a_flagged_reading():
 
 # --------------------------------------------------------------------------- figures keep their magnitude
 
+
 def _figures(text, tagged):
     from gongkai.inference.entities import Entity
     from gongkai.inference.figures import assemble_figures
@@ -140,41 +142,85 @@ def _figures(text, tagged):
 @pytest.mark.parametrize(
     "text, tagged, value, unit, approximate",
     [
-        ("表格下载等服务66万余人次。", [("FIG_METRIC", "服务"), ("FIG_VALUE", "66万余"), ("FIG_UNIT", "人次")],
-         660000, "人次", True),
-        ("表格下载等服务66万余人次。", [("FIG_METRIC", "服务"), ("FIG_VALUE", "66"), ("FIG_UNIT", "人次")],
-         660000, "人次", True),  # the tagger stopped short of 万余
-        ("新增主动公开信息1.2万条。", [("FIG_METRIC", "新增主动公开信息"), ("FIG_VALUE", "1.2"), ("FIG_UNIT", "条")],
-         12000, "条", False),
-        ("新增主动公开信息1.2万条。", [("FIG_METRIC", "新增主动公开信息"), ("FIG_VALUE", "1.2"), ("FIG_UNIT", "万条")],
-         12000, "条", False),
-        ("公开惠民资金3亿元。", [("FIG_METRIC", "公开惠民资金"), ("FIG_VALUE", "3"), ("FIG_UNIT", "亿元")],
-         3, "亿元", False),
-        ("投入经费16491.8万元。", [("FIG_METRIC", "投入经费"), ("FIG_VALUE", "16491.8"), ("FIG_UNIT", "万元")],
-         16491.8, "万元", False),
-        ("网站访问量5千余人次。", [("FIG_METRIC", "网站访问量"), ("FIG_VALUE", "5"), ("FIG_UNIT", "人次")],
-         5000, "人次", True),
-        ("公开信息超过100条。", [("FIG_METRIC", "公开信息"), ("FIG_VALUE", "100"), ("FIG_UNIT", "条")],
-         100, "条", True),
-        ("公开信息100条以上。", [("FIG_METRIC", "公开信息"), ("FIG_VALUE", "100"), ("FIG_UNIT", "条")],
-         100, "条", True),
-        ("公开信息约300条。", [("FIG_METRIC", "公开信息"), ("FIG_VALUE", "300"), ("FIG_UNIT", "条")],
-         300, "条", True),
-        ("开设专栏10多个。", [("FIG_METRIC", "专栏"), ("FIG_VALUE", "10"), ("FIG_UNIT", "个")],
-         10, "个", True),
+        (
+            "表格下载等服务66万余人次。",
+            [("FIG_METRIC", "服务"), ("FIG_VALUE", "66万余"), ("FIG_UNIT", "人次")],
+            660000,
+            "人次",
+            True,
+        ),
+        (
+            "表格下载等服务66万余人次。",
+            [("FIG_METRIC", "服务"), ("FIG_VALUE", "66"), ("FIG_UNIT", "人次")],
+            660000,
+            "人次",
+            True,
+        ),  # the tagger stopped short of 万余
+        (
+            "新增主动公开信息1.2万条。",
+            [("FIG_METRIC", "新增主动公开信息"), ("FIG_VALUE", "1.2"), ("FIG_UNIT", "条")],
+            12000,
+            "条",
+            False,
+        ),
+        (
+            "新增主动公开信息1.2万条。",
+            [("FIG_METRIC", "新增主动公开信息"), ("FIG_VALUE", "1.2"), ("FIG_UNIT", "万条")],
+            12000,
+            "条",
+            False,
+        ),
+        (
+            "公开惠民资金3亿元。",
+            [("FIG_METRIC", "公开惠民资金"), ("FIG_VALUE", "3"), ("FIG_UNIT", "亿元")],
+            3,
+            "亿元",
+            False,
+        ),
+        (
+            "投入经费16491.8万元。",
+            [("FIG_METRIC", "投入经费"), ("FIG_VALUE", "16491.8"), ("FIG_UNIT", "万元")],
+            16491.8,
+            "万元",
+            False,
+        ),
+        (
+            "网站访问量5千余人次。",
+            [("FIG_METRIC", "网站访问量"), ("FIG_VALUE", "5"), ("FIG_UNIT", "人次")],
+            5000,
+            "人次",
+            True,
+        ),
+        (
+            "公开信息超过100条。",
+            [("FIG_METRIC", "公开信息"), ("FIG_VALUE", "100"), ("FIG_UNIT", "条")],
+            100,
+            "条",
+            True,
+        ),
+        (
+            "公开信息100条以上。",
+            [("FIG_METRIC", "公开信息"), ("FIG_VALUE", "100"), ("FIG_UNIT", "条")],
+            100,
+            "条",
+            True,
+        ),
+        ("公开信息约300条。", [("FIG_METRIC", "公开信息"), ("FIG_VALUE", "300"), ("FIG_UNIT", "条")], 300, "条", True),
+        ("开设专栏10多个。", [("FIG_METRIC", "专栏"), ("FIG_VALUE", "10"), ("FIG_UNIT", "个")], 10, "个", True),
     ],
 )
 def test_a_figure_is_the_quantity_the_text_states(text, tagged, value, unit, approximate):
     (f,) = _figures(text, tagged)
     assert (f.value, f.unit, f.approximate) == (value, unit, approximate)
-    printed = text[f.start:f.end]
+    printed = text[f.start : f.end]
     assert printed.startswith(tagged[0][1])  # the whole phrase as printed, magnitude and markers included
     for word in "万亿千余多近约以上超过":
-        if word in text[text.index(tagged[1][1]):text.index("。")]:
+        if word in text[text.index(tagged[1][1]) : text.index("。")]:
             assert word in printed
 
 
 # --------------------------------------------------------------------------- table cells printed whole
+
 
 def _entities(text, tagged):
     from gongkai.inference.entities import Entity
@@ -209,7 +255,7 @@ def test_a_cell_is_its_whole_printed_number(text, tagged, cells):
     got = widen_cells(_entities(text, tagged), text)
     assert [e.text for e in got if e.label == "CELL"] == cells
     for e in got:
-        assert text[e.start:e.end] == e.text
+        assert text[e.start : e.end] == e.text
 
 
 @pytest.fixture(scope="module")
@@ -227,8 +273,13 @@ SEED_002 = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "002_7f404
     [
         ("| 125 | 2 |", "| 125. | 2 |", ("new_received", "natural_person"), 125, False),
         ("| 125 | 2 |", "| 1,250 | 2 |", ("new_received", "natural_person"), 1250, False),
-        ("| 13 | 0 | 0 | 0 | 0 | 0 | 13 |", "| 11B | 0 | 0 | 0 | 0 | 0 | 13 |", ("carried_over", "natural_person"),
-         118, True),
+        (
+            "| 13 | 0 | 0 | 0 | 0 | 0 | 13 |",
+            "| 11B | 0 | 0 | 0 | 0 | 0 | 13 |",
+            ("carried_over", "natural_person"),
+            118,
+            True,
+        ),
     ],
 )
 def test_cells_with_stops_separators_and_ocr_letters_end_to_end(shipped, old, new, cell, value, damaged):
@@ -241,20 +292,28 @@ def test_cells_with_stops_separators_and_ocr_letters_end_to_end(shipped, old, ne
     assert rows[cell[0]]["commercial"] == (2 if cell[0] == "new_received" else 0)  # the row did not shift
     prov = r["provenance"]["applications"][cell[0]][cell[1]]
     printed = new.split("|")[1].strip()
-    assert prov["text"] == printed == text[prov["start"]:prov["end"]]  # the whole printed text
+    assert prov["text"] == printed == text[prov["start"] : prov["end"]]  # the whole printed text
     assert bool(prov.get("damaged")) == damaged
 
 
 def test_table_cells_read_magnitudes_and_keep_money_as_printed():
     from gongkai.inference.cells import TableData
 
-    t = TableData.from_texts("active_disclosure", "2021", {
-        ("fees", "amount"): "16491.8万元",  # the column counts 万元: the number as printed
-        ("licensing", "decisions"): "1.2万",
-        ("punishment", "decisions"): "约300",
-        ("coercion", "decisions"): "1,250",
-    })
+    t = TableData.from_texts(
+        "active_disclosure",
+        "2021",
+        {
+            ("fees", "amount"): "16491.8万元",  # the column counts 万元: the number as printed
+            ("licensing", "decisions"): "1.2万",
+            ("punishment", "decisions"): "约300",
+            ("coercion", "decisions"): "1,250",
+        },
+    )
     rows = t.to_schema()["rows"]
-    assert (rows["fees"]["amount"], rows["licensing"]["decisions"], rows["punishment"]["decisions"],
-            rows["coercion"]["decisions"]) == (16491.8, 12000, 300, 1250)
+    assert (
+        rows["fees"]["amount"],
+        rows["licensing"]["decisions"],
+        rows["punishment"]["decisions"],
+        rows["coercion"]["decisions"],
+    ) == (16491.8, 12000, 300, 1250)
     assert t.cells["licensing", "decisions"].text == "1.2万"  # the printed text is kept

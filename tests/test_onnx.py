@@ -36,8 +36,18 @@ def save_tiny_model(path, seed=0, max_positions=34):
     and random tags make such figures."""
     torch.manual_seed(seed)
     tok = build_tokenizer([r.text for r in GOLD])
-    model = BertForTokenClassification(new_config(len(tok), hidden=32, layers=1, heads=2, intermediate=64,
-                                                  max_positions=max_positions, dropout=0.0, architecture="bert"))
+    model = BertForTokenClassification(
+        new_config(
+            len(tok),
+            hidden=32,
+            layers=1,
+            heads=2,
+            intermediate=64,
+            max_positions=max_positions,
+            dropout=0.0,
+            architecture="bert",
+        )
+    )
     with torch.no_grad():
         model.classifier.weight.mul_(50)
         model.classifier.bias[[TAGS.index(t) for t in TAGS if "FIG_" in t]] = -1e4
@@ -211,9 +221,24 @@ def test_export_verify_and_extract_commands(tmp_path):
     outs = {}
     for backend in ("torch", "onnx"):
         out = tmp_path / f"{backend}.jsonl"
-        res = runner.invoke(app, ["extract", str(text), "-o", str(out), "--model", str(path), "--device", "cpu",
-                                  "--backend", backend, "--precision", "fp32" if backend == "torch" else "auto",
-                                  "--no-progress"])
+        res = runner.invoke(
+            app,
+            [
+                "extract",
+                str(text),
+                "-o",
+                str(out),
+                "--model",
+                str(path),
+                "--device",
+                "cpu",
+                "--backend",
+                backend,
+                "--precision",
+                "fp32" if backend == "torch" else "auto",
+                "--no-progress",
+            ],
+        )
         assert res.exit_code == 0, res.output
         outs[backend] = out.read_text(encoding="utf-8")
     assert outs["onnx"] == outs["torch"] and json.loads(outs["torch"])["id"] == str(text)

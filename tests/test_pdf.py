@@ -23,7 +23,6 @@ from gongkai.inference.pipeline import Extractor
 pytest.importorskip("pypdfium2", reason="the PDF reader: pip install 'gongkai[pdf]'")
 
 
-
 class NoTags:
     def __call__(self, docs, ids):
         return [[] for _ in docs]
@@ -40,6 +39,7 @@ def font():
 
 
 # --------------------------------------------------------------------------- a real published PDF
+
 
 @pytest.mark.skipif(not ALT_053.is_file(), reason="shared/real/053/alt.pdf is not beside the checkout")
 def test_a_real_published_pdf_gives_its_three_tables_as_printed_with_their_pages(extractor):
@@ -60,10 +60,10 @@ def test_a_real_published_pdf_gives_its_three_tables_as_printed_with_their_pages
     for table, rows in prov.items():
         for row, fields in rows.items():
             for fld, c in fields.items():
-                assert got.text[c["start"]:c["end"]] == c["text"] == str(rec["tables"][table]["rows"][row][fld])
+                assert got.text[c["start"] : c["end"]] == c["text"] == str(rec["tables"][table]["rows"][row][fld])
                 assert got.pages.page_of(c["start"]) == c["page"]
     figure = next(f for f in rec["figures"] if f["value"] == 3119)
-    assert figure["page"] == 2 and got.text[figure["start"]:figure["end"]] == figure["text"]
+    assert figure["page"] == 2 and got.text[figure["start"] : figure["end"]] == figure["text"]
 
 
 @pytest.mark.skipif(not ALT_053.is_file(), reason="shared/real/053/alt.pdf is not beside the checkout")
@@ -131,6 +131,7 @@ def test_a_pdfs_wrapped_paragraphs_read_as_one_line_and_its_rows_stay_apart(gene
 
 
 # --------------------------------------------------------------------------- PDFs that cannot be read
+
 
 def _pdf(font: str, *pages: str | None):
     """An fpdf2 document with a page of text per string, a page with only an image (a scan) per None."""

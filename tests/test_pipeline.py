@@ -86,7 +86,10 @@ def test_extract_raise_stops_at_the_failing_input_with_its_exception(tmp_path, m
     args = ["extract", str(tmp_path / "a.txt"), str(tmp_path / "b.txt"), "-o", str(out), "--no-progress"]
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 1
-    assert "tag failed: RuntimeError: tagger crashed" in json.loads(out.read_text(encoding="utf-8").splitlines()[1])["error"]
+    assert (
+        "tag failed: RuntimeError: tagger crashed"
+        in json.loads(out.read_text(encoding="utf-8").splitlines()[1])["error"]
+    )
     result = CliRunner().invoke(app, [*args, "--raise"])
     assert isinstance(result.exception, RuntimeError) and str(result.exception) == "tagger crashed"
 

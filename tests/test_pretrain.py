@@ -23,9 +23,11 @@ pytestmark = pytest.mark.usefixtures("one_thread")
 
 def report(i: int) -> str:
     """A small report: headings, a flattened table and a narrative figure."""
-    return (f"一、总体情况\n本年新增主动公开信息{800 + 7 * i}条。\n| 规章 | {i % 10} |\n"
-            f"| 行政许可 | {10 + i} |\n二、主动公开政府信息情况\n| 行政处罚 | {3 * i} | {i + 1} |\n"
-            "三、收到和处理政府信息公开申请情况\n")
+    return (
+        f"一、总体情况\n本年新增主动公开信息{800 + 7 * i}条。\n| 规章 | {i % 10} |\n"
+        f"| 行政许可 | {10 + i} |\n二、主动公开政府信息情况\n| 行政处罚 | {3 * i} | {i + 1} |\n"
+        "三、收到和处理政府信息公开申请情况\n"
+    )
 
 
 TEXTS = [report(i) for i in range(12)]
@@ -42,8 +44,13 @@ def pretrained(tmp_path_factory):
     out = tmp_path_factory.mktemp("encoder")
     # BERT: on a dozen near-identical tiny texts its learned positions drop the loss within 60
     # steps; the rotary architectures stay near the unigram loss that long at this size.
-    result = pretrain(TEXTS, out, PretrainConfig(**TINY, max_steps=60, stride=16, architecture="bert"),
-                      command="pytest", data="test texts")
+    result = pretrain(
+        TEXTS,
+        out,
+        PretrainConfig(**TINY, max_steps=60, stride=16, architecture="bert"),
+        command="pytest",
+        data="test texts",
+    )
     return out, result
 
 
@@ -62,8 +69,15 @@ def test_saved_encoder_is_safetensors_with_tokenizer_and_card(pretrained):
     pickles = [p for p in out.rglob("*") if p.suffix in (".bin", ".pt", ".pth", ".pkl", ".ckpt")]
     assert pickles == [] and not (out / "checkpoints").exists()
     card = (out / "README.md").read_text(encoding="utf-8")
-    for needle in ("gongkai version", "`pytest`", f"{len(TEXTS)} texts", "test texts", "mlm_loss_after",
-                   "max_steps: 60", "--base-model"):
+    for needle in (
+        "gongkai version",
+        "`pytest`",
+        f"{len(TEXTS)} texts",
+        "test texts",
+        "mlm_loss_after",
+        "max_steps: 60",
+        "--base-model",
+    ):
         assert needle in card
     # Not a tagger: loading it as one fails on the label set instead of tagging with a random head.
     with pytest.raises(LabelSetMismatch):
@@ -72,8 +86,11 @@ def test_saved_encoder_is_safetensors_with_tokenizer_and_card(pretrained):
 
 def test_texts_are_normalised_as_the_tagger_sees_them(tmp_path):
     out = tmp_path / "m"
-    result = pretrain(["一、總體情況\n數據：１２?條", b"\xef\xbb\xbf<p>\xe5\x85\xac\xe5\xbc\x80</p>"], out,
-                      PretrainConfig(**TINY, max_steps=1))
+    result = pretrain(
+        ["一、總體情況\n數據：１２?條", b"\xef\xbb\xbf<p>\xe5\x85\xac\xe5\xbc\x80</p>"],
+        out,
+        PretrainConfig(**TINY, max_steps=1),
+    )
     from transformers import AutoTokenizer
 
     vocab = AutoTokenizer.from_pretrained(out).get_vocab()
@@ -192,19 +209,50 @@ def test_pretrain_command_then_train_from_it(tmp_path):
     write_jsonl(records, tmp_path / "gold.jsonl")
     out = tmp_path / "enc"
     runner = CliRunner()
-    result = runner.invoke(app, ["pretrain", "--text", str(docs), "-a", str(tmp_path / "gold.jsonl"),
-                                 "--synthetic", "1", "--out", str(out), *TINY_ARGS, "--max-steps", "3",
-                                 "--batch-size", "4", "--no-progress"])
+    result = runner.invoke(
+        app,
+        [
+            "pretrain",
+            "--text",
+            str(docs),
+            "-a",
+            str(tmp_path / "gold.jsonl"),
+            "--synthetic",
+            "1",
+            "--out",
+            str(out),
+            *TINY_ARGS,
+            "--max-steps",
+            "3",
+            "--batch-size",
+            "4",
+            "--no-progress",
+        ],
+    )
     assert result.exit_code == 0, result.output
     # The metrics JSON follows the Trainer's log lines.
-    metrics = json.loads(result.output[result.output.index("{\n"):result.output.rindex("}") + 1])
+    metrics = json.loads(result.output[result.output.index("{\n") : result.output.rindex("}") + 1])
     assert metrics["texts"] == 3 + 1 + 4 + 1 and metrics["train_steps"] == 3
     card = (out / "README.md").read_text(encoding="utf-8")
     assert "1 synthetic reports (seed 0)" in card and "gold.jsonl" in card and "- command: `gongkai" in card
 
     tuned = tmp_path / "tagger"
-    result = runner.invoke(app, ["train", "-a", str(tmp_path / "gold.jsonl"), "--base-model", str(out),
-                                 "--out", str(tuned), "--max-steps", "2", "--dev-fraction", "0.25"])
+    result = runner.invoke(
+        app,
+        [
+            "train",
+            "-a",
+            str(tmp_path / "gold.jsonl"),
+            "--base-model",
+            str(out),
+            "--out",
+            str(tuned),
+            "--max-steps",
+            "2",
+            "--dev-fraction",
+            "0.25",
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert Tagger.load(tuned, device="cpu").predict([TEXTS[0]])[0].tags
 

@@ -24,17 +24,21 @@ from gongkai.training.synth import DAMAGE_KINDS, LAYOUTS, WRITE_DAMAGE, generate
 METRICS = ("新增主动公开信息", "网站访问量", "提供咨询服务", "发布政策解读", "公开财政信息")
 UNITS = ("条", "人次", "次", "篇", "件", "个", "万元", "亿元")
 
-figure = st.fixed_dictionaries({
-    "metric": st.sampled_from(METRICS),
-    "digits": st.one_of(st.integers(1, 99999).map(str),
-                        st.tuples(st.integers(1, 999), st.integers(1, 99)).map(lambda t: f"{t[0]}.{t[1]}")),
-    "magnitude": st.sampled_from(("", "", "万", "亿", "千")),
-    "before": st.sampled_from(("", "", "近", "约", "超过", "逾")),
-    "after": st.sampled_from(("", "", "余", "多")),
-    "unit": st.sampled_from(UNITS),
-    "tail": st.sampled_from(("", "", "", "以上", "左右")),
-    "whole": st.booleans(),  # the value tagged with its magnitude and markers, or the digits alone
-})
+figure = st.fixed_dictionaries(
+    {
+        "metric": st.sampled_from(METRICS),
+        "digits": st.one_of(
+            st.integers(1, 99999).map(str),
+            st.tuples(st.integers(1, 999), st.integers(1, 99)).map(lambda t: f"{t[0]}.{t[1]}"),
+        ),
+        "magnitude": st.sampled_from(("", "", "万", "亿", "千")),
+        "before": st.sampled_from(("", "", "近", "约", "超过", "逾")),
+        "after": st.sampled_from(("", "", "余", "多")),
+        "unit": st.sampled_from(UNITS),
+        "tail": st.sampled_from(("", "", "", "以上", "左右")),
+        "whole": st.booleans(),  # the value tagged with its magnitude and markers, or the digits alone
+    }
+)
 
 
 def _add_figures(text: str, spans: list, figures: list[dict]) -> tuple[str, list, list[tuple[int, int, dict]]]:
@@ -49,9 +53,11 @@ def _add_figures(text: str, spans: list, figures: list[dict]) -> tuple[str, list
         v0 = m0 + len(f["metric"]) + 1
         d0 = v0 + len(f["before"])
         u0 = v0 + len(value)
-        spans += [Span(m0, m0 + len(f["metric"]), "FIG_METRIC"),
-                  Span(v0, u0, "FIG_VALUE") if f["whole"] else Span(d0, d0 + len(f["digits"]), "FIG_VALUE"),
-                  Span(u0, u0 + len(f["unit"]), "FIG_UNIT")]
+        spans += [
+            Span(m0, m0 + len(f["metric"]), "FIG_METRIC"),
+            Span(v0, u0, "FIG_VALUE") if f["whole"] else Span(d0, d0 + len(f["digits"]), "FIG_VALUE"),
+            Span(u0, u0 + len(f["unit"]), "FIG_UNIT"),
+        ]
         added.append((start, len(text), f))
     return text + "\n", spans, added
 
@@ -74,7 +80,7 @@ def _readings(text: str) -> tuple[set, set]:
         except NumberError:
             continue
         values = set(plain.candidates or (plain.value,))
-        after = text[m.end():m.end() + 2]
+        after = text[m.end() : m.end() + 2]
         if after[:1] in MAGNITUDES and after not in ("万元", "亿元"):
             scaled = read_number(m.group() + after[0])
             stated |= set(scaled.candidates or (scaled.value,))
@@ -85,10 +91,12 @@ def _readings(text: str) -> tuple[set, set]:
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(seed=st.integers(0, 2**31 - 1),
-       layout=st.one_of(st.none(), st.sampled_from(sorted(LAYOUTS))),
-       damage=st.lists(st.sampled_from(DAMAGE_KINDS + WRITE_DAMAGE), unique=True, max_size=4),
-       figures=st.lists(figure, max_size=4))
+@given(
+    seed=st.integers(0, 2**31 - 1),
+    layout=st.one_of(st.none(), st.sampled_from(sorted(LAYOUTS))),
+    damage=st.lists(st.sampled_from(DAMAGE_KINDS + WRITE_DAMAGE), unique=True, max_size=4),
+    figures=st.lists(figure, max_size=4),
+)
 def test_every_number_in_the_output_was_printed_there(seed, layout, damage, figures):
     settings_ = {"damage": damage, **({"layout": layout} if layout else {})}
     rec = generate(seed, **settings_)
@@ -110,14 +118,14 @@ def test_every_number_in_the_output_was_printed_there(seed, layout, damage, figu
                     continue
                 where = f"{table}.{row}.{fld} = {value!r}"
                 p = r["provenance"][table][row][fld]
-                assert text[p["start"]:p["end"]] == p["text"], where
+                assert text[p["start"] : p["end"]] == p["text"], where
                 if "repaired_from" in p or "segmented_from" in p:
                     continue  # derived, and marked so
                 reading = read_number(shown(p))
                 assert value == reading.value or value in reading.candidates, (where, p["text"])
 
     for f in r["figures"]:
-        assert text[f["start"]:f["end"]] == f["text"]
+        assert text[f["start"] : f["end"]] == f["text"]
         stated, bare = _readings(shown(f))
         assert f["value"] in stated, (f, stated)
         assert f["value"] not in bare - stated, f"{f} lost a magnitude"
@@ -126,4 +134,7 @@ def test_every_number_in_the_output_was_printed_there(seed, layout, damage, figu
         got = [f for f in r["figures"] if start <= f["start"] < end]
         assert len(got) == 1, (want, got)
         assert (got[0]["value"], got[0]["unit"], got[0]["approximate"]) == (
-            _stated(want), want["unit"], bool(want["before"] or want["after"] or want["tail"])), (want, got[0])
+            _stated(want),
+            want["unit"],
+            bool(want["before"] or want["after"] or want["tail"]),
+        ), (want, got[0])

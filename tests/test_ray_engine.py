@@ -24,16 +24,16 @@ REPORT = """某市人民政府办公室2021年政府信息公开工作年度报�
 # Ray Data's own DataContext warns about its own deprecated settings when it copies one.
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning:ray")
 
-needs_model = pytest.mark.skipif(not (default_model_dir() / "config.json").exists(),
-                                 reason="no model shipped in model/default yet")
+needs_model = pytest.mark.skipif(
+    not (default_model_dir() / "config.json").exists(), reason="no model shipped in model/default yet"
+)
 
 
 @pytest.fixture(scope="module")
 def ray_local():
     ray = pytest.importorskip("ray")
     # A Ray of our own (not one `ray start` left running), small, and gone after the module.
-    ray.init(address="local", num_cpus=2, include_dashboard=False, log_to_driver=False,
-             logging_level="WARNING")
+    ray.init(address="local", num_cpus=2, include_dashboard=False, log_to_driver=False, logging_level="WARNING")
     yield ray
     ray.shutdown()
 
@@ -46,9 +46,11 @@ def corpus(tmp_path):
     (d / "b.html").write_text("<p>" + REPORT.replace("\n", "</p><p>") + "</p>", encoding="utf-8")
     (d / "binary.txt").write_bytes(bytes(range(256)) * 8)
     (d / "docs.jsonl").write_text(
-        json.dumps({"id": "j1", "text": REPORT}, ensure_ascii=False) + "\n"
+        json.dumps({"id": "j1", "text": REPORT}, ensure_ascii=False)
+        + "\n"
         + "{not json\n"
-        + json.dumps({"id": "j3", "body": "no text field"}) + "\n",
+        + json.dumps({"id": "j3", "body": "no text field"})
+        + "\n",
         encoding="utf-8",
     )
     return [str(d), str(tmp_path / "missing.txt")]
@@ -61,8 +63,9 @@ def _jsonl(path):
 @needs_model
 def test_ray_engine_writes_the_local_engines_records(ray_local, corpus, tmp_path, one_thread):
     ray_out, local_out = tmp_path / "ray.jsonl", tmp_path / "local.jsonl"
-    result = CliRunner().invoke(app, ["extract", *corpus, "-o", str(ray_out), "--engine", "ray", "--workers", "1",
-                                      "--no-progress"])
+    result = CliRunner().invoke(
+        app, ["extract", *corpus, "-o", str(ray_out), "--engine", "ray", "--workers", "1", "--no-progress"]
+    )
     assert result.exit_code == 1, result.output  # some inputs are bad
     extract_to_file(corpus, local_out, progress=False)
 
@@ -72,8 +75,12 @@ def test_ray_engine_writes_the_local_engines_records(ray_local, corpus, tmp_path
     assert len(ids) == 7 and len(set(ids)) == 7  # a.txt b.html binary.txt, three JSONL lines, missing
     assert "j1" in ids and "j3" in ids and ids[-1] == corpus[1]
     errors = {r["id"]: r["error"] for r in records if r["error"]}
-    assert set(errors) == {next(i for i in ids if i.endswith("binary.txt")), next(i for i in ids if i.endswith(":2")),
-                           "j3", corpus[1]}
+    assert set(errors) == {
+        next(i for i in ids if i.endswith("binary.txt")),
+        next(i for i in ids if i.endswith(":2")),
+        "j3",
+        corpus[1],
+    }
     assert "no such file" in errors[corpus[1]]
     assert next(r for r in records if r["id"] == "j1")["tables"]  # the model read the report
 
@@ -88,11 +95,16 @@ def test_parquet_in_and_out_match_the_local_engine(ray_local, tmp_path, one_thre
     rows = [{"id": "p1", "text": REPORT}, {"id": "p2", "text": None}, {"id": "p3", "text": "正文"}]
     pq.write_table(pa.Table.from_pylist(rows), tmp_path / "docs.parquet")
     (tmp_path / "docs.jsonl").write_text(
-        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8"
+    )
     (tmp_path / "broken.parquet").write_bytes(b"PAR1 not really")
 
-    summary = extract_dataset([str(tmp_path / "docs.parquet"), str(tmp_path / "broken.parquet")],
-                              tmp_path / "ray.parquet", num_actors=1, progress=False)
+    summary = extract_dataset(
+        [str(tmp_path / "docs.parquet"), str(tmp_path / "broken.parquet")],
+        tmp_path / "ray.parquet",
+        num_actors=1,
+        progress=False,
+    )
     extract_to_file([str(tmp_path / "docs.jsonl")], tmp_path / "local.parquet", progress=False)
 
     got = pq.read_table(tmp_path / "ray.parquet").to_pylist()
@@ -109,7 +121,8 @@ def test_without_ray_the_command_says_how_to_install_it(tmp_path, monkeypatch):
     monkeypatch.setitem(sys.modules, "ray", None)  # `import ray` now fails as if it were not installed
     monkeypatch.setitem(sys.modules, "ray.data", None)
     (tmp_path / "a.txt").write_text(REPORT, encoding="utf-8")
-    result = CliRunner().invoke(app, ["extract", str(tmp_path / "a.txt"), "-o", str(tmp_path / "o.jsonl"),
-                                      "--engine", "ray"])
+    result = CliRunner().invoke(
+        app, ["extract", str(tmp_path / "a.txt"), "-o", str(tmp_path / "o.jsonl"), "--engine", "ray"]
+    )
     assert result.exit_code == 2
     assert "pip install 'gongkai[ray]'" in result.output

@@ -131,14 +131,14 @@ def failing(table: str, got: dict) -> set[str]:
                 terms = [vals.get(k, {}).get(f.key) for k in (*lhs, *rhs)]
                 if any(t is None for t in terms):
                     continue
-                if sum(terms[: len(lhs)]) != sum(terms[len(lhs):]):
+                if sum(terms[: len(lhs)]) != sum(terms[len(lhs) :]):
                     out.add(rule.name)
         else:
             for row in vals.values():
                 terms = [row.get(k) for k in (*lhs, *rhs)]
                 if any(t is None for t in terms):
                     continue
-                if sum(terms[: len(lhs)]) != sum(terms[len(lhs):]):
+                if sum(terms[: len(lhs)]) != sum(terms[len(lhs) :]):
                     out.add(rule.name)
     return out
 
@@ -146,13 +146,16 @@ def failing(table: str, got: dict) -> set[str]:
 def test_the_folders_follow_the_split():
     for part, folder in FOLDER.items():
         have = sorted(p.stem.removeprefix("real-") for p in folder.glob("real-*.jsonl"))
-        assert set(have) <= set(SPLIT[part]), f"{folder.name}/ holds reports of another part: {set(have) - set(SPLIT[part])}"
+        assert set(have) <= set(SPLIT[part]), (
+            f"{folder.name}/ holds reports of another part: {set(have) - set(SPLIT[part])}"
+        )
     assert not set(SPLIT["train"]) & set(SPLIT["heldout"])
     doc = (ANN / "SPLIT.md").read_text(encoding="utf-8")
     for part in ("train", "heldout", "dev"):
         assert " ".join(SPLIT[part]) in doc, part
     assert sorted(p.stem.removeprefix("real-") for p in EXPECTED.glob("real-*.json")) == sorted(
-        i.removeprefix("real-") for i in IDS), "every real gold record has its expected tables, and only those"
+        i.removeprefix("real-") for i in IDS
+    ), "every real gold record has its expected tables, and only those"
 
 
 @pytest.mark.parametrize("rid", IDS)
@@ -249,8 +252,9 @@ def test_expected_tables_obey_the_rules_or_name_the_publishers_errors(rid):
     assert broken == listed & table_rules, f"rules broken {sorted(broken)} vs listed {sorted(listed & table_rules)}"
     for e in exp.get("publisher_errors", []):
         assert e["rule"] in table_rules | set(T.NARRATIVE_RULES), e
-    cells = {f"{t}.{row}.{f}" for t, got in exp["tables"].items() for row, values in got["rows"].items()
-             for f in values}
+    cells = {
+        f"{t}.{row}.{f}" for t, got in exp["tables"].items() for row, values in got["rows"].items() for f in values
+    }
     for r in exp.get("readings", []):
         assert {"cells", "printed", "candidates", "chosen", "why"} <= set(r), r
         assert r["chosen"] in r["candidates"], r
@@ -281,17 +285,22 @@ def test_figures_are_value_unit_and_metric_in_one_clause(rid):
             assert re.fullmatch(r"(?:近|约|超过)?\d+(?:[.,]\d+)*[万亿千]?[余多]?", text), text
             a = max(rec.text.rfind(c, 0, s.start) for c in "。；;\n")
             b = min((p for p in (rec.text.find(c, s.end) for c in "。；;\n") if p >= 0), default=len(rec.text))
-            assert any(m.label == "FIG_METRIC" and a < m.start < b for m in spans), f"{rid}: value {text} at {s.start} has no metric in its clause"
+            assert any(m.label == "FIG_METRIC" and a < m.start < b for m in spans), (
+                f"{rid}: value {text} at {s.start} has no metric in its clause"
+            )
         if s.label == "FIG_UNIT":
-            gap = rec.text[spans[i - 1].end:s.start]
-            assert spans[i - 1].label == "FIG_VALUE" and not gap.strip(), f"{rid}: unit {text} not right after its value"
+            gap = rec.text[spans[i - 1].end : s.start]
+            assert spans[i - 1].label == "FIG_VALUE" and not gap.strip(), (
+                f"{rid}: unit {text} not right after its value"
+            )
 
 
 @pytest.mark.parametrize("rid", IDS)
 def test_narrative_application_figures_agree_with_table_3(rid):
     rec, exp = record(rid), expected(rid)
     if "applications" not in exp["tables"] or any(
-            e["rule"] == "narrative.applications" for e in exp.get("publisher_errors", [])):
+        e["rule"] == "narrative.applications" for e in exp.get("publisher_errors", [])
+    ):
         return
     total = exp["tables"]["applications"]["rows"].get("new_received", {}).get("total")
     carried = exp["tables"]["applications"]["rows"].get("carried_over", {}).get("total") or 0
@@ -299,8 +308,8 @@ def test_narrative_application_figures_agree_with_table_3(rid):
         metric = simplified(rec.span_text(s))
         if s.label != "FIG_METRIC" or not metric.startswith(T.APPLICATION_FIGURE_METRICS):
             continue
-        value = next(v for v in rec.spans[i + 1:] if v.label == "FIG_VALUE")
-        after = rec.spans[rec.spans.index(value) + 1:]
+        value = next(v for v in rec.spans[i + 1 :] if v.label == "FIG_VALUE")
+        after = rec.spans[rec.spans.index(value) + 1 :]
         unit = rec.span_text(after[0]) if after and after[0].label == "FIG_UNIT" else None
         if unit is not None and unit not in T.APPLICATION_FIGURE_UNITS:
             continue  # 依申请公开政府信息86条 counts information, not applications

@@ -45,8 +45,9 @@ def apps(version, printed, overrides=None):
 def reviews(flat):
     """Table 4 from its 15 cells in printed order ('_' = a blank cell)."""
     tpl = table_template("reviews", "2021")
-    return TableData.from_texts("reviews", "2021",
-                                {k: "" if t == "_" else t for k, t in zip(tpl.cells(), flat.split())})
+    return TableData.from_texts(
+        "reviews", "2021", {k: "" if t == "_" else t for k, t in zip(tpl.cells(), flat.split())}
+    )
 
 
 def by(checks, rule, where=None):
@@ -227,18 +228,25 @@ class Figure:
     ],
 )
 def test_narrative_applications(figure, status):
-    printed = SEED_002_APPS if figure != ("收到依申请公开事项", 1) else {"new_received": "1 0 0 0 0 0 1",
-                                                                        "granted": "1 0 0 0 0 0 1",
-                                                                        "total": "1 0 0 0 0 0 1"}
+    printed = (
+        SEED_002_APPS
+        if figure != ("收到依申请公开事项", 1)
+        else {"new_received": "1 0 0 0 0 0 1", "granted": "1 0 0 0 0 0 1", "total": "1 0 0 0 0 0 1"}
+    )
     checks = reconcile({"applications": apps("2021", printed)}, [figure])
     assert [c.status for c in by(checks, "narrative.applications")] == [status]
 
 
 def test_narrative_ignores_rates_and_other_figures():
-    checks = reconcile({"applications": apps("2021", SEED_002_APPS)},
-                       [("依申请公开答复率", 100, "%"), ("新增主动公开信息", 815, "条"),
-                        # real 018: information released on request, counted in 条, not applications
-                        ("依申请公开政府信息", 86, "条")])
+    checks = reconcile(
+        {"applications": apps("2021", SEED_002_APPS)},
+        [
+            ("依申请公开答复率", 100, "%"),
+            ("新增主动公开信息", 815, "条"),
+            # real 018: information released on request, counted in 条, not applications
+            ("依申请公开政府信息", 86, "条"),
+        ],
+    )
     (c,) = by(checks, "narrative.applications")
     assert c.status == "skipped"
 
@@ -264,8 +272,12 @@ def test_narrative_skipped_when_cell_blank():
 
 def test_check_to_dict_matches_schema():
     c = Check("applications.balance", "pass", "1 + 0 = 1 + 0", column="natural_person")
-    assert c.to_dict() == {"rule": "applications.balance", "column": "natural_person",
-                           "status": "pass", "detail": "1 + 0 = 1 + 0"}
+    assert c.to_dict() == {
+        "rule": "applications.balance",
+        "column": "natural_person",
+        "status": "pass",
+        "detail": "1 + 0 = 1 + 0",
+    }
     assert list(Check("x", "skipped", "d").to_dict()) == ["rule", "status", "detail"]
 
 
@@ -336,9 +348,14 @@ def test_a_damaged_cell_beside_an_unsplit_glued_run_is_checked_without_a_crash()
     """Generated report 181 (one-line, OCR damage): a row whose glued run stays open (null, with
     its candidates) shares an equation with a damaged cell; the repair search must leave that
     equation out, not add the null to a sum."""
-    t = TableData.from_texts("reviews", "2021", {("review", f): s for f, s in
-                                                 zip(("upheld", "corrected", "other", "pending", "total"),
-                                                     ("1", "0", "0", "0", "l"))})
+    t = TableData.from_texts(
+        "reviews",
+        "2021",
+        {
+            ("review", f): s
+            for f, s in zip(("upheld", "corrected", "other", "pending", "total"), ("1", "0", "0", "0", "l"))
+        },
+    )
     t.cells["review", "corrected"] = Cell(None, text="", segmented_from="10", split_candidates=(0, 10))
     checks = by(reconcile({"reviews": t}), "reviews.total", "review")
     assert [c.status for c in checks] == ["skipped"] or all(c.status != "repaired" for c in checks)

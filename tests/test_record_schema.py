@@ -48,8 +48,12 @@ def test_records_from_gold_spans_and_generated_reports_are_valid(validator):
 
 def test_records_of_bad_inputs_are_valid(validator):
     extractor = Extractor(SpanTagger({}))
-    bad = [("binary", b"\x00\xff\xfe" * 50), ("empty", ""), ("news", "今日天气晴，气温18度。"),
-           ("huge", "0" * (Extractor.MAX_INPUT_CHARS + 1))]
+    bad = [
+        ("binary", b"\x00\xff\xfe" * 50),
+        ("empty", ""),
+        ("news", "今日天气晴，气温18度。"),
+        ("huge", "0" * (Extractor.MAX_INPUT_CHARS + 1)),
+    ]
     for rep in extractor.extract_many(bad):
         assert _errors(validator, rep.to_dict()) == [], rep.id
 
@@ -63,6 +67,12 @@ def test_the_shipped_model_writes_valid_records(validator):
 def test_a_record_off_the_contract_is_caught(validator):
     rec = next(Extractor(SpanTagger({})).extract_many([("x", "一、总体情况")])).to_dict()
     assert _errors(validator, rec) == []
-    for broken in ({**rec, "status": "fine"}, {**rec, "tables": {"applications": {"template": "2021", "rows": {
-            "granted": {"natural_person": 1, "everyone": 2}}}}}, {**rec, "extra": 1}):
+    for broken in (
+        {**rec, "status": "fine"},
+        {
+            **rec,
+            "tables": {"applications": {"template": "2021", "rows": {"granted": {"natural_person": 1, "everyone": 2}}}},
+        },
+        {**rec, "extra": 1},
+    ):
         assert _errors(validator, broken)

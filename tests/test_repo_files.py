@@ -20,6 +20,9 @@ def _tracked() -> list[str]:
 
 
 def test_no_file_over_1_mb_is_committed_outside_model():
-    large = [(p, (ROOT / p).stat().st_size) for p in _tracked()
-             if not p.startswith(ALLOWED) and (ROOT / p).is_file() and (ROOT / p).stat().st_size > LIMIT]
+    large = [
+        (p, (ROOT / p).stat().st_size)
+        for p in _tracked()
+        if not p.startswith(ALLOWED) and (ROOT / p).is_file() and (ROOT / p).stat().st_size > LIMIT
+    ]
     assert not large, f"files over 1 MB outside model/ (keep them out of git, or in model/ if shipped): {large}"

@@ -17,8 +17,9 @@ GOLD = [r for f in annotation_files(["annotations/gold"]) for r in read_jsonl(f)
 @pytest.fixture
 def corpus(tmp_path):
     src = tmp_path / "in.jsonl"
-    src.write_text("".join(json.dumps({"id": r.id, "text": r.text}, ensure_ascii=False) + "\n" for r in GOLD),
-                   encoding="utf-8")
+    src.write_text(
+        "".join(json.dumps({"id": r.id, "text": r.text}, ensure_ascii=False) + "\n" for r in GOLD), encoding="utf-8"
+    )
     return src
 
 

@@ -25,10 +25,24 @@ def _dom(page: Path, tmp_path: Path, fragment: str = "") -> str:
     if CHROMIUM is None:
         pytest.skip("chromium is not installed (apt-get install chromium; .ci/run does)")
     out = subprocess.run(
-        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         f"--user-data-dir={tmp_path / 'profile'}", "--dump-dom", page.as_uri() + (f"#{fragment}" if fragment else "")],
-        capture_output=True, text=True, timeout=120)
+        [
+            CHROMIUM,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            "--dump-dom",
+            page.as_uri() + (f"#{fragment}" if fragment else ""),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert out.returncode == 0, out.stderr[-2000:]
     return out.stdout
 
@@ -53,7 +67,7 @@ def test_review_page_shows_tables_beside_highlighted_source_with_repairs(tmp_pat
     assert "二、主動公開政府信息情況" in dom
     # The tables, with template labels and the values read.
     assert 'id="table-applications"' in dom and "一、本年新收政府信息公开申请数量" in dom
-    reviews = dom[dom.index('id="table-reviews"'):]
+    reviews = dom[dom.index('id="table-reviews"') :]
     assert reviews.count('class="cell value repaired"') == 2  # the '00' and the blank total
     assert 'class="check repaired"' in dom
     # A blank cell shows as blank, never as a 0.
@@ -66,7 +80,7 @@ def test_review_page_marks_failed_checks(tmp_path):
     text = rec.text
     i = text.index("一、本年新收政府信息公开申请数量")
     j = text.index("1", i + 16)
-    rec.text = text[:j] + "7" + text[j + 1:]
+    rec.text = text[:j] + "7" + text[j + 1 :]
     _, page = _page(rec, tmp_path)
     dom = _dom(page, tmp_path)
     assert re.search(r'<span id="summary">[1-9]\d* failed check', dom)
@@ -82,7 +96,7 @@ def test_review_page_of_an_html_input_shows_its_text_and_embeds_parseable_json(t
     report["warnings"].append("a note that says </script><!-- & more")  # must not end the JSON early
     page.write_text(render_review(rec.text, report, report["entities"]), encoding="utf-8")
     dom = _dom(page, tmp_path)
-    source = dom[dom.index('<section id="source">'):dom.index('<section id="extracted">')]
+    source = dom[dom.index('<section id="source">') : dom.index('<section id="extracted">')]
     assert "&lt;td" not in source and "&lt;tr" not in source  # the markup is not shown, its text is
     assert source.count('<mark class="entity"') == len(report["entities"])
     # Each cell's mark shows the cell's printed text (entities decoded), at the cell's source offsets.
@@ -92,7 +106,7 @@ def test_review_page_of_an_html_input_shows_its_text_and_embeds_parseable_json(t
     # The page's script parsed the embedded record (it counts the checks from it).
     assert re.search(r'<span id="summary">\d+ failed check\(s\), \d+ repaired, \d+ cells</span>', dom)
     embedded = page.read_text(encoding="utf-8").split('<script type="application/json" id="report">')[1]
-    assert json.loads(embedded[:embedded.index("</script>")])["warnings"][-1].endswith("</script><!-- & more")
+    assert json.loads(embedded[: embedded.index("</script>")])["warnings"][-1].endswith("</script><!-- & more")
 
 
 def test_review_page_draws_marks_without_spacy(tmp_path):
@@ -101,15 +115,18 @@ def test_review_page_draws_marks_without_spacy(tmp_path):
     report, _ = _page(rec, tmp_path)
     (tmp_path / "r.json").write_text(json.dumps(report, ensure_ascii=False), encoding="utf-8")
     (tmp_path / "s.txt").write_text(rec.text, encoding="utf-8")
-    code = ("import sys, json; sys.modules['spacy'] = None; from gongkai.inference.review import render_review; "
-            f"d = {str(tmp_path)!r}; r = json.load(open(d + '/r.json', encoding='utf-8')); "
-            "print(render_review(open(d + '/s.txt', encoding='utf-8').read(), r, r['entities']).count('<mark'))")
+    code = (
+        "import sys, json; sys.modules['spacy'] = None; from gongkai.inference.review import render_review; "
+        f"d = {str(tmp_path)!r}; r = json.load(open(d + '/r.json', encoding='utf-8')); "
+        "print(render_review(open(d + '/s.txt', encoding='utf-8').read(), r, r['entities']).count('<mark'))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr[-2000:]
     assert int(out.stdout) == len(report["entities"])
 
 
 # --- the review site for a batch --------------------------------------------------------------
+
 
 def _record(rec, rid, spans=None):
     ex = Extractor(SpanTagger({rid: spans if spans is not None else rec.spans}))
@@ -146,20 +163,30 @@ def batch(tmp_path_factory):
     bad = next(read_jsonl(GOLD / "001_783649b23b5da190.jsonl"))
     i = bad.text.index("一、本年新收政府信息公开申请数量")
     j = bad.text.index("1", i + 16)
-    bad.text = bad.text[:j] + "7" + bad.text[j + 1:]
+    bad.text = bad.text[:j] + "7" + bad.text[j + 1 :]
     (inputs / "misread.txt").write_text(bad.text, encoding="utf-8")
     lines.append(json.dumps(_record(bad, str(inputs / "misread.txt")), ensure_ascii=False))
     html_rec = generate(11, layout="html")
     (inputs / "page.html").write_text(html_rec.text, encoding="utf-8")
     lines.append(json.dumps(_record(html_rec, "page.html"), ensure_ascii=False))
-    lines.append(json.dumps({"id": "broken.txt", "status": "error", "error": "broken.txt: binary data, not text",
-                             "tables": {}, "checks": [], "warnings": []}))
+    lines.append(
+        json.dumps(
+            {
+                "id": "broken.txt",
+                "status": "error",
+                "error": "broken.txt: binary data, not text",
+                "tables": {},
+                "checks": [],
+                "warnings": [],
+            }
+        )
+    )
     lines.append("{this is not json")
     bad_line = len(lines)
     missing = _record(seed0, "elsewhere/not-there.txt")
     lines.append(json.dumps(missing, ensure_ascii=False))
     for line in lines:
-        r = json.loads(line) if line.startswith("{\"") else {}
+        r = json.loads(line) if line.startswith('{"') else {}
         if r.get("status") == "ok" and not any(c["status"] == "fail" for c in r["checks"]):
             clean.add(r["id"])
     assert len(clean) == len(lines) - 3  # all but the misread one, the failed input and the broken line
@@ -175,8 +202,9 @@ def site(batch):
     from gongkai.cli import app
 
     out = batch["root"] / "site"
-    r = CliRunner().invoke(app, ["view", str(batch["out"]), "--inputs", str(batch["inputs"]), "-o", str(out),
-                                 "--no-progress"])
+    r = CliRunner().invoke(
+        app, ["view", str(batch["out"]), "--inputs", str(batch["inputs"]), "-o", str(out), "--no-progress"]
+    )
     # Exit 1: one line is not a record and one source is not there; both are named.
     assert r.exit_code == 1, r.output
     assert f"{batch['n']} report(s)" in r.output and "1 source(s) not found" in r.output
@@ -194,14 +222,20 @@ def test_site_index_lists_every_record_and_hides_the_clean_ones(site, batch, tmp
     assert len(rows) == batch["n"] and not any(hidden for _, hidden in rows)
     for rid in batch["clean"] | {"page.html", "broken.txt", f"line {batch['bad_line']}", "elsewhere/not-there.txt"}:
         assert html.escape(rid) in dom
-    assert f'{batch["n"]} of {batch["n"]} reports shown' in dom
+    assert f"{batch['n']} of {batch['n']} reports shown" in dom
     # The filter, as the checkbox sets it (in the address, so a filtered view is a link).
     hidden_dom = _dom(site / "index.html", tmp_path, fragment="clean=hide")
     hidden = {int(n) for n, h in _rows(hidden_dom) if h}
-    clean_rows = {int(m) for m in re.findall(r'<tr class="status-ok" data-n="(\d+)" data-status="ok" '
-                                             r'data-clean="1"', dom)}
+    clean_rows = {
+        int(m)
+        for m in re.findall(
+            r'<tr class="status-ok" data-n="(\d+)" data-status="ok" '
+            r'data-clean="1"',
+            dom,
+        )
+    }
     assert hidden == clean_rows and len(hidden) == len(batch["clean"])
-    assert f'{batch["n"] - len(hidden)} of {batch["n"]} reports shown' in hidden_dom
+    assert f"{batch['n'] - len(hidden)} of {batch['n']} reports shown" in hidden_dom
 
 
 def test_site_index_sorts_in_the_page(site, batch, tmp_path):
@@ -213,10 +247,10 @@ def test_site_index_sorts_in_the_page(site, batch, tmp_path):
 
 def test_site_charts_one_point_per_year_and_marks_the_jump(site, tmp_path):
     dom = _dom(site / "organs.html", tmp_path)
-    organ = dom[dom.index('data-name="测试县人民政府"'):]
-    organ = organ[:organ.index("</section>")]
-    chart = organ[organ.index('data-headline="new_applications"'):]
-    chart = chart[:chart.index("</svg>")]
+    organ = dom[dom.index('data-name="测试县人民政府"') :]
+    organ = organ[: organ.index("</section>")]
+    chart = organ[organ.index('data-headline="new_applications"') :]
+    chart = chart[: chart.index("</svg>")]
     points = re.findall(r'<circle class="pt( jump)?[^"]*" data-year="(\d+)" data-value="([\d.]+)"', chart)
     assert [(int(y), float(v)) for _, y, v in points] == [(2021, 3), (2022, 40), (2024, 5)]
     assert [bool(j) for j, _, _ in points] == [False, True, True]  # 3 → 40 → 5: both steps jump
@@ -227,8 +261,9 @@ def test_site_charts_one_point_per_year_and_marks_the_jump(site, tmp_path):
 
 def test_site_report_pages(site, batch, tmp_path):
     index = (site / "index.html").read_text(encoding="utf-8")
-    page_of = dict((html.unescape(rid), page) for page, rid in
-                   re.findall(r'<a href="(reports/\d+\.html)">([^<]*)</a>', index))
+    page_of = dict(
+        (html.unescape(rid), page) for page, rid in re.findall(r'<a href="(reports/\d+\.html)">([^<]*)</a>', index)
+    )
     # A seed found under --inputs by the last parts of its id; its cells link to its source.
     seed = _dom(site / page_of["scraped/seeds/000_36f0aac7f99c3c7f.txt"], tmp_path)
     assert re.search(r'<span id="summary">0 failed check\(s\), 2 repaired, \d+ cells</span>', seed)
@@ -237,7 +272,7 @@ def test_site_report_pages(site, batch, tmp_path):
     assert 'href="../index.html"' in seed and 'href="../organs.html#organ-' in seed
     # The HTML input, as its text.
     page = _dom(site / page_of["page.html"], tmp_path)
-    source = page[page.index('<section id="source">'):page.index('<section id="extracted">')]
+    source = page[page.index('<section id="source">') : page.index('<section id="extracted">')]
     assert "&lt;td" not in source and source.count("<mark") > 20
     # No source: the tables alone, and the page says why.
     missing = _dom(site / page_of["elsewhere/not-there.txt"], tmp_path)

@@ -46,7 +46,11 @@ def test_splits(run, n, expected):
 
 def test_splits_keeps_every_reading():
     assert sorted(splits("200 000121", 7)) == [
-        (2, 0, 0, 0, 0, 0, 121), (20, 0, 0, 0, 0, 1, 21), (20, 0, 0, 0, 0, 12, 1), (200, 0, 0, 0, 1, 2, 1)]
+        (2, 0, 0, 0, 0, 0, 121),
+        (20, 0, 0, 0, 0, 1, 21),
+        (20, 0, 0, 0, 0, 12, 1),
+        (200, 0, 0, 0, 1, 2, 1),
+    ]
 
 
 def test_splits_rejects_non_digits():
@@ -79,8 +83,12 @@ def test_wrong_list_number_is_an_error():
 def test_whole_glued_table_3_solved_jointly():
     runs = {r: glued(SEED_002.get(r, ZERO_ROW)) for r in ROWS_2021}
     # Alone, the 2 + 0 + … = 2 and 11 + … = 11 rows have two readings each: (1, 10, …, 11) too.
-    assert segment_table("applications", "2021",
-                         {"other_handling.no_correction": runs["other_handling.no_correction"]}).status == "ambiguous"
+    assert (
+        segment_table(
+            "applications", "2021", {"other_handling.no_correction": runs["other_handling.no_correction"]}
+        ).status
+        == "ambiguous"
+    )
     start = time.perf_counter()
     seg = segment_table("applications", "2021", runs)
     assert time.perf_counter() - start < 0.5
@@ -91,9 +99,15 @@ def test_whole_glued_table_3_solved_jointly():
 def test_column_rules_resolve_a_row_ambiguous_alone():
     # granted alone: (11, 0, …, 11) or (1, 10, 0, …, 11); the commercial column total says 0.
     runs = {"granted": "110000011", "total": "110000011"}
-    known = {(r, f): v for r in ROWS_2021 if table_template("applications", "2021").row(r).outcome
-             and r != "granted" for f, v in zip(("natural_person", "commercial", "research", "social_welfare",
-                                                 "legal_service", "other_org", "total"), ZERO_ROW)}
+    known = {
+        (r, f): v
+        for r in ROWS_2021
+        if table_template("applications", "2021").row(r).outcome and r != "granted"
+        for f, v in zip(
+            ("natural_person", "commercial", "research", "social_welfare", "legal_service", "other_org", "total"),
+            ZERO_ROW,
+        )
+    }
     assert segment_table("applications", "2021", runs).status == "ambiguous"
     known[("total", "commercial")] = 0
     seg = segment_table("applications", "2021", runs, known)
@@ -105,8 +119,7 @@ def test_whole_glued_table_4_solved_uniquely():
     # Seed 002's table 4, 8 7 1 0 16 then ten zeros, printed as one run.
     seg = segment_table("reviews", "2021", {"reviews": "8710160000000000"})
     assert seg.status == "unique"
-    assert seg.rows == {"review": (8, 7, 1, 0, 16), "litigation_direct": (0,) * 5,
-                        "litigation_after_review": (0,) * 5}
+    assert seg.rows == {"review": (8, 7, 1, 0, 16), "litigation_direct": (0,) * 5, "litigation_after_review": (0,) * 5}
 
 
 def test_genuinely_ambiguous_reports_candidates():
@@ -140,8 +153,11 @@ def test_numbers_that_do_not_add_up_keep_the_split_breaking_the_fewest_equations
     assert seg.status == "inconsistent"
     assert seg.rows == {r: SEED_002.get(r, ZERO_ROW) for r in ROWS_2021} | {"total": (117, 2, 0, 0, 0, 7, 126)}
     assert sorted((eq.rule, eq.column) for eq in seg.broken) == [
-        ("applications.balance", "natural_person"), ("applications.balance", "total"),
-        ("applications.outcomes", "natural_person"), ("applications.outcomes", "total")]
+        ("applications.balance", "natural_person"),
+        ("applications.balance", "total"),
+        ("applications.outcomes", "natural_person"),
+        ("applications.outcomes", "total"),
+    ]
     assert all(n > len(seg.broken) for opts in seg.alternatives.values() for _, n in opts)
 
 
@@ -174,13 +190,18 @@ def test_a_cell_the_narrative_states_decides_between_readings():
     seg = segment_table("active_disclosure", "2021", {"normative_documents": "5416"})
     # 54 | 1 | 6 would put fewer documents in force than were issued this year (template.CELL_ORDERS).
     assert seg.status == "ambiguous" and seg.candidates["normative_documents"] == [(5, 4, 16), (5, 41, 6)]
-    seg = segment_table("active_disclosure", "2021", {"normative_documents": "5416"},
-                        hints={("normative_documents", "issued"): {5}, ("normative_documents", "in_force"): {16}})
+    seg = segment_table(
+        "active_disclosure",
+        "2021",
+        {"normative_documents": "5416"},
+        hints={("normative_documents", "issued"): {5}, ("normative_documents", "in_force"): {16}},
+    )
     assert seg.rows == {"normative_documents": (5, 4, 16)}
     assert seg.evidence == {"normative_documents": ("rules", "narrative")}
     # A figure no reading agrees with decides nothing.
-    seg = segment_table("active_disclosure", "2021", {"normative_documents": "5416"},
-                        hints={("normative_documents", "in_force"): {99}})
+    seg = segment_table(
+        "active_disclosure", "2021", {"normative_documents": "5416"}, hints={("normative_documents", "in_force"): {99}}
+    )
     assert seg.status == "ambiguous" and len(seg.candidates["normative_documents"]) == 2
 
 
@@ -207,8 +228,16 @@ def test_a_fraction_goes_to_an_amount_and_a_sign_to_a_signed_field():
 
 
 def test_rows_no_rule_ties_are_split_apart_and_stay_fast():
-    runs = {"rules": "1077", "normative_documents": "3500", "licensing": "63600", "other_services": "109024",
-            "punishment": "103040", "coercion": "4300", "fees": "124", "procurement": "176586650.10"}
+    runs = {
+        "rules": "1077",
+        "normative_documents": "3500",
+        "licensing": "63600",
+        "other_services": "109024",
+        "punishment": "103040",
+        "coercion": "4300",
+        "fees": "124",
+        "procurement": "176586650.10",
+    }
     start = time.perf_counter()
     seg = segment_table("active_disclosure", "2019", runs)
     assert time.perf_counter() - start < 0.5

@@ -61,11 +61,15 @@ def test_scripts_spell_out_the_default_size(script):
 
 def test_the_shipped_model_is_of_the_default_size():
     config = json.loads((ROOT / "model" / "default" / "config.json").read_text(encoding="utf-8"))
-    shipped = {"hidden": config["hidden_size"], "layers": config["num_hidden_layers"],
-               "heads": config["num_attention_heads"], "intermediate": config["intermediate_size"],
-               "max_positions": config["max_position_embeddings"], "architecture": config["model_type"]}
+    shipped = {
+        "hidden": config["hidden_size"],
+        "layers": config["num_hidden_layers"],
+        "heads": config["num_attention_heads"],
+        "intermediate": config["intermediate_size"],
+        "max_positions": config["max_position_embeddings"],
+        "architecture": config["model_type"],
+    }
     assert shipped == {k: default(TrainConfig, k) for k in shipped}
-
 
 
 def test_options_are_generated_from_the_settings():

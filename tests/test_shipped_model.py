@@ -20,8 +20,9 @@ from gongkai.training.evaluate_pipeline import _figure_matches
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT.parent / "shared" / "seeds"
 
-pytestmark = pytest.mark.skipif(not (default_model_dir() / "config.json").exists(),
-                                reason="no model shipped in model/default yet")
+pytestmark = pytest.mark.skipif(
+    not (default_model_dir() / "config.json").exists(), reason="no model shipped in model/default yet"
+)
 
 
 @pytest.fixture(scope="module")
@@ -78,7 +79,8 @@ def test_every_table_cell_is_right(extracted, exp):
 def test_every_section_is_right(extracted, exp):
     got = extracted[exp["id"]]
     assert [(s["key"], s["number"], s["title"]) for s in got["sections"]] == [
-        (s["key"], s["number"], s["title"]) for s in exp["sections"]]
+        (s["key"], s["number"], s["title"]) for s in exp["sections"]
+    ]
 
 
 @pytest.mark.parametrize("exp", list(_cases("year")))
@@ -104,10 +106,13 @@ def test_figure_recall_against_the_gold_annotations(extracted):
     for path in sorted((ROOT / "annotations" / "gold").glob("[0-9]*.jsonl")):  # the seeds
         rec = next(read_jsonl(path))
         norm = normalise(rec.text)
-        gold = [_Figure(g.value, g.unit, g.approximate, *norm.to_source(g.start, g.end))
-                for g in assemble(norm, entities_from_source_spans(norm, rec.spans)).figures]
-        got = [_Figure(d["value"], d["unit"], d["approximate"], d["start"], d["end"])
-               for d in extracted[rec.id]["figures"]]
+        gold = [
+            _Figure(g.value, g.unit, g.approximate, *norm.to_source(g.start, g.end))
+            for g in assemble(norm, entities_from_source_spans(norm, rec.spans)).figures
+        ]
+        got = [
+            _Figure(d["value"], d["unit"], d["approximate"], d["start"], d["end"]) for d in extracted[rec.id]["figures"]
+        ]
         found += _figure_matches(gold, got)
         total += len(gold)
     assert found / total >= 0.9, f"figure recall {found}/{total}"
@@ -123,4 +128,4 @@ def test_two_metrics_that_touch_stay_two():
     gold = next(iter(tag_records([next(read_jsonl(ROOT / "annotations" / "gold" / "000_36f0aac7f99c3c7f.jsonl"))])))
     at = gold.text.index("依申请类政务服务事项进驻")
     got = Tagger.load(default_model_dir()).predict([gold.text])[0]
-    assert got.tags[at:at + 12] == gold.tags[at:at + 12]
+    assert got.tags[at : at + 12] == gold.tags[at : at + 12]

@@ -60,8 +60,7 @@ def test_seeds_entities_have_the_annotations_offsets_where_the_model_is_right(nl
         report = doc._.gongkai
         assert report["id"] == f"seed-{i}" and report["tables"]
         norm, predicted = counting.tagged[f"seed-{i}"]
-        gold = {(e.label, e.start, e.end): s
-                for s in rec.spans for e in entities_from_source_spans(norm, [s])}
+        gold = {(e.label, e.start, e.end): s for s in rec.spans for e in entities_from_source_spans(norm, [s])}
         ents = {(e.start_char, e.end_char, e.label_) for e in doc.ents}
         assert len(ents) == len(doc.ents) == len(predicted)  # every entity aligns with the zh char tokens
         assert {(e.start_char, e.end_char, e.label_) for e in doc.spans["gongkai"]} == ents
@@ -72,7 +71,7 @@ def test_seeds_entities_have_the_annotations_offsets_where_the_model_is_right(nl
             right += 1
             # Right where the model is right: the annotation's offsets, a ruby after the entity's
             # last character included (it goes with its character, as the guideline has it).
-            assert (span.start, span.end, span.label) in ents, rec.text[span.start:span.end]
+            assert (span.start, span.end, span.label) in ents, rec.text[span.start : span.end]
             exact += 1
     n_gold = sum(len(r.spans) for r in SEEDS)
     assert right >= 0.98 * n_gold  # the shipped model was trained on the seeds
@@ -87,7 +86,9 @@ def test_gold_spans_come_back_exactly(tmp_path):
         doc = nlp.make_doc(rec.text)
         doc.user_data["id"] = "r"
         doc = component(doc)
-        assert {(e.start_char, e.end_char, e.label_) for e in doc.ents} == {(s.start, s.end, s.label) for s in rec.spans}
+        assert {(e.start_char, e.end_char, e.label_) for e in doc.ents} == {
+            (s.start, s.end, s.label) for s in rec.spans
+        }
         cell = doc._.gongkai["provenance"]["applications"]["new_received"]["total"]
         assert doc.char_span(cell["start"], cell["end"]).text == cell["text"]
 

@@ -8,9 +8,12 @@ from gongkai.training.suggest import top_k
 
 
 def _report(fails=0, score=0.99, tables=3):
-    return {"checks": [{"status": "fail"}] * fails + [{"status": "pass"}],
-            "entities": [{"label": "CELL", "start": 0, "end": 1, "score": score}],
-            "tables": {f"t{i}": {} for i in range(tables)}, "error": None}
+    return {
+        "checks": [{"status": "fail"}] * fails + [{"status": "pass"}],
+        "entities": [{"label": "CELL", "start": 0, "end": 1, "score": score}],
+        "tables": {f"t{i}": {} for i in range(tables)},
+        "error": None,
+    }
 
 
 def test_failing_uncertain_and_unfamiliar_reports_come_first():

@@ -97,8 +97,11 @@ def test_rules_hold_unless_an_error_was_injected(records):
     for r in clean:
         assert violations(r.meta["tables"]) == [], r.id
     # A blank cell skips the checks it is in (a row printed without values hides a mismatch).
-    broken = [r for r in records if any(e["kind"] == "outcomes_mismatch" for e in r.meta["errors"])
-              and not r.meta["settings"]["blanked"]]
+    broken = [
+        r
+        for r in records
+        if any(e["kind"] == "outcomes_mismatch" for e in r.meta["errors"]) and not r.meta["settings"]["blanked"]
+    ]
     assert broken and all(violations(r.meta["tables"]) for r in broken)
 
 
@@ -107,12 +110,12 @@ def test_meta_sections_and_figures_point_into_the_text(records):
         keys = [s["key"] for s in r.meta["sections"] if s["key"]]  # an old report's other headings: None
         assert keys == [k for k in SECTION_KEYS if k in keys]
         for s in r.meta["sections"]:
-            assert _undo(s["title"]) in _undo(r.text[s["start"]:s["end"]])
+            assert _undo(s["title"]) in _undo(r.text[s["start"] : s["end"]])
         for f in r.meta["figures"]:
             if "ocr" in r.meta["settings"]["damage"]:
                 continue  # 1400 may read 14OO: lossy by design
             assert _undo(str(f["value"])) in _undo(f["text"]), (r.id, f)
-            assert f["text"] == r.text[f["start"]:f["end"]]
+            assert f["text"] == r.text[f["start"] : f["end"]]
 
 
 def test_deterministic_by_seed():
@@ -193,8 +196,11 @@ def test_narrative_is_as_rich_as_a_real_reports(plain):
     assert per["SUBSECTION"] / n >= 5 and per["ORGAN"] / n >= 2 and per["YEAR"] / n >= 2
     assert sum(len(r.text) for r in plain) / n > 3500
     # Most overviews have 3–6 subsections.
-    overview = [sum(1 for s in r.spans if s.label == "SUBSECTION" and s.start < r.meta["sections"][1]["start"])
-                for r in plain if r.meta["sections"][0]["key"] == "overview"]
+    overview = [
+        sum(1 for s in r.spans if s.label == "SUBSECTION" and s.start < r.meta["sections"][1]["start"])
+        for r in plain
+        if r.meta["sections"][0]["key"] == "overview"
+    ]
     assert sum(3 <= k <= 6 for k in overview) > 0.7 * len(overview)
     # A broad character vocabulary: the tagger knows only what the training text shows it.
     assert len({ch for r in plain for ch in r.text if "\u4e00" <= ch <= "\u9fff"}) > 700
@@ -213,7 +219,10 @@ def test_year_and_figure_labels_follow_the_guideline(plain):
             assert [r.span_text(s) for s in inside if s.label == "FIG_METRIC"] == [f["metric"]], (r.id, f)
             # A magnitude is inside the value (66万余 + 人次); the meta unit keeps it (万人次).
             value = next(r.span_text(s) for s in inside if s.label == "FIG_VALUE").replace("万", "")
-            assert value.strip("余近约多") == str(f["value"]) and f["approximate"] == (value != str(f["value"])), (r.id, f)
+            assert value.strip("余近约多") == str(f["value"]) and f["approximate"] == (value != str(f["value"])), (
+                r.id,
+                f,
+            )
 
 
 def test_unlabelled_numbers_in_the_text_are_not_counts(plain):
@@ -222,10 +231,10 @@ def test_unlabelled_numbers_in_the_text_are_not_counts(plain):
     for r in plain:
         covered = bytearray(len(r.text))
         for s in r.spans:
-            covered[s.start:s.end] = b"\x01" * (s.end - s.start)
+            covered[s.start : s.end] = b"\x01" * (s.end - s.start)
         for m in re.finditer(r"\d+(?:\.\d+)?", r.text):
-            if not any(covered[m.start():m.end()]):
-                assert r.text[m.end():m.end() + 1] not in _UNITS, (r.id, r.text[m.start() - 10:m.end() + 5])
+            if not any(covered[m.start() : m.end()]):
+                assert r.text[m.end() : m.end() + 1] not in _UNITS, (r.id, r.text[m.start() - 10 : m.end() + 5])
 
 
 def test_pdf_shifted_moves_numbers_off_their_labels():
@@ -244,7 +253,7 @@ def test_pdf_shifted_moves_numbers_off_their_labels():
             starts = [v for (t, k), v in first_cell.items() if k == row]
             if len(spans) == 2 and starts and spans[0].end < min(starts) < spans[1].start:
                 between += 1
-                assert not r.text[spans[0].end:spans[1].start].strip(" \n0123456789.+-/—无|万元项个")
+                assert not r.text[spans[0].end : spans[1].start].strip(" \n0123456789.+-/—无|万元项个")
             elif len(spans) == 1 and starts and max(starts) < spans[0].start:
                 before += 1
     assert before > 50 and between > 20, (before, between)
@@ -256,8 +265,12 @@ def test_figure_metrics_are_open_vocabulary(plain):
     before a metric stay outside it (``公布各类[政务服务事项]``, ``群众关注的[热点]``)."""
     from gongkai.training.synth.phrases import RELATIVES, SCOPES
 
-    metrics = [(r.text[max(0, s.start - 8):s.start], r.span_text(s))
-               for r in plain for s in r.spans if s.label == "FIG_METRIC"]
+    metrics = [
+        (r.text[max(0, s.start - 8) : s.start], r.span_text(s))
+        for r in plain
+        for s in r.spans
+        if s.label == "FIG_METRIC"
+    ]
     names = {m for _, m in metrics}
     assert len(names) > 0.35 * len(metrics), (len(names), len(metrics))
     listed = [m for m in names if re.search(r"[^“”]、[^“”]|及", m)]

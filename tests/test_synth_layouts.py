@@ -44,13 +44,20 @@ def test_one_line_pages_glue_cells_into_runs_and_headings_into_sentences(oneline
     for r in oneline:
         cells = _labelled(r, "CELL")
         touching += sum(a.end == b.start for a, b in zip(cells, cells[1:]))
-        stray += sum(b.start - a.end == 1 and r.text[a.end] == " " for a, b in zip(cells, cells[1:])
-                     if r.meta["settings"]["layouts"] and a.end == b.start - 1)
+        stray += sum(
+            b.start - a.end == 1 and r.text[a.end] == " "
+            for a, b in zip(cells, cells[1:])
+            if r.meta["settings"]["layouts"] and a.end == b.start - 1
+        )
         for s in _labelled(r, "SECTION"):
             glued_heading += s.end < len(r.text) and r.text[s.end] not in " \n"
         spaced_header += sum(" " in r.span_text(s) for s in _labelled(r, "COL_HEADER"))
-    assert touching > 60 * 100 and glued_heading > 60 and stray > 5 and spaced_header > 30, \
-        (touching, glued_heading, stray, spaced_header)
+    assert touching > 60 * 100 and glued_heading > 60 and stray > 5 and spaced_header > 30, (
+        touching,
+        glued_heading,
+        stray,
+        spaced_header,
+    )
 
 
 def test_the_signature_names_the_body(oneline):
@@ -58,7 +65,7 @@ def test_the_signature_names_the_body(oneline):
     for r in oneline:
         organs = _labelled(r, "ORGAN")
         last = organs[-1] if organs else None
-        if last and re.match(r"\s?\d{4}年\d{1,2}月\d{1,2}日", r.text[last.end:last.end + 12]):
+        if last and re.match(r"\s?\d{4}年\d{1,2}月\d{1,2}日", r.text[last.end : last.end + 12]):
             signed += 1
             assert r.span_text(last) == r.meta["organ"]
     assert signed > 20
@@ -66,8 +73,9 @@ def test_the_signature_names_the_body(oneline):
 
 def test_rows_printed_without_values_or_not_at_all():
     seen_label_only = seen_omitted = 0
-    for r in generate_many(40, seed=5, page="oneline", pre2019=False,
-                           damage=["label_only_rows", "omitted_rows"], debug=True):
+    for r in generate_many(
+        40, seed=5, page="oneline", pre2019=False, damage=["label_only_rows", "omitted_rows"], debug=True
+    ):
         tables = r.meta["tables"]
         for key in r.meta["settings"]["omitted"]:
             table, row = key.split(".", 1)
@@ -78,8 +86,9 @@ def test_rows_printed_without_values_or_not_at_all():
         for table, entry in tables.items():
             for row, vals in entry["rows"].items():
                 if all(v is None for v in vals.values()):
-                    cells = [s for s, d in zip(r.spans, r.meta["debug"]) if d.get("row") == row
-                             and d.get("table") == table]
+                    cells = [
+                        s for s, d in zip(r.spans, r.meta["debug"]) if d.get("row") == row and d.get("table") == table
+                    ]
                     assert all(s.label == "BLANK" for s in cells)
                     seen_label_only += not cells
     assert seen_label_only > 10 and seen_omitted == 40
@@ -108,10 +117,18 @@ def test_restructured_markdown():
             if s.label == "BLANK":
                 assert text == "-"
                 dashes += 1
-            if s.label == "ROW_LABEL" and "group" in d and r.text[max(0, s.start - 5):s.start].rstrip().endswith(("#", "**")):
+            if (
+                s.label == "ROW_LABEL"
+                and "group" in d
+                and r.text[max(0, s.start - 5) : s.start].rstrip().endswith(("#", "**"))
+            ):
                 heading_groups += 1
-    assert numberless_labels > 100 and generic > 20 and dashes > 20 and heading_groups > 40, \
-        (numberless_labels, generic, dashes, heading_groups)
+    assert numberless_labels > 100 and generic > 20 and dashes > 20 and heading_groups > 40, (
+        numberless_labels,
+        generic,
+        dashes,
+        heading_groups,
+    )
 
 
 def test_ocr_breaks_labels_inside_one_span():
@@ -147,16 +164,19 @@ def test_new_layouts_are_common_by_default():
     assert layouts["md_restructured"] > 20 and layouts["html"] > 60
     assert 5 <= sum(r.meta["settings"]["pre2019"] for r in records) <= 40
     # The 2019 tables printed in a report of 2021 or later.
-    assert any(r.meta["year"] >= 2021 and r.meta["settings"]["versions"].get("applications") == "2019"
-               for r in records)
+    assert any(r.meta["year"] >= 2021 and r.meta["settings"]["versions"].get("applications") == "2019" for r in records)
 
 
 # --------------------------------------------------------------------------- realism
 
+
 @pytest.fixture()
 def real_folder(tmp_path):
-    for rid, text in (("001", "一、本年新收政府信息公开申请数量190000019二、上年结转"), ("002", "规章 | 0 | 0 | 0 |"),
-                      ("006", "HELD-OUT TEXT 9999999")):
+    for rid, text in (
+        ("001", "一、本年新收政府信息公开申请数量190000019二、上年结转"),
+        ("002", "规章 | 0 | 0 | 0 |"),
+        ("006", "HELD-OUT TEXT 9999999"),
+    ):
         (tmp_path / "real" / rid).mkdir(parents=True)
         (tmp_path / "real" / rid / "source.txt").write_text(text, encoding="utf-8")
     split = tmp_path / "split.json"
@@ -189,8 +209,12 @@ def test_compare_reports_the_realism_gap(real_folder):
 def test_the_gap_is_smaller_for_the_layout_real_reports_print():
     from gongkai.training.synth.realism import realism_gap, text_stats
 
-    real = text_stats(["标题: x\n==== 正文 ====\n一、总体情况2021年,我局…规章000行政规范性文件5416三、申请人情况"
-                       "一、本年新收政府信息公开申请数量190000019二、上年结转政府信息公开申请数量0000000"])
+    real = text_stats(
+        [
+            "标题: x\n==== 正文 ====\n一、总体情况2021年,我局…规章000行政规范性文件5416三、申请人情况"
+            "一、本年新收政府信息公开申请数量190000019二、上年结转政府信息公开申请数量0000000"
+        ]
+    )
     one = text_stats((r.text for r in generate_many(5, seed=1, page="oneline", damage=[])), normalised=False)
     pipe = text_stats((r.text for r in generate_many(5, seed=1, layout="pipe", damage=[])), normalised=False)
     assert realism_gap(one, real)["mean"] < realism_gap(pipe, real)["mean"]

@@ -42,8 +42,11 @@ def rebuilt():
     for rec in generate_many(N, seed=11, debug=True):
         norm = normalise(rec.text, name=rec.id)
         asm = assemble(norm, entities_from_source_spans(norm, rec.spans))
-        labelled = {(d["table"], d["row"], d["field"]) for s, d in zip(rec.spans, rec.meta["debug"])
-                    if s.label in ("CELL", "BLANK") and "row" in d}
+        labelled = {
+            (d["table"], d["row"], d["field"])
+            for s, d in zip(rec.spans, rec.meta["debug"])
+            if s.label in ("CELL", "BLANK") and "row" in d
+        }
         out.append((rec, asm, labelled))
     return out
 
@@ -53,8 +56,12 @@ def _implausible(data, expected) -> bool:
     tpl = T.table_template(data.table, data.template)
     for row, values in expected["rows"].items():
         glued = [data.cells[row, f] for f in values if (row, f) in data.cells]
-        if glued and all(c.segmented_from for c in glued) and None not in values.values() \
-                and not plausible(tpl.row(row).fields, tuple(values.values())):
+        if (
+            glued
+            and all(c.segmented_from for c in glued)
+            and None not in values.values()
+            and not plausible(tpl.row(row).fields, tuple(values.values()))
+        ):
             return True
     return False
 
@@ -64,8 +71,10 @@ def _blank_in_a_run(rec, table: str) -> bool:
     digits nothing marks where the blank stands (real 039 prints ``000000`` for seven cells)."""
     if rec.meta["settings"]["layouts"][table] != "glued":
         return False
-    return any(None in vals.values() and any(v is not None for v in vals.values())
-               for vals in rec.meta["tables"][table]["rows"].values())
+    return any(
+        None in vals.values() and any(v is not None for v in vals.values())
+        for vals in rec.meta["tables"][table]["rows"].values()
+    )
 
 
 def test_tables_rebuilt_from_spans_equal_the_generators_tables(rebuilt):

@@ -22,8 +22,11 @@ TEXT = "一、总体情况\n| 规章 | 0 |  |\n本年新增主动公开信息815
 
 def _zero_layer_model(vocab_size: int, max_positions: int) -> BertForTokenClassification:
     torch.manual_seed(0)
-    model = BertForTokenClassification(new_config(vocab_size, hidden=32, layers=0, heads=2, intermediate=32,
-                                                  max_positions=max_positions, architecture="bert"))
+    model = BertForTokenClassification(
+        new_config(
+            vocab_size, hidden=32, layers=0, heads=2, intermediate=32, max_positions=max_positions, architecture="bert"
+        )
+    )
     return model.eval()
 
 
@@ -65,7 +68,7 @@ def run_model(vocab: dict[str, int], max_positions: int) -> BertForTokenClassifi
             emb.word_embeddings.weight[vocab[ch], 0] = 10
         model.classifier.weight.zero_()
         model.classifier.bias.zero_()
-        model.classifier.weight[:, :len(TAGS)] = torch.eye(len(TAGS))
+        model.classifier.weight[:, : len(TAGS)] = torch.eye(len(TAGS))
     return model
 
 
@@ -132,7 +135,7 @@ def test_an_entity_across_a_window_boundary_is_tagged_as_in_one_big_window(tok):
     cuts = [lo for _, lo, _ in owners(windows(len(TEXT), 18, 11), len(TEXT))][1:]
     crossing = [(a, b) for a, b, *_ in whole.spans() if any(a < c < b for c in cuts)]
     assert len(crossing) >= 5  # spans really straddle the windows' hand-over points
-    assert TEXT[crossing[0][0]:crossing[0][1]].strip(" ") and "|" not in TEXT[crossing[0][0]:crossing[0][1]]
+    assert TEXT[crossing[0][0] : crossing[0][1]].strip(" ") and "|" not in TEXT[crossing[0][0] : crossing[0][1]]
 
 
 def test_unknown_characters_keep_one_tag_per_character(tok):
@@ -149,10 +152,16 @@ def test_unknown_characters_keep_one_tag_per_character(tok):
 
 
 def test_spans_decode_iob2_and_open_on_a_stray_inside_tag():
-    pred = Prediction(["I-CELL", "I-CELL", "O", "B-ROW_LABEL", "I-ROW_LABEL", "B-ROW_LABEL", "I-CELL", "I-CELL"],
-                      [0.5, 1.0, 1.0, 0.2, 0.4, 0.9, 1.0, 0.8])
+    pred = Prediction(
+        ["I-CELL", "I-CELL", "O", "B-ROW_LABEL", "I-ROW_LABEL", "B-ROW_LABEL", "I-CELL", "I-CELL"],
+        [0.5, 1.0, 1.0, 0.2, 0.4, 0.9, 1.0, 0.8],
+    )
     assert [(a, b, label) for a, b, label, _ in pred.spans()] == [
-        (0, 2, "CELL"), (3, 5, "ROW_LABEL"), (5, 6, "ROW_LABEL"), (6, 8, "CELL")]
+        (0, 2, "CELL"),
+        (3, 5, "ROW_LABEL"),
+        (5, 6, "ROW_LABEL"),
+        (6, 8, "CELL"),
+    ]
     assert [round(s, 3) for *_, s in pred.spans()] == [0.75, 0.3, 0.9, 0.9]
 
 
@@ -182,8 +191,9 @@ def test_loading_a_model_with_another_label_set_says_how_to_fix_it(tok, tmp_path
 def test_a_base_checkpoint_gets_a_classifier_for_our_tags(tok, tmp_path):
     # A user's checkpoint: another head size, its own tokenizer.
     torch.manual_seed(0)
-    base = BertForTokenClassification(new_config(len(tok), hidden=32, layers=1, heads=2, intermediate=32,
-                                                 max_positions=40, architecture="bert"))
+    base = BertForTokenClassification(
+        new_config(len(tok), hidden=32, layers=1, heads=2, intermediate=32, max_positions=40, architecture="bert")
+    )
     base.config.id2label, base.config.label2id = {0: "A", 1: "B"}, {"A": 0, "B": 1}
     base.config.num_labels = 2
     base = BertForTokenClassification(base.config)
@@ -231,9 +241,14 @@ def test_decoding_finds_the_most_probable_well_formed_sequence():
         logits = rng.normal(size=(n, len(tags))) * 3
         logps.append(logits - np.log(np.exp(logits).sum(1, keepdims=True)))
     for logp, got in zip(logps, viterbi_iob2_many(logps, tags)):
-        best = max((seq for seq in itertools.product(range(len(tags)), repeat=len(logp))
-                    if _well_formed([tags[i] for i in seq])),
-                   key=lambda seq: logp[np.arange(len(seq)), seq].sum())
+        best = max(
+            (
+                seq
+                for seq in itertools.product(range(len(tags)), repeat=len(logp))
+                if _well_formed([tags[i] for i in seq])
+            ),
+            key=lambda seq: logp[np.arange(len(seq)), seq].sum(),
+        )
         assert list(got) == list(best)
         assert list(viterbi_iob2(logp, tags)) == list(best)
 
@@ -283,15 +298,21 @@ def test_a_metric_with_no_number_in_its_clause_is_not_a_figure():
         tags = ["O"] * len(text)
         for label, part in spans:
             a = text.index(part)
-            tags[a:a + len(part)] = ["B-" + label] + ["I-" + label] * (len(part) - 1)
+            tags[a : a + len(part)] = ["B-" + label] + ["I-" + label] * (len(part) - 1)
         got = drop_unattached(_ids(tags), text, TAGS, **FIGURE_REACH)
-        return [text[a:b] for a, b, label, _ in Prediction([TAGS[i] for i in got], [1.0] * len(text)).spans()
-                if label == "FIG_METRIC"]
+        return [
+            text[a:b]
+            for a, b, label, _ in Prediction([TAGS[i] for i in got], [1.0] * len(text)).spans()
+            if label == "FIG_METRIC"
+        ]
 
     assert decode("公开救灾、食品药品监管等信息。", [("FIG_METRIC", "救灾、食品药品监管")]) == []
-    assert decode("收到申请共计9件。", [("FIG_METRIC", "收到申请"), ("FIG_VALUE", "9"), ("FIG_UNIT", "件")]) == ["收到申请"]
-    assert decode("全中心5项依申请类事项进驻", [("FIG_VALUE", "5"), ("FIG_UNIT", "项"), ("FIG_METRIC", "依申请类事项")]) \
-        == ["依申请类事项"]
+    assert decode("收到申请共计9件。", [("FIG_METRIC", "收到申请"), ("FIG_VALUE", "9"), ("FIG_UNIT", "件")]) == [
+        "收到申请"
+    ]
+    assert decode(
+        "全中心5项依申请类事项进驻", [("FIG_VALUE", "5"), ("FIG_UNIT", "项"), ("FIG_METRIC", "依申请类事项")]
+    ) == ["依申请类事项"]
     # a clause break between them: the number counts something else
     assert decode("收到申请,共9件", [("FIG_METRIC", "收到申请"), ("FIG_VALUE", "9")]) == []
 
@@ -326,15 +347,19 @@ def test_a_number_that_counts_nothing_is_not_a_figure():
     def values(text, spans):
         tags = ["O"] * len(text)
         for label, a, part in spans:
-            tags[a:a + len(part)] = ["B-" + label] + ["I-" + label] * (len(part) - 1)
+            tags[a : a + len(part)] = ["B-" + label] + ["I-" + label] * (len(part) - 1)
         got = drop_bare_values(_ids(tags), text, TAGS, **FIGURE_REACH)
-        return [text[a:b] for a, b, label, _ in Prediction([TAGS[i] for i in got], [1.0] * len(text)).spans()
-                if label == "FIG_VALUE"]
+        return [
+            text[a:b]
+            for a, b, label, _ in Prediction([TAGS[i] for i in got], [1.0] * len(text)).spans()
+            if label == "FIG_VALUE"
+        ]
 
     assert values("(三)强化管理\n1.全力加强规范化标准", [("FIG_VALUE", 7, "1")]) == []
     assert values("办理群众来信586,开展", [("FIG_METRIC", 0, "办理群众来信"), ("FIG_VALUE", 6, "586")]) == ["586"]
-    assert values("公开信息共计14000余条", [("FIG_METRIC", 0, "公开信息"), ("FIG_VALUE", 6, "14000"),
-                                      ("FIG_UNIT", 11, "余条")]) == ["14000"]
+    assert values(
+        "公开信息共计14000余条", [("FIG_METRIC", 0, "公开信息"), ("FIG_VALUE", 6, "14000"), ("FIG_UNIT", 11, "余条")]
+    ) == ["14000"]
     assert values("另有32个。", [("FIG_VALUE", 2, "32"), ("FIG_UNIT", 4, "个")]) == ["32"]
     # a clause break between metric and number: the number counts nothing named
     assert values("办理群众来信,586", [("FIG_METRIC", 0, "办理群众来信"), ("FIG_VALUE", 7, "586")]) == []
@@ -352,20 +377,26 @@ def test_a_figure_counts_one_thing():
         at = 0
         for label, part in spans:
             a = text.index(part, at)
-            tags[a:a + len(part)] = ["B-" + label] + ["I-" + label] * (len(part) - 1)
+            tags[a : a + len(part)] = ["B-" + label] + ["I-" + label] * (len(part) - 1)
             at = a + len(part)
         got = drop_second_metric(_ids(tags), text, TAGS, **FIGURE_REACH)
-        return [text[a:b] for a, b, label, _ in Prediction([TAGS[i] for i in got], [1.0] * len(text)).spans()
-                if label == "FIG_METRIC"]
+        return [
+            text[a:b]
+            for a, b, label, _ in Prediction([TAGS[i] for i in got], [1.0] * len(text)).spans()
+            if label == "FIG_METRIC"
+        ]
 
     def fig(value, unit, metric=None):
         return [("FIG_VALUE", value), ("FIG_UNIT", unit)] + ([("FIG_METRIC", metric)] if metric else [])
 
-    assert decode("设有政务公开、办事服务6个一级栏目,50余", [("FIG_METRIC", "政务公开、办事服务"), *fig("6", "个", "一级栏目")]) \
-        == ["一级栏目"]
+    assert decode(
+        "设有政务公开、办事服务6个一级栏目,50余", [("FIG_METRIC", "政务公开、办事服务"), *fig("6", "个", "一级栏目")]
+    ) == ["一级栏目"]
     assert decode("13个专题专栏13个专题专栏", fig("13", "个", "专题专栏") * 2) == ["专题专栏", "专题专栏"]
-    assert decode("发布政策解读56篇的图解5期", [("FIG_METRIC", "发布政策解读"), *fig("56", "篇"), ("FIG_METRIC", "图解"),
-                                         *fig("5", "期")]) == ["发布政策解读", "图解"]
+    assert decode(
+        "发布政策解读56篇的图解5期",
+        [("FIG_METRIC", "发布政策解读"), *fig("56", "篇"), ("FIG_METRIC", "图解"), *fig("5", "期")],
+    ) == ["发布政策解读", "图解"]
 
 
 def test_a_joined_metric_is_cut_only_where_each_part_has_its_own_number():
@@ -378,17 +409,20 @@ def test_a_joined_metric_is_cut_only_where_each_part_has_its_own_number():
     def decode(text, metric, cut):
         tags = ["O"] * len(text)
         a = text.index(metric)
-        tags[a:a + len(metric)] = ["B-FIG_METRIC"] + ["I-FIG_METRIC"] * (len(metric) - 1)
+        tags[a : a + len(metric)] = ["B-FIG_METRIC"] + ["I-FIG_METRIC"] * (len(metric) - 1)
         for k, ch in enumerate(text):
             if ch.isdigit():
-                tags[k:k + 2] = ["B-FIG_VALUE", "B-FIG_UNIT"]
+                tags[k : k + 2] = ["B-FIG_VALUE", "B-FIG_UNIT"]
         logp = np.full((len(text), len(TAGS)), np.log(1e-3))
         logp[np.arange(len(text)), _ids(tags)] = np.log(0.9)
         logp[a + cut, TAGS.index("B-FIG_METRIC")] = np.log(0.8)  # the model prefers B- here
         logp[a + cut, TAGS.index("I-FIG_METRIC")] = np.log(0.1)
         got = split_shared(_ids(tags), logp, text, TAGS, **FIGURE_REACH)
-        return [text[s:e] for s, e, label, _ in Prediction([TAGS[i] for i in got], [1.0] * len(text)).spans()
-                if label == "FIG_METRIC"]
+        return [
+            text[s:e]
+            for s, e, label, _ in Prediction([TAGS[i] for i in got], [1.0] * len(text)).spans()
+            if label == "FIG_METRIC"
+        ]
 
     assert decode("共5项依申请类事项进驻5项", "依申请类事项进驻", 6) == ["依申请类事项", "进驻"]
     assert decode("审查行政规范性文件20件", "行政规范性文件", 2) == ["行政规范性文件"]
@@ -410,8 +444,11 @@ def test_decoding_keeps_every_gold_and_generated_heading_and_value():
     for r in tag_records(gold + list(generate_many(40, seed=12))):
         ids = _ids(r.tags)
         headings += int((ids == TAGS.index("B-SECTION")).sum())
-        quoted += sum("“" in r.text[a:b] for a, b, label, _ in Prediction(r.tags, [1.0] * len(ids)).spans()
-                      if label == "FIG_METRIC")
+        quoted += sum(
+            "“" in r.text[a:b]
+            for a, b, label, _ in Prediction(r.tags, [1.0] * len(ids)).spans()
+            if label == "FIG_METRIC"
+        )
         assert (drop_misshapen(ids, r.text, TAGS, SHAPES) == ids).all(), r.text[:40]
     assert headings > 200 and quoted > 10
     text = "党的二十大"

@@ -44,7 +44,9 @@ def test_rare_damage_inside_utf8_stays_utf8():
     assert decode_text(data) == Decoded(TEXT * 10 + "\ufffd" + TEXT * 10, "utf-8")
 
 
-@pytest.mark.parametrize("data", [b"\x00\x01\x02\x03" * 50, bytes(range(256)) * 8, b"PK\x03\x04\x00\x00" + b"\x00" * 100])
+@pytest.mark.parametrize(
+    "data", [b"\x00\x01\x02\x03" * 50, bytes(range(256)) * 8, b"PK\x03\x04\x00\x00" + b"\x00" * 100]
+)
 def test_binary_raises_naming_the_input(data):
     with pytest.raises(DecodeError, match="report.pdf"):
         decode_text(data, name="report.pdf")

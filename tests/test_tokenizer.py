@@ -35,7 +35,7 @@ def test_special_tokens_wrap_a_sequence():
 
 def test_min_frequency_drops_rare_characters():
     vocab = char_vocab(["aaab", "a b  c"], min_freq=2)
-    assert vocab[len(SPECIAL_TOKENS):] == ["a", " ", "b"]  # most frequent first
+    assert vocab[len(SPECIAL_TOKENS) :] == ["a", " ", "b"]  # most frequent first
     with pytest.raises(ValueError, match="min_freq"):
         char_vocab(["a"], min_freq=0)
 
@@ -56,5 +56,6 @@ def test_saved_tokenizer_loads_offline_with_autotokenizer(tmp_path, monkeypatch)
     loaded = AutoTokenizer.from_pretrained(tmp_path)
     assert loaded(PROBE)["input_ids"] == tok(PROBE)["input_ids"]
     assert loaded(PROBE, return_offsets_mapping=True, add_special_tokens=False)["offset_mapping"] == [
-        (i, i + 1) for i in range(len(PROBE))]
+        (i, i + 1) for i in range(len(PROBE))
+    ]
     assert loaded.unk_token == "[UNK]" and loaded.pad_token_id == 0

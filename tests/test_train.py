@@ -13,16 +13,37 @@ from gongkai.training.evaluate import evaluate
 from gongkai.training.features import FeatureError, encode_windows, tag_record
 from gongkai.training.train import TrainConfig, train
 
-TINY = dict(hidden=32, layers=1, heads=2, intermediate=64, max_positions=66, dropout=0.0, learning_rate=2e-2,
-            batch_size=8, progress=False, logging_steps=5)
+TINY = dict(
+    hidden=32,
+    layers=1,
+    heads=2,
+    intermediate=64,
+    max_positions=66,
+    dropout=0.0,
+    learning_rate=2e-2,
+    batch_size=8,
+    progress=False,
+    logging_steps=5,
+)
 
 
 def report(i: int) -> Record:
     """A small report with the labels at known places (no text normalisation would change)."""
     parts: list[tuple[str, str | None]] = [
-        ("一、总体情况", "SECTION"), ("\n本年新增", None), ("主动公开信息", "FIG_METRIC"), (str(800 + 7 * i), "FIG_VALUE"),
-        ("条", "FIG_UNIT"), ("。\n| ", None), ("规章", "ROW_LABEL"), (" | ", None), (str(i % 10), "CELL"), (" |\n| ", None),
-        ("行政许可", "ROW_LABEL"), (" | ", None), (str(10 + i), "CELL"), (" |\n二、主动公开政府信息情况\n", None),
+        ("一、总体情况", "SECTION"),
+        ("\n本年新增", None),
+        ("主动公开信息", "FIG_METRIC"),
+        (str(800 + 7 * i), "FIG_VALUE"),
+        ("条", "FIG_UNIT"),
+        ("。\n| ", None),
+        ("规章", "ROW_LABEL"),
+        (" | ", None),
+        (str(i % 10), "CELL"),
+        (" |\n| ", None),
+        ("行政许可", "ROW_LABEL"),
+        (" | ", None),
+        (str(10 + i), "CELL"),
+        (" |\n二、主动公开政府信息情况\n", None),
     ]
     text, spans = "", []
     for chunk, label in parts:
@@ -42,13 +63,23 @@ pytestmark = pytest.mark.usefixtures("one_thread")
 def trained(tmp_path_factory):
     out = tmp_path_factory.mktemp("model")
     # Long texts and a small stride: the model sees each character at many window positions.
-    records = [Record(f"long{i}", "".join(r.text for r in RECORDS[i:i + 3]),
-                      [Span(s.start + off, s.end + off, s.label)
-                       for off, r in zip((0, len(RECORDS[i].text), len(RECORDS[i].text) + len(RECORDS[i + 1].text)),
-                                         RECORDS[i:i + 3]) for s in r.spans])
-               for i in range(6)]
-    result = train(records, RECORDS[6:], out, TrainConfig(**TINY, max_steps=200, stride=7, eval_steps=100),
-                   command="pytest")
+    records = [
+        Record(
+            f"long{i}",
+            "".join(r.text for r in RECORDS[i : i + 3]),
+            [
+                Span(s.start + off, s.end + off, s.label)
+                for off, r in zip(
+                    (0, len(RECORDS[i].text), len(RECORDS[i].text) + len(RECORDS[i + 1].text)), RECORDS[i : i + 3]
+                )
+                for s in r.spans
+            ],
+        )
+        for i in range(6)
+    ]
+    result = train(
+        records, RECORDS[6:], out, TrainConfig(**TINY, max_steps=200, stride=7, eval_steps=100), command="pytest"
+    )
     return out, result
 
 
@@ -58,7 +89,10 @@ def test_features_map_spans_through_normalisation():
     tagged = tag_record(rec)
     assert tagged.text.startswith("一、总体情况\n公开信息")
     assert [(tagged.text[a:b], label) for a, b, label in tagged.spans()] == [
-        ("一、总体情况", "SECTION"), ("公开", "FIG_METRIC"), ("12", "CELL")]  # cell padding trimmed
+        ("一、总体情况", "SECTION"),
+        ("公开", "FIG_METRIC"),
+        ("12", "CELL"),
+    ]  # cell padding trimmed
     assert len(tagged.tags) == len(tagged.text)
 
 
@@ -128,14 +162,37 @@ def test_train_and_evaluate_commands(tmp_path):
     write_jsonl(RECORDS, tmp_path / "train.jsonl")
     out = tmp_path / "m"
     runner = CliRunner()
-    result = runner.invoke(app, ["train", "-a", str(tmp_path / "train.jsonl"), "--out", str(out), "--hidden", "32",
-                                 "--layers", "1", "--heads", "2", "--intermediate", "64", "--max-positions", "66",
-                                 "--max-steps", "6", "--eval-steps", "3", "--dev-fraction", "0.25"])
+    result = runner.invoke(
+        app,
+        [
+            "train",
+            "-a",
+            str(tmp_path / "train.jsonl"),
+            "--out",
+            str(out),
+            "--hidden",
+            "32",
+            "--layers",
+            "1",
+            "--heads",
+            "2",
+            "--intermediate",
+            "64",
+            "--max-positions",
+            "66",
+            "--max-steps",
+            "6",
+            "--eval-steps",
+            "3",
+            "--dev-fraction",
+            "0.25",
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert "saved to" in result.output and "2 dev records" in (out / "README.md").read_text(encoding="utf-8")
     result = runner.invoke(app, ["evaluate", str(out), "-a", str(tmp_path / "train.jsonl"), "--json"])
     assert result.exit_code == 0, result.output
-    scores = json.loads(result.output[result.output.index("{"):])
+    scores = json.loads(result.output[result.output.index("{") :])
     assert scores["records"] == 8 and {"micro", "macro", "labels"} <= set(scores)
     result = runner.invoke(app, ["evaluate", str(tmp_path / "nowhere"), "-a", str(tmp_path / "train.jsonl")])
     assert result.exit_code != 0
@@ -146,10 +203,36 @@ def test_train_mixes_augmented_gold_with_synthetic_reports(tmp_path):
 
     write_jsonl(RECORDS[:2], tmp_path / "gold.jsonl")
     out = tmp_path / "m"
-    result = CliRunner().invoke(app, [
-        "train", "-a", str(tmp_path / "gold.jsonl"), "--augment", "2", "--synthetic", "3", "--out", str(out),
-        "--hidden", "32", "--layers", "1", "--heads", "2", "--intermediate", "64", "--max-positions", "66",
-        "--max-steps", "2", "--eval-steps", "2", "--dev-fraction", "0.2"])
+    result = CliRunner().invoke(
+        app,
+        [
+            "train",
+            "-a",
+            str(tmp_path / "gold.jsonl"),
+            "--augment",
+            "2",
+            "--synthetic",
+            "3",
+            "--out",
+            str(out),
+            "--hidden",
+            "32",
+            "--layers",
+            "1",
+            "--heads",
+            "2",
+            "--intermediate",
+            "64",
+            "--max-positions",
+            "66",
+            "--max-steps",
+            "2",
+            "--eval-steps",
+            "2",
+            "--dev-fraction",
+            "0.2",
+        ],
+    )
     assert result.exit_code == 0, result.output
     card = (out / "README.md").read_text(encoding="utf-8")
     # 2 gold + 2×2 damaged copies + 3 synthetic = 9 records, 2 of them held out for dev.
@@ -167,8 +250,9 @@ def test_train_needs_some_data():
 def test_an_unknown_architecture_is_refused_before_any_data_is_made(tmp_path):
     from gongkai.commands.model import app
 
-    result = CliRunner().invoke(app, ["train", "--synthetic", "100000", "--out", str(tmp_path / "m"),
-                                      "--architecture", "lstm"])
+    result = CliRunner().invoke(
+        app, ["train", "--synthetic", "100000", "--out", str(tmp_path / "m"), "--architecture", "lstm"]
+    )
     assert result.exit_code == 2 and "unknown architecture 'lstm'" in result.output
     assert "modernbert" in result.output and "roformer" in result.output and not (tmp_path / "m").exists()
 
@@ -202,7 +286,7 @@ def test_leave_one_out_never_trains_on_the_file_it_scores(tmp_path, monkeypatch)
 
     files = []
     for k in range(3):
-        write_jsonl(RECORDS[2 * k:2 * k + 2], tmp_path / f"g{k}.jsonl")
+        write_jsonl(RECORDS[2 * k : 2 * k + 2], tmp_path / f"g{k}.jsonl")
         files.append(tmp_path / f"g{k}.jsonl")
     seen = []
     real_train = loo.train
@@ -216,7 +300,7 @@ def test_leave_one_out_never_trains_on_the_file_it_scores(tmp_path, monkeypatch)
     assert set(result["folds"]) == {"g0", "g1", "g2"}
     for held, ids in seen:
         k = int(held[1])
-        assert ids.isdisjoint({r.id for r in RECORDS[2 * k:2 * k + 2]})
+        assert ids.isdisjoint({r.id for r in RECORDS[2 * k : 2 * k + 2]})
     assert "cell_accuracy" in result["worst"] and (tmp_path / "loo" / "scores.json").exists()
     assert "| g0 |" in loo.markdown(result)
     assert not (tmp_path / "loo" / "g0").exists()  # fold models are deleted unless kept
@@ -229,7 +313,7 @@ def test_leave_one_out_rescore_scores_the_kept_fold_models_without_training(tmp_
 
     files = []
     for k in range(2):
-        write_jsonl(RECORDS[2 * k:2 * k + 2], tmp_path / f"g{k}.jsonl")
+        write_jsonl(RECORDS[2 * k : 2 * k + 2], tmp_path / f"g{k}.jsonl")
         files.append(tmp_path / f"g{k}.jsonl")
     first = loo.leave_one_out(files, tmp_path / "loo", TrainConfig(**TINY, max_steps=2), keep_models=True)
     assert (tmp_path / "loo" / "g0" / "config.json").is_file()
@@ -247,7 +331,7 @@ def test_leave_one_out_in_groups_trains_once_per_group_and_scores_every_file(tmp
 
     files = []
     for k in range(4):
-        write_jsonl(RECORDS[k:k + 1], tmp_path / f"g{k}.jsonl")
+        write_jsonl(RECORDS[k : k + 1], tmp_path / f"g{k}.jsonl")
         files.append(tmp_path / f"g{k}.jsonl")
     seen = []
     real_train = loo.train
@@ -262,5 +346,9 @@ def test_leave_one_out_in_groups_trains_once_per_group_and_scores_every_file(tmp
     # fold-0 holds out g0 and g2, fold-1 g1 and g3: neither trains on what it scores.
     assert seen[0][1] == {RECORDS[1].id, RECORDS[3].id} and seen[1][1] == {RECORDS[0].id, RECORDS[2].id}
     assert {k: f["model"] for k, f in result["folds"].items()} == {
-        "g0": "fold-0", "g1": "fold-1", "g2": "fold-0", "g3": "fold-1"}
+        "g0": "fold-0",
+        "g1": "fold-1",
+        "g2": "fold-0",
+        "g3": "fold-1",
+    }
     assert "f1.CELL" in result["pooled"] and "| **pooled** |" in loo.markdown(result)

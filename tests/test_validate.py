@@ -10,13 +10,24 @@ TEXT = "一、總體情況\n信息內(nèi)容 |\n行政許可 | 0 | ||\n"
 
 
 def good(rid="r1"):
-    return Record(rid, TEXT, [Span(0, 6, "SECTION"), Span(7, 16, "COL_HEADER"), Span(19, 23, "ROW_LABEL"),
-                              Span(26, 27, "CELL"), Span(30, 31, "BLANK")], {"source": "seed"})
+    return Record(
+        rid,
+        TEXT,
+        [
+            Span(0, 6, "SECTION"),
+            Span(7, 16, "COL_HEADER"),
+            Span(19, 23, "ROW_LABEL"),
+            Span(26, 27, "CELL"),
+            Span(30, 31, "BLANK"),
+        ],
+        {"source": "seed"},
+    )
 
 
 def write_lines(path, objs):
-    path.write_text("\n".join(o if isinstance(o, str) else json.dumps(o, ensure_ascii=False) for o in objs) + "\n",
-                    encoding="utf-8")
+    path.write_text(
+        "\n".join(o if isinstance(o, str) else json.dumps(o, ensure_ascii=False) for o in objs) + "\n", encoding="utf-8"
+    )
     return path
 
 
@@ -30,24 +41,36 @@ def test_clean_corpus_has_no_problems(tmp_path):
 
 
 def test_each_problem_kind_is_reported_with_file_line_id_and_span(tmp_path):
-    f = write_lines(tmp_path / "bad.jsonl", [
-        rec("ok", [(0, 6, "SECTION")]),                # line 1
-        '{"id": "broken", "text": ',                   # line 2: not JSON
-        {"id": "notext", "spans": []},                 # line 3: not a record
-        rec("oob", [(20, 99, "CELL")]),                # line 4
-        rec("overlap", [(0, 6, "SECTION"), (2, 4, "CELL")]),  # line 5
-        rec("label", [(26, 27, "cel")]),               # line 6
-        rec("blank", [(25, 26, "CELL")]),              # line 7: " "
-        rec("edge", [(25, 27, "CELL")]),               # line 8: " 0" (warning)
-        rec("ok", [(0, 6, "SECTION")]),                # line 9: duplicate id
-    ])
+    f = write_lines(
+        tmp_path / "bad.jsonl",
+        [
+            rec("ok", [(0, 6, "SECTION")]),  # line 1
+            '{"id": "broken", "text": ',  # line 2: not JSON
+            {"id": "notext", "spans": []},  # line 3: not a record
+            rec("oob", [(20, 99, "CELL")]),  # line 4
+            rec("overlap", [(0, 6, "SECTION"), (2, 4, "CELL")]),  # line 5
+            rec("label", [(26, 27, "cel")]),  # line 6
+            rec("blank", [(25, 26, "CELL")]),  # line 7: " "
+            rec("edge", [(25, 27, "CELL")]),  # line 8: " 0" (warning)
+            rec("ok", [(0, 6, "SECTION")]),  # line 9: duplicate id
+        ],
+    )
     problems = validate([f])
     by_kind = {p.kind: p for p in problems}
-    assert sorted(by_kind) == sorted(["json", "record", "bounds", "overlap", "label", "blank", "whitespace",
-                                      "duplicate_id"])
+    assert sorted(by_kind) == sorted(
+        ["json", "record", "bounds", "overlap", "label", "blank", "whitespace", "duplicate_id"]
+    )
     assert len(problems) == 8
-    expect_line = {"json": 2, "record": 3, "bounds": 4, "overlap": 5, "label": 6, "blank": 7, "whitespace": 8,
-                   "duplicate_id": 9}
+    expect_line = {
+        "json": 2,
+        "record": 3,
+        "bounds": 4,
+        "overlap": 5,
+        "label": 6,
+        "blank": 7,
+        "whitespace": 8,
+        "duplicate_id": 9,
+    }
     for kind, line in expect_line.items():
         p = by_kind[kind]
         assert (p.file, p.line) == (str(f), line)

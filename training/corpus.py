@@ -40,7 +40,7 @@ class Record:
     meta: dict[str, Any] = field(default_factory=dict)
 
     def span_text(self, span: Span) -> str:
-        return self.text[span.start:span.end]
+        return self.text[span.start : span.end]
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "text": self.text, "spans": [s.to_dict() for s in self.spans], "meta": self.meta}
@@ -96,8 +96,9 @@ def _parse(line: str, path: Path, lineno: int) -> Record | CorpusError:
         return Record.from_dict(data)
     except (KeyError, TypeError, ValueError) as exc:
         rid = data.get("id") if isinstance(data, dict) else None
-        return CorpusError(path, lineno, "record", f"not an annotation record ({exc!r})",
-                           None if rid is None else str(rid))
+        return CorpusError(
+            path, lineno, "record", f"not an annotation record ({exc!r})", None if rid is None else str(rid)
+        )
 
 
 def read_jsonl(path: str | Path) -> Iterator[Record]:

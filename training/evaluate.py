@@ -28,24 +28,42 @@ def entity_scores(true_seqs: Sequence[Sequence[str]], pred_seqs: Sequence[Sequen
 
     if len(true_seqs) != len(pred_seqs) or any(len(t) != len(p) for t, p in zip(true_seqs, pred_seqs)):
         raise ValueError("gold and predicted tag sequences differ in number or length")
-    report = classification_report([list(s) for s in true_seqs], [list(s) for s in pred_seqs], mode="strict",
-                                   scheme=IOB2, output_dict=True, zero_division=0)
+    report = classification_report(
+        [list(s) for s in true_seqs],
+        [list(s) for s in pred_seqs],
+        mode="strict",
+        scheme=IOB2,
+        output_dict=True,
+        zero_division=0,
+    )
 
     def row(d: dict[str, Any]) -> dict[str, Any]:
-        return {"precision": float(d["precision"]), "recall": float(d["recall"]), "f1": float(d["f1-score"]),
-                "support": int(d["support"])}
+        return {
+            "precision": float(d["precision"]),
+            "recall": float(d["recall"]),
+            "f1": float(d["f1-score"]),
+            "support": int(d["support"]),
+        }
 
     averages = {"micro avg": "micro", "macro avg": "macro", "weighted avg": "weighted"}
     return {
         "labels": {k: row(v) for k, v in report.items() if k not in averages},
-        **{name: row(report[k]) if k in report else {"precision": 0.0, "recall": 0.0, "f1": 0.0, "support": 0}
-           for k, name in averages.items()},
+        **{
+            name: row(report[k]) if k in report else {"precision": 0.0, "recall": 0.0, "f1": 0.0, "support": 0}
+            for k, name in averages.items()
+        },
     }
 
 
-def evaluate(model_dir: str | Path, records: Sequence[Record], *, batch_size: int = 8,
-             device: str | None = None, pipeline: bool = True,
-             expected: Mapping[str, dict[str, Any]] | None = None) -> dict[str, Any]:
+def evaluate(
+    model_dir: str | Path,
+    records: Sequence[Record],
+    *,
+    batch_size: int = 8,
+    device: str | None = None,
+    pipeline: bool = True,
+    expected: Mapping[str, dict[str, Any]] | None = None,
+) -> dict[str, Any]:
     """Tag the records' normalised text with the model in ``model_dir`` and score it against their spans.
 
     Returns :func:`entity_scores`' dict plus ``records``, ``chars`` and ``chars_per_second``
@@ -64,14 +82,21 @@ def evaluate(model_dir: str | Path, records: Sequence[Record], *, batch_size: in
     seconds = time.perf_counter() - started
     chars = sum(len(g.text) for g in gold)
     scores = entity_scores([g.tags for g in gold], [p.tags for p in predictions])
-    result = {**scores, "model": str(model_dir), "records": len(gold), "chars": chars,
-              "chars_per_second": round(chars / seconds) if seconds else None}
+    result = {
+        **scores,
+        "model": str(model_dir),
+        "records": len(gold),
+        "chars": chars,
+        "chars_per_second": round(chars / seconds) if seconds else None,
+    }
     if pipeline:
         from gongkai.inference.entities import Entity
 
         from .evaluate_pipeline import pipeline_scores
 
-        entities = [[Entity(label, a, b, g.text[a:b], score) for a, b, label, score in p.spans()]
-                    for g, p in zip(gold, predictions)]
+        entities = [
+            [Entity(label, a, b, g.text[a:b], score) for a, b, label, score in p.spans()]
+            for g, p in zip(gold, predictions)
+        ]
         result["pipeline"] = pipeline_scores(records, entities, expected)
     return result

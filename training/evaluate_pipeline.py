@@ -60,8 +60,9 @@ def _cells(asm: Assembly) -> dict[tuple[str, str, str], Any]:
 
 
 def _expected_cells(exp: dict[str, Any]) -> dict[tuple[str, str, str], Any]:
-    return {(t, r, f): v for t, table in exp["tables"].items() for r, row in table["rows"].items()
-            for f, v in row.items()}
+    return {
+        (t, r, f): v for t, table in exp["tables"].items() for r, row in table["rows"].items() for f, v in row.items()
+    }
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -91,14 +92,27 @@ def _reference(gold: Assembly, exp: dict[str, Any] | None) -> tuple:
     """What a record should read as: ``(cells, templates, sections, year, organ)`` of its expected
     tables where it has them, else of the pipeline run on its gold spans."""
     if exp is not None:
-        return (_expected_cells(exp), {t: table.get("template") for t, table in exp["tables"].items()},
-                {(s["key"], s["title"]) for s in exp["sections"]}, exp["year"], exp["organ"])
-    return (_cells(gold), {t: a.data.template for t, a in gold.tables.items()},
-            {(s.key, s.title) for s in gold.sections}, gold.year, gold.organ)
+        return (
+            _expected_cells(exp),
+            {t: table.get("template") for t, table in exp["tables"].items()},
+            {(s["key"], s["title"]) for s in exp["sections"]},
+            exp["year"],
+            exp["organ"],
+        )
+    return (
+        _cells(gold),
+        {t: a.data.template for t, a in gold.tables.items()},
+        {(s.key, s.title) for s in gold.sections},
+        gold.year,
+        gold.organ,
+    )
 
 
-def pipeline_scores(records: Sequence[Record], predicted: Sequence[Sequence[Entity]],
-                    expected: Mapping[str, dict[str, Any]] | None = None) -> dict[str, Any]:
+def pipeline_scores(
+    records: Sequence[Record],
+    predicted: Sequence[Sequence[Entity]],
+    expected: Mapping[str, dict[str, Any]] | None = None,
+) -> dict[str, Any]:
     """Scores of predicted entities (normalised offsets, one list per record) against the
     records' expected tables (``expected``: record id → SCHEMA-form dict) where given, else
     against the pipeline run on their gold spans."""
@@ -152,9 +166,15 @@ def pipeline_scores(records: Sequence[Record], predicted: Sequence[Sequence[Enti
         gk, pk = _checks(gold), _checks(pred)
         chk_ok += len(gk & pk)
         chk_total += len(gk)
-        per_record.append({"id": rec.id, "cells": len(gc), "cells_wrong": len(gc) - len(right),
-                           "reference": "expected" if exp is not None else "gold spans",
-                           "wrong": sorted(f"{t}.{r}.{f}" for (t, r, f) in gc if (t, r, f) not in right)[:20]})
+        per_record.append(
+            {
+                "id": rec.id,
+                "cells": len(gc),
+                "cells_wrong": len(gc) - len(right),
+                "reference": "expected" if exp is not None else "gold spans",
+                "wrong": sorted(f"{t}.{r}.{f}" for (t, r, f) in gc if (t, r, f) not in right)[:20],
+            }
+        )
     n = len(records)
     return {
         "cell_accuracy": cells_ok / cells_total if cells_total else None,
@@ -164,8 +184,14 @@ def pipeline_scores(records: Sequence[Record], predicted: Sequence[Sequence[Enti
         "blank_cells": blank[1],
         "decided_accuracy": decided[0] / decided[1] if decided[1] else None,
         "judged": judged,
-        "counts": {"cells": [cells_ok, cells_total], "nonblank": nonblank, "blank": blank, "decided": decided,
-                   "sections": sec, "figures": fig},
+        "counts": {
+            "cells": [cells_ok, cells_total],
+            "nonblank": nonblank,
+            "blank": blank,
+            "decided": decided,
+            "sections": sec,
+            "figures": fig,
+        },
         "cells_spurious": spurious_cells,
         "tables_spurious": spurious_tables,
         "template_accuracy": tpl_ok / tpl_total if tpl_total else None,

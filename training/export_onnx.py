@@ -52,17 +52,23 @@ def export_model(model_dir: str | Path, *, opset: int = OPSET) -> Path:
     length = min(70, model.config.max_position_embeddings)
     ids = torch.full((2, length), 5, dtype=torch.long)
     mask = torch.ones_like(ids)
-    mask[1, length * 2 // 3:] = 0
+    mask[1, length * 2 // 3 :] = 0
     out = model_dir / ONNX_FILES["fp32"]
     axes = {0: "batch", 1: "sequence"}
     # The TorchScript exporter (dynamo=False) exports transformers 5's BERT with dynamic axes
     # without needing onnxscript.
     with warnings.catch_warnings():  # tracer warnings about transformers' Python branches, expected here
         warnings.simplefilter("ignore")
-        torch.onnx.export(wrapper, (ids, mask), str(out), input_names=["input_ids", "attention_mask"],
-                          output_names=["logits"],
-                          dynamic_axes={"input_ids": axes, "attention_mask": axes, "logits": axes},
-                          opset_version=opset, dynamo=False)
+        torch.onnx.export(
+            wrapper,
+            (ids, mask),
+            str(out),
+            input_names=["input_ids", "attention_mask"],
+            output_names=["logits"],
+            dynamic_axes={"input_ids": axes, "attention_mask": axes, "logits": axes},
+            opset_version=opset,
+            dynamo=False,
+        )
     return out
 
 
@@ -85,10 +91,19 @@ def quantize_model(model_dir: str | Path) -> Path:
     return out
 
 
-def export_onnx(model_dir: str | Path, gold: Sequence[Record] | None, texts: Sequence[tuple[str, str]] = (), *,
-                quantize: bool = True, opset: int = OPSET, batch_size: int = 8, rounds: int = 2,
-                min_gain: float | None = None, accept: str = "identical",
-                log=lambda line: None) -> dict[str, Any] | None:
+def export_onnx(
+    model_dir: str | Path,
+    gold: Sequence[Record] | None,
+    texts: Sequence[tuple[str, str]] = (),
+    *,
+    quantize: bool = True,
+    opset: int = OPSET,
+    batch_size: int = 8,
+    rounds: int = 2,
+    min_gain: float | None = None,
+    accept: str = "identical",
+    log=lambda line: None,
+) -> dict[str, Any] | None:
     """Export (and quantise) the tagger in ``model_dir``, then verify every candidate on ``gold``
     and ``texts`` (:func:`~gongkai.training.verify_backends.verify`) and return the record.
 
@@ -108,5 +123,13 @@ def export_onnx(model_dir: str | Path, gold: Sequence[Record] | None, texts: Seq
         (model_dir / ONNX_FILES["int8"]).unlink(missing_ok=True)  # never leave a stale int8 beside a new fp32
     if not gold and not texts:
         return None
-    return verify(model_dir, gold or (), texts, batch_size=batch_size, rounds=rounds,
-                  min_gain=MIN_GAIN if min_gain is None else min_gain, accept=accept, log=log)
+    return verify(
+        model_dir,
+        gold or (),
+        texts,
+        batch_size=batch_size,
+        rounds=rounds,
+        min_gain=MIN_GAIN if min_gain is None else min_gain,
+        accept=accept,
+        log=log,
+    )

@@ -62,10 +62,13 @@ def tag_record(record: Record) -> TaggedText:
     owner: list[object] = [None] * len(text)
     for span in sorted(record.spans):
         if span.label not in LABELS:
-            raise FeatureError(f"record {record.id!r}: span {span} has unknown label {span.label!r}; "
-                               f"known labels: {', '.join(LABELS)}")
+            raise FeatureError(
+                f"record {record.id!r}: span {span} has unknown label {span.label!r}; known labels: {', '.join(LABELS)}"
+            )
         if not 0 <= span.start <= span.end <= len(record.text):
-            raise FeatureError(f"record {record.id!r}: span {span} lies outside its text of {len(record.text)} characters")
+            raise FeatureError(
+                f"record {record.id!r}: span {span} lies outside its text of {len(record.text)} characters"
+            )
         start, end = norm.from_source(span.start, span.end)
         while start < end and text[start].isspace():
             start += 1
@@ -75,10 +78,12 @@ def tag_record(record: Record) -> TaggedText:
             continue
         clash = next((o for o in owner[start:end] if o is not None), None)
         if clash is not None:
-            raise FeatureError(f"record {record.id!r}: spans {clash} and {span} overlap "
-                               f"(on {text[start:end]!r} of the normalised text)")
+            raise FeatureError(
+                f"record {record.id!r}: spans {clash} and {span} overlap "
+                f"(on {text[start:end]!r} of the normalised text)"
+            )
         tags[start] = f"B-{span.label}"
-        tags[start + 1:end] = [f"I-{span.label}"] * (end - start - 1)
+        tags[start + 1 : end] = [f"I-{span.label}"] * (end - start - 1)
         owner[start:end] = [span] * (end - start)
     return TaggedText(record.id, text, tags)
 
@@ -86,7 +91,7 @@ def tag_record(record: Record) -> TaggedText:
 def tag_records(records: Iterable[Record], augment: Augment | None = None) -> Iterator[TaggedText]:
     """:func:`tag_record` over records, each first expanded by ``augment`` when given."""
     for record in records:
-        for r in (augment(record) if augment else (record,)):
+        for r in augment(record) if augment else (record,):
             yield tag_record(r)
 
 

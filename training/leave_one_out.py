@@ -69,15 +69,18 @@ def leave_one_out(
     results: dict[str, Any] = {}
     unknown = set(only) - {f.stem for f in gold_files}
     if unknown:
-        raise ValueError(f"no gold file {', '.join(sorted(unknown))} to hold out; files: "
-                         f"{', '.join(f.stem for f in gold_files)}")
+        raise ValueError(
+            f"no gold file {', '.join(sorted(unknown))} to hold out; files: {', '.join(f.stem for f in gold_files)}"
+        )
     groups = [g for g in fold_groups(gold_files, folds) if not only or any(f.stem in only for f in g)]
     model_dirs = [out_dir / (g[0].stem if len(g) == 1 else f"fold-{k}") for k, g in enumerate(groups)]
     if rescore:
         missing = [d.name for d in model_dirs if not (d / "config.json").is_file()]
         if missing:
-            raise FileNotFoundError(f"no fold model to rescore in {out_dir} for {', '.join(missing)}: "
-                                    "run leave-one-out with --keep-models first")
+            raise FileNotFoundError(
+                f"no fold model to rescore in {out_dir} for {', '.join(missing)}: "
+                "run leave-one-out with --keep-models first"
+            )
         keep_models = True
     synthetic = [] if rescore else extra()
     for group, model_dir in zip(groups, model_dirs):
@@ -85,13 +88,18 @@ def leave_one_out(
             rest = read_records(f for f in gold_files if f not in group)
             names = ", ".join(f.name for f in group)
             train_records = list(augmented(rest, augment_copies, seed=augment_seed)) + synthetic
-            train(train_records, None, model_dir, config, data=f"all gold files but {names}, "
-                  f"{augment_copies} damaged copies each, {len(synthetic)} synthetic reports")
+            train(
+                train_records,
+                None,
+                model_dir,
+                config,
+                data=f"all gold files but {names}, "
+                f"{augment_copies} damaged copies each, {len(synthetic)} synthetic reports",
+            )
         for held in group:
             scores = evaluate(model_dir, list(read_jsonl(held)), expected=expected_beside([held]))
             results[held.stem] = {**_summary(scores), "model": model_dir.name}
-            (out_dir / "scores.json").write_text(json.dumps(results, ensure_ascii=False, indent=2),
-                                                 encoding="utf-8")
+            (out_dir / "scores.json").write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
         if not keep_models:
             import shutil
 
@@ -103,9 +111,14 @@ def leave_one_out(
 
 def _summary(scores: dict[str, Any]) -> dict[str, Any]:
     p = scores.get("pipeline", {})
-    counts = {label: [round(s["recall"] * s["support"]),
-                      round(s["recall"] * s["support"] / s["precision"]) if s["precision"] else 0, s["support"]]
-              for label, s in scores["labels"].items()}
+    counts = {
+        label: [
+            round(s["recall"] * s["support"]),
+            round(s["recall"] * s["support"] / s["precision"]) if s["precision"] else 0,
+            s["support"],
+        ]
+        for label, s in scores["labels"].items()
+    }
     return {
         "entity_counts": counts,  # label → [true positives, predicted, gold], for pooled scores
         "pipeline_counts": p.get("counts", {}),
@@ -164,8 +177,9 @@ def _worst(folds: dict[str, Any]) -> dict[str, Any]:
 def markdown(result: dict[str, Any]) -> str:
     """The leave-one-out table for a model card."""
     labels = [*STRUCTURE_LABELS, "TABLE_TITLE", "SUBSECTION", "BLANK", *FIGURE_LABELS, "ORGAN", "YEAR"]
-    head = ("| held out | " + " | ".join(labels)
-            + " | non-blank cells | blank cells | section F1 | figure recall | year |")
+    head = (
+        "| held out | " + " | ".join(labels) + " | non-blank cells | blank cells | section F1 | figure recall | year |"
+    )
     rows = [head, "|" + "---|" * (len(labels) + 6)]
 
     def num(x: float | None, digits: int = 3) -> str:
@@ -173,13 +187,16 @@ def markdown(result: dict[str, Any]) -> str:
 
     for name, f in result["folds"].items():
         cells = " | ".join(num(f["f1"].get(label)) for label in labels)
-        rows.append(f"| {name} | {cells} | {num(f.get('nonblank_accuracy'), 4)} | {num(f.get('blank_accuracy'))} | "
-                    f"{num(f['section_f1'])} | {num(f['figure_recall'])} | {num(f['year_accuracy'], 0)} |")
+        rows.append(
+            f"| {name} | {cells} | {num(f.get('nonblank_accuracy'), 4)} | {num(f.get('blank_accuracy'))} | "
+            f"{num(f['section_f1'])} | {num(f['figure_recall'])} | {num(f['year_accuracy'], 0)} |"
+        )
     pooled = result.get("pooled", {})
     if pooled:
         cells = " | ".join(num(pooled.get(f"f1.{label}")) for label in labels)
-        rows.append(f"| **pooled** | {cells} | {num(pooled.get('nonblank_accuracy'), 4)} | "
-                    f"{num(pooled.get('blank_accuracy'))} | {num(pooled.get('section_f1'))} | "
-                    f"{num(pooled.get('figure_recall'))} | |")
+        rows.append(
+            f"| **pooled** | {cells} | {num(pooled.get('nonblank_accuracy'), 4)} | "
+            f"{num(pooled.get('blank_accuracy'))} | {num(pooled.get('section_f1'))} | "
+            f"{num(pooled.get('figure_recall'))} | |"
+        )
     return "\n".join(rows)
-

@@ -122,8 +122,9 @@ class _WindowDataset:
         self.cls_id, self.sep_id = tokenizer.cls_token_id, tokenizer.sep_token_id
         if self.cls_id is None or self.sep_id is None:
             raise ValueError(f"tokenizer {tokenizer.name_or_path!r} lacks a [CLS] or [SEP] token")
-        self.index = np.array([(t, a, b) for t, text in enumerate(texts) for a, b in windows(len(text), size, stride)],
-                              dtype=np.int64).reshape(-1, 3)
+        self.index = np.array(
+            [(t, a, b) for t, text in enumerate(texts) for a, b in windows(len(text), size, stride)], dtype=np.int64
+        ).reshape(-1, 3)
 
     def __len__(self) -> int:
         return len(self.index)
@@ -134,8 +135,14 @@ class _WindowDataset:
         return {"input_ids": ids, "attention_mask": [1] * len(ids)}
 
 
-def pretrain(texts: Iterable[TextItem], out_dir: str | Path, config: PretrainConfig | None = None, *,
-             command: str = "", data: str = "") -> PretrainResult:
+def pretrain(
+    texts: Iterable[TextItem],
+    out_dir: str | Path,
+    config: PretrainConfig | None = None,
+    *,
+    command: str = "",
+    data: str = "",
+) -> PretrainResult:
     """Pretrain a masked-LM character encoder on ``texts`` (raw report texts, see :data:`TextItem`)
     and save it to ``out_dir``; ``gongkai train --base-model out_dir`` fine-tunes a tagger from it.
 
@@ -166,21 +173,31 @@ def pretrain(texts: Iterable[TextItem], out_dir: str | Path, config: PretrainCon
     safetensors_only = {"save_safetensors": True} if accepts(TrainingArguments, "save_safetensors") else {}
     # No checkpoints: they would hold pickled optimizer and RNG states.
     args = config.trainer_arguments(out_dir, save_strategy="no", **safetensors_only)
-    trainer = Trainer(model=model, args=args, train_dataset=dataset, data_collator=collator,
-                      processing_class=tokenizer)
+    trainer = Trainer(model=model, args=args, train_dataset=dataset, data_collator=collator, processing_class=tokenizer)
     result = trainer.train()
     model = trainer.model
     logged = [h["loss"] for h in trainer.state.log_history if "loss" in h]
     metrics: dict[str, Any] = {
-        "texts": len(corpus), "chars": chars, "windows": len(dataset), "train_steps": result.global_step,
-        "train_loss": result.training_loss, "mlm_loss_before": loss_before, "mlm_loss_after": _mlm_loss(model, probe),
+        "texts": len(corpus),
+        "chars": chars,
+        "windows": len(dataset),
+        "train_steps": result.global_step,
+        "train_loss": result.training_loss,
+        "mlm_loss_before": loss_before,
+        "mlm_loss_after": _mlm_loss(model, probe),
     }
     if logged:
         metrics.update(first_logged_loss=float(logged[0]), last_logged_loss=float(logged[-1]))
 
     described = f"{len(corpus)} texts, {chars} characters after normalisation, {len(dataset)} windows of {window}"
-    card = pretrain_card(model.config, data=f"{described}; {data}" if data else described, command=command,
-                         metrics=metrics, base_model=config.base_model, config=config)
+    card = pretrain_card(
+        model.config,
+        data=f"{described}; {data}" if data else described,
+        command=command,
+        metrics=metrics,
+        base_model=config.base_model,
+        config=config,
+    )
     _save_encoder(model, tokenizer, out_dir, card)
     return PretrainResult(out_dir, metrics, list(trainer.state.log_history))
 
@@ -200,8 +217,9 @@ def _save_encoder(model, tokenizer, out_dir: Path, card: str) -> None:
     model.config.id2label = {0: "LABEL_0", 1: "LABEL_1"}
     model.config.label2id = {"LABEL_0": 0, "LABEL_1": 1}
     out_dir.mkdir(parents=True, exist_ok=True)
-    model.save_pretrained(out_dir, **({"safe_serialization": True} if accepts(type(model).save_pretrained,
-                                                                               "safe_serialization") else {}))
+    model.save_pretrained(
+        out_dir, **({"safe_serialization": True} if accepts(type(model).save_pretrained, "safe_serialization") else {})
+    )
     save_tokenizer(tokenizer, out_dir)
     (out_dir / "README.md").write_text(card, encoding="utf-8")
     shutil.rmtree(out_dir / "checkpoints", ignore_errors=True)
@@ -217,8 +235,10 @@ def _probe_batches(dataset: _WindowDataset, collator, config: PretrainConfig) ->
     picks = sorted({int(i) for i in np.linspace(0, len(dataset) - 1, n)})
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(config.seed)
-        return [collator([dataset[i] for i in picks[k:k + config.batch_size]])
-                for k in range(0, len(picks), config.batch_size)]
+        return [
+            collator([dataset[i] for i in picks[k : k + config.batch_size]])
+            for k in range(0, len(picks), config.batch_size)
+        ]
 
 
 def _mlm_loss(model, batches: list[dict[str, Any]]) -> float:
@@ -240,17 +260,30 @@ def _mlm_loss(model, batches: list[dict[str, Any]]) -> float:
     return total / count if count else math.nan
 
 
-def pretrain_card(model_config: Any, *, data: str = "", command: str = "", metrics: dict[str, Any] | None = None,
-                  base_model: str | None = None, config: PretrainConfig | None = None) -> str:
+def pretrain_card(
+    model_config: Any,
+    *,
+    data: str = "",
+    command: str = "",
+    metrics: dict[str, Any] | None = None,
+    base_model: str | None = None,
+    config: PretrainConfig | None = None,
+) -> str:
     """The README.md saved beside a pretrained encoder."""
     lines = card_lines(
-        model_config, pipeline_tag="fill-mask", title="gongkai character encoder (masked-LM pretrained)",
+        model_config,
+        pipeline_tag="fill-mask",
+        title="gongkai character encoder (masked-LM pretrained)",
         intro="A character-level masked language model of normalised 政府信息公开工作年度报告, pretrained on "
-              "unlabelled reports. It is not a tagger: fine-tune one from it with "
-              "`gongkai train -a ANNOTATIONS --base-model THIS_DIR --out DIR`.",
-        data=data, command=command, metrics=metrics, base_model=base_model,
+        "unlabelled reports. It is not a tagger: fine-tune one from it with "
+        "`gongkai train -a ANNOTATIONS --base-model THIS_DIR --out DIR`.",
+        data=data,
+        command=command,
+        metrics=metrics,
+        base_model=base_model,
         metrics_note="`mlm_loss_before`/`mlm_loss_after`: masked-LM loss per masked character on the same "
-                     "masked windows before and after pretraining.")
+        "masked windows before and after pretraining.",
+    )
     if config is not None:
         lines += ["", "## Pretraining configuration", "", *config.card_lines()]
     return "\n".join(lines) + "\n"

@@ -47,10 +47,13 @@ class EncoderSettings:
     heads: int = setting(4, "Attention heads.")
     intermediate: int = setting(512, "Feed-forward size.")
     max_positions: int = setting(512, "Positions, so a window is this less 2 characters.")
-    architecture: str = setting("modernbert", "From-scratch architecture: 'modernbert' (rotary positions, "
-                                "local attention), 'bert' (learned absolute positions) or 'roformer'.")
+    architecture: str = setting(
+        "modernbert",
+        "From-scratch architecture: 'modernbert' (rotary positions, "
+        "local attention), 'bert' (learned absolute positions) or 'roformer'.",
+    )
     dropout: float = 0.1
-    base_model: str | None = None   # a local HF checkpoint directory to start from
+    base_model: str | None = None  # a local HF checkpoint directory to start from
     min_char_freq: int = setting(1, "Characters rarer than this in the training text become [UNK].")
     # Windows: characters per window (default: the model's positions less 2) and step.
     window: int | None = None
@@ -76,12 +79,20 @@ class EncoderSettings:
         """The config of a from-scratch model of these settings over ``vocab_size`` characters."""
         from gongkai.model.tagger import new_config
 
-        return new_config(vocab_size, hidden=self.hidden, layers=self.layers, heads=self.heads,
-                          intermediate=self.intermediate, max_positions=self.max_positions,
-                          dropout=self.dropout, architecture=self.architecture)
+        return new_config(
+            vocab_size,
+            hidden=self.hidden,
+            layers=self.layers,
+            heads=self.heads,
+            intermediate=self.intermediate,
+            max_positions=self.max_positions,
+            dropout=self.dropout,
+            architecture=self.architecture,
+        )
 
-    def model_and_tokenizer(self, texts: Iterable[str], auto_class: Any,
-                            load_base: Callable[[str], tuple[Any, Any]]) -> tuple[Any, Any]:
+    def model_and_tokenizer(
+        self, texts: Iterable[str], auto_class: Any, load_base: Callable[[str], tuple[Any, Any]]
+    ) -> tuple[Any, Any]:
         """The model a run starts from and its tokenizer: ``load_base(base_model)`` with the
         characters of ``texts`` it lacks added to its vocabulary (embeddings of their own rather
         than [UNK]), or, with no ``base_model``, a from-scratch ``auto_class`` model of these

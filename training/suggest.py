@@ -35,8 +35,12 @@ def worth(report: dict[str, Any], unknown_share: float = 0.0) -> tuple[float, di
     scores = [e.get("score", 1.0) for e in report.get("entities") or []]
     uncertainty = 1.0 - (sum(scores) / len(scores)) if scores else 1.0
     missing_tables = 3 - len(report.get("tables", {}))
-    reasons = {"failed_checks": float(failed), "uncertainty": round(uncertainty, 4),
-               "unknown_chars": round(unknown_share, 4), "missing_tables": float(max(0, missing_tables))}
+    reasons = {
+        "failed_checks": float(failed),
+        "uncertainty": round(uncertainty, 4),
+        "unknown_chars": round(unknown_share, 4),
+        "missing_tables": float(max(0, missing_tables)),
+    }
     # A table the model did not find is as telling as a failed check, half weighted: some
     # reports genuinely print fewer tables.
     score = failed + uncertainty + 5 * unknown_share + 0.5 * max(0, missing_tables)
@@ -59,8 +63,9 @@ def top_k(items: Iterable[tuple[str, str, dict[str, Any], float]], k: int) -> li
     return [s for _, _, s in sorted(heap, key=lambda t: (-t[0], -t[1]))]
 
 
-def scored_documents(extractor, tokenizer_vocab: set[str] | None,
-                     documents: Iterable[tuple[str, Any]]) -> Iterator[tuple[str, str, dict[str, Any], float]]:
+def scored_documents(
+    extractor, tokenizer_vocab: set[str] | None, documents: Iterable[tuple[str, Any]]
+) -> Iterator[tuple[str, str, dict[str, Any], float]]:
     """Extract each document with entities kept; measure the share of unknown characters."""
     from gongkai.inference.normalise import normalise
     from gongkai.inference.text_decoding import decode_text

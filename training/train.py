@@ -33,9 +33,16 @@ log = logging.getLogger(__name__)
 TrainResult = RunResult
 
 
-def train(train_records: Sequence[Record], dev_records: Sequence[Record] | None, out_dir: str | Path,
-          config: TrainConfig | None = None, *, augment: Augment | None = None,
-          command: str = "", data: str = "") -> TrainResult:
+def train(
+    train_records: Sequence[Record],
+    dev_records: Sequence[Record] | None,
+    out_dir: str | Path,
+    config: TrainConfig | None = None,
+    *,
+    augment: Augment | None = None,
+    command: str = "",
+    data: str = "",
+) -> TrainResult:
     """Train a tagger on ``train_records``, pick the best on ``dev_records``, save it to ``out_dir``.
 
     ``augment`` expands each training record (damage augmentation); ``command`` and
@@ -52,28 +59,45 @@ def train(train_records: Sequence[Record], dev_records: Sequence[Record] | None,
 
     train_tagged = list(tag_records(train_records, augment))
     dev_tagged = list(tag_records(dev_records or []))
-    model, tokenizer = config.model_and_tokenizer((t.text for t in train_tagged), AutoModelForTokenClassification,
-                                                  _base_tagger)
+    model, tokenizer = config.model_and_tokenizer(
+        (t.text for t in train_tagged), AutoModelForTokenClassification, _base_tagger
+    )
     window, stride = config.windows(model)
 
     train_ds = Dataset.from_dict(encode_windows(train_tagged, tokenizer, window, stride))
     # Dev windows do not overlap, so every character counts once in the dev metrics.
     dev_ds = Dataset.from_dict(encode_windows(dev_tagged, tokenizer, window, window)) if dev_tagged else None
-    log.info("training on %d windows of %d records, dev %d windows", len(train_ds), len(train_tagged),
-             len(dev_ds) if dev_ds else 0)
+    log.info(
+        "training on %d windows of %d records, dev %d windows",
+        len(train_ds),
+        len(train_tagged),
+        len(dev_ds) if dev_ds else 0,
+    )
     evaluating = dev_ds is not None and len(dev_ds) > 0
 
     trainer = _trainer(config, model, tokenizer, train_ds, dev_ds if evaluating else None, out_dir)
     result = trainer.train()
-    metrics: dict[str, Any] = {"train_loss": result.training_loss, "train_steps": result.global_step,
-                               "train_records": len(train_tagged), "train_chars": sum(len(t.text) for t in train_tagged)}
+    metrics: dict[str, Any] = {
+        "train_loss": result.training_loss,
+        "train_steps": result.global_step,
+        "train_records": len(train_tagged),
+        "train_chars": sum(len(t.text) for t in train_tagged),
+    }
     if evaluating:
         final = trainer.evaluate()
-        metrics.update({k: v for k, v in final.items() if k in ("eval_loss", "eval_f1", "eval_precision", "eval_recall")})
+        metrics.update(
+            {k: v for k, v in final.items() if k in ("eval_loss", "eval_f1", "eval_precision", "eval_recall")}
+        )
         metrics["dev_records"] = len(dev_tagged)
 
-    card = model_card(trainer.model.config, data=data or _describe(train_records, dev_records), command=command,
-                      metrics=metrics, base_model=config.base_model, path=str(out_dir))
+    card = model_card(
+        trainer.model.config,
+        data=data or _describe(train_records, dev_records),
+        command=command,
+        metrics=metrics,
+        base_model=config.base_model,
+        path=str(out_dir),
+    )
     card += "\n## Training configuration\n\n" + "\n".join(config.card_lines()) + "\n"
     Tagger(trainer.model, tokenizer, window=window, stride=stride, device="cpu").save(out_dir, card=card)
     if not config.keep_checkpoints:
@@ -133,5 +157,7 @@ def _window_metrics(eval_pred) -> dict[str, float]:
 
 
 def _describe(train_records: Sequence[Record], dev_records: Sequence[Record] | None) -> str:
-    return (f"{len(train_records)} training records ({sum(len(r.text) for r in train_records)} characters), "
-            f"{len(dev_records or [])} dev records")
+    return (
+        f"{len(train_records)} training records ({sum(len(r.text) for r in train_records)} characters), "
+        f"{len(dev_records or [])} dev records"
+    )

@@ -120,7 +120,7 @@ def span_errors(text: str, span: Span) -> list[tuple[str, str]]:
         return [("bounds", "span offsets are not integers")]
     if not 0 <= span.start < span.end <= len(text):
         return [("bounds", f"span is out of bounds: need 0 <= start < end <= {len(text)} (the text length)")]
-    if not text[span.start:span.end].strip():
+    if not text[span.start : span.end].strip():
         return [("blank", "span text is all whitespace")]
     return []
 
@@ -133,7 +133,7 @@ def check_record(record: Record, *, file: str | None = None, line: int | None = 
     """Every problem of one record's spans (ids are checked across files by :func:`validate`)."""
 
     def problem(severity: str, kind: str, message: str, span: Span) -> Problem:
-        return Problem(severity, kind, message, file, line, record.id, span, record.text[span.start:span.end])
+        return Problem(severity, kind, message, file, line, record.id, span, record.text[span.start : span.end])
 
     problems: list[Problem] = []
     for span in record.spans:
@@ -144,13 +144,15 @@ def check_record(record: Record, *, file: str | None = None, line: int | None = 
         if span.label not in LABELS:
             problems.append(problem(ERROR, "label", unknown_label_message(span.label), span))
     # Overlaps: sort once, compare each span with the furthest-reaching one before it.
-    ordered = sorted((s for s in record.spans if isinstance(s.start, int) and isinstance(s.end, int)),
-                     key=lambda s: (s.start, s.end))
+    ordered = sorted(
+        (s for s in record.spans if isinstance(s.start, int) and isinstance(s.end, int)), key=lambda s: (s.start, s.end)
+    )
     reach: Span | None = None
     for span in ordered:
         if reach is not None and span.start < reach.end:
-            problems.append(problem(ERROR, "overlap",
-                                    f"overlaps span [{reach.start}, {reach.end}) {reach.label}", span))
+            problems.append(
+                problem(ERROR, "overlap", f"overlaps span [{reach.start}, {reach.end}) {reach.label}", span)
+            )
         if reach is None or span.end > reach.end:
             reach = span
     return problems
@@ -184,8 +186,9 @@ def _validate_file(path: Path, seen: dict[str, tuple[str, int]]) -> list[Problem
             continue
         if record.id in seen:
             first_file, first_line = seen[record.id]
-            problems.append(Problem(ERROR, "duplicate_id", f"id already used at {first_file}:{first_line}",
-                                    file, lineno, record.id))
+            problems.append(
+                Problem(ERROR, "duplicate_id", f"id already used at {first_file}:{first_line}", file, lineno, record.id)
+            )
         else:
             seen[record.id] = (file, lineno)
         problems += check_record(record, file=file, line=lineno)

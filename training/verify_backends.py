@@ -63,8 +63,9 @@ def load_setting(model_dir: str | Path, setting: Setting):
         return OnnxTagger.load(model_dir, setting.precision, threads=1, stride=setting.stride)
     from gongkai.model.tagger import Tagger
 
-    return Tagger.load(model_dir, device="cpu", precision=setting.precision, stride=setting.stride,
-                       forward=setting.forward)
+    return Tagger.load(
+        model_dir, device="cpu", precision=setting.precision, stride=setting.stride, forward=setting.forward
+    )
 
 
 def overlaps(window: int) -> list[int]:
@@ -84,8 +85,9 @@ def overlaps(window: int) -> list[int]:
 class Verification:
     """The texts, and how a run of some setting compares with the reference's."""
 
-    def __init__(self, model_dir: Path, gold: Sequence[Record], texts: Sequence[tuple[str, str | bytes]],
-                 batch_size: int):
+    def __init__(
+        self, model_dir: Path, gold: Sequence[Record], texts: Sequence[tuple[str, str | bytes]], batch_size: int
+    ):
         from gongkai.inference.normalise import normalise
 
         self.model_dir, self.gold, self.batch_size = model_dir, list(gold), batch_size
@@ -127,21 +129,33 @@ class Verification:
 
         if not self.gold:
             return None
-        return pipeline_scores(self.gold, self._entities(preds[:len(self.gold)]))["cell_accuracy"]
+        return pipeline_scores(self.gold, self._entities(preds[: len(self.gold)]))["cell_accuracy"]
 
     def compare(self, run: dict[str, Any]) -> dict[str, Any]:
         """Against the reference: characters whose tag differs, the texts they are in, the
         texts whose record differs, and the gold cell accuracy."""
         ref, run = self.evaluate(self.reference), self.evaluate(run)
         counts = [sum(a != b for a, b in zip(r, g)) + abs(len(r) - len(g)) for r, g in zip(ref["tags"], run["tags"])]
-        return {"tags_differing": sum(counts), "texts_differing": [i for i, c in zip(self.ids, counts) if c],
-                "records_differing": [i for i, a, b in zip(self.ids, ref["records"], run["records"]) if a != b],
-                "cell_accuracy": run["cell_accuracy"], "cpu_seconds": round(run["cpu_seconds"], 3)}
+        return {
+            "tags_differing": sum(counts),
+            "texts_differing": [i for i, c in zip(self.ids, counts) if c],
+            "records_differing": [i for i, a, b in zip(self.ids, ref["records"], run["records"]) if a != b],
+            "cell_accuracy": run["cell_accuracy"],
+            "cpu_seconds": round(run["cpu_seconds"], 3),
+        }
 
 
-def verify(model_dir: str | Path, gold: Sequence[Record], texts: Sequence[tuple[str, str | bytes]] = (), *,
-           batch_size: int = 8, rounds: int = 2, min_gain: float = MIN_GAIN, accept: str = "identical",
-           log=lambda line: None) -> dict[str, Any]:
+def verify(
+    model_dir: str | Path,
+    gold: Sequence[Record],
+    texts: Sequence[tuple[str, str | bytes]] = (),
+    *,
+    batch_size: int = 8,
+    rounds: int = 2,
+    min_gain: float = MIN_GAIN,
+    accept: str = "identical",
+    log=lambda line: None,
+) -> dict[str, Any]:
     """Verify the candidates for ``model_dir`` on ``gold`` records and ``texts`` (``(id, raw text)``
     pairs) and write the record; return its content. ``min_gain``: the share of torch fp32's CPU
     time a candidate must save (tests pass ``-inf`` to take timing out)."""
@@ -173,8 +187,12 @@ def verify(model_dir: str | Path, gold: Sequence[Record], texts: Sequence[tuple[
         "fingerprint": fingerprint(model_dir),
         "tools": tools,
         "machine": {"cpu": cpu_name(), "bf16_units": bf16_units(), "threads": 1},
-        "verified_on": {"texts": len(check.ids), "characters": sum(map(len, check.texts)),
-                        "gold": [r.id for r in gold], "other": [i for i, _ in texts]},
+        "verified_on": {
+            "texts": len(check.ids),
+            "characters": sum(map(len, check.texts)),
+            "gold": [r.id for r in gold],
+            "other": [i for i, _ in texts],
+        },
         **found,
     }
     (model_dir / RECORD_FILE).write_text(json.dumps(record, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
@@ -188,13 +206,17 @@ def _verify(check: Verification, rounds: int, min_gain: float, accept: str, log)
     model_dir = check.model_dir
     reference = check.reference = check.evaluate(check.run(REFERENCE))
     window, stride = reference["tagger"].window, reference["tagger"].stride
-    log(f"reference (transformers forward, fp32, stride {stride}): {reference['cpu_seconds']:.2f} CPU s, "
-        f"cell accuracy {reference['cell_accuracy']}")
+    log(
+        f"reference (transformers forward, fp32, stride {stride}): {reference['cpu_seconds']:.2f} CPU s, "
+        f"cell accuracy {reference['cell_accuracy']}"
+    )
     out: dict[str, Any] = {"window": window}
 
     def describe(what: str, c: dict[str, Any]) -> str:
-        return (f"{what}: {c['tags_differing']} tag(s) differ in {len(c['texts_differing'])} text(s), records differ "
-                f"in {len(c['records_differing'])}, cell accuracy {c['cell_accuracy']}, {c['cpu_seconds']:.2f} CPU s")
+        return (
+            f"{what}: {c['tags_differing']} tag(s) differ in {len(c['texts_differing'])} text(s), records differ "
+            f"in {len(c['records_differing'])}, cell accuracy {c['cell_accuracy']}, {c['cpu_seconds']:.2f} CPU s"
+        )
 
     floor_stride = max(1, window - 2 * (window - stride))
     floor = out["window_floor"] = {"stride": floor_stride, **check.compare(check.run(Setting(stride=floor_stride)))}
@@ -243,18 +265,33 @@ def _verify(check: Verification, rounds: int, min_gain: float, accept: str, log)
     for name, run in runs.items():
         c = check.compare(run)
         faster = name == "torch-fp32" or run["cpu_seconds"] <= (1 - min_gain) * base
-        why = ("tags differ" if c["tags_differing"] and accept == "identical"
-               else "more tags differ than at the window floor" if not acceptable(c) and c["tags_differing"]
-               else "cell accuracy differs" if not acceptable(c)
-               else "not faster than torch-fp32" if not faster else "")
-        candidates[name] = {"setting": settings[name].to_dict(), **c,
-                            "speedup": round(ref_seconds / run["cpu_seconds"], 3),
-                            "accepted": not why, **({"rejected": why} if why else {})}
+        why = (
+            "tags differ"
+            if c["tags_differing"] and accept == "identical"
+            else "more tags differ than at the window floor"
+            if not acceptable(c) and c["tags_differing"]
+            else "cell accuracy differs"
+            if not acceptable(c)
+            else "not faster than torch-fp32"
+            if not faster
+            else ""
+        )
+        candidates[name] = {
+            "setting": settings[name].to_dict(),
+            **c,
+            "speedup": round(ref_seconds / run["cpu_seconds"], 3),
+            "accepted": not why,
+            **({"rejected": why} if why else {}),
+        }
         log(describe(name, c) + f" ({candidates[name]['speedup']}x the reference) — {why or 'accepted'}")
     accepted = [k for k, v in candidates.items() if v["accepted"]]
     best = min(accepted, key=lambda k: candidates[k]["cpu_seconds"]) if accepted else None
-    out["reference"] = {"setting": REFERENCE.to_dict(), "stride": reference["tagger"].stride,
-                        "cell_accuracy": reference["cell_accuracy"], "cpu_seconds": round(ref_seconds, 3)}
+    out["reference"] = {
+        "setting": REFERENCE.to_dict(),
+        "stride": reference["tagger"].stride,
+        "cell_accuracy": reference["cell_accuracy"],
+        "cpu_seconds": round(ref_seconds, 3),
+    }
     out["candidates"] = candidates
     out["default"] = settings[best].to_dict() if best else None
     return out

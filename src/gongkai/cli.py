@@ -10,8 +10,7 @@ import typer
 
 from gongkai.commands import annotations, audit, bench, export, extract, model, pretrain, synth, tables, view
 
-app = typer.Typer(help="Structured data from 政府信息公开工作年度报告.", no_args_is_help=True,
-                  add_completion=False)
+app = typer.Typer(help="Structured data from 政府信息公开工作年度报告.", no_args_is_help=True, add_completion=False)
 
 app.command("extract")(extract.extract)
 app.command("tables")(tables.tables)
@@ -45,8 +44,11 @@ def version() -> None:
 def formats(
     output: str = typer.Option(None, "-o", "--output", help="Write it here instead of stdout."),
     check: bool = typer.Option(False, "--check", help="Exit 1 if OUTPUT differs from what would be written."),
-    schema: bool = typer.Option(False, "--schema", help="The JSON Schema of one extraction record "
-                                "(docs/record.schema.json) instead of the Markdown."),
+    schema: bool = typer.Option(
+        False,
+        "--schema",
+        help="The JSON Schema of one extraction record (docs/record.schema.json) instead of the Markdown.",
+    ),
 ) -> None:
     """Print the report-format knowledge (tables, rows, label variants, rules) as Markdown, or the
     output record's JSON Schema; both are written from gongkai.model.template."""

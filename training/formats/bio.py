@@ -59,8 +59,7 @@ def decode_char(token: str) -> str:
             return chr(int(token[3:-1], 16))
         except ValueError:
             pass
-    raise ValueError(f"token {token!r} is neither one character nor an escape "
-                     f"({', '.join(UNESCAPES)}, <U+XXXX>)")
+    raise ValueError(f"token {token!r} is neither one character nor an escape ({', '.join(UNESCAPES)}, <U+XXXX>)")
 
 
 def to_bio(records: list[Record], out: Path) -> list[Path]:
@@ -134,7 +133,12 @@ def _finish(imp: Importer, doc: dict, path: Path, n: int) -> None:
             return
     spans, notes = tags_to_spans(doc["tags"])
     for pos, message, is_error in notes:
-        imp.problem(ERROR if is_error else WARNING, "tag", message + ("; rejected" if is_error else ""),
-                    line=doc["lines"][pos], rid=rid)
+        imp.problem(
+            ERROR if is_error else WARNING,
+            "tag",
+            message + ("; rejected" if is_error else ""),
+            line=doc["lines"][pos],
+            rid=rid,
+        )
     text = "".join(doc["chars"])
     imp.add(rid, text, [Candidate(s, e, label) for s, e, label in spans], meta=meta, line=doc["first"])

@@ -40,8 +40,13 @@ def from_cluener(path: Path, label_map: Mapping[str, str] | None = None) -> Impo
         candidates = []
         for kind, entities in (row.get("label") or {}).items():
             if not isinstance(entities, dict):
-                imp.problem("error", "label", f"{kind}: {entities!r} is not {{entity text: positions}}; rejected",
-                            line=line, rid=str(rid))
+                imp.problem(
+                    "error",
+                    "label",
+                    f"{kind}: {entities!r} is not {{entity text: positions}}; rejected",
+                    line=line,
+                    rid=str(rid),
+                )
                 continue
             for entity, positions in entities.items():
                 for pos in positions if isinstance(positions, list) else [positions]:
@@ -49,8 +54,13 @@ def from_cluener(path: Path, label_map: Mapping[str, str] | None = None) -> Impo
                         end = pos[1] + 1 if isinstance(pos[1], int) else pos[1]
                         candidates.append(Candidate(pos[0], end, kind, entity))
                     else:
-                        imp.problem("error", "offsets", f"position {pos!r} of {kind} {entity!r} is not "
-                                    "[start, end_inclusive]; rejected", line=line, rid=str(rid))
+                        imp.problem(
+                            "error",
+                            "offsets",
+                            f"position {pos!r} of {kind} {entity!r} is not [start, end_inclusive]; rejected",
+                            line=line,
+                            rid=str(rid),
+                        )
         meta = row.get("meta")
         imp.add(rid, row.get("text"), candidates, meta=meta, line=line)
     return imp.result()

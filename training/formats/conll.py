@@ -130,8 +130,13 @@ def load_texts(path: str | Path, id_field: str | None = None) -> dict[str, tuple
     return out
 
 
-def from_conll(path: Path, label_map: Mapping[str, str] | None = None, *, id_field: str | None = None,
-               texts: str | Path | None = None) -> ImportResult:
+def from_conll(
+    path: Path,
+    label_map: Mapping[str, str] | None = None,
+    *,
+    id_field: str | None = None,
+    texts: str | Path | None = None,
+) -> ImportResult:
     try:
         lines = path.read_text(encoding="utf-8-sig").split("\n")
     except (OSError, UnicodeDecodeError) as exc:
@@ -152,11 +157,21 @@ def from_conll(path: Path, label_map: Mapping[str, str] | None = None, *, id_fie
         if texts is not None:
             found_id, found = known.get("".join(tokens), (None, None))
             if found is None:
-                imp.problem(WARNING, "text", f"no text in {texts} has these words; the words are joined by "
-                            "spaces", line=first, rid=rid)
+                imp.problem(
+                    WARNING,
+                    "text",
+                    f"no text in {texts} has these words; the words are joined by spaces",
+                    line=first,
+                    rid=rid,
+                )
             elif found == "":
-                imp.problem(WARNING, "text", f"several texts in {texts} have these words; the words are "
-                            "joined by spaces", line=first, rid=rid)
+                imp.problem(
+                    WARNING,
+                    "text",
+                    f"several texts in {texts} have these words; the words are joined by spaces",
+                    line=first,
+                    rid=rid,
+                )
             else:
                 text, rid = found, found_id or rid
                 matched += 1
@@ -167,13 +182,25 @@ def from_conll(path: Path, label_map: Mapping[str, str] | None = None, *, id_fie
             continue
         spans, notes = tags_to_spans([t for _, _, t in words])
         for pos, message, is_error in notes:
-            imp.problem(ERROR if is_error else WARNING, "tag", message + ("; rejected" if is_error else ""),
-                        line=words[pos][0], rid=rid)
+            imp.problem(
+                ERROR if is_error else WARNING,
+                "tag",
+                message + ("; rejected" if is_error else ""),
+                line=words[pos][0],
+                rid=rid,
+            )
         imp.add(rid, text, [Candidate(bounds[a][0], bounds[b - 1][1], label) for a, b, label in spans], line=first)
     if docs:
-        how = (f"{matched} of {len(docs)} documents got their text and id back from {texts}" if texts is not None
-               else "the words are joined by spaces and documents named <file stem>-<n>; give --texts (the "
-                    "Label Studio export or tasks) to get each text and id back")
-        imp.problem(WARNING, "conll", "a CoNLL export keeps words, not characters: each entity covers the "
-                    f"whole words it touched (Label Studio's words split only at spaces and ASCII punctuation); {how}")
+        how = (
+            f"{matched} of {len(docs)} documents got their text and id back from {texts}"
+            if texts is not None
+            else "the words are joined by spaces and documents named <file stem>-<n>; give --texts (the "
+            "Label Studio export or tasks) to get each text and id back"
+        )
+        imp.problem(
+            WARNING,
+            "conll",
+            "a CoNLL export keeps words, not characters: each entity covers the "
+            f"whole words it touched (Label Studio's words split only at spaces and ASCII punctuation); {how}",
+        )
     return imp.result()

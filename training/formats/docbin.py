@@ -44,6 +44,5 @@ def from_docbin(path: Path, label_map: Mapping[str, str] | None = None) -> Impor
     for n, doc in enumerate(docs, 1):
         candidates = [Candidate(e.start_char, e.end_char, e.label_) for e in doc.ents]
         meta = doc.user_data.get("meta")
-        imp.add(doc.user_data.get("id", f"{path.stem}-{n}"), doc.text, candidates,
-                meta=meta)
+        imp.add(doc.user_data.get("id", f"{path.stem}-{n}"), doc.text, candidates, meta=meta)
     return imp.result()

@@ -58,14 +58,22 @@ def from_doccano(path: Path, label_map: Mapping[str, str] | None = None) -> Impo
         entries = row.get("label", row.get("labels"))
         candidates = []
         if entries is None and isinstance(row.get("entities"), list):
-            candidates = [Candidate(e.get("start_offset"), e.get("end_offset"), e.get("label"))
-                          for e in row["entities"] if isinstance(e, dict)]
+            candidates = [
+                Candidate(e.get("start_offset"), e.get("end_offset"), e.get("label"))
+                for e in row["entities"]
+                if isinstance(e, dict)
+            ]
         for entry in entries or []:
             if isinstance(entry, (list, tuple)) and len(entry) == 3:
                 candidates.append(Candidate(*entry))
             else:
-                imp.problem("error", "label", f"label entry {entry!r} is not [start, end, label]; rejected",
-                            line=line, rid=str(rid))
+                imp.problem(
+                    "error",
+                    "label",
+                    f"label entry {entry!r} is not [start, end, label]; rejected",
+                    line=line,
+                    rid=str(rid),
+                )
         meta = row.get("meta")
         imp.add(rid, row.get("text"), candidates, meta=meta, line=line)
     return imp.result()

@@ -47,8 +47,9 @@ def check_exportable(records: Iterable[Record]) -> list[Record]:
     if problems:
         shown = "\n".join(f"  {p}" for p in problems[:20])
         more = f"\n  ... and {len(problems) - 20} more" if len(problems) > 20 else ""
-        raise ExportError(f"{len(bad)} record(s) cannot be exported; fix them first "
-                          f"(gongkai annotations validate):\n{shown}{more}")
+        raise ExportError(
+            f"{len(bad)} record(s) cannot be exported; fix them first (gongkai annotations validate):\n{shown}{more}"
+        )
     return records
 
 

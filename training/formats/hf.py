@@ -26,23 +26,28 @@ def features():
     import datasets
 
     seq = getattr(datasets, "List", None) or datasets.Sequence  # List since datasets 4
-    return datasets.Features({
-        "id": datasets.Value("string"),
-        "tokens": seq(datasets.Value("string")),
-        "ner_tags": seq(datasets.ClassLabel(names=list(TAGS))),
-        "meta": datasets.Value("string"),
-    })
+    return datasets.Features(
+        {
+            "id": datasets.Value("string"),
+            "tokens": seq(datasets.Value("string")),
+            "ner_tags": seq(datasets.ClassLabel(names=list(TAGS))),
+            "meta": datasets.Value("string"),
+        }
+    )
 
 
 def to_hf(records: list[Record], out: Path) -> list[Path]:
     import datasets
 
-    ds = datasets.Dataset.from_dict({
-        "id": [r.id for r in records],
-        "tokens": [list(r.text) for r in records],
-        "ner_tags": [spans_to_tags(len(r.text), r.spans) for r in records],
-        "meta": [json.dumps(r.meta, ensure_ascii=False) for r in records],
-    }, features=features())
+    ds = datasets.Dataset.from_dict(
+        {
+            "id": [r.id for r in records],
+            "tokens": [list(r.text) for r in records],
+            "ner_tags": [spans_to_tags(len(r.text), r.spans) for r in records],
+            "meta": [json.dumps(r.meta, ensure_ascii=False) for r in records],
+        },
+        features=features(),
+    )
     ds.save_to_disk(str(out))
     return [out]
 
@@ -86,5 +91,4 @@ def _add_row(imp: Importer, rid: str, row: dict, names: list[str] | None) -> Non
             meta = json.loads(row["meta"])
         except (TypeError, json.JSONDecodeError):
             imp.problem(WARNING, "meta", "meta column is not a JSON object; dropped", rid=rid)
-    imp.add(rid, "".join(tokens), [Candidate(starts[s], starts[e], label) for s, e, label in spans],
-            meta=meta)
+    imp.add(rid, "".join(tokens), [Candidate(starts[s], starts[e], label) for s, e, label in spans], meta=meta)

@@ -102,15 +102,25 @@ class Importer:
         self._result = ImportResult()
         self._ids: set[str] = set()
 
-    def problem(self, severity: str, kind: str, message: str, *, line: int | None = None,
-                rid: str | None = None, span: Span | None = None, span_text: str | None = None) -> None:
+    def problem(
+        self,
+        severity: str,
+        kind: str,
+        message: str,
+        *,
+        line: int | None = None,
+        rid: str | None = None,
+        span: Span | None = None,
+        span_text: str | None = None,
+    ) -> None:
         self._result.problems.append(Problem(severity, kind, message, self.file, line, rid, span, span_text))
 
     def reject_record(self, message: str, *, line: int | None = None, rid: str | None = None) -> None:
         self.problem(ERROR, "record", f"{message}; record rejected", line=line, rid=rid)
 
-    def add(self, rid: Any, text: Any, candidates: Sequence[Candidate], *, meta: Any = None,
-            line: int | None = None) -> Record | None:
+    def add(
+        self, rid: Any, text: Any, candidates: Sequence[Candidate], *, meta: Any = None, line: int | None = None
+    ) -> Record | None:
         """Check and add one record; return it, or None when the whole record is rejected."""
         rid = str(rid)
         if not isinstance(text, str):
@@ -155,20 +165,34 @@ class Importer:
                 found = repr(text[start:end]) if in_bounds else "out of bounds"
                 reject("offsets", f"text[{start}:{end}] is {found}, not the span's text {cand.text!r}", span)
                 return None
-            self.problem(WARNING, "offsets", f"offsets were UTF-16 code units; read them as [{fixed[0]}, {fixed[1]})",
-                         line=line, rid=rid, span=span, span_text=cand.text)
+            self.problem(
+                WARNING,
+                "offsets",
+                f"offsets were UTF-16 code units; read them as [{fixed[0]}, {fixed[1]})",
+                line=line,
+                rid=rid,
+                span=span,
+                span_text=cand.text,
+            )
             span = Span(*fixed, label)
         for kind, message in span_errors(text, span):
-            reject(kind, message, span, text[span.start:span.end] if kind != "bounds" else cand.text)
+            reject(kind, message, span, text[span.start : span.end] if kind != "bounds" else cand.text)
             return None
-        shown = text[span.start:span.end]
+        shown = text[span.start : span.end]
         for other in accepted:
             if span.start < other.end and other.start < span.end:
                 reject("overlap", f"overlaps span [{other.start}, {other.end}) {other.label}", span, shown)
                 return None
         if has_edge_whitespace(shown):
-            self.problem(WARNING, "whitespace", "span text has leading or trailing whitespace (imported as is)",
-                         line=line, rid=rid, span=span, span_text=shown)
+            self.problem(
+                WARNING,
+                "whitespace",
+                "span text has leading or trailing whitespace (imported as is)",
+                line=line,
+                rid=rid,
+                span=span,
+                span_text=shown,
+            )
         return span
 
     @staticmethod
@@ -194,8 +218,14 @@ def read_json(path: Path, what: str) -> Any:
         raise ImportFormatError(f"{path}: cannot read it as a {what} JSON file ({exc})") from exc
 
 
-def import_file(fmt: str, path: str | Path, label_map: Mapping[str, str] | None = None, *,
-                id_field: str | None = None, texts: str | Path | None = None) -> ImportResult:
+def import_file(
+    fmt: str,
+    path: str | Path,
+    label_map: Mapping[str, str] | None = None,
+    *,
+    id_field: str | None = None,
+    texts: str | Path | None = None,
+) -> ImportResult:
     """Import ``path`` written in ``fmt`` (one of :data:`FORMATS`). ``id_field`` names the field
     that holds each record's id (:data:`ID_FIELD_FORMATS`); ``texts``, the texts a CoNLL export
     was made from (:data:`TEXTS_FORMATS`, see :mod:`gongkai.training.formats.conll`)."""

@@ -43,8 +43,10 @@ FROM_NAME, TO_NAME = "label", "text"
 def labelstudio_config() -> str:
     """The labelling config XML for a project that uses our labels."""
     labels = "\n".join(f'    <Label value="{label}"/>' for label in LABELS)
-    return (f'<View>\n  <Labels name="{FROM_NAME}" toName="{TO_NAME}">\n{labels}\n  </Labels>\n'
-            f'  <Text name="{TO_NAME}" value="$text"/>\n</View>\n')
+    return (
+        f'<View>\n  <Labels name="{FROM_NAME}" toName="{TO_NAME}">\n{labels}\n  </Labels>\n'
+        f'  <Text name="{TO_NAME}" value="$text"/>\n</View>\n'
+    )
 
 
 def config_path(out: Path) -> Path:
@@ -55,8 +57,13 @@ def to_labelstudio(records: list[Record], out: Path, model_version: str = "gongk
     tasks = []
     for r in records:
         result = [
-            {"id": f"s{i}", "from_name": FROM_NAME, "to_name": TO_NAME, "type": "labels",
-             "value": {"start": s.start, "end": s.end, "text": r.span_text(s), "labels": [s.label]}}
+            {
+                "id": f"s{i}",
+                "from_name": FROM_NAME,
+                "to_name": TO_NAME,
+                "type": "labels",
+                "value": {"start": s.start, "end": s.end, "text": r.span_text(s), "labels": [s.label]},
+            }
             for i, s in enumerate(r.spans)
         ]
         data: dict[str, Any] = {"text": r.text, "id": r.id, "doc_id": r.id}
@@ -69,8 +76,13 @@ def to_labelstudio(records: list[Record], out: Path, model_version: str = "gongk
     return [out, config]
 
 
-def from_labelstudio(path: Path, label_map: Mapping[str, str] | None = None, *, id_field: str | None = None,
-                     texts: str | Path | None = None) -> ImportResult:
+def from_labelstudio(
+    path: Path,
+    label_map: Mapping[str, str] | None = None,
+    *,
+    id_field: str | None = None,
+    texts: str | Path | None = None,
+) -> ImportResult:
     """Import a Label Studio export: JSON, JSON-MIN or CONLL2003 (told apart by their content).
     ``texts`` is for a CONLL2003 export only (see :func:`gongkai.training.formats.conll.from_conll`)."""
     if looks_like_conll(path):
@@ -101,8 +113,12 @@ def from_labelstudio(path: Path, label_map: Mapping[str, str] | None = None, *, 
             rid = f"{path.stem}-{task.get('id', n)}"
         (_min_task if "data" not in task else _full_task)(imp, task, rid)
     if unnamed:
-        imp.problem(WARNING, "id", f"{unnamed} task(s) carry no id of their own (doc_id, data.id or the field "
-                    f"named with --id-field): named {path.stem}-<Label Studio task number>")
+        imp.problem(
+            WARNING,
+            "id",
+            f"{unnamed} task(s) carry no id of their own (doc_id, data.id or the field "
+            f"named with --id-field): named {path.stem}-<Label Studio task number>",
+        )
     return imp.result()
 
 
@@ -120,13 +136,21 @@ def _full_task(imp: Importer, task: dict[str, Any], rid: str) -> None:
     done = [a for a in task.get("annotations") or [] if isinstance(a, dict) and not a.get("was_cancelled")]
     if not done:
         cancelled = len(task.get("annotations") or [])
-        imp.reject_record(f"no completed annotation ({cancelled} cancelled, "
-                          f"{len(task.get('predictions') or [])} predictions not imported)", rid=rid)
+        imp.reject_record(
+            f"no completed annotation ({cancelled} cancelled, "
+            f"{len(task.get('predictions') or [])} predictions not imported)",
+            rid=rid,
+        )
         return
     chosen = max(done, key=_when)
     if len(done) > 1:
-        imp.problem(WARNING, "annotations", f"{len(done)} completed annotations; took the most recent "
-                    f"(id {chosen.get('id')}, {chosen.get('updated_at') or chosen.get('created_at')})", rid=rid)
+        imp.problem(
+            WARNING,
+            "annotations",
+            f"{len(done)} completed annotations; took the most recent "
+            f"(id {chosen.get('id')}, {chosen.get('updated_at') or chosen.get('created_at')})",
+            rid=rid,
+        )
     candidates = []
     for res in chosen.get("result") or []:
         value = res.get("value") if isinstance(res, dict) else None
@@ -142,8 +166,9 @@ def _min_task(imp: Importer, task: dict[str, Any], rid: str) -> None:
     # The regions sit under the Labels tag's name ("label" in our config).
     regions = task.get(FROM_NAME)
     if regions is None:
-        regions = next((v for v in task.values() if isinstance(v, list) and v and isinstance(v[0], dict)
-                        and "start" in v[0]), [])
+        regions = next(
+            (v for v in task.values() if isinstance(v, list) and v and isinstance(v[0], dict) and "start" in v[0]), []
+        )
     candidates = [_candidate(imp, rid, v) for v in regions if isinstance(v, dict)]
     imp.add(rid, task.get("text"), [c for c in candidates if c], meta=task.get("meta"))
 
@@ -151,7 +176,12 @@ def _min_task(imp: Importer, task: dict[str, Any], rid: str) -> None:
 def _candidate(imp: Importer, rid: str, value: dict[str, Any]) -> Candidate | None:
     labels = value.get("labels")
     if not isinstance(labels, list) or len(labels) != 1:
-        imp.problem("error", "label", f"a span needs exactly one label, got {labels!r}; rejected", rid=rid,
-                    span_text=value.get("text"))
+        imp.problem(
+            "error",
+            "label",
+            f"a span needs exactly one label, got {labels!r}; rejected",
+            rid=rid,
+            span_text=value.get("text"),
+        )
         return None
     return Candidate(value.get("start"), value.get("end"), labels[0], value.get("text"))

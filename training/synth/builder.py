@@ -53,7 +53,7 @@ class Builder:
 
     def close(self, span: list[Any]) -> None:
         span[1] = self._len
-        span[3].setdefault("intended", self.text()[span[0]:span[1]])
+        span[3].setdefault("intended", self.text()[span[0] : span[1]])
 
     def text(self) -> str:
         if len(self._parts) > 1:

@@ -22,9 +22,20 @@ from typing import Any
 
 from .builder import apply_edits
 
-DAMAGE_KINDS = ("traditional", "ruby", "repeated_ruby", "nbsp_question", "unencodable_question",
-                "dropped_chars", "fullwidth_digits", "ocr", "boilerplate", "duplicated_lines",
-                "collapse_whitespace", "label_breaks")
+DAMAGE_KINDS = (
+    "traditional",
+    "ruby",
+    "repeated_ruby",
+    "nbsp_question",
+    "unencodable_question",
+    "dropped_chars",
+    "fullwidth_digits",
+    "ocr",
+    "boilerplate",
+    "duplicated_lines",
+    "collapse_whitespace",
+    "label_breaks",
+)
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _FULLWIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
@@ -173,8 +184,12 @@ def _label_breaks(text: str, spans, rng, opts) -> str:
     span over both pieces (the break is inside it)."""
     edits = []
     for s, e, label, _ in spans:
-        if label in ("ROW_LABEL", "COL_HEADER") and e - s >= 6 and "\n" not in text[s:e] \
-                and rng.random() < opts.get("break_p", 0.25):
+        if (
+            label in ("ROW_LABEL", "COL_HEADER")
+            and e - s >= 6
+            and "\n" not in text[s:e]
+            and rng.random() < opts.get("break_p", 0.25)
+        ):
             # Between two Han characters only: never inside a ruby, a number or a note's digits.
             cuts = [i for i in range(s + 3, e - 1) if _CJK.match(text[i - 1]) and _CJK.match(text[i])]
             if cuts:
@@ -183,15 +198,28 @@ def _label_breaks(text: str, spans, rng, opts) -> str:
 
 
 _PASSES = {
-    "traditional": _traditional, "ruby": _ruby, "repeated_ruby": _ruby,
-    "nbsp_question": _nbsp, "unencodable_question": _unencodable, "dropped_chars": _dropped,
-    "fullwidth_digits": _fullwidth, "ocr": _ocr, "boilerplate": _boilerplate, "duplicated_lines": _duplicated,
-    "collapse_whitespace": _collapse, "label_breaks": _label_breaks,
+    "traditional": _traditional,
+    "ruby": _ruby,
+    "repeated_ruby": _ruby,
+    "nbsp_question": _nbsp,
+    "unencodable_question": _unencodable,
+    "dropped_chars": _dropped,
+    "fullwidth_digits": _fullwidth,
+    "ocr": _ocr,
+    "boilerplate": _boilerplate,
+    "duplicated_lines": _duplicated,
+    "collapse_whitespace": _collapse,
+    "label_breaks": _label_breaks,
 }
 
 
-def damage(text: str, spans: list[list[Any]], rng: random.Random, kinds: list[str], **opts: Any,
-           ) -> tuple[str, list[str]]:
+def damage(
+    text: str,
+    spans: list[list[Any]],
+    rng: random.Random,
+    kinds: list[str],
+    **opts: Any,
+) -> tuple[str, list[str]]:
     """Apply the damage ``kinds`` in a fixed order; spans move in place. Returns the new
     text and the kinds applied."""
     unknown = [k for k in kinds if k not in _PASSES]

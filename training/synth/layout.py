@@ -32,8 +32,7 @@ from .numbers import printed
 LAYOUTS = ("pipe", "cell_per_line", "tab", "markdown", "html", "pdf", "glued", "pdf_shifted", "md_restructured")
 BLANK_MARKERS = ("", "/", "-", "—", "无")
 
-_LABELS = {"title": "TABLE_TITLE", "header": "COL_HEADER", "label": "ROW_LABEL", "cell": "CELL",
-           "blank": "BLANK"}
+_LABELS = {"title": "TABLE_TITLE", "header": "COL_HEADER", "label": "ROW_LABEL", "cell": "CELL", "blank": "BLANK"}
 
 
 class Cell:
@@ -78,7 +77,7 @@ def spaced(rng: random.Random, text: str, p: float) -> str:
     m = re.match(r"^([(（][一二三四五六七八九十]+[)）])(.+)$", text)
     if m and len(m.group(2)) >= 4:
         body = m.group(2)
-        return f"{m.group(1)} {body[:len(body) // 2]} {body[len(body) // 2:]}"
+        return f"{m.group(1)} {body[: len(body) // 2]} {body[len(body) // 2 :]}"
     if len(text) <= 3:
         return " ".join(text)
     # Where a narrow column wraps it: after two to four characters.
@@ -113,8 +112,7 @@ def _value_cell(rng: random.Random, table: str, row: str, field: str, value: Any
     return Cell(text, kind, table=table, row=row, field=field, value=value)
 
 
-def table_grid(table: str, version: str, entry: dict[str, Any], rng: random.Random,
-               style: dict[str, Any]) -> Grid:
+def table_grid(table: str, version: str, entry: dict[str, Any], rng: random.Random, style: dict[str, Any]) -> Grid:
     """The printed grid of one table whose numbers are ``entry`` (SCHEMA.md form)."""
     tmpl = T.table_template(table, version)
     rows = entry["rows"]
@@ -130,15 +128,18 @@ def table_grid(table: str, version: str, entry: dict[str, Any], rng: random.Rand
             g.header_rows.update((len(g.rows), len(g.rows) + 1))
             g.rows.append([Cell(block.title, "title", colspan=width)])
             first = tmpl.row(block.rows[0])
-            g.rows.append([Cell(block.corner, "header")] +
-                          [Cell(spaced(rng, _field_header(rng, f, style), spaces), "header", field=f.key)
-                           for f in first.fields])
+            g.rows.append(
+                [Cell(block.corner, "header")]
+                + [Cell(spaced(rng, _field_header(rng, f, style), spaces), "header", field=f.key) for f in first.fields]
+            )
             for key in printed_rows:
                 row = tmpl.row(key)
-                g.rows.append([Cell(_row_label(rng, row, style), "label", row=key)] +
-                              [_value_cell(rng, table, key, f.key, rows[key][f.key], style) for f in row.fields])
+                g.rows.append(
+                    [Cell(_row_label(rng, row, style), "label", row=key)]
+                    + [_value_cell(rng, table, key, f.key, rows[key][f.key], style) for f in row.fields]
+                )
             # The national form's short blocks: the last header and value cells span the rest.
-            for r in g.rows[-len(printed_rows) - 1:]:
+            for r in g.rows[-len(printed_rows) - 1 :]:
                 r[-1].colspan = width - len(r) + 1
         return g
     width = sum(c.colspan for c in tmpl.header[0])
@@ -146,13 +147,27 @@ def table_grid(table: str, version: str, entry: dict[str, Any], rng: random.Rand
     fields = {f.key: f for f in tmpl.fields}
     for hrow in tmpl.header:
         g.header_rows.add(len(g.rows))
-        g.rows.append([Cell(spaced(rng, _field_header(rng, fields[h.field], style)
-                                   if h.field and h.field in fields else h.text, spaces if len(h.text) < 12 else 0),
-                            "header", h.colspan, h.rowspan, field=h.field) for h in hrow])
+        g.rows.append(
+            [
+                Cell(
+                    spaced(
+                        rng,
+                        _field_header(rng, fields[h.field], style) if h.field and h.field in fields else h.text,
+                        spaces if len(h.text) < 12 else 0,
+                    ),
+                    "header",
+                    h.colspan,
+                    h.rowspan,
+                    field=h.field,
+                )
+                for h in hrow
+            ]
+        )
     if tmpl.flat:  # table 4: every row's numbers on one printed line, labels only in the header
         g.breaks.append(len(g.rows))
-        g.rows.append([_value_cell(rng, table, r.key, f.key, rows[r.key][f.key], style)
-                       for r in tmpl.rows for f in r.fields])
+        g.rows.append(
+            [_value_cell(rng, table, r.key, f.key, rows[r.key][f.key], style) for r in tmpl.rows for f in r.fields]
+        )
         return g
     prev_path: tuple[str, ...] = ()
     for row in tmpl.rows:
@@ -163,8 +178,9 @@ def table_grid(table: str, version: str, entry: dict[str, Any], rng: random.Rand
             g.breaks.append(len(g.rows))
         for k in new_groups:
             span = sum(1 for r in tmpl.rows if k in (gr.key for gr in tmpl.group_path(r.key)))
-            cells.append(Cell(spaced(rng, _label(rng, tmpl.group(k).labels, style), spaces), "label",
-                              rowspan=span, group=k))
+            cells.append(
+                Cell(spaced(rng, _label(rng, tmpl.group(k).labels, style), spaces), "label", rowspan=span, group=k)
+            )
         cells.append(Cell(_row_label(rng, row, style), "label", colspan=3 - len(path), row=row.key))
         cells += [_value_cell(rng, table, row.key, f.key, rows[row.key][f.key], style) for f in row.fields]
         g.rows.append(cells)
@@ -173,6 +189,7 @@ def table_grid(table: str, version: str, entry: dict[str, Any], rng: random.Rand
 
 
 # --------------------------------------------------------------------------- renderers
+
 
 def _add_cell(b: Builder, cell: Cell) -> None:
     b.add(cell.text, _LABELS[cell.kind], **cell.info)
@@ -274,13 +291,28 @@ def _markdown(b: Builder, g: Grid, rng: random.Random, style: dict[str, Any]) ->
 
 
 #: How Word and CMS editors open a table and a cell, and fill an empty one.
-_TABLE_TAGS = ('<table border="1" cellspacing="0">',
-               '<table class="MsoNormalTable" border="1" cellspacing="0" cellpadding="0" style="border-collapse:collapse;border:none">',
-               '<table width="100%" border="1" cellpadding="0" cellspacing="0">', '<table>')
-_TD_ATTRS = ("", ' width="{w}"', ' width="{w}" valign="center"', ' class="xl{x}"',
-             ' style="width:{w}.0pt;border:solid windowtext 1.0pt;padding:0cm 5.4pt 0cm 5.4pt"', ' align="center"')
-_EMPTY_CELLS = ("&nbsp;", "", "<p>&nbsp;</p>", '<p class="MsoNormal" align="center"><span lang="EN-US">&nbsp;</span></p>',
-                " ", "<br>")
+_TABLE_TAGS = (
+    '<table border="1" cellspacing="0">',
+    '<table class="MsoNormalTable" border="1" cellspacing="0" cellpadding="0" style="border-collapse:collapse;border:none">',
+    '<table width="100%" border="1" cellpadding="0" cellspacing="0">',
+    "<table>",
+)
+_TD_ATTRS = (
+    "",
+    ' width="{w}"',
+    ' width="{w}" valign="center"',
+    ' class="xl{x}"',
+    ' style="width:{w}.0pt;border:solid windowtext 1.0pt;padding:0cm 5.4pt 0cm 5.4pt"',
+    ' align="center"',
+)
+_EMPTY_CELLS = (
+    "&nbsp;",
+    "",
+    "<p>&nbsp;</p>",
+    '<p class="MsoNormal" align="center"><span lang="EN-US">&nbsp;</span></p>',
+    " ",
+    "<br>",
+)
 
 
 def _html(b: Builder, g: Grid, rng: random.Random, style: dict[str, Any]) -> None:
@@ -299,14 +331,16 @@ def _html(b: Builder, g: Grid, rng: random.Random, style: dict[str, Any]) -> Non
         tag = "th" if th and n in g.header_rows else "td"
         b.add("<tr>")
         for cell in row:
-            attrs = (f' colspan="{cell.colspan}"' if cell.colspan > 1 else "") + \
-                    (f' rowspan="{cell.rowspan}"' if cell.rowspan > 1 else "") + \
-                    attrs_of.format(w=rng.choice((57, 64, 85, 120)), x=rng.randint(60, 80))
+            attrs = (
+                (f' colspan="{cell.colspan}"' if cell.colspan > 1 else "")
+                + (f' rowspan="{cell.rowspan}"' if cell.rowspan > 1 else "")
+                + attrs_of.format(w=rng.choice((57, 64, 85, 120)), x=rng.randint(60, 80))
+            )
             b.add(f"<{tag}{attrs}>")
             if not cell.text:
                 empty = rng.choice(_EMPTY_CELLS)
                 if cell.kind == "blank":
-                    b.add(empty[:len(empty) - len(empty.lstrip())])  # a span never starts with a space
+                    b.add(empty[: len(empty) - len(empty.lstrip())])  # a span never starts with a space
                     span = b.open("BLANK", intended=f"{empty.lstrip()}</{tag}>", **cell.info)
                     b.add(f"{empty.lstrip()}</{tag}>")
                     b.close(span)
@@ -390,7 +424,7 @@ def _pdf(b: Builder, g: Grid, rng: random.Random, style: dict[str, Any]) -> None
 
 def _wrapped(text: str, rng: random.Random, width: int) -> list[str]:
     """``text`` hard-wrapped at a PDF column ``width`` (pieces trimmed, none empty)."""
-    pieces = [text[i:i + width].strip(" ") for i in range(0, len(text), width)]
+    pieces = [text[i : i + width].strip(" ") for i in range(0, len(text), width)]
     return [p for p in pieces if p]
 
 
@@ -476,8 +510,12 @@ def _pdf_shifted(b: Builder, g: Grid, rng: random.Random, style: dict[str, Any])
 
 
 #: How a one-line table separates its cells: (between header cells, between values, around labels).
-GLUE_MODES = {"glued": ("", "", ""), "spaced": (" ", " ", " "), "headers_spaced": (" ", "", ""),
-              "labels_spaced": ("", "", " ")}
+GLUE_MODES = {
+    "glued": ("", "", ""),
+    "spaced": (" ", " ", " "),
+    "headers_spaced": (" ", "", ""),
+    "labels_spaced": ("", "", " "),
+}
 
 
 def _glued(b: Builder, g: Grid, rng: random.Random, style: dict[str, Any]) -> None:
@@ -635,7 +673,7 @@ def _md_restructured(b: Builder, g: Grid, rng: random.Random, style: dict[str, A
         _md_row(b, [Cell(corner, "header")] + five)
         _md_rule(b, 6)
         for k, row in enumerate(T.table_template("reviews", "2021").rows):
-            _md_row(b, [Cell(rng.choice(row.labels), "label", row=row.key)] + values[k * 5:(k + 1) * 5])
+            _md_row(b, [Cell(rng.choice(row.labels), "label", row=row.key)] + values[k * 5 : (k + 1) * 5])
     else:
         for n, r in enumerate(headers):
             _md_row(b, [c for c in r if c.text])
@@ -645,9 +683,17 @@ def _md_restructured(b: Builder, g: Grid, rng: random.Random, style: dict[str, A
     b.add("\n")
 
 
-_RENDERERS = {"pipe": _pipe, "cell_per_line": _cell_per_line, "tab": _tab, "markdown": _markdown,
-              "html": _html, "pdf": _pdf, "glued": _glued, "pdf_shifted": _pdf_shifted,
-              "md_restructured": _md_restructured}
+_RENDERERS = {
+    "pipe": _pipe,
+    "cell_per_line": _cell_per_line,
+    "tab": _tab,
+    "markdown": _markdown,
+    "html": _html,
+    "pdf": _pdf,
+    "glued": _glued,
+    "pdf_shifted": _pdf_shifted,
+    "md_restructured": _md_restructured,
+}
 
 
 def render(b: Builder, grid: Grid, layout: str, rng: random.Random, style: dict[str, Any]) -> None:

@@ -119,15 +119,19 @@ def _applications(rng: random.Random, version: str) -> dict[str, dict[str, Any]]
 def _reviews(rng: random.Random) -> dict[str, dict[str, Any]]:
     rows = {}
     for row in T.table_template("reviews", "2021").rows:
-        parts = {k: (_count(rng, 0.15, 1) if rng.random() < 0.3 else 0) for k in ("upheld", "corrected", "other",
-                                                                                  "pending")}
+        parts = {
+            k: (_count(rng, 0.15, 1) if rng.random() < 0.3 else 0) for k in ("upheld", "corrected", "other", "pending")
+        }
         parts = {k: min(v, 40) for k, v in parts.items()}
         rows[row.key] = {**parts, "total": sum(parts.values())}
     return rows
 
 
-def make_tables(rng: random.Random, versions: dict[str, str], error_rate: float = 0.1,
-                ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+def make_tables(
+    rng: random.Random,
+    versions: dict[str, str],
+    error_rate: float = 0.1,
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """Numbers for each table in ``versions`` (table key → template version), and the
     publication errors injected (``[]`` for a clean report)."""
     for table, version in versions.items():

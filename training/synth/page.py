@@ -41,31 +41,42 @@ def crawler_header(rng: random.Random, title: str, stamp: str, organ: str = "") 
     ymd = stamp[:10].replace("-", "")
     doc = rng.randint(10000, 120000)
     path = f"zwgk/zfxxgk/{rng.choice(('dfbmptlj', 'bmxxgk', 'zfxxgknb'))}/{rng.choice(('ptzhsyqbm', 'xzbm', 'bm'))}/zfxxgknb/{ymd[:6]}"
-    return [f"标题: {title}", f"发布时间: {stamp}", "文号: ", f"发布机构: {organ if rng.random() < 0.4 else ''}",
-            "栏目: 政府信息公开年报", f"原文链接: https://www.{site}.gov.cn/{path}/t{ymd}_{doc}.htm",
-            f"本地目录: {path}/{doc}_{title}", "页面链接与图片详见 links.tsv(同目录)",
-            "==================== 正文 ===================="]
+    return [
+        f"标题: {title}",
+        f"发布时间: {stamp}",
+        "文号: ",
+        f"发布机构: {organ if rng.random() < 0.4 else ''}",
+        "栏目: 政府信息公开年报",
+        f"原文链接: https://www.{site}.gov.cn/{path}/t{ymd}_{doc}.htm",
+        f"本地目录: {path}/{doc}_{title}",
+        "页面链接与图片详见 links.tsv(同目录)",
+        "==================== 正文 ====================",
+    ]
 
 
 def breadcrumb(rng: random.Random, title: str, stamp: str, organ: str) -> str:
     """The site's chrome that opens the scraped body (O)."""
-    return (f"当前位置: 首页政务公开政府信息公开{organ if rng.random() < 0.7 else ''}政府信息公开年报 {title} "
-            f"来源: {organ if rng.random() < 0.3 else ''} 时间:{stamp} --> 微信 微博 QQ空间 全真版 文字版 文件下载 相关链接: ")
+    return (
+        f"当前位置: 首页政务公开政府信息公开{organ if rng.random() < 0.7 else ''}政府信息公开年报 {title} "
+        f"来源: {organ if rng.random() < 0.3 else ''} 时间:{stamp} --> 微信 微博 QQ空间 全真版 文字版 文件下载 相关链接: "
+    )
 
 
 #: Word's style sheet as a scraper keeps it when it drops the tags (O).
-WORD_CSS = ("Normal 0 7.8 磅 0 2 false false false EN-US ZH-CN X-NONE /* Style Definitions */ "
-            "table.MsoNormalTable {mso-style-name:普通表格; mso-tstyle-rowband-size:0; mso-tstyle-colband-size:0; "
-            "mso-style-noshow:yes; mso-style-priority:99; mso-style-parent:\"\"; mso-padding-alt:0cm 5.4pt 0cm 5.4pt; "
-            "mso-para-margin:0cm; mso-para-margin-bottom:.0001pt; mso-pagination:widow-orphan; font-size:10.0pt; "
-            "font-family:\"Times New Roman\",\"serif\";}")
+WORD_CSS = (
+    "Normal 0 7.8 磅 0 2 false false false EN-US ZH-CN X-NONE /* Style Definitions */ "
+    "table.MsoNormalTable {mso-style-name:普通表格; mso-tstyle-rowband-size:0; mso-tstyle-colband-size:0; "
+    'mso-style-noshow:yes; mso-style-priority:99; mso-style-parent:""; mso-padding-alt:0cm 5.4pt 0cm 5.4pt; '
+    "mso-para-margin:0cm; mso-para-margin-bottom:.0001pt; mso-pagination:widow-orphan; font-size:10.0pt; "
+    'font-family:"Times New Roman","serif";}'
+)
 #: Conditional comments Word leaves before a table (the normaliser renders the page as HTML then).
 HTML_COMMENTS = ("<!--[if !supportMisalignedColumns]--><!--[endif]-->", "<!--[if gte mso 9]><![endif]-->")
 PAGE_ENDS = ("附件下载", "(此件主动公开)", "打印本页 关闭窗口", "【关闭】 【打印】")
 
 
 def word_css(rng: random.Random) -> str:
-    return WORD_CSS if rng.random() < 0.7 else WORD_CSS[:WORD_CSS.index("/*")].strip()
+    return WORD_CSS if rng.random() < 0.7 else WORD_CSS[: WORD_CSS.index("/*")].strip()
 
 
 def chinese_date(year: int, month: int, day: int) -> str:
@@ -76,6 +87,7 @@ def chinese_date(year: int, month: int, day: int) -> str:
         if n <= 10:
             return "十" if n == 10 else digits[n]
         return ("" if n < 20 else digits[n // 10]) + "十" + (digits[n % 10] if n % 10 else "")
+
     return "".join(digits[int(c)] for c in str(year)) + f"年{small(month)}月{small(day)}日"
 
 
@@ -87,6 +99,7 @@ def signature(b: Builder, rng: random.Random, organ: str, year: int, sep: str = 
 
 
 # --------------------------------------------------------------------------- before 2019
+
 
 def _old_title(rng: random.Random, key: str | None) -> str:
     if key is None:
@@ -113,9 +126,12 @@ def statistics_table(rng: random.Random, year: int) -> str:
             continue
         total = W._number(rng, 0, 90000) if rng.random() < 0.5 else 0
         cells += [label, unit, str(total), str(total + (W._number(rng, 0, 90000) if total else 0))]
-        for n, item in enumerate(items[:rng.randint(1, len(items))] if items else ()):
-            cells += [("其中:" if n == 0 else "") + f"{n + 1}{rng.choice(('、', '.'))}{item}", unit,
-                      str(total if n == 0 else 0)]
+        for n, item in enumerate(items[: rng.randint(1, len(items))] if items else ()):
+            cells += [
+                ("其中:" if n == 0 else "") + f"{n + 1}{rng.choice(('、', '.'))}{item}",
+                unit,
+                str(total if n == 0 else 0),
+            ]
             if rng.random() < 0.8:
                 cells.append(str(total if n == 0 else 0))
     return sep.join(cells)
@@ -136,9 +152,12 @@ def pre2019(b: Builder, rng: random.Random, ctx: W.Ctx, titled: bool = True) -> 
         keys.append("other")
     if titled:
         W.title(b, rng, ctx.organ, ctx.year, False, ctx.where)
-    b.add("本报告根据《中华人民共和国政府信息公开条例》(以下简称《条例》)要求编制。本报告由"
-          + "、".join(_old_title(rng, k) for k in keys) + f"共{T.CHINESE_NUMBERS[len(keys) - 1]}个部分组成。"
-          + rng.choice(("本报告所列数据的统计期限自", "本报告中所列数据统计期限自")))
+    b.add(
+        "本报告根据《中华人民共和国政府信息公开条例》(以下简称《条例》)要求编制。本报告由"
+        + "、".join(_old_title(rng, k) for k in keys)
+        + f"共{T.CHINESE_NUMBERS[len(keys) - 1]}个部分组成。"
+        + rng.choice(("本报告所列数据的统计期限自", "本报告中所列数据统计期限自"))
+    )
     b.add(str(ctx.year), "YEAR")
     b.add("年1月1日起至")
     b.add(str(ctx.year), "YEAR")
@@ -153,7 +172,9 @@ def pre2019(b: Builder, rng: random.Random, ctx: W.Ctx, titled: bool = True) -> 
             W.overview(b, rng, ctx, rng.randint(2, 8))
         elif key == "active_disclosure":
             for n in range(rng.randint(1, 3)):
-                W.subsection(b, rng, n, rng.random() < 0.5, ctx.year, ctx.where, False, ctx, "active", rng.randint(1, 3))
+                W.subsection(
+                    b, rng, n, rng.random() < 0.5, ctx.year, ctx.where, False, ctx, "active", rng.randint(1, 3)
+                )
         elif key == "applications":
             if rng.random() < 0.5:
                 b.add(f"{ctx.year}年{rng.choice(('全区', '我局', '本机关', ''))}未收到有关政府信息公开的申请。\n")

@@ -53,8 +53,11 @@ def _quantiles(values: list[int]) -> dict[str, float]:
     if not values:
         return {"mean": 0.0, "p50": 0.0, "p90": 0.0}
     values = sorted(values)
-    return {"mean": round(statistics.fmean(values), 1), "p50": float(values[len(values) // 2]),
-            "p90": float(values[min(len(values) - 1, int(len(values) * 0.9))])}
+    return {
+        "mean": round(statistics.fmean(values), 1),
+        "p50": float(values[len(values) // 2]),
+        "p90": float(values[min(len(values) - 1, int(len(values) * 0.9))]),
+    }
 
 
 def _char_class(ch: str) -> str:
@@ -116,9 +119,14 @@ def text_stats(texts: Iterable[str], normalised: bool = True) -> dict[str, Any]:
             dist["digit_context"][f"{_side(text, m.start() - 1)}·{_side(text, m.end())}"] += 1
         for m in re.finditer(" ", text):
             dist["space_context"][f"{_side(text, m.start() - 1)}·{_side(text, m.end())}"] += 1
-    return {"records": len(lengths), "distributions": {k: dict(v) for k, v in dist.items()},
-            "line_length": _quantiles(lines), "lines_per_report": round(len(lines) / max(1, len(lengths)), 1),
-            "digit_run_length": _quantiles(runs), "report_length": _quantiles(lengths)}
+    return {
+        "records": len(lengths),
+        "distributions": {k: dict(v) for k, v in dist.items()},
+        "line_length": _quantiles(lines),
+        "lines_per_report": round(len(lines) / max(1, len(lengths)), 1),
+        "digit_run_length": _quantiles(runs),
+        "report_length": _quantiles(lengths),
+    }
 
 
 def _shares(counts: dict[str, float]) -> dict[str, float]:
@@ -151,7 +159,9 @@ def realism_gap(a: dict[str, Any], b: dict[str, Any]) -> dict[str, float]:
     return out
 
 
-def gap_table(a: dict[str, Any], b: dict[str, Any], names: tuple[str, str] = ("synthetic", "real"), top: int = 6) -> str:
+def gap_table(
+    a: dict[str, Any], b: dict[str, Any], names: tuple[str, str] = ("synthetic", "real"), top: int = 6
+) -> str:
     """A Markdown table of two :func:`text_stats` results: each distribution's JS
     divergence and its largest bins on either side, then the summaries and the mean gap."""
     gap = realism_gap(a, b)
@@ -170,6 +180,7 @@ def gap_table(a: dict[str, Any], b: dict[str, Any], names: tuple[str, str] = ("s
 
 
 # --------------------------------------------------------------------------- real reports
+
 
 def heldout_ids(split_file: str | Path = SPLIT_FILE) -> frozenset[str]:
     """The held-out report ids (``"006"``…) of the split file."""
@@ -191,8 +202,11 @@ def real_texts(paths: Iterable[str | Path], split_file: str | Path = SPLIT_FILE)
     texts: list[str] = []
     records: list[Record] = []
     for p in map(Path, paths):
-        folders = sorted(d for d in p.iterdir() if d.is_dir() and any((d / s).is_file() for s in SOURCES)) \
-            if p.is_dir() else []
+        folders = (
+            sorted(d for d in p.iterdir() if d.is_dir() and any((d / s).is_file() for s in SOURCES))
+            if p.is_dir()
+            else []
+        )
         if folders:
             for d in folders:
                 if _report_id(d.name) in held:
@@ -205,6 +219,7 @@ def real_texts(paths: Iterable[str | Path], split_file: str | Path = SPLIT_FILE)
 
 
 # --------------------------------------------------------------------------- labelled statistics
+
 
 def corpus_stats(records: Iterable[Record]) -> dict[str, Any]:
     """Label mix (share of characters), line and digit-run lengths, report length."""

@@ -36,8 +36,16 @@ from .numbers import make_tables
 # cell_per_line is common among scraped pages (two of the five seeds print it).
 # pdf_shifted: PDF text whose rows drifted from their labels (vertically centred cells).
 # md_restructured: Markdown as OCR and LLM tools restructure a table.
-LAYOUT_WEIGHTS = {"pipe": 0.24, "cell_per_line": 0.28, "tab": 0.08, "markdown": 0.08, "pdf": 0.1, "glued": 0.1,
-                  "pdf_shifted": 0.05, "md_restructured": 0.07}
+LAYOUT_WEIGHTS = {
+    "pipe": 0.24,
+    "cell_per_line": 0.28,
+    "tab": 0.08,
+    "markdown": 0.08,
+    "pdf": 0.1,
+    "glued": 0.1,
+    "pdf_shifted": 0.05,
+    "md_restructured": 0.07,
+}
 
 #: Pages: ``lines`` (a line per paragraph, tables in one of LAYOUT_WEIGHTS' layouts or HTML) or
 #: ``oneline`` (a page scraped onto one line under the archive's header, as most real reports
@@ -52,16 +60,27 @@ GLUE_WEIGHTS = {"glued": 0.6, "spaced": 0.2, "headers_spaced": 0.1, "labels_spac
 #: How often each damage kind hits a report (a one-line page: only those that keep it one line,
 #: at a third of the rate: the archive's pages are clean text).
 DAMAGE_RATES = {
-    "traditional": 0.25, "ruby": 0.6, "repeated_ruby": 0.2, "nbsp_question": 0.2, "unencodable_question": 0.1,
-    "dropped_chars": 0.1, "fullwidth_digits": 0.08, "ocr": 0.08, "boilerplate": 0.15, "duplicated_lines": 0.1,
-    "collapse_whitespace": 0.06, "label_breaks": 0.12,
+    "traditional": 0.25,
+    "ruby": 0.6,
+    "repeated_ruby": 0.2,
+    "nbsp_question": 0.2,
+    "unencodable_question": 0.1,
+    "dropped_chars": 0.1,
+    "fullwidth_digits": 0.08,
+    "ocr": 0.08,
+    "boilerplate": 0.15,
+    "duplicated_lines": 0.1,
+    "collapse_whitespace": 0.06,
+    "label_breaks": 0.12,
 }
 _LINE_DAMAGE = ("boilerplate", "duplicated_lines", "collapse_whitespace", "label_breaks")
 #: Damage applied while writing (not a text pass): truncated header words, empty cells, rows
 #: printed with their label and no values, table-2 rows left out.
 WRITE_DAMAGE = ("truncated_headers", "empty_cells", "label_only_rows", "omitted_rows")
-_WRITE_RATES = {"lines": {"truncated_headers": 0.15, "empty_cells": 0.15, "label_only_rows": 0.05, "omitted_rows": 0.05},
-                "oneline": {"truncated_headers": 0.1, "empty_cells": 0.05, "label_only_rows": 0.2, "omitted_rows": 0.15}}
+_WRITE_RATES = {
+    "lines": {"truncated_headers": 0.15, "empty_cells": 0.15, "label_only_rows": 0.05, "omitted_rows": 0.05},
+    "oneline": {"truncated_headers": 0.1, "empty_cells": 0.05, "label_only_rows": 0.2, "omitted_rows": 0.15},
+}
 
 DEFAULTS: dict[str, Any] = {"error_rate": 0.1, "html_rate": 0.2, "mixed_rate": 0.1, "debug": False}
 _SETTINGS = ("layout", "damage", "page", "pre2019")
@@ -70,28 +89,32 @@ _SETTINGS = ("layout", "damage", "page", "pre2019")
 def _settings(rng: random.Random, settings: dict[str, Any]) -> dict[str, Any]:
     unknown = set(settings) - set(DEFAULTS) - set(_SETTINGS)
     if unknown:
-        raise TypeError(f"generate() got unknown settings {sorted(unknown)}; known: "
-                        f"{sorted(set(DEFAULTS) | set(_SETTINGS))}")
+        raise TypeError(
+            f"generate() got unknown settings {sorted(unknown)}; known: {sorted(set(DEFAULTS) | set(_SETTINGS))}"
+        )
     s = {**DEFAULTS, **settings}
     if "page" in s and s["page"] not in PAGE_WEIGHTS:
         raise ValueError(f"unknown page {s['page']!r}; pages: {', '.join(PAGE_WEIGHTS)}")
     if s.get("layout") and s["layout"] not in LAYOUTS:
         raise ValueError(f"unknown layout {s['layout']!r}; layouts: {', '.join(LAYOUTS)}")
-    page = s.get("page") or ("lines" if s.get("layout") else
-                             rng.choices(list(PAGE_WEIGHTS), list(PAGE_WEIGHTS.values()))[0])
+    page = s.get("page") or (
+        "lines" if s.get("layout") else rng.choices(list(PAGE_WEIGHTS), list(PAGE_WEIGHTS.values()))[0]
+    )
     pre2019 = s["pre2019"] if "pre2019" in s else (not s.get("layout") and rng.random() < PRE_2019_RATE)
     year = rng.randint(2009, 2018) if pre2019 else rng.randint(2019, 2025)
     # Reports that kept the 2019 tables after 2020 (030, 042 of shared/real print 规范性文件).
-    base = "2019" if T.version_for_year(year) == "2019" or rng.random() < (0.12 if page == "oneline" else 0.05) \
-        else "2021"
+    base = (
+        "2019" if T.version_for_year(year) == "2019" or rng.random() < (0.12 if page == "oneline" else 0.05) else "2021"
+    )
     versions = {}
     for t in TABLE_KEYS:
         v = base
         if t in T.VERSIONED_TABLES and rng.random() < s["mixed_rate"]:
             v = "2021" if base == "2019" else "2019"
         versions[t] = v
-    html = s.get("layout") == "html" or ("layout" not in s and page == "lines" and not pre2019
-                                         and rng.random() < s["html_rate"])
+    html = s.get("layout") == "html" or (
+        "layout" not in s and page == "lines" and not pre2019 and rng.random() < s["html_rate"]
+    )
     if pre2019:
         layouts, versions = {}, {}
     elif html:
@@ -103,9 +126,10 @@ def _settings(rng: random.Random, settings: dict[str, Any]) -> dict[str, Any]:
     else:
         first = rng.choices(list(LAYOUT_WEIGHTS), list(LAYOUT_WEIGHTS.values()))[0]
         # Mostly one layout per report, sometimes another for one table.
-        layouts = {t: first if rng.random() < 0.85 else rng.choices(list(LAYOUT_WEIGHTS),
-                                                                     list(LAYOUT_WEIGHTS.values()))[0]
-                   for t in TABLE_KEYS}
+        layouts = {
+            t: first if rng.random() < 0.85 else rng.choices(list(LAYOUT_WEIGHTS), list(LAYOUT_WEIGHTS.values()))[0]
+            for t in TABLE_KEYS
+        }
     if "damage" in s:
         kinds = list(s["damage"])
         unknown = [k for k in kinds if k not in DAMAGE_KINDS and k not in WRITE_DAMAGE]
@@ -113,13 +137,25 @@ def _settings(rng: random.Random, settings: dict[str, Any]) -> dict[str, Any]:
             raise ValueError(f"unknown damage kinds {unknown}; kinds: {', '.join(DAMAGE_KINDS + WRITE_DAMAGE)}")
     else:
         scale = 0.3 if page == "oneline" else 1.0
-        kinds = [k for k, p in DAMAGE_RATES.items()
-                 if not (page == "oneline" and k in _LINE_DAMAGE) and rng.random() < p * scale]
+        kinds = [
+            k
+            for k, p in DAMAGE_RATES.items()
+            if not (page == "oneline" and k in _LINE_DAMAGE) and rng.random() < p * scale
+        ]
         kinds += [k for k, p in _WRITE_RATES[page].items() if rng.random() < p]
     if html:  # a ? for a space would break the markup; collapsing is fine; a line break is a space
         kinds = [k for k in kinds if k not in ("nbsp_question", "label_breaks")]
-    return {"year": year, "versions": versions, "layouts": layouts, "html": html, "damage": kinds, "page": page,
-            "pre2019": pre2019, "error_rate": s["error_rate"], "debug": s["debug"]}
+    return {
+        "year": year,
+        "versions": versions,
+        "layouts": layouts,
+        "html": html,
+        "damage": kinds,
+        "page": page,
+        "pre2019": pre2019,
+        "error_rate": s["error_rate"],
+        "debug": s["debug"],
+    }
 
 
 def _style(rng: random.Random, cfg: dict[str, Any]) -> dict[str, Any]:
@@ -128,16 +164,22 @@ def _style(rng: random.Random, cfg: dict[str, Any]) -> dict[str, Any]:
         "year": cfg["year"],
         "variants": 0.5 if "truncated_headers" in cfg["damage"] else 0.1,
         "notes": rng.random() * 0.8,
-        "units": rng.choice((0.0, 0.0, 0.0, 0.3) if oneline else (0.0, 0.0, 0.3, 1.0)), "plus": rng.choice((0.0, 0.5)),
+        "units": rng.choice((0.0, 0.0, 0.0, 0.3) if oneline else (0.0, 0.0, 0.3, 1.0)),
+        "plus": rng.choice((0.0, 0.5)),
         "blank_marker": "" if oneline and rng.random() < 0.8 else rng.choice(BLANK_MARKERS),
         "row_close": rng.choice((0, 1)),
-        "md_split": rng.random() < 0.4, "md_header": rng.choice(("real", "invented")),
-        "pdf_detached": rng.random() < 0.3, "char_per_line": rng.choice((0.0, 0.1)),
-        "glue": rng.choice(("", " ")), "word_spans": rng.random(), "page_break": rng.choice((0.0, 0.05)),
+        "md_split": rng.random() < 0.4,
+        "md_header": rng.choice(("real", "invented")),
+        "pdf_detached": rng.random() < 0.3,
+        "char_per_line": rng.choice((0.0, 0.1)),
+        "glue": rng.choice(("", " ")),
+        "word_spans": rng.random(),
+        "page_break": rng.choice((0.0, 0.05)),
         "glue_mode": rng.choices(list(GLUE_WEIGHTS), list(GLUE_WEIGHTS.values()))[0] if oneline else None,
         "run_spaces": rng.choice((0.0, 0.0, 0.02, 0.05)) if oneline else 0.0,
         "header_spaces": rng.choice((0.0, 0.3, 0.8)) if oneline else rng.choice((0.0, 0.0, 0.1)),
-        "md_generic": rng.choice((0.2, 0.6)), "md_numberless": rng.choice((0.2, 0.8)),
+        "md_generic": rng.choice((0.2, 0.6)),
+        "md_numberless": rng.choice((0.2, 0.8)),
     }
 
 
@@ -153,8 +195,13 @@ def _blank_zeros(rng: random.Random, tables: dict[str, Any]) -> list[str]:
 def _label_only_rows(rng: random.Random, tables: dict[str, Any]) -> list[str]:
     """Rows printed with their label and no values (030: ``…申请3.其他（七）总计…``): only
     rows of zeros, so the rules still hold; their truth is ``null``."""
-    rows = [(t, r) for t in ("applications", "active_disclosure") if t in tables
-            for r, v in tables[t]["rows"].items() if all(x == 0 for x in v.values())]
+    rows = [
+        (t, r)
+        for t in ("applications", "active_disclosure")
+        if t in tables
+        for r, v in tables[t]["rows"].items()
+        if all(x == 0 for x in v.values())
+    ]
     out = []
     for t, r in rng.sample(rows, min(len(rows), rng.randint(1, 3))):
         tables[t]["rows"][r] = dict.fromkeys(tables[t]["rows"][r])
@@ -185,8 +232,16 @@ def _after_table(b: Builder, rng: random.Random, ctx: W.Ctx, key: str, tables: d
         W.application_figure(b, rng, ctx.year, total)
         W.wrap_html(b, ctx.html, False)
     else:
-        W.body_paragraph(b, rng, ctx.year, ctx.where, rng.randint(0, 2), ctx.html, ctx,
-                         "active" if key == "active_disclosure" else "application")
+        W.body_paragraph(
+            b,
+            rng,
+            ctx.year,
+            ctx.where,
+            rng.randint(0, 2),
+            ctx.html,
+            ctx,
+            "active" if key == "active_disclosure" else "application",
+        )
 
 
 def _write(rng: random.Random, cfg: dict[str, Any], tables: dict[str, Any]) -> tuple[Builder, dict[str, Any]]:
@@ -231,8 +286,7 @@ def _write(rng: random.Random, cfg: dict[str, Any], tables: dict[str, Any]) -> t
     elif rng.random() < 0.5:
         for line in W.chrome_bottom(rng, where):
             b.add(line + "\n")
-    return b, {"organ": organ, "chrome": chrome, "glue": rng.choice(("", " ")),
-               "space": rng.choice((0.1, 0.5, 0.9))}
+    return b, {"organ": organ, "chrome": chrome, "glue": rng.choice(("", " ")), "space": rng.choice((0.1, 0.5, 0.9))}
 
 
 def _sections(b: Builder, rng: random.Random, cfg: dict[str, Any], ctx: W.Ctx, tables: dict[str, Any]) -> None:
@@ -249,8 +303,9 @@ def _sections(b: Builder, rng: random.Random, cfg: dict[str, Any], ctx: W.Ctx, t
     for index, key in enumerate(T.SECTION_KEYS):
         if shift and key == "overview":
             continue
-        W.section_heading(b, rng, key, T.CHINESE_NUMBERS[index - shift], html,
-                          rng.choice(("## ", "### ")) if markdown else "")
+        W.section_heading(
+            b, rng, key, T.CHINESE_NUMBERS[index - shift], html, rng.choice(("## ", "### ")) if markdown else ""
+        )
         if key == "overview":
             W.overview(b, rng, ctx, figures, short=oneline)
         elif key in tables:
@@ -279,8 +334,11 @@ def _one_line(text: str, spans: list[list[Any]], rng: random.Random, p_space: fl
     start = next((s[0] for s in spans if s[2] == "_BODY"), None)
     if start is None:
         return text
-    edits = [[m.start(), 1, " " if rng.random() < p_space else "", False]
-             for m in re.finditer("\n", text) if m.start() >= start]
+    edits = [
+        [m.start(), 1, " " if rng.random() < p_space else "", False]
+        for m in re.finditer("\n", text)
+        if m.start() >= start
+    ]
     return apply_edits(text, edits, spans)[0]
 
 
@@ -315,15 +373,36 @@ def generate(seed: int, **settings: Any) -> Record:
         text = _one_line(text, spans, rng, info["space"])
     public = sorted((s for s in spans if not s[2].startswith("_")), key=lambda s: (s[0], s[1]))
     meta: dict[str, Any] = {
-        "source": "synthetic", "seed": seed, "year": cfg["year"], "organ": info["organ"],
-        "tables": tables, "errors": errors,
+        "source": "synthetic",
+        "seed": seed,
+        "year": cfg["year"],
+        "organ": info["organ"],
+        "tables": tables,
+        "errors": errors,
         "sections": [W.metadata_section(s) for s in spans if s[2] == "_SECTION"],
-        "figures": [{"metric": s[3]["metric"], "value": s[3]["value"], "unit": s[3]["unit"],
-                     "approximate": s[3]["approximate"], "text": text[s[0]:s[1]], "start": s[0], "end": s[1]}
-                    for s in spans if s[2] == "_FIG"],
-        "settings": {"versions": cfg["versions"], "layouts": cfg["layouts"], "html": cfg["html"],
-                     "page": cfg["page"], "pre2019": cfg["pre2019"], "damage": cfg["damage"],
-                     "blanked": blanked, "omitted": omitted},
+        "figures": [
+            {
+                "metric": s[3]["metric"],
+                "value": s[3]["value"],
+                "unit": s[3]["unit"],
+                "approximate": s[3]["approximate"],
+                "text": text[s[0] : s[1]],
+                "start": s[0],
+                "end": s[1],
+            }
+            for s in spans
+            if s[2] == "_FIG"
+        ],
+        "settings": {
+            "versions": cfg["versions"],
+            "layouts": cfg["layouts"],
+            "html": cfg["html"],
+            "page": cfg["page"],
+            "pre2019": cfg["pre2019"],
+            "damage": cfg["damage"],
+            "blanked": blanked,
+            "omitted": omitted,
+        },
     }
     if cfg["debug"]:
         meta["debug"] = [{k: v for k, v in s[3].items()} for s in public]
@@ -341,8 +420,12 @@ def generate_many(n: int, seed: int = 0, **settings: Any) -> Iterator[Record]:
 def dataset_rows(n: int, seed: int = 0, **settings: Any) -> Iterator[dict[str, Any]]:
     """Records as flat rows for ``datasets`` (``meta`` as a JSON string: its shape varies)."""
     for r in generate_many(n, seed, **settings):
-        yield {"id": r.id, "text": r.text, "spans": [s.to_dict() for s in r.spans],
-               "meta": json.dumps(r.meta, ensure_ascii=False)}
+        yield {
+            "id": r.id,
+            "text": r.text,
+            "spans": [s.to_dict() for s in r.spans],
+            "meta": json.dumps(r.meta, ensure_ascii=False),
+        }
 
 
 def iterable_dataset(n: int, seed: int = 0, **settings: Any):

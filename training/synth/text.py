@@ -33,17 +33,72 @@ from .builder import Builder
 _PLACE_A = "弋奎瑞定随江海青安永宁新丰平清龙华云武长兴临泰金德东南西北沭"
 _PLACE_B = "阳屯安海县山城川源化都宁乡溪州口水和昌林丰江"
 _PLACE_KIND = ("县", "市", "区", "县", "市")
-_PROVINCES = ("江西省", "浙江省", "湖北省", "新疆维吾尔自治区", "江苏省", "山东省", "四川省", "河南省", "广东省",
-              "湖南省", "福建省", "安徽省", "河北省", "广西壮族自治区", "云南省", "贵州省", "甘肃省", "吉林省")
-_BODIES = ("人民政府", "人民政府办公室", "住房建设保障中心", "市场监督管理局", "自然资源和规划局", "教育局",
-           "卫生健康委员会", "政务服务办", "财政局", "交通运输局", "民政局", "生态环境局", "公安局",
-           "人力资源和社会保障局", "农业农村局", "水利局", "审计局", "统计局", "应急管理局", "司法局",
-           "发展和改革委员会", "科学技术局", "文化广电旅游体育局", "退役军人事务局", "医疗保障局", "林业局",
-           "城市管理局", "商务局", "住房和城乡建设局", "行政审批服务局", "数据资源管理局", "乡村振兴局")
+_PROVINCES = (
+    "江西省",
+    "浙江省",
+    "湖北省",
+    "新疆维吾尔自治区",
+    "江苏省",
+    "山东省",
+    "四川省",
+    "河南省",
+    "广东省",
+    "湖南省",
+    "福建省",
+    "安徽省",
+    "河北省",
+    "广西壮族自治区",
+    "云南省",
+    "贵州省",
+    "甘肃省",
+    "吉林省",
+)
+_BODIES = (
+    "人民政府",
+    "人民政府办公室",
+    "住房建设保障中心",
+    "市场监督管理局",
+    "自然资源和规划局",
+    "教育局",
+    "卫生健康委员会",
+    "政务服务办",
+    "财政局",
+    "交通运输局",
+    "民政局",
+    "生态环境局",
+    "公安局",
+    "人力资源和社会保障局",
+    "农业农村局",
+    "水利局",
+    "审计局",
+    "统计局",
+    "应急管理局",
+    "司法局",
+    "发展和改革委员会",
+    "科学技术局",
+    "文化广电旅游体育局",
+    "退役军人事务局",
+    "医疗保障局",
+    "林业局",
+    "城市管理局",
+    "商务局",
+    "住房和城乡建设局",
+    "行政审批服务局",
+    "数据资源管理局",
+    "乡村振兴局",
+)
 _TOWN_BODIES = ("镇人民政府", "乡人民政府", "街道办事处")
 #: How a body calls itself (O): by the last words of its name.
-_PRONOUNS = (("街道办事处", "我街道"), ("镇人民政府", "我镇"), ("乡人民政府", "我乡"), ("办公室", "我办"),
-             ("委员会", "我委"), ("中心", "我中心"), ("服务办", "我办"), ("局", "我局"))
+_PRONOUNS = (
+    ("街道办事处", "我街道"),
+    ("镇人民政府", "我镇"),
+    ("乡人民政府", "我乡"),
+    ("办公室", "我办"),
+    ("委员会", "我委"),
+    ("中心", "我中心"),
+    ("服务办", "我办"),
+    ("局", "我局"),
+)
 
 
 def place(rng: random.Random) -> str:
@@ -72,6 +127,7 @@ def pronoun(organ_name: str, where: str) -> str:
 
 class Ctx(NamedTuple):
     """What every narrative writer needs to know about the report."""
+
     year: int
     where: str
     organ: str
@@ -86,52 +142,151 @@ class Ctx(NamedTuple):
 
 #: Families of counted things: the verbs that put them first, the total a ``其中:`` list
 #: breaks down, and the items (noun, unit, low, high). Listed items drop the verb.
-FIGURE_FAMILIES: dict[str, tuple[tuple[str, ...], tuple[tuple[str, str, int, int], ...],
-                                 tuple[tuple[str, str, int, int], ...]]] = {
-    "disclosure": (("主动公开", "公开", "发布", "新增主动公开"), (("政府信息", "条", 100, 30000), ("信息", "条", 50, 9000)),
-                   (("政策文件", "件", 1, 300), ("规范性文件", "件", 1, 60), ("人事信息", "条", 1, 200),
-                    ("财政预决算信息", "条", 1, 300), ("政务动态信息", "条", 10, 5000), ("通知公告", "条", 1, 800),
-                    ("规划计划信息", "条", 1, 100), ("行政执法信息", "条", 1, 3000), ("重大建设项目信息", "条", 1, 500),
-                    ("公共资源配置信息", "条", 1, 2000), ("社会救助信息", "条", 1, 600), ("招投标信息", "条", 1, 500),
-                    ("工作动态", "条", 1, 900), ("人事任免信息", "条", 1, 60), ("统计数据", "条", 1, 200))),
-    "interpretation": (("发布", "制作", "推出", "开展"), (("政策解读", "篇", 5, 300), ("解读材料", "篇", 5, 200)),
-                       (("文字解读", "篇", 1, 150), ("图文解读", "篇", 1, 120), ("图解", "期", 1, 80),
-                        ("视频解读", "个", 1, 40), ("动漫解读", "个", 1, 20), ("新闻发布会", "场", 1, 30),
-                        ("在线访谈", "期", 1, 24), ("政策问答", "条", 1, 300), ("专家解读", "篇", 1, 30))),
-    "platform": (("开设", "设置", "新增", "更新", "整合"), (("专题专栏", "个", 1, 60), ("栏目", "个", 5, 300)),
-                 (("一级栏目", "个", 1, 20), ("二级栏目", "个", 1, 120), ("专题专栏", "个", 1, 40),
-                  ("政务新媒体账号", "个", 1, 50), ("部门网站", "个", 1, 40), ("查阅点", "个", 1, 30))),
-    "new_media": (("发布", "推送", "编发"), (("政务新媒体信息", "条", 50, 20000),),
-                  (("政务微信信息", "条", 10, 8000), ("政务微博信息", "条", 10, 8000), ("短视频", "条", 1, 600),
-                   ("图文信息", "条", 10, 5000))),
-    "interaction": (("受理", "收到", "办理", "回复", "答复"), (("网民留言", "件", 5, 9000), ("群众来信", "封", 1, 2000)),
-                    (("领导信箱来信", "封", 1, 1500), ("网上咨询", "件", 1, 3000), ("投诉建议", "件", 1, 1500),
-                     ("热线工单", "件", 10, 20000), ("意见建议", "条", 1, 800))),
-    "training": (("开展", "组织", "举办", "召开"), (("业务培训", "次", 1, 30), ("专题培训", "场", 1, 20), ("培训会", "次", 1, 12)),
-                 (("培训人员", "人次", 10, 3000), ("参训人员", "人次", 10, 2000))),
-    "proposals": (("办理", "承办", "办结", "答复"), (("建议提案", "件", 2, 200),),
-                  (("人大代表建议", "件", 1, 120), ("政协委员提案", "件", 1, 150))),
-    "supervision": (("开展", "组织"), (("督查检查", "次", 1, 24), ("网站检查", "次", 1, 12), ("第三方评估", "次", 1, 4)),
-                    (("通报问题", "个", 1, 80), ("整改问题", "个", 1, 80), ("下发通报", "期", 1, 12))),
-    "management": (("清理", "梳理", "编制", "审查"), (("规范性文件", "件", 1, 200), ("公开事项", "项", 5, 900)),
-                   (("公开事项目录", "项", 1, 300), ("拟公开信息", "条", 10, 5000), ("失效文件", "件", 1, 80))),
-    "service": (("公开", "梳理", "发布"), (("政务服务事项", "项", 20, 3000),),
-                (("办事指南", "份", 10, 2000), ("依申请类政务服务事项", "项", 1, 900), ("公共服务事项", "项", 1, 600))),
-    "website": (("修改", "整改", "排查", "处理"), (("错别字", "处", 1, 20000), ("错链断链", "个", 1, 500)),
-                (("涉敏信息链接", "条", 1, 900), ("过期信息", "条", 1, 3000))),
-    "meetings": (("召开", "举办", "公开"), (("政府常务会议", "次", 1, 40), ("政府开放日活动", "次", 1, 12), ("新闻发布会", "场", 1, 40)),
-                 (("重要政府会议", "次", 1, 30), ("列席公众代表", "人次", 1, 200))),
-    "consultation": (("征集", "收到", "采纳"), (("意见建议", "条", 1, 600),),
-                     (("网上调查", "次", 1, 30), ("意见征集", "次", 1, 40))),
+FIGURE_FAMILIES: dict[
+    str, tuple[tuple[str, ...], tuple[tuple[str, str, int, int], ...], tuple[tuple[str, str, int, int], ...]]
+] = {
+    "disclosure": (
+        ("主动公开", "公开", "发布", "新增主动公开"),
+        (("政府信息", "条", 100, 30000), ("信息", "条", 50, 9000)),
+        (
+            ("政策文件", "件", 1, 300),
+            ("规范性文件", "件", 1, 60),
+            ("人事信息", "条", 1, 200),
+            ("财政预决算信息", "条", 1, 300),
+            ("政务动态信息", "条", 10, 5000),
+            ("通知公告", "条", 1, 800),
+            ("规划计划信息", "条", 1, 100),
+            ("行政执法信息", "条", 1, 3000),
+            ("重大建设项目信息", "条", 1, 500),
+            ("公共资源配置信息", "条", 1, 2000),
+            ("社会救助信息", "条", 1, 600),
+            ("招投标信息", "条", 1, 500),
+            ("工作动态", "条", 1, 900),
+            ("人事任免信息", "条", 1, 60),
+            ("统计数据", "条", 1, 200),
+        ),
+    ),
+    "interpretation": (
+        ("发布", "制作", "推出", "开展"),
+        (("政策解读", "篇", 5, 300), ("解读材料", "篇", 5, 200)),
+        (
+            ("文字解读", "篇", 1, 150),
+            ("图文解读", "篇", 1, 120),
+            ("图解", "期", 1, 80),
+            ("视频解读", "个", 1, 40),
+            ("动漫解读", "个", 1, 20),
+            ("新闻发布会", "场", 1, 30),
+            ("在线访谈", "期", 1, 24),
+            ("政策问答", "条", 1, 300),
+            ("专家解读", "篇", 1, 30),
+        ),
+    ),
+    "platform": (
+        ("开设", "设置", "新增", "更新", "整合"),
+        (("专题专栏", "个", 1, 60), ("栏目", "个", 5, 300)),
+        (
+            ("一级栏目", "个", 1, 20),
+            ("二级栏目", "个", 1, 120),
+            ("专题专栏", "个", 1, 40),
+            ("政务新媒体账号", "个", 1, 50),
+            ("部门网站", "个", 1, 40),
+            ("查阅点", "个", 1, 30),
+        ),
+    ),
+    "new_media": (
+        ("发布", "推送", "编发"),
+        (("政务新媒体信息", "条", 50, 20000),),
+        (
+            ("政务微信信息", "条", 10, 8000),
+            ("政务微博信息", "条", 10, 8000),
+            ("短视频", "条", 1, 600),
+            ("图文信息", "条", 10, 5000),
+        ),
+    ),
+    "interaction": (
+        ("受理", "收到", "办理", "回复", "答复"),
+        (("网民留言", "件", 5, 9000), ("群众来信", "封", 1, 2000)),
+        (
+            ("领导信箱来信", "封", 1, 1500),
+            ("网上咨询", "件", 1, 3000),
+            ("投诉建议", "件", 1, 1500),
+            ("热线工单", "件", 10, 20000),
+            ("意见建议", "条", 1, 800),
+        ),
+    ),
+    "training": (
+        ("开展", "组织", "举办", "召开"),
+        (("业务培训", "次", 1, 30), ("专题培训", "场", 1, 20), ("培训会", "次", 1, 12)),
+        (("培训人员", "人次", 10, 3000), ("参训人员", "人次", 10, 2000)),
+    ),
+    "proposals": (
+        ("办理", "承办", "办结", "答复"),
+        (("建议提案", "件", 2, 200),),
+        (("人大代表建议", "件", 1, 120), ("政协委员提案", "件", 1, 150)),
+    ),
+    "supervision": (
+        ("开展", "组织"),
+        (("督查检查", "次", 1, 24), ("网站检查", "次", 1, 12), ("第三方评估", "次", 1, 4)),
+        (("通报问题", "个", 1, 80), ("整改问题", "个", 1, 80), ("下发通报", "期", 1, 12)),
+    ),
+    "management": (
+        ("清理", "梳理", "编制", "审查"),
+        (("规范性文件", "件", 1, 200), ("公开事项", "项", 5, 900)),
+        (("公开事项目录", "项", 1, 300), ("拟公开信息", "条", 10, 5000), ("失效文件", "件", 1, 80)),
+    ),
+    "service": (
+        ("公开", "梳理", "发布"),
+        (("政务服务事项", "项", 20, 3000),),
+        (("办事指南", "份", 10, 2000), ("依申请类政务服务事项", "项", 1, 900), ("公共服务事项", "项", 1, 600)),
+    ),
+    "website": (
+        ("修改", "整改", "排查", "处理"),
+        (("错别字", "处", 1, 20000), ("错链断链", "个", 1, 500)),
+        (("涉敏信息链接", "条", 1, 900), ("过期信息", "条", 1, 3000)),
+    ),
+    "meetings": (
+        ("召开", "举办", "公开"),
+        (("政府常务会议", "次", 1, 40), ("政府开放日活动", "次", 1, 12), ("新闻发布会", "场", 1, 40)),
+        (("重要政府会议", "次", 1, 30), ("列席公众代表", "人次", 1, 200)),
+    ),
+    "consultation": (
+        ("征集", "收到", "采纳"),
+        (("意见建议", "条", 1, 600),),
+        (("网上调查", "次", 1, 30), ("意见征集", "次", 1, 40)),
+    ),
 }
 #: Things counted with no verb of their own (the number follows a link or nothing).
-PLAIN_METRICS = (("网站访问量", "万人次", 1, 500), ("网站总访问量", "人次", 1000, 9000000), ("粉丝", "人", 100, 90000),
-                 ("政务新媒体", "个", 1, 40), ("关注用户", "人", 100, 50000), ("公开信息", "条", 10, 20000),
-                 ("注册用户", "人", 10, 30000), ("浏览量", "万次", 1, 900))
-MONEY_METRICS = (("投入政务公开经费", "万元", 1, 200), ("投入网站建设资金", "万元", 1, 150), ("公开惠民资金", "万元", 10, 90000),
-                 ("发放补贴资金", "万元", 10, 50000), ("收取信息处理费", "元", 0, 3000))
-RATE_METRICS = ("办复率", "按时办结率", "满意率", "公开率", "回应率", "进驻率", "合法性审查率", "网上可办率", "好评率",
-                "解读率", "信息发布准确率", "按时答复率")
+PLAIN_METRICS = (
+    ("网站访问量", "万人次", 1, 500),
+    ("网站总访问量", "人次", 1000, 9000000),
+    ("粉丝", "人", 100, 90000),
+    ("政务新媒体", "个", 1, 40),
+    ("关注用户", "人", 100, 50000),
+    ("公开信息", "条", 10, 20000),
+    ("注册用户", "人", 10, 30000),
+    ("浏览量", "万次", 1, 900),
+)
+MONEY_METRICS = (
+    ("投入政务公开经费", "万元", 1, 200),
+    ("投入网站建设资金", "万元", 1, 150),
+    ("公开惠民资金", "万元", 10, 90000),
+    ("发放补贴资金", "万元", 10, 50000),
+    ("收取信息处理费", "元", 0, 3000),
+)
+RATE_METRICS = (
+    "办复率",
+    "按时办结率",
+    "满意率",
+    "公开率",
+    "回应率",
+    "进驻率",
+    "合法性审查率",
+    "网上可办率",
+    "好评率",
+    "解读率",
+    "信息发布准确率",
+    "按时答复率",
+)
 _LINKS = ("", "", "", "共", "共计", "累计", "达", "", "有")  # 规范性文件有1件: 有 is a link
 _RATE_LINKS = ("达", "达到", "均达", "为", "", "保持")
 _MARKERS = ("余", "余", "近", "约", "多")
@@ -145,9 +300,18 @@ def _number(rng: random.Random, lo: int, hi: int) -> int:
     return min(hi, int(lo * (hi / lo) ** rng.random()))
 
 
-def figure(b: Builder, rng: random.Random, metric: str, value: int | float, unit: str,
-           approximate: bool = False, metric_after: bool = False, marker: str = "", verb: str = "",
-           link: str | None = None) -> None:
+def figure(
+    b: Builder,
+    rng: random.Random,
+    metric: str,
+    value: int | float,
+    unit: str,
+    approximate: bool = False,
+    metric_after: bool = False,
+    marker: str = "",
+    verb: str = "",
+    link: str | None = None,
+) -> None:
     """Write one figure: metric, number and unit with their labels, plus a ``_FIG`` span
     over the whole phrase that becomes ``meta["figures"]``. ``marker`` is an approximate
     marker (``余``/``多`` after the number, ``近``/``约`` before; inside FIG_VALUE);
@@ -159,7 +323,7 @@ def figure(b: Builder, rng: random.Random, metric: str, value: int | float, unit
     # A magnitude belongs to the number (66万余 + 人次), except money's 万元 (the unit).
     scale = "万" if unit and unit.startswith("万") and unit != "万元" else ""
     vtext = marker + str(value) + scale if marker in ("近", "约") else str(value) + scale + marker
-    shown = unit[len(scale):] if unit else ""
+    shown = unit[len(scale) :] if unit else ""
     if metric_after:  # 发布815条政府信息: the figure starts at the number
         b.add(verb)
         fig = b.open("_FIG", metric=metric, value=value, unit=unit, approximate=approximate)
@@ -225,8 +389,9 @@ def compound(rng: random.Random) -> tuple[str, str, int, int]:
     return noun, rng.choice(units), lo, hi
 
 
-def _item(b: Builder, rng: random.Random, noun: str, unit: str, lo: int, hi: int, verb: str = "",
-          link: str | None = None) -> None:
+def _item(
+    b: Builder, rng: random.Random, noun: str, unit: str, lo: int, hi: int, verb: str = "", link: str | None = None
+) -> None:
     if rng.random() < 0.3:
         noun, unit, lo, hi = compound(rng)
     value, marker = _value(rng, lo, hi, unit)
@@ -273,7 +438,9 @@ def figure_group(b: Builder, rng: random.Random, family: str | None = None) -> i
     if r < 0.37:  # 发布56篇政策解读
         noun, unit, lo, hi = rng.choice(objects)
         value, marker = _value(rng, lo, hi, unit)
-        figure(b, rng, noun, value, unit, metric_after=True, marker=marker, verb=rng.choice(verbs) + rng.choice(("", "了")))
+        figure(
+            b, rng, noun, value, unit, metric_after=True, marker=marker, verb=rng.choice(verbs) + rng.choice(("", "了"))
+        )
         return 1
     if r < 0.52:  # 发布文字解读12篇、图解5期、视频解读2个
         picked = rng.sample(items, min(len(items), rng.randint(2, 4)))
@@ -341,9 +508,17 @@ def _single(b: Builder, rng: random.Random) -> int:
 
 _STREETS = "建设人民解放中山新华文化府前迎宾滨江胜利东风朝阳和平"
 _PINYIN = ("ruian", "kuitun", "dinghai", "suixian", "yiyang", "linhai", "anning", "pingyang", "qingxi", "jinde")
-_DOC_TITLES = ("关于进一步做好政务公开工作的通知", "政务公开工作要点", "关于全面推进基层政务公开标准化规范化工作的实施方案",
-               "政府信息公开保密审查办法", "政府网站与政务新媒体管理办法", "关于加强政策解读工作的实施意见",
-               "政府信息公开申请办理工作规程", "政务公开工作考核办法", "关于做好重点领域信息公开工作的通知")
+_DOC_TITLES = (
+    "关于进一步做好政务公开工作的通知",
+    "政务公开工作要点",
+    "关于全面推进基层政务公开标准化规范化工作的实施方案",
+    "政府信息公开保密审查办法",
+    "政府网站与政务新媒体管理办法",
+    "关于加强政策解读工作的实施意见",
+    "政府信息公开申请办理工作规程",
+    "政务公开工作考核办法",
+    "关于做好重点领域信息公开工作的通知",
+)
 _ARTICLES = ("第十九条", "第二十条", "第二十一条", "第三十六条", "第四十二条", "第五十条")
 
 
@@ -369,10 +544,15 @@ def nonfigure_clause(rng: random.Random, ctx: Ctx) -> str:
     r = rng.randint(0, 13)
     month, day = rng.randint(1, 12), rng.randint(1, 28)
     if r >= 12:  # 公开“三大攻坚战”、“放管服”改革、公共资源配置等信息: a list, no number, no heading
-        items = [("“" + q + "”" + rng.choice(("", "", "改革", "工作")) if rng.random() < 0.5 else q)
-                 for q in rng.sample(P.TITLE_QUOTES + P.DOMAINS, rng.randint(2, 5))]
-        return (rng.choice(("公开", "重点公开", "围绕", "聚焦", "做好")) + "、".join(items)
-                + rng.choice(("等信息", "等领域信息", "等重点工作", "等", "等方面内容")))
+        items = [
+            ("“" + q + "”" + rng.choice(("", "", "改革", "工作")) if rng.random() < 0.5 else q)
+            for q in rng.sample(P.TITLE_QUOTES + P.DOMAINS, rng.randint(2, 5))
+        ]
+        return (
+            rng.choice(("公开", "重点公开", "围绕", "聚焦", "做好"))
+            + "、".join(items)
+            + rng.choice(("等信息", "等领域信息", "等重点工作", "等", "等方面内容"))
+        )
     if r == 0:
         return f"按照《{ctx.where}{ctx.year}年{rng.choice(_DOC_TITLES[1:2])}》要求"
     if r == 1:
@@ -386,8 +566,15 @@ def nonfigure_clause(rng: random.Random, ctx: Ctx) -> str:
     if r == 5:
         return f"截至{month}月{day}日"
     if r == 6:
-        return rng.choice(("依托12345政务服务便民热线", "设置24小时自助服务区", "建立“1+N”工作机制",
-                           "推行“5+2”预约服务", "开通7×24小时网上咨询"))
+        return rng.choice(
+            (
+                "依托12345政务服务便民热线",
+                "设置24小时自助服务区",
+                "建立“1+N”工作机制",
+                "推行“5+2”预约服务",
+                "开通7×24小时网上咨询",
+            )
+        )
     if r == 7:
         return f"按照国办公开办函〔{rng.choice((2019, 2021))}〕{rng.choice((30, 60))}号文件要求"
     if r == 8:
@@ -404,12 +591,19 @@ def nonfigure_clause(rng: random.Random, ctx: Ctx) -> str:
 _TOPICS = tuple(P.CLAUSES)
 #: The figure families that fit a topic's paragraphs.
 _TOPIC_FAMILIES = {
-    "active": ("disclosure", "meetings", "disclosure"), "interpretation": ("interpretation", "meetings"),
-    "application": ("interaction", "consultation"), "key_areas": ("disclosure", "service"),
-    "platform": ("platform", "new_media", "website"), "management": ("management", "website"),
-    "supervision": ("supervision", "website"), "training": ("training",), "organisation": ("training", "supervision"),
-    "proposals": ("proposals",), "service": ("service", "interaction"),
-    "work_style": ("supervision", "training", "disclosure"), "economy": ("disclosure", "service", "consultation"),
+    "active": ("disclosure", "meetings", "disclosure"),
+    "interpretation": ("interpretation", "meetings"),
+    "application": ("interaction", "consultation"),
+    "key_areas": ("disclosure", "service"),
+    "platform": ("platform", "new_media", "website"),
+    "management": ("management", "website"),
+    "supervision": ("supervision", "website"),
+    "training": ("training",),
+    "organisation": ("training", "supervision"),
+    "proposals": ("proposals",),
+    "service": ("service", "interaction"),
+    "work_style": ("supervision", "training", "disclosure"),
+    "economy": ("disclosure", "service", "consultation"),
 }
 
 
@@ -464,13 +658,21 @@ def _enumerated(b: Builder, rng: random.Random, ctx: Ctx, topic: str, figures: i
     written = 0
     for i in range(n):
         b.add(f"{T.CHINESE_NUMBERS[i]}是" if style == "shi" else "①②③④"[i])
-        written += sentence(b, rng, ctx, topic, 1 if written < figures and rng.random() < 0.5 else 0,
-                            "。" if i == n - 1 else ";")
+        written += sentence(
+            b, rng, ctx, topic, 1 if written < figures and rng.random() < 0.5 else 0, "。" if i == n - 1 else ";"
+        )
     return written
 
 
-def paragraph(b: Builder, rng: random.Random, year: int, where: str, figures: int,
-              ctx: Ctx | None = None, topic: str | None = None) -> None:
+def paragraph(
+    b: Builder,
+    rng: random.Random,
+    year: int,
+    where: str,
+    figures: int,
+    ctx: Ctx | None = None,
+    topic: str | None = None,
+) -> None:
     """A narrative paragraph of 2–5 sentences about one topic, with about ``figures``
     figures (one or several per sentence), some non-figures and maybe an enumeration."""
     ctx = ctx or Ctx(year, where, where + "人民政府", False)
@@ -488,9 +690,16 @@ def paragraph(b: Builder, rng: random.Random, year: int, where: str, figures: in
 
 # --------------------------------------------------------------------------- headings
 
-DECOYS = ("工作力量偏弱,专业水平待提升", "公开形式单一,互动回应不足", "机制落实不够,督导考核偏软",
-          "依法公开意识有待增强", "信息更新不够及时", "解读形式较单一,回应关切不够主动", "队伍力量较薄弱,业务水平待提高",
-          "平台功能不完善,便民服务有差距")
+DECOYS = (
+    "工作力量偏弱,专业水平待提升",
+    "公开形式单一,互动回应不足",
+    "机制落实不够,督导考核偏软",
+    "依法公开意识有待增强",
+    "信息更新不够及时",
+    "解读形式较单一,回应关切不够主动",
+    "队伍力量较薄弱,业务水平待提高",
+    "平台功能不完善,便民服务有差距",
+)
 
 
 def section_heading(b: Builder, rng: random.Random, key: str, number: str, html: bool, prefix: str = "") -> None:
@@ -516,10 +725,15 @@ def subsection_title(rng: random.Random, topic: str) -> str:
     if r < 0.3:
         return rng.choice(P.SUBSECTION_TITLES[topic])
     if r < 0.55:
-        return rng.choice(P.MOTTOS) + "," + rng.choice(P.TITLE_DEGREES) + rng.choice(P.TITLE_VERBS) + rng.choice(objects)
+        return (
+            rng.choice(P.MOTTOS) + "," + rng.choice(P.TITLE_DEGREES) + rng.choice(P.TITLE_VERBS) + rng.choice(objects)
+        )
     if r < 0.7:
-        return rng.choice(P.TITLE_VERBS) + rng.choice(objects) + rng.choice(("", rng.choice(P.TITLE_VERBS)
-                                                                            + rng.choice(P.TITLE_OBJECTS[rng.choice(_TOPICS)])))
+        return (
+            rng.choice(P.TITLE_VERBS)
+            + rng.choice(objects)
+            + rng.choice(("", rng.choice(P.TITLE_VERBS) + rng.choice(P.TITLE_OBJECTS[rng.choice(_TOPICS)])))
+        )
     if r < 0.9:
         return rng.choice(P.TITLE_ITEMS[topic]) + rng.choice(P.TITLE_SUFFIXES[:3])
     quoted = "、".join(f"“{q}”" for q in rng.sample(P.TITLE_QUOTES, rng.randint(1, 2)))
@@ -536,8 +750,18 @@ def subsection_heading(b: Builder, n: int, title: str, run_in: bool, html: bool,
         b.add(final + ("</p>\n" if html else "\n"))
 
 
-def subsection(b: Builder, rng: random.Random, n: int, run_in: bool, year: int, where: str, html: bool,
-               ctx: Ctx | None = None, topic: str | None = None, figures: int = -1) -> None:
+def subsection(
+    b: Builder,
+    rng: random.Random,
+    n: int,
+    run_in: bool,
+    year: int,
+    where: str,
+    html: bool,
+    ctx: Ctx | None = None,
+    topic: str | None = None,
+    figures: int = -1,
+) -> None:
     """A subsection heading and, run-in, the paragraph that continues its line."""
     ctx = ctx or Ctx(year, where, where + "人民政府", html)
     topic = topic or rng.choice(_TOPICS)
@@ -554,6 +778,7 @@ def decoy(b: Builder, rng: random.Random, n: int, year: int, where: str, ctx: Ct
 
 
 # --------------------------------------------------------------------------- sections
+
 
 def overview_opening(b: Builder, rng: random.Random, ctx: Ctx, figures: int) -> None:
     """``2023年,[organ]坚持…``: YEAR and ORGAN when it opens with them."""
@@ -610,13 +835,21 @@ def active_narrative(b: Builder, rng: random.Random, ctx: Ctx) -> None:
     if numbered:
         b.add(f"(一){rng.choice(('公开情况', '主动公开情况', '政府信息主动公开情况', '总体公开情况'))}", "SUBSECTION")
         b.add("。")
-    b.add(rng.choice(("全年", "本年度", f"{ctx.year}年", "报告期内")) + "," + rng.choice(("", "通过政府门户网站", ctx.me)))
+    b.add(
+        rng.choice(("全年", "本年度", f"{ctx.year}年", "报告期内")) + "," + rng.choice(("", "通过政府门户网站", ctx.me))
+    )
     figure_group(b, rng, "disclosure")
     b.add("。" + (rng.choice(("具体情况如下:", "详见下表。", "")) if rng.random() < 0.5 else "") + "\n")
     wrap_html(b, ctx.html, False)
     if numbered and rng.random() < 0.6:
-        subsection_heading(b, 1, rng.choice(("信息公开情况", "主动公开政府信息情况统计", "主动公开数据")), False, ctx.html,
-                           rng.choice(("", "。")))
+        subsection_heading(
+            b,
+            1,
+            rng.choice(("信息公开情况", "主动公开政府信息情况统计", "主动公开数据")),
+            False,
+            ctx.html,
+            rng.choice(("", "。")),
+        )
 
 
 def application_figure(b: Builder, rng: random.Random, year: int, total: int) -> None:
@@ -636,8 +869,11 @@ def problems(b: Builder, rng: random.Random, ctx: Ctx) -> None:
         return
     if kind == "measures":  # a problems paragraph, then one run-in subsection per measure
         wrap_html(b, ctx.html, True)
-        b.add(f"{ctx.year}年{ctx.me}政府信息公开工作取得了一定成效,但也存在一些不足:" + "、".join(
-            rng.sample(P.PROBLEMS, rng.randint(1, 3))) + "。")
+        b.add(
+            f"{ctx.year}年{ctx.me}政府信息公开工作取得了一定成效,但也存在一些不足:"
+            + "、".join(rng.sample(P.PROBLEMS, rng.randint(1, 3)))
+            + "。"
+        )
         if rng.random() < 0.5:
             b.add(f"{ctx.year + 1}年度")  # next year's plans: the year is O, the organ is ORGAN
             b.add(ctx.organ, "ORGAN")
@@ -647,10 +883,20 @@ def problems(b: Builder, rng: random.Random, ctx: Ctx) -> None:
         for n, topic in enumerate(rng.sample(_TOPICS, rng.randint(2, 4))):
             subsection(b, rng, n, True, ctx.year, ctx.where, ctx.html, ctx, topic, 0)
         return
-    for n, (heading, bank) in enumerate(((rng.choice(("存在的主要问题", "主要问题", "存在问题", "存在的问题", "存在的不足",
-                                                      "工作中存在的问题")), P.PROBLEMS),
-                                         (rng.choice(("改进情况", "改进措施", "下一步工作打算", "改进措施及下一步打算",
-                                                      "下一步工作计划", "改进方向")), P.MEASURES))):
+    for n, (heading, bank) in enumerate(
+        (
+            (
+                rng.choice(("存在的主要问题", "主要问题", "存在问题", "存在的问题", "存在的不足", "工作中存在的问题")),
+                P.PROBLEMS,
+            ),
+            (
+                rng.choice(
+                    ("改进情况", "改进措施", "下一步工作打算", "改进措施及下一步打算", "下一步工作计划", "改进方向")
+                ),
+                P.MEASURES,
+            ),
+        )
+    ):
         if kind == "plain":
             wrap_html(b, ctx.html, True)
             b.add(rng.choice(("", heading + ":")))
@@ -662,7 +908,7 @@ def problems(b: Builder, rng: random.Random, ctx: Ctx) -> None:
         if bank is P.MEASURES and rng.random() < 0.4:
             b.add(f"{ctx.year + 1}年,{ctx.me}将重点做好以下工作:")  # next year's plans: the year is O
         picked = rng.sample(bank, 8)  # distinct: an item and maybe a second clause each
-        items = picked[:rng.randint(2, 4)]
+        items = picked[: rng.randint(2, 4)]
         for i, item in enumerate(items):
             b.add(f"{T.CHINESE_NUMBERS[i]}是" if rng.random() < 0.7 else "")
             b.add(item + ("," + picked[-1 - i] if rng.random() < 0.4 else ""))
@@ -673,8 +919,13 @@ def problems(b: Builder, rng: random.Random, ctx: Ctx) -> None:
         wrap_html(b, ctx.html, False)
 
 
-_OTHER_TITLES = ("收取信息处理费情况", "人大代表建议和政协委员提案办理结果公开情况", "年度政务公开工作要点落实情况",
-                 "政务公开工作创新情况", "其他事项")
+_OTHER_TITLES = (
+    "收取信息处理费情况",
+    "人大代表建议和政协委员提案办理结果公开情况",
+    "年度政务公开工作要点落实情况",
+    "政务公开工作创新情况",
+    "其他事项",
+)
 
 
 def other_matters(b: Builder, rng: random.Random, ctx: Ctx) -> None:
@@ -712,21 +963,36 @@ def other_matters(b: Builder, rng: random.Random, ctx: Ctx) -> None:
 
 # --------------------------------------------------------------------------- chrome
 
+
 def chrome_top(rng: random.Random, organ_name: str) -> list[str]:
-    return rng.sample([
-        "首页 > 政务公开 > 政府信息公开年报", "当前位置:首页 > 信息公开 > 年度报告",
-        f"发布时间:{rng.randint(2019, 2025)}-0{rng.randint(1, 3)}-{rng.randint(10, 28)} 浏览次数:{rng.randint(1, 9999)}",
-        f"来源:{organ_name}", "字号:[大 中 小] 打印本页 关闭窗口", "【字体:大 中 小】", "分享到:",
-    ], rng.randint(1, 4))
+    return rng.sample(
+        [
+            "首页 > 政务公开 > 政府信息公开年报",
+            "当前位置:首页 > 信息公开 > 年度报告",
+            f"发布时间:{rng.randint(2019, 2025)}-0{rng.randint(1, 3)}-{rng.randint(10, 28)} 浏览次数:{rng.randint(1, 9999)}",
+            f"来源:{organ_name}",
+            "字号:[大 中 小] 打印本页 关闭窗口",
+            "【字体:大 中 小】",
+            "分享到:",
+        ],
+        rng.randint(1, 4),
+    )
 
 
 def chrome_bottom(rng: random.Random, where: str) -> list[str]:
-    return rng.sample([
-        f"您访问的链接即将离开“{where}人民政府”门户网站,是否继续?", "您的浏览器版本太低!",
-        "为了更好的浏览体验,建议升级您的浏览器!", f"备案号:赣ICP备{rng.randint(10000000, 99999999)}号",
-        f"网站标识码:{rng.randint(1000000000, 9999999999)}", "主办单位:" + where + "人民政府办公室",
-        "打印本页 关闭窗口", f"公网安备 {rng.randint(10**13, 10**14 - 1)}号",
-    ], rng.randint(1, 4))
+    return rng.sample(
+        [
+            f"您访问的链接即将离开“{where}人民政府”门户网站,是否继续?",
+            "您的浏览器版本太低!",
+            "为了更好的浏览体验,建议升级您的浏览器!",
+            f"备案号:赣ICP备{rng.randint(10000000, 99999999)}号",
+            f"网站标识码:{rng.randint(1000000000, 9999999999)}",
+            "主办单位:" + where + "人民政府办公室",
+            "打印本页 关闭窗口",
+            f"公网安备 {rng.randint(10**13, 10**14 - 1)}号",
+        ],
+        rng.randint(1, 4),
+    )
 
 
 def page_chrome(rng: random.Random, organ_name: str) -> list[str]:
@@ -759,11 +1025,13 @@ def title(b: Builder, rng: random.Random, organ_name: str, year: int, html: bool
     return False
 
 
-_BASES = ("依据《中华人民共和国政府信息公开条例》(国务院令第711号,以下简称《条例》)第五十条规定",
-          "根据新修订的《中华人民共和国政府信息公开条例》(以下简称《条例》)",
-          "依据《中华人民共和国政府信息公开条例》(以下简称《政府信息公开条例》)第五十条规定",
-          "本报告依据《中华人民共和国政府信息公开条例》和《国务院办公厅政府信息与政务公开办公室关于印发"
-          "〈中华人民共和国政府信息公开工作年度报告格式〉的通知》(国办公开办函〔{doc_year}〕{doc_no}号)要求")
+_BASES = (
+    "依据《中华人民共和国政府信息公开条例》(国务院令第711号,以下简称《条例》)第五十条规定",
+    "根据新修订的《中华人民共和国政府信息公开条例》(以下简称《条例》)",
+    "依据《中华人民共和国政府信息公开条例》(以下简称《政府信息公开条例》)第五十条规定",
+    "本报告依据《中华人民共和国政府信息公开条例》和《国务院办公厅政府信息与政务公开办公室关于印发"
+    "〈中华人民共和国政府信息公开工作年度报告格式〉的通知》(国办公开办函〔{doc_year}〕{doc_no}号)要求",
+)
 
 
 def _own_website(b: Builder, rng: random.Random, organ_name: str, where: str) -> None:
@@ -776,8 +1044,16 @@ def _own_website(b: Builder, rng: random.Random, organ_name: str, where: str) ->
     b.add(rng.choice(("门户网站", "网站", "门户网站")))
 
 
-def intro(b: Builder, rng: random.Random, organ_name: str, year: int, where: str, html: bool,
-          period: bool = False, contact: bool = False) -> None:
+def intro(
+    b: Builder,
+    rng: random.Random,
+    organ_name: str,
+    year: int,
+    where: str,
+    html: bool,
+    period: bool = False,
+    contact: bool = False,
+) -> None:
     """The preamble: legal basis, the statistics period (both years YEAR; always when
     ``period``), what the report holds, where to download it, whom to ask (ORGAN in the
     contact line), addresses."""
@@ -801,19 +1077,29 @@ def intro(b: Builder, rng: random.Random, organ_name: str, year: int, where: str
     if rng.random() < 0.3:  # 结合[2024]年度本办公室政府信息公开工作…: the year the report covers
         b.add(",结合")
         b.add(str(year), "YEAR")
-        b.add("年度" + rng.choice(("本机关", "本单位", "本" + pronoun(organ_name, where)[1:], "")) + rng.choice(("政府信息公开工作推进落实情况和有关统计数据", "政府信息公开工作开展情况",
-                                                                  "政务公开工作实际")) + rng.choice(("撰稿成文。", ",编制本报告。")))
+        b.add(
+            "年度"
+            + rng.choice(("本机关", "本单位", "本" + pronoun(organ_name, where)[1:], ""))
+            + rng.choice(("政府信息公开工作推进落实情况和有关统计数据", "政府信息公开工作开展情况", "政务公开工作实际"))
+            + rng.choice(("撰稿成文。", ",编制本报告。"))
+        )
     else:
         b.add(rng.choice((",编制本报告。", "编制本报告。", "。")))
     if rng.random() < 0.65 or period:
-        b.add(rng.choice(("本年度报告中所列数据的", "本报告所列数据的", "本报告中所列数据")) + rng.choice(("统计期限", "统计时限")) + "自")
+        b.add(
+            rng.choice(("本年度报告中所列数据的", "本报告所列数据的", "本报告中所列数据"))
+            + rng.choice(("统计期限", "统计时限"))
+            + "自"
+        )
         b.add(str(year), "YEAR")
         b.add("年1月1日起至")
         b.add(str(year), "YEAR")
         b.add("年12月31日止。")
     if rng.random() < 0.5:
-        b.add("本报告包括总体情况、主动公开政府信息情况、收到和处理政府信息公开申请情况、政府信息公开行政复议和行政诉讼情况、"
-              "存在的主要问题及改进情况、其他需要报告的事项等六部分内容。")
+        b.add(
+            "本报告包括总体情况、主动公开政府信息情况、收到和处理政府信息公开申请情况、政府信息公开行政复议和行政诉讼情况、"
+            "存在的主要问题及改进情况、其他需要报告的事项等六部分内容。"
+        )
     if rng.random() < 0.5:
         b.add(rng.choice(("本年度报告的电子版可以从", "本报告通过")))
         _own_website(b, rng, organ_name, where)
@@ -835,8 +1121,14 @@ def intro(b: Builder, rng: random.Random, organ_name: str, year: int, where: str
 
 
 def closing_text(rng: random.Random) -> str:
-    return rng.choice(("无。", "无其他需要报告的事项。", "本年度未收取信息处理费。无其他需要报告的事项。",
-                       "本机关无其他需要报告的事项。"))
+    return rng.choice(
+        (
+            "无。",
+            "无其他需要报告的事项。",
+            "本年度未收取信息处理费。无其他需要报告的事项。",
+            "本机关无其他需要报告的事项。",
+        )
+    )
 
 
 def wrap_html(b: Builder, html: bool, start: bool) -> None:
@@ -844,8 +1136,16 @@ def wrap_html(b: Builder, html: bool, start: bool) -> None:
         b.add("<p>" if start else "</p>\n")
 
 
-def body_paragraph(b: Builder, rng: random.Random, year: int, where: str, figures: int, html: bool,
-                   ctx: Ctx | None = None, topic: str | None = None) -> None:
+def body_paragraph(
+    b: Builder,
+    rng: random.Random,
+    year: int,
+    where: str,
+    figures: int,
+    html: bool,
+    ctx: Ctx | None = None,
+    topic: str | None = None,
+) -> None:
     wrap_html(b, html, True)
     paragraph(b, rng, year, where, figures, ctx, topic)
     wrap_html(b, html, False)

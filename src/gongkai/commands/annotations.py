@@ -11,8 +11,11 @@ from pathlib import Path
 
 import typer
 
-app = typer.Typer(help="Check annotation files; convert them from and to other annotation tools.",
-                  no_args_is_help=True, add_completion=False)
+app = typer.Typer(
+    help="Check annotation files; convert them from and to other annotation tools.",
+    no_args_is_help=True,
+    add_completion=False,
+)
 
 
 class ImportFormat(str, Enum):
@@ -68,11 +71,19 @@ def import_(
     fmt: ImportFormat = typer.Option(..., "--from", help="The format SOURCE is in."),
     out: Path = typer.Option(..., "-o", "--out", help="Our JSONL file to write."),
     label_map: list[str] = typer.Option([], "--map", help="FOREIGN=OURS label mapping; repeatable."),
-    id_field: str = typer.Option(None, "--id-field", help="labelstudio, conll: the task field that holds each "
-                                 "record's id (default: doc_id, then data.id; never Label Studio's task number)."),
-    texts: Path = typer.Option(None, "--texts", help="A CoNLL export: the texts its tasks were made from (the "
-                               "Label Studio export or tasks JSON, or JSONL with id and text), to get each "
-                               "document's text and id back."),
+    id_field: str = typer.Option(
+        None,
+        "--id-field",
+        help="labelstudio, conll: the task field that holds each "
+        "record's id (default: doc_id, then data.id; never Label Studio's task number).",
+    ),
+    texts: Path = typer.Option(
+        None,
+        "--texts",
+        help="A CoNLL export: the texts its tasks were made from (the "
+        "Label Studio export or tasks JSON, or JSONL with id and text), to get each "
+        "document's text and id back.",
+    ),
     strict: bool = typer.Option(False, help="Exit 1 if anything was rejected (the file is still written)."),
 ) -> None:
     """Convert another tool's annotations to our JSONL, rejecting (and listing) every span that fails a check.
@@ -93,11 +104,16 @@ def import_(
         typer.echo(str(p))
     out.parent.mkdir(parents=True, exist_ok=True)
     write_jsonl(result.records, out)
-    typer.echo(f"imported {len(result.records)} records ({result.n_spans} spans) to {out}; "
-               f"rejected {len(result.rejected)}, warnings {len(result.warnings)}")
+    typer.echo(
+        f"imported {len(result.records)} records ({result.n_spans} spans) to {out}; "
+        f"rejected {len(result.rejected)}, warnings {len(result.warnings)}"
+    )
     if not result.records or (result.rejected and not result.n_spans):
-        typer.echo(f"error: nothing was imported from {source}"
-                   + (" (every record or span was rejected: see above)" if result.rejected else ""), err=True)
+        typer.echo(
+            f"error: nothing was imported from {source}"
+            + (" (every record or span was rejected: see above)" if result.rejected else ""),
+            err=True,
+        )
         raise typer.Exit(1)
     if strict and result.rejected:
         raise typer.Exit(1)
@@ -107,8 +123,9 @@ def import_(
 def export(
     paths: list[Path] = typer.Argument(..., help="Our JSONL files or directories."),
     fmt: ExportFormat = typer.Option(..., "--to", help="The format to write."),
-    out: Path = typer.Option(..., "-o", "--out",
-                             help="Output: a directory for hf, a .spacy file for docbin, a .json for labelstudio."),
+    out: Path = typer.Option(
+        ..., "-o", "--out", help="Output: a directory for hf, a .spacy file for docbin, a .json for labelstudio."
+    ),
     model_version: str = typer.Option("gongkai", help="labelstudio: the predictions' model_version."),
 ) -> None:
     """Write our annotations (or a model's predicted spans) in another tool's format."""
@@ -147,8 +164,7 @@ def suggest(
     vocab = set(extractor.tag.model.tokenizer.get_vocab())
     docs = ((d.id, d.data) for d in iter_documents(inputs))
     best = top_k(scored_documents(extractor, vocab, docs), n)
-    written = to_labelstudio([s.record for s in best], output,
-                             model_version=extractor.versions.get("model", "gongkai"))
+    written = to_labelstudio([s.record for s in best], output, model_version=extractor.versions.get("model", "gongkai"))
     for s in best:
         typer.echo(f"{s.score:8.3f}  {s.id}  {s.reasons}")
     typer.echo(f"wrote {len(best)} task(s) to {', '.join(map(str, written))}", err=True)

@@ -29,12 +29,15 @@ def _read_records(path: str):
 
 def audit(
     records: list[str] | None = typer.Argument(None, help="Extraction outputs (JSONL from gongkai extract)."),
-    extract: list[str] | None = typer.Option(None, "--extract", help="Extract these inputs first (files, "
-                                                "directories, globs) and audit their records."),
-    output: str | None = typer.Option(None, "-o", "--output", help="With --extract: keep the records here "
-                                         "(JSONL); by default they are not kept."),
-    as_json: bool = typer.Option(False, "--json", help="Print the audit as JSON (the batch, and every report "
-                                 "with --per-report)."),
+    extract: list[str] | None = typer.Option(
+        None, "--extract", help="Extract these inputs first (files, directories, globs) and audit their records."
+    ),
+    output: str | None = typer.Option(
+        None, "-o", "--output", help="With --extract: keep the records here (JSONL); by default they are not kept."
+    ),
+    as_json: bool = typer.Option(
+        False, "--json", help="Print the audit as JSON (the batch, and every report with --per-report)."
+    ),
     per_report: bool = typer.Option(False, "--per-report", help="With --json: every report's audit too."),
     worst: int = typer.Option(20, "--worst", min=0, help="How many reports to list to look at first."),
     model: str | None = typer.Option(None, "--model", help="With --extract: a model directory."),
@@ -72,7 +75,10 @@ def audit(
                 typer.echo(f"error: {exc}", err=True)
                 raise typer.Exit(2) from None
     if as_json:
-        typer.echo(json.dumps({**batch.to_dict(), **({"per_report": each} if per_report else {})},
-                              ensure_ascii=False, indent=2))
+        typer.echo(
+            json.dumps(
+                {**batch.to_dict(), **({"per_report": each} if per_report else {})}, ensure_ascii=False, indent=2
+            )
+        )
     else:
         typer.echo(render(batch))

@@ -9,8 +9,9 @@ import os
 import typer
 
 
-def _corpus(corpus: list[str] | None, synthetic: int, seed: int, min_chars: int,
-            documents: int | None) -> list[tuple[str, str | bytes]]:
+def _corpus(
+    corpus: list[str] | None, synthetic: int, seed: int, min_chars: int, documents: int | None
+) -> list[tuple[str, str | bytes]]:
     from gongkai.inference.bench import join_documents
     from gongkai.inference.inputs import InputError, iter_documents
 
@@ -30,30 +31,60 @@ def _corpus(corpus: list[str] | None, synthetic: int, seed: int, min_chars: int,
 
 
 def bench(
-    corpus: list[str] | None = typer.Option(None, "--corpus", help="Files, directories, globs or .jsonl "
-                                               "files to extract (as `gongkai extract` reads them)."),
+    corpus: list[str] | None = typer.Option(
+        None, "--corpus", help="Files, directories, globs or .jsonl files to extract (as `gongkai extract` reads them)."
+    ),
     synthetic: int = typer.Option(20, "--synthetic", min=1, help="Without --corpus: extract N generated reports."),
     seed: int = typer.Option(0, "--seed", help="Seed of the generated reports."),
     model: str | None = typer.Option(None, "--model", help="A model directory; default: the shipped model."),
-    backend: str = typer.Option("auto", "--backend", help="Comma-separated settings to compare, e.g. "
-                                "reference,torch-fp32,torch-bf16,onnx-fp32,onnx-int8,auto (or torch, onnx: "
-                                "--precision applies)."),
+    backend: str = typer.Option(
+        "auto",
+        "--backend",
+        help="Comma-separated settings to compare, e.g. "
+        "reference,torch-fp32,torch-bf16,onnx-fp32,onnx-int8,auto (or torch, onnx: "
+        "--precision applies).",
+    ),
     precision: str = typer.Option("auto", "--precision", help="auto, fp32 or bf16, for settings named without one."),
-    repeat: int = typer.Option(1, "--repeat", min=1, help="Run every setting N times, interleaved; the table "
-                               "shows the median run and the range."),
-    min_chars: int = typer.Option(0, "--min-chars", min=0, help="Join consecutive corpus documents (blank line "
-                                  "between) into documents of at least N characters."),
-    documents: int | None = typer.Option(None, "--documents", min=1, help="With --min-chars: make N such "
-                                            "documents, going round the corpus as often as needed."),
+    repeat: int = typer.Option(
+        1,
+        "--repeat",
+        min=1,
+        help="Run every setting N times, interleaved; the table shows the median run and the range.",
+    ),
+    min_chars: int = typer.Option(
+        0,
+        "--min-chars",
+        min=0,
+        help="Join consecutive corpus documents (blank line between) into documents of at least N characters.",
+    ),
+    documents: int | None = typer.Option(
+        None,
+        "--documents",
+        min=1,
+        help="With --min-chars: make N such documents, going round the corpus as often as needed.",
+    ),
     device: str | None = typer.Option(None, "--device", help="cpu, cuda …; default: cuda when present."),
     batch_size: int = typer.Option(8, "--batch-size", min=1),
-    workers: int = typer.Option(1, "--workers", min=1, help="Run each setting in N processes at once, one thread "
-                                "each, sharing the corpus as `gongkai extract --workers N` does."),
-    threads: int | None = typer.Option(None, "--threads", min=1, help="Torch (and ONNX Runtime) threads, e.g. "
-                                          "1 as each `extract --workers` process runs; default: torch's (every core)."),
+    workers: int = typer.Option(
+        1,
+        "--workers",
+        min=1,
+        help="Run each setting in N processes at once, one thread "
+        "each, sharing the corpus as `gongkai extract --workers N` does.",
+    ),
+    threads: int | None = typer.Option(
+        None,
+        "--threads",
+        min=1,
+        help="Torch (and ONNX Runtime) threads, e.g. "
+        "1 as each `extract --workers` process runs; default: torch's (every core).",
+    ),
     fmt: str = typer.Option("jsonl", "--format", help="Output format timed in the write stage: jsonl, csv, parquet."),
-    isolate: bool = typer.Option(True, "--isolate/--same-process", help="Run each backend in a fresh process "
-                                 "(its own peak memory; costs a few seconds of start-up each)."),
+    isolate: bool = typer.Option(
+        True,
+        "--isolate/--same-process",
+        help="Run each backend in a fresh process (its own peak memory; costs a few seconds of start-up each).",
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the results as JSON."),
 ) -> None:
     """Time extraction: reports/s, characters/s, peak RSS, CPU time, model load and each stage
@@ -66,8 +97,9 @@ def bench(
     settings = [b.strip() for b in backend.split(",") if b.strip()]
     unknown = [b for b in settings if b not in known]
     if not settings or unknown:
-        raise typer.BadParameter(f"{', '.join(unknown) or backend!r}; choose from {', '.join(known)}",
-                                 param_hint="--backend")
+        raise typer.BadParameter(
+            f"{', '.join(unknown) or backend!r}; choose from {', '.join(known)}", param_hint="--backend"
+        )
     if precision not in PRECISIONS:
         raise typer.BadParameter(f"{precision!r}; choose one of {', '.join(PRECISIONS)}", param_hint="--precision")
     if fmt not in FORMATS:
@@ -78,14 +110,27 @@ def bench(
     if not items:
         raise typer.BadParameter("no documents found", param_hint="--corpus")
     try:
-        rows = compare(items, settings, isolate=isolate, repeat=repeat, precision=precision, workers=workers,
-                       model=model, device=device, batch_size=batch_size, fmt=fmt, threads=threads)
+        rows = compare(
+            items,
+            settings,
+            isolate=isolate,
+            repeat=repeat,
+            precision=precision,
+            workers=workers,
+            model=model,
+            device=device,
+            batch_size=batch_size,
+            fmt=fmt,
+            threads=threads,
+        )
     except (FileNotFoundError, ValueError, ImportError) as exc:  # no model, no export, no onnxruntime
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
     if as_json:
         typer.echo(json.dumps({"documents": len(items), "results": rows}, ensure_ascii=False, indent=2))
         return
-    typer.echo(f"{len(items)} document(s), {rows[0]['chars']} characters, batch size {batch_size}, "
-               f"{repeat} run(s) per setting, {workers} worker process(es); {os.cpu_count()} CPU(s)")
+    typer.echo(
+        f"{len(items)} document(s), {rows[0]['chars']} characters, batch size {batch_size}, "
+        f"{repeat} run(s) per setting, {workers} worker process(es); {os.cpu_count()} CPU(s)"
+    )
     typer.echo(format_table(rows))

@@ -10,11 +10,17 @@ from pathlib import Path
 import typer
 
 GOLD_HELP = "Gold JSONL files or directories: their texts are tagged, their tables scored."
-TEXTS_HELP = ("Other texts to compare tags on (files, directories, globs, .jsonl with id and text), e.g. the "
-              "real reports that are not held out.")
+TEXTS_HELP = (
+    "Other texts to compare tags on (files, directories, globs, .jsonl with id and text), e.g. the "
+    "real reports that are not held out."
+)
 TEXTS = typer.Argument(None, help=TEXTS_HELP, show_default=False)
-ACCEPT_OPTION = typer.Option("identical", "--accept", help="identical: every tag as the reference's; within-floor: "
-                             "no more tags differ than when the reference's windows overlap twice as much.")
+ACCEPT_OPTION = typer.Option(
+    "identical",
+    "--accept",
+    help="identical: every tag as the reference's; within-floor: "
+    "no more tags differ than when the reference's windows overlap twice as much.",
+)
 
 
 def _inputs(model: Path, gold: list[Path], texts: list[str] | None):
@@ -49,8 +55,10 @@ def _report(record: dict, model: Path) -> None:
     from gongkai.model.backends import RECORD_FILE
 
     for name, c in record["candidates"].items():
-        typer.echo(f"{name}: {c['tags_differing']} tag(s) differ, records differ in {len(c['records_differing'])} "
-                   f"text(s), {c['speedup']}x the reference — {c.get('rejected') or 'accepted'}")
+        typer.echo(
+            f"{name}: {c['tags_differing']} tag(s) differ, records differ in {len(c['records_differing'])} "
+            f"text(s), {c['speedup']}x the reference — {c.get('rejected') or 'accepted'}"
+        )
     d = record["default"]
     chosen = f"{d['backend']}-{d['precision']}, stride {d['stride']}, {d['forward']} forward" if d else "the reference"
     typer.echo(f"auto runs: {chosen}; recorded in {model / RECORD_FILE}")
@@ -72,8 +80,15 @@ def verify_backends(
 
     _check_accept(accept)
     records, others = _inputs(model, gold, texts)
-    record = verify(model, records, others, batch_size=batch_size, rounds=rounds, accept=accept,
-                    log=lambda line: typer.echo(line, err=True))
+    record = verify(
+        model,
+        records,
+        others,
+        batch_size=batch_size,
+        rounds=rounds,
+        accept=accept,
+        log=lambda line: typer.echo(line, err=True),
+    )
     if as_json:
         typer.echo(json.dumps(record, ensure_ascii=False, indent=2))
     else:
@@ -84,8 +99,11 @@ def export_onnx(
     model: Path = typer.Argument(..., help="A model directory saved by `gongkai train`."),
     gold: list[Path] = typer.Option([Path("annotations/gold")], "--gold", "-a", help=GOLD_HELP),
     texts: list[str] | None = TEXTS,
-    verify: bool = typer.Option(True, "--verify/--no-verify", help="Without verification the ONNX files are "
-                                "never used by default (only with an explicit --backend onnx)."),
+    verify: bool = typer.Option(
+        True,
+        "--verify/--no-verify",
+        help="Without verification the ONNX files are never used by default (only with an explicit --backend onnx).",
+    ),
     quantize: bool = typer.Option(True, "--quantize/--no-quantize", help="Also write model.int8.onnx."),
     batch_size: int = typer.Option(8, "--batch-size", min=1),
     rounds: int = typer.Option(2, "--rounds", min=1, help="Timed runs per candidate (the least CPU time counts)."),
@@ -99,8 +117,16 @@ def export_onnx(
     try:
         from gongkai.training.export_onnx import export_onnx as run
 
-        record = run(model, records, others, quantize=quantize, batch_size=batch_size, rounds=rounds,
-                     accept=accept, log=lambda line: typer.echo(line, err=True))
+        record = run(
+            model,
+            records,
+            others,
+            quantize=quantize,
+            batch_size=batch_size,
+            rounds=rounds,
+            accept=accept,
+            log=lambda line: typer.echo(line, err=True),
+        )
     except ImportError as exc:
         typer.echo(f"error: {exc}; install the ONNX extra: pip install 'gongkai[onnx]'", err=True)
         raise typer.Exit(2) from None

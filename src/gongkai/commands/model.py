@@ -63,9 +63,24 @@ def _print_run(result) -> None:
 
 
 #: The settings ``gongkai train`` takes as options (the rest keep the dataclass's defaults).
-TRAIN_SETTINGS = ("hidden", "layers", "heads", "intermediate", "max_positions", "architecture", "min_char_freq",
-                  "stride", "epochs", "max_steps", "learning_rate", "batch_size", "seed", "eval_steps", "patience",
-                  "best_metric")
+TRAIN_SETTINGS = (
+    "hidden",
+    "layers",
+    "heads",
+    "intermediate",
+    "max_positions",
+    "architecture",
+    "min_char_freq",
+    "stride",
+    "epochs",
+    "max_steps",
+    "learning_rate",
+    "batch_size",
+    "seed",
+    "eval_steps",
+    "patience",
+    "best_metric",
+)
 
 
 @app.command()
@@ -74,10 +89,15 @@ def train(
     annotations: list[Path] = typer.Option(None, "--annotations", "-a", help="Training JSONL files or directories."),
     synthetic: int = typer.Option(0, "--synthetic", help="Also train on N generated reports (gongkai synth)."),
     synthetic_seed: int = typer.Option(0, "--synthetic-seed", help="Seed of the generated reports."),
-    augment: int = typer.Option(0, "--augment", help="Add K damaged copies of each annotated record "
-                                                      "(label-preserving: OCR, boilerplate, ?, rubies …)."),
+    augment: int = typer.Option(
+        0,
+        "--augment",
+        help="Add K damaged copies of each annotated record (label-preserving: OCR, boilerplate, ?, rubies …).",
+    ),
     out: Path = typer.Option(..., "--out", "-o", help="Directory to save the model in."),
-    dev: list[Path] = typer.Option(None, "--dev", help="Dev JSONL files or directories (default: hold out --dev-fraction)."),
+    dev: list[Path] = typer.Option(
+        None, "--dev", help="Dev JSONL files or directories (default: hold out --dev-fraction)."
+    ),
     dev_fraction: float = typer.Option(0.1, help="Share of training records held out as dev when --dev is not given."),
     base_model: Path = typer.Option(None, help="Start from this local Hugging Face checkpoint and its tokenizer."),
     *,
@@ -106,8 +126,10 @@ def train(
         sources.append(f"{augment} damaged copies of each annotated record")
     if synthetic:
         sources.append(f"{synthetic} synthetic reports (seed {synthetic_seed})")
-    data = (f"{len(records)} training records: {'; '.join(sources)}; "
-            f"{len(dev_records)} dev records from {', '.join(map(str, dev)) if dev else f'a {dev_fraction:.0%} hold-out'}")
+    data = (
+        f"{len(records)} training records: {'; '.join(sources)}; "
+        f"{len(dev_records)} dev records from {', '.join(map(str, dev)) if dev else f'a {dev_fraction:.0%} hold-out'}"
+    )
     _print_run(run(records, dev_records, out, config, command=_command_line(), data=data))
 
 
@@ -128,11 +150,14 @@ def evaluate(
 
     if not (model / "config.json").is_file():
         what = "no such directory" if not model.exists() else "no model there (no config.json)"
-        raise typer.BadParameter(f"{model}: {what}: give a folder `gongkai train --out` wrote, or model/default "
-                                 "for the shipped model", param_hint="MODEL")
+        raise typer.BadParameter(
+            f"{model}: {what}: give a folder `gongkai train --out` wrote, or model/default for the shipped model",
+            param_hint="MODEL",
+        )
     records = _read(annotations, "--annotations")
-    result = run(model, records, batch_size=batch_size, device=device,
-                 expected=expected_beside(annotation_files(annotations)))
+    result = run(
+        model, records, batch_size=batch_size, device=device, expected=expected_beside(annotation_files(annotations))
+    )
     if as_json:
         typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
         return
@@ -146,41 +171,68 @@ def evaluate(
     def pct(x):
         return "n/a" if x is None else f"{x:.4f}"
 
-    typer.echo(f"end to end: cell accuracy {pct(p['cell_accuracy'])} over {p['cells']} cells "
-               f"(non-blank {pct(p['nonblank_accuracy'])}, blank {pct(p['blank_accuracy'])} over "
-               f"{p['blank_cells']}; cells the report decides {pct(p['decided_accuracy'])}, the annotator's "
-               f"readings of undecided runs read/null/other {'/'.join(map(str, p['judged']))}; "
-               f"{p['cells_spurious']} spurious cells, {p['tables_spurious']} spurious tables), "
-               f"templates {pct(p['template_accuracy'])}, section F1 {pct(p['sections']['f1'])}, "
-               f"figure recall {pct(p['figures']['recall'])} precision {pct(p['figures']['precision'])}, "
-               f"year {pct(p['year_accuracy'])}, organ {pct(p['organ_accuracy'])}, "
-               f"checks agreeing {pct(p['check_agreement'])}")
+    typer.echo(
+        f"end to end: cell accuracy {pct(p['cell_accuracy'])} over {p['cells']} cells "
+        f"(non-blank {pct(p['nonblank_accuracy'])}, blank {pct(p['blank_accuracy'])} over "
+        f"{p['blank_cells']}; cells the report decides {pct(p['decided_accuracy'])}, the annotator's "
+        f"readings of undecided runs read/null/other {'/'.join(map(str, p['judged']))}; "
+        f"{p['cells_spurious']} spurious cells, {p['tables_spurious']} spurious tables), "
+        f"templates {pct(p['template_accuracy'])}, section F1 {pct(p['sections']['f1'])}, "
+        f"figure recall {pct(p['figures']['recall'])} precision {pct(p['figures']['precision'])}, "
+        f"year {pct(p['year_accuracy'])}, organ {pct(p['organ_accuracy'])}, "
+        f"checks agreeing {pct(p['check_agreement'])}"
+    )
 
 
 #: The settings ``gongkai leave-one-out`` takes as options.
-LEAVE_ONE_OUT_SETTINGS = ("hidden", "layers", "heads", "intermediate", "max_positions", "epochs", "max_steps",
-                          "learning_rate", "batch_size", "seed")
+LEAVE_ONE_OUT_SETTINGS = (
+    "hidden",
+    "layers",
+    "heads",
+    "intermediate",
+    "max_positions",
+    "epochs",
+    "max_steps",
+    "learning_rate",
+    "batch_size",
+    "seed",
+)
 
 
 @app.command("leave-one-out")
 # One pass by default, not training's 20 epochs: a run trains once per fold.
-@setting_options(TrainConfig, LEAVE_ONE_OUT_SETTINGS,
-                 epochs={"default": 1.0, "help": "Passes over each fold's training windows."})
+@setting_options(
+    TrainConfig, LEAVE_ONE_OUT_SETTINGS, epochs={"default": 1.0, "help": "Passes over each fold's training windows."}
+)
 def leave_one_out(
-    annotations: list[Path] = typer.Option(..., "--annotations", "-a", help="Gold JSONL files or directories; "
-                                           "each file is held out in turn."),
+    annotations: list[Path] = typer.Option(
+        ..., "--annotations", "-a", help="Gold JSONL files or directories; each file is held out in turn."
+    ),
     out: Path = typer.Option(..., "--out", "-o", help="Directory for the scores (scores.json)."),
-    base_model: Path = typer.Option(None, help="Fine-tune each fold from this checkpoint (one that never saw the gold)."),
+    base_model: Path = typer.Option(
+        None, help="Fine-tune each fold from this checkpoint (one that never saw the gold)."
+    ),
     synthetic: int = typer.Option(0, "--synthetic", help="Generated reports every fold also trains on."),
     synthetic_seed: int = typer.Option(0, "--synthetic-seed"),
     augment: int = typer.Option(0, "--augment", help="Damaged copies of each gold record."),
-    keep_models: bool = typer.Option(False, "--keep-models", help="Keep each fold's model in OUT/<file stem> "
-                                     "(for error analysis); by default they are deleted once scored."),
-    rescore: bool = typer.Option(False, "--rescore", help="Train nothing: score the fold models a run with "
-                                 "--keep-models left in OUT again (after a change to decoding)."),
+    keep_models: bool = typer.Option(
+        False,
+        "--keep-models",
+        help="Keep each fold's model in OUT/<file stem> (for error analysis); by default they are deleted once scored.",
+    ),
+    rescore: bool = typer.Option(
+        False,
+        "--rescore",
+        help="Train nothing: score the fold models a run with "
+        "--keep-models left in OUT again (after a change to decoding).",
+    ),
     fold: list[str] = typer.Option([], "--fold", help="Hold out only this file (its stem; repeatable)."),
-    folds: int = typer.Option(0, "--folds", help="Hold out K groups of files (dealt round-robin in name order) "
-                              "instead of one file at a time: K trainings instead of one per file."),
+    folds: int = typer.Option(
+        0,
+        "--folds",
+        help="Hold out K groups of files (dealt round-robin in name order) "
+        "instead of one file at a time: K trainings instead of one per file.",
+    ),
     *,
     settings: dict[str, Any],
 ) -> None:
@@ -192,7 +244,17 @@ def leave_one_out(
     if len(files) < 2:
         raise typer.BadParameter("needs at least two gold files to hold one out", param_hint="--annotations")
     config = build(TrainConfig, **settings, base_model=str(base_model) if base_model else None)
-    result = run(files, out, config, extra=lambda: _synthetic(synthetic, synthetic_seed), augment_copies=augment,
-                 augment_seed=config.seed, keep_models=keep_models, rescore=rescore, only=fold, folds=folds)
+    result = run(
+        files,
+        out,
+        config,
+        extra=lambda: _synthetic(synthetic, synthetic_seed),
+        augment_copies=augment,
+        augment_seed=config.seed,
+        keep_models=keep_models,
+        rescore=rescore,
+        only=fold,
+        folds=folds,
+    )
     typer.echo(markdown(result))
     typer.echo(json.dumps({"worst": result["worst"], "pooled": result["pooled"]}, ensure_ascii=False, indent=2))

@@ -40,18 +40,26 @@ def setting_options(config: type, names: Sequence[str], **overrides: dict[str, A
     def option(name: str) -> inspect.Parameter:
         kwargs = {"help": help_text(config, name), **overrides.get(name, {})}
         value = kwargs.pop("default", default(config, name))
-        return inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=_plain(hints[name]),
-                                 default=typer.Option(value, *FLAGS.get(name, ()), **kwargs))
+        return inspect.Parameter(
+            name,
+            inspect.Parameter.KEYWORD_ONLY,
+            annotation=_plain(hints[name]),
+            default=typer.Option(value, *FLAGS.get(name, ()), **kwargs),
+        )
 
     def decorate(command: Callable) -> Callable:
         own_hints = typing.get_type_hints(command)
-        own = [p.replace(annotation=own_hints.get(p.name, p.annotation), kind=inspect.Parameter.KEYWORD_ONLY)
-               for p in inspect.signature(command).parameters.values() if p.name != "settings"]
+        own = [
+            p.replace(annotation=own_hints.get(p.name, p.annotation), kind=inspect.Parameter.KEYWORD_ONLY)
+            for p in inspect.signature(command).parameters.values()
+            if p.name != "settings"
+        ]
 
         @functools.wraps(command)
         def run(**kwargs: Any) -> Any:
-            return command(**{k: v for k, v in kwargs.items() if k not in names},
-                           settings={k: kwargs[k] for k in names})
+            return command(
+                **{k: v for k, v in kwargs.items() if k not in names}, settings={k: kwargs[k] for k in names}
+            )
 
         params = [*own, *map(option, names)]
         run.__signature__ = inspect.Signature(params, return_annotation=own_hints.get("return"))

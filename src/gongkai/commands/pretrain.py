@@ -27,8 +27,9 @@ def _sources(text: list[str], annotations: list[Path], synthetic: int, synthetic
     missing = [str(p) for p in annotations if not p.exists()]
     if missing:
         raise typer.BadParameter(f"no such file or directory: {', '.join(missing)}", param_hint="--annotations")
-    sources = itertools.chain(document_texts(text), annotation_texts(annotations),
-                              synthetic_texts(synthetic, synthetic_seed))
+    sources = itertools.chain(
+        document_texts(text), annotation_texts(annotations), synthetic_texts(synthetic, synthetic_seed)
+    )
     described = [*(f"--text {t}" for t in text), *(f"-a {a}" for a in annotations)]
     if synthetic:
         described.append(f"{synthetic} synthetic reports (seed {synthetic_seed})")
@@ -36,24 +37,48 @@ def _sources(text: list[str], annotations: list[Path], synthetic: int, synthetic
 
 
 #: The settings ``gongkai pretrain`` takes as options (the rest keep the dataclass's defaults).
-PRETRAIN_SETTINGS = ("architecture", "hidden", "layers", "heads", "intermediate", "max_positions", "min_char_freq",
-                     "stride", "epochs", "max_steps", "learning_rate", "batch_size", "seed", "mlm_probability",
-                     "progress")
+PRETRAIN_SETTINGS = (
+    "architecture",
+    "hidden",
+    "layers",
+    "heads",
+    "intermediate",
+    "max_positions",
+    "min_char_freq",
+    "stride",
+    "epochs",
+    "max_steps",
+    "learning_rate",
+    "batch_size",
+    "seed",
+    "mlm_probability",
+    "progress",
+)
 
 
 @setting_options(PretrainConfig, PRETRAIN_SETTINGS, batch_size={"min": 1})
 def pretrain(
-    text: list[str] = typer.Option(None, "--text", "-t", help="Report files, directories (recursive: .txt, .html, "
-                                   ".htm, .md, .jsonl), globs, '-' for stdin; .jsonl lines give their text or html. "
-                                   "Repeat for more."),
-    annotations: list[Path] = typer.Option(None, "--annotations", "-a", help="Annotation JSONL files or directories: "
-                                           "their texts (spans ignored)."),
-    synthetic: int = typer.Option(0, "--synthetic", min=0,
-                                  help="Also pretrain on N generated reports (gongkai synth)."),
+    text: list[str] = typer.Option(
+        None,
+        "--text",
+        "-t",
+        help="Report files, directories (recursive: .txt, .html, "
+        ".htm, .md, .jsonl), globs, '-' for stdin; .jsonl lines give their text or html. "
+        "Repeat for more.",
+    ),
+    annotations: list[Path] = typer.Option(
+        None, "--annotations", "-a", help="Annotation JSONL files or directories: their texts (spans ignored)."
+    ),
+    synthetic: int = typer.Option(
+        0, "--synthetic", min=0, help="Also pretrain on N generated reports (gongkai synth)."
+    ),
     synthetic_seed: int = typer.Option(0, "--synthetic-seed", help="Seed of the generated reports."),
     out: Path = typer.Option(..., "--out", "-o", help="Directory to save the encoder in."),
-    base_model: Path = typer.Option(None, help="Continue from this local Hugging Face checkpoint and its tokenizer "
-                                    "(a gongkai tagger or encoder, or a character-level BERT)."),
+    base_model: Path = typer.Option(
+        None,
+        help="Continue from this local Hugging Face checkpoint and its tokenizer "
+        "(a gongkai tagger or encoder, or a character-level BERT).",
+    ),
     *,
     settings: dict[str, Any],
 ) -> None:
@@ -63,8 +88,9 @@ def pretrain(
     from gongkai.training.pretrain import TextSourceError, pretrain as run
 
     if not text and not annotations and not synthetic:
-        raise typer.BadParameter("give report text (--text PATH), annotation files (-a PATH) and/or --synthetic N",
-                                 param_hint="--text")
+        raise typer.BadParameter(
+            "give report text (--text PATH), annotation files (-a PATH) and/or --synthetic N", param_hint="--text"
+        )
     sources, described = _sources(text or [], annotations or [], synthetic, synthetic_seed)
     config = build(PretrainConfig, **settings, base_model=str(base_model) if base_model else None)
     try:

@@ -14,13 +14,22 @@ def synth(
     n: int = typer.Option(1000, "--n", min=0, help="How many reports to write."),
     seed: int = typer.Option(0, "--seed", help="Base seed; the same seed writes the same reports."),
     output: str = typer.Option(None, "-o", "--output", help="The JSONL file to write."),
-    error_rate: float = typer.Option(0.1, "--error-rate", min=0.0, max=1.0,
-                                     help="Share of reports with a publication error in a table."),
-    compare: list[str] = typer.Option(None, "--compare", help="Real reports to set the generated ones' character "
-                                      "statistics beside: folders of report folders (../shared/real: NNN/source.txt) "
-                                      "or annotation files and directories (annotations/gold)."),
-    split: Path = typer.Option(None, "--split", help="The split file whose held-out reports --compare never reads "
-                               "(default: the repository's annotations/split.json)."),
+    error_rate: float = typer.Option(
+        0.1, "--error-rate", min=0.0, max=1.0, help="Share of reports with a publication error in a table."
+    ),
+    compare: list[str] = typer.Option(
+        None,
+        "--compare",
+        help="Real reports to set the generated ones' character "
+        "statistics beside: folders of report folders (../shared/real: NNN/source.txt) "
+        "or annotation files and directories (annotations/gold).",
+    ),
+    split: Path = typer.Option(
+        None,
+        "--split",
+        help="The split file whose held-out reports --compare never reads "
+        "(default: the repository's annotations/split.json).",
+    ),
 ) -> None:
     """Write N synthetic reports with exact labels (see gongkai.training.synth); with
     --compare, print how close their character statistics come to real reports' (the
@@ -46,9 +55,16 @@ def synth(
         if not texts and not records:
             raise typer.BadParameter(f"no reports in {', '.join(compare)}", param_hint="--compare")
         generated = list(generate_many(n, seed, error_rate=error_rate))
-        typer.echo(realism.gap_table(realism.text_stats((r.text for r in generated), normalised=False),
-                                     realism.text_stats(texts + [r.text for r in records], normalised=False)))
+        typer.echo(
+            realism.gap_table(
+                realism.text_stats((r.text for r in generated), normalised=False),
+                realism.text_stats(texts + [r.text for r in records], normalised=False),
+            )
+        )
         if records:
             typer.echo("\nLabelled (the annotated records only):\n")
-            typer.echo(realism.compare_table(realism.corpus_stats(generated), realism.corpus_stats(records),
-                                             ("synthetic", "real")))
+            typer.echo(
+                realism.compare_table(
+                    realism.corpus_stats(generated), realism.corpus_stats(records), ("synthetic", "real")
+                )
+            )

@@ -13,12 +13,18 @@ import typer
 
 def tables(
     records: list[str] = typer.Argument(..., help="Extraction records: JSONL files from gongkai extract."),
-    output: str = typer.Option("-", "-o", "--output", help="Output file (.csv, .parquet, .jsonl); '-' writes "
-                               "CSV to stdout."),
-    fmt: str | None = typer.Option(None, "--format", help="csv, parquet or jsonl; default from the output "
-                                      "suffix, else csv."),
-    wide: bool = typer.Option(False, "--wide", help="One row per report: id, organ, year, template, status, "
-                              "failed checks and the headline numbers (applications.new_received.total …)."),
+    output: str = typer.Option(
+        "-", "-o", "--output", help="Output file (.csv, .parquet, .jsonl); '-' writes CSV to stdout."
+    ),
+    fmt: str | None = typer.Option(
+        None, "--format", help="csv, parquet or jsonl; default from the output suffix, else csv."
+    ),
+    wide: bool = typer.Option(
+        False,
+        "--wide",
+        help="One row per report: id, organ, year, template, status, "
+        "failed checks and the headline numbers (applications.new_received.total …).",
+    ),
     figures: bool = typer.Option(False, "--figures", help="One row per narrative figure."),
 ) -> None:
     """Write extraction records as one table: by default every table cell in long form (id, table,

@@ -8,12 +8,19 @@ import typer
 
 
 def view(
-    input: Path = typer.Argument(..., help="One report (.txt, .html, .htm, .md …): its review page; or an "
-                                           "extraction output (.jsonl from gongkai extract): the review site."),
+    input: Path = typer.Argument(
+        ...,
+        help="One report (.txt, .html, .htm, .md …): its review page; or an "
+        "extraction output (.jsonl from gongkai extract): the review site.",
+    ),
     output: Path = typer.Option(..., "-o", "--output", help="The HTML page to write; for a .jsonl, the site's folder."),
-    inputs: list[str] = typer.Option([], "--inputs", help="With a .jsonl: where the reports it was extracted "
-                                     "from are (folders, files, globs, .jsonl with id and text); repeatable. "
-                                     "Default: each record's id as a path."),
+    inputs: list[str] = typer.Option(
+        [],
+        "--inputs",
+        help="With a .jsonl: where the reports it was extracted "
+        "from are (folders, files, globs, .jsonl with id and text); repeatable. "
+        "Default: each record's id as a path.",
+    ),
     model: str | None = typer.Option(None, "--model", help="A model directory; default: the shipped model."),
     device: str | None = typer.Option(None, "--device"),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="A progress bar on stderr (site only)."),
@@ -46,8 +53,11 @@ def view(
         raise typer.Exit(2) from None
     report = extractor.extract(data, id=str(input)).to_dict()
     output.write_text(render_review(source, report, report.get("entities") or []), encoding="utf-8")
-    typer.echo(f"wrote {output}: {len(report['tables'])} table(s), "
-               f"{sum(c['status'] == 'fail' for c in report['checks'])} failed check(s)", err=True)
+    typer.echo(
+        f"wrote {output}: {len(report['tables'])} table(s), "
+        f"{sum(c['status'] == 'fail' for c in report['checks'])} failed check(s)",
+        err=True,
+    )
     if report.get("error"):
         raise typer.Exit(1)
 
@@ -63,9 +73,12 @@ def _site(records: Path, out: Path, inputs: list[str], progress: bool) -> None:
     except (FileNotFoundError, NotADirectoryError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
-    typer.echo(f"wrote {out / 'index.html'}: {s.records} report(s), {s.with_source} with their source, "
-               f"{len(s.missing)} source(s) not found, {s.unreadable} unreadable line(s); "
-               f"{s.organs} organ(s), {s.jumps} with a jump", err=True)
+    typer.echo(
+        f"wrote {out / 'index.html'}: {s.records} report(s), {s.with_source} with their source, "
+        f"{len(s.missing)} source(s) not found, {s.unreadable} unreadable line(s); "
+        f"{s.organs} organ(s), {s.jumps} with a jump",
+        err=True,
+    )
     for rid in s.missing[:5]:
         typer.echo(f"  source not found: {rid}", err=True)
     if s.unreadable or s.missing:
