@@ -50,7 +50,10 @@ class TableAudit:
     template: str | None
     cells: int  # the template's cells
     read: int  # cells with a reading (a printed blank included)
-    unread: list[str] = field(default_factory=list)  # row.field of the cells not read
+    unread: list[str] = field(default_factory=list)  # row.field of the cells not read, in rows read
+    #: Template rows not in the record at all: the report did not print them (030 leaves out 规章), or
+    #: their label was not read. A record cannot tell which; the audit says both.
+    absent: list[str] = field(default_factory=list)
     checks: Counter = field(default_factory=Counter)  # status → count
 
     def to_dict(self) -> dict[str, Any]:
@@ -59,6 +62,7 @@ class TableAudit:
             "cells": self.cells,
             "read": self.read,
             "unread": self.unread[:10],
+            "absent_rows": self.absent,
             "checks": dict(self.checks),
         }
 
@@ -100,15 +104,19 @@ def _template(table: str, data: dict[str, Any]) -> T.TableTemplate:
 
 def _table_audit(table: str, data: dict[str, Any], provenance: dict[str, Any]) -> TableAudit:
     tpl = _template(table, data)
+    rows = data.get("rows", {})
     read, unread = 0, []
     for row, fld in tpl.cells():
-        value = data.get("rows", {}).get(row, {}).get(fld)
+        if row not in rows:
+            continue
+        value = rows[row].get(fld)
         prov = provenance.get(row, {}).get(fld)
         if value is not None or (prov is not None and not prov.get("candidates")):
             read += 1
         else:
             unread.append(f"{row}.{fld}")
-    return TableAudit(data.get("template"), len(tpl.cells()), read, unread)
+    absent = [r for r in tpl.row_keys if r not in rows]
+    return TableAudit(data.get("template"), len(tpl.cells()), read, unread, absent)
 
 
 def _where(check: dict[str, Any]) -> str:
@@ -156,10 +164,15 @@ def audit_record(record: dict[str, Any]) -> ReportAudit:
                 a.reasons.append(f"{name}: table not read")
                 a.severity += _SEVERITY["table"]
     for name, t in a.tables.items():
+        if t.absent:
+            a.reasons.append(
+                f"{name}: row(s) {', '.join(t.absent[:3])}{' …' if len(t.absent) > 3 else ''} not in the "
+                "record (not printed, or the label not read)"
+            )
+            a.severity += _SEVERITY["cell"] * len(t.absent)
         if t.unread:
             a.reasons.append(
-                f"{name}: {len(t.unread)} of {t.cells} cells not read ({', '.join(t.unread[:3])}"
-                f"{' …' if len(t.unread) > 3 else ''})"
+                f"{name}: {len(t.unread)} cells not read ({', '.join(t.unread[:3])}{' …' if len(t.unread) > 3 else ''})"
             )
             a.severity += _SEVERITY["cell"] * len(t.unread)
     for table, rules in failing.items():

@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from gongkai.model.template import (
     APPLICATION_FIGURE_CELLS,
     APPLICATION_FIGURE_METRICS,
+    APPLICATION_FIGURE_NOT,
     APPLICATION_FIGURE_TABLE,
     APPLICATION_FIGURE_UNITS,
     NARRATIVE_RULES,
@@ -350,6 +351,7 @@ def _counts_applications(metric: str | None, value, unit: str | None) -> bool:
         and (unit is None or unit in APPLICATION_FIGURE_UNITS)
         and not is_rate(metric)
         and any(w in metric for w in APPLICATION_FIGURE_METRICS)
+        and not any(w in metric for w in APPLICATION_FIGURE_NOT)
     )
 
 

@@ -878,6 +878,9 @@ APPLICATION_FIGURE_TABLE = "applications"
 #: released on request (``依申请公开政府信息86条``), not applications. A figure with no unit may
 #: be either and is read as applications.
 APPLICATION_FIGURE_UNITS = ("件",)
+#: A metric that names reviews or lawsuits counts those, even when it says how they arose
+#: (``因政府信息依申请公开引起行政复议0件``): no statement of applications received.
+APPLICATION_FIGURE_NOT = ("复议", "诉讼")
 
 #: The table-3 cells such a figure is compared with, in order: a report states either the
 #: new applications only, or the new ones plus those carried over from the year before.
