@@ -20,22 +20,29 @@ import re
 from functools import cache, lru_cache
 from typing import Any
 
+from gongkai.model.closed_set import ClosedSet
+
 from .builder import apply_edits
 
-DAMAGE_KINDS = (
-    "traditional",
-    "ruby",
-    "repeated_ruby",
-    "nbsp_question",
-    "unencodable_question",
-    "dropped_chars",
-    "fullwidth_digits",
-    "ocr",
-    "boilerplate",
-    "duplicated_lines",
-    "collapse_whitespace",
-    "label_breaks",
-)
+
+class Damage(ClosedSet):
+    """A kind of damage applied to a generated report's text (each a function of this module)."""
+
+    TRADITIONAL = "traditional"
+    RUBY = "ruby"
+    REPEATED_RUBY = "repeated_ruby"
+    NBSP_QUESTION = "nbsp_question"
+    UNENCODABLE_QUESTION = "unencodable_question"
+    DROPPED_CHARS = "dropped_chars"
+    FULLWIDTH_DIGITS = "fullwidth_digits"
+    OCR = "ocr"
+    BOILERPLATE = "boilerplate"
+    DUPLICATED_LINES = "duplicated_lines"
+    COLLAPSE_WHITESPACE = "collapse_whitespace"
+    LABEL_BREAKS = "label_breaks"
+
+
+DAMAGE_KINDS = tuple(Damage)
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _FULLWIDTH = str.maketrans("0123456789", "０１２３４５６７８９")

@@ -25,11 +25,27 @@ import re
 from typing import Any
 
 from gongkai.model import template as T
+from gongkai.model.closed_set import ClosedSet
 
 from .builder import Builder
 from .numbers import printed
 
-LAYOUTS = ("pipe", "cell_per_line", "tab", "markdown", "html", "pdf", "glued", "pdf_shifted", "md_restructured")
+
+class Layout(ClosedSet):
+    """How a table is written (each a function of this module)."""
+
+    PIPE = "pipe"
+    CELL_PER_LINE = "cell_per_line"
+    TAB = "tab"
+    MARKDOWN = "markdown"
+    HTML = "html"
+    PDF = "pdf"
+    GLUED = "glued"
+    PDF_SHIFTED = "pdf_shifted"
+    MD_RESTRUCTURED = "md_restructured"
+
+
+LAYOUTS = tuple(Layout)
 BLANK_MARKERS = ("", "/", "-", "—", "无")
 
 _LABELS = {"title": "TABLE_TITLE", "header": "COL_HEADER", "label": "ROW_LABEL", "cell": "CELL", "blank": "BLANK"}

@@ -127,6 +127,14 @@ def _reviews(rng: random.Random) -> dict[str, dict[str, Any]]:
     return rows
 
 
+#: How each table's numbers are drawn (a new table of the template needs its own entry).
+_NUMBERS = {
+    "active_disclosure": _active_disclosure,
+    "applications": _applications,
+    "reviews": lambda rng, version: _reviews(rng),  # the same in both versions
+}
+
+
 def make_tables(
     rng: random.Random,
     versions: dict[str, str],
@@ -138,12 +146,9 @@ def make_tables(
         T.table_template(table, version)  # raises a clear KeyError for a bad name
     tables: dict[str, Any] = {}
     for table, version in versions.items():
-        if table == "active_disclosure":
-            rows = _active_disclosure(rng, version)
-        elif table == "applications":
-            rows = _applications(rng, version)
-        else:
-            rows = _reviews(rng)
+        if table not in _NUMBERS:
+            raise KeyError(f"the generator draws no numbers for table {table!r}: add it to synth.numbers._NUMBERS")
+        rows = _NUMBERS[table](rng, version)
         entry: dict[str, Any] = {"rows": rows}
         if table in T.VERSIONED_TABLES:
             entry = {"template": version, "rows": rows}
