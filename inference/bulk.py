@@ -232,6 +232,7 @@ def extract_to_file(
     # Everything that can be refused is checked before the output is opened.
     extra = _side_outputs(output, fmt, resume, summary_file, figures_file)
     written = [str(output), str(cross_check or ""), *(str(p) for p, _ in extra.values())]
+    _check_output_paths(p for p in written if p and p != "-")
     plan = plan_inputs(inputs, exclude=written)
     from .pipeline import Extractor
 
@@ -284,6 +285,23 @@ def _pending(
             continue
         sent.append(Document(d.id, b"", d.id_escaped, d.pages))
         yield d.id, d.data
+
+
+def _check_output_paths(paths: Iterable[str]) -> None:
+    """Refuse, before anything is read, an output that is a folder or sits under a file. A
+    folder that does not exist yet is no error: the writer makes it (``-o out/run.jsonl``).
+
+    >>> _check_output_paths(["/dev/null/run.jsonl"])
+    Traceback (most recent call last):
+    ...
+    ValueError: /dev/null/run.jsonl: cannot write here, /dev/null is not a folder
+    """
+    for p in map(Path, paths):
+        if p.is_dir():
+            raise ValueError(f"{p}: is a folder; name the output file, e.g. {p / 'out.jsonl'}")
+        parent = next((a for a in p.parents if a.exists()), Path("."))
+        if not parent.is_dir():
+            raise ValueError(f"{p}: cannot write here, {parent} is not a folder")
 
 
 def _write_cross_check(checker, path: str | Path) -> int:

@@ -131,9 +131,23 @@ def looks_like_html(text: str) -> bool:
     return only_breaks and _MARKDOWN_ROW.search(head) is None
 
 
-def render_html(source: str) -> tuple[str, np.ndarray, np.ndarray]:
-    """Render ``source``; return the text and its per-character ``starts``/``ends`` in ``source``."""
-    renderer = _Renderer(source)
+class RenderedTooLarge(ValueError):
+    """The rendered text would pass ``max_chars``: colspans and rowspans multiply a small file."""
+
+
+def render_html(source: str, max_chars: int | None = None) -> tuple[str, np.ndarray, np.ndarray]:
+    """Render ``source``; return the text and its per-character ``starts``/``ends`` in ``source``.
+
+    ``max_chars`` bounds the work as well as the result: a table whose grid positions (one
+    character at least each) would pass it raises :class:`RenderedTooLarge` before it is laid out.
+
+    >>> try:
+    ...     render_html("<table>" + "<tr><td colspan=900></td></tr>" * 50 + "</table>", max_chars=10_000)
+    ... except RenderedTooLarge as exc:
+    ...     print(exc)
+    more than 10,000 characters after rendering the HTML (a table of 45,000 grid positions)
+    """
+    renderer = _Renderer(source, max_chars)
     renderer.feed(source)
     renderer.close()
     renderer.finish()
@@ -212,9 +226,10 @@ class _Table:
 
 
 class _Renderer(HTMLParser):
-    def __init__(self, source: str):
+    def __init__(self, source: str, max_chars: int | None = None):
         super().__init__(convert_charrefs=False)
         self.source = source
+        self.max_chars = max_chars
         self.line_starts = [0] + [m.end() for m in re.finditer("\n", source)]
         self.out = _Buffer()
         self.skip: list[str] = []
@@ -324,6 +339,15 @@ class _Renderer(HTMLParser):
         sink = self._sink()
         if parent is not None and parent.cell is not None:
             parent.cell.has_table = True
+        if self.max_chars is not None:
+            # Counted before the grid is laid out: that is where a span bomb costs time and memory.
+            rows = [item for item in table.items if isinstance(item, _Row)]
+            positions = sum(c.colspan * min(c.rowspan, len(rows) - k) for k, row in enumerate(rows) for c in row.cells)
+            if len(self.out.chars) + (len(sink.chars) if sink is not self.out else 0) + positions > self.max_chars:
+                raise RenderedTooLarge(
+                    f"more than {self.max_chars:,} characters after rendering the HTML "
+                    f"(a table of {positions:,} grid positions)"
+                )
         sink.newline(*table.open)
         _write_table(sink, table, (start, end))
         sink.newline(start, end)

@@ -93,14 +93,17 @@ class Normalised:
         return self._starts, self._ends
 
 
-def normalise(data: bytes | str, *, name: str = "<input>", html: bool | None = None) -> Normalised:
+def normalise(
+    data: bytes | str, *, name: str = "<input>", html: bool | None = None, max_rendered: int | None = None
+) -> Normalised:
     """Decode ``data`` (see :func:`.text_decoding.decode_text`) and normalise it. ``html=None`` detects
-    HTML (a document or a fragment with tags); ``True``/``False`` force it."""
+    HTML (a document or a fragment with tags); ``True``/``False`` force it. ``max_rendered`` bounds
+    the HTML's rendered text (:class:`.html.RenderedTooLarge`)."""
     source = decode_text(data, name=name).text
     if html is None:
         html = looks_like_html(source)
     if html:
-        rendered, starts, ends = render_html(source)
+        rendered, starts, ends = render_html(source, max_rendered)
         text, inner = _normalise_plain(rendered)
         starts, ends = offsets.compose((starts, ends), inner)
     else:

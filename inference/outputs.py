@@ -465,6 +465,8 @@ class Writer:
 
     def __enter__(self) -> Writer:
         mode = "a" if self.append else "w"
+        if self.stream is None:  # -o out/run.jsonl on a fresh clone: the folder is the user's intent
+            self.path.parent.mkdir(parents=True, exist_ok=True)
         if self.fmt == "jsonl":
             self._fh = self.stream or self.path.open(mode, encoding="utf-8")
         elif self.fmt == "csv":

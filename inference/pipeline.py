@@ -26,7 +26,7 @@ from gongkai.model.record_schema import RecordStatus
 from .assemble import Assembly, assemble
 from .cells import TableData
 from .entities import Entity, entities_from_source_spans
-from .html import looks_like_html
+from .html import RenderedTooLarge, looks_like_html
 from .normalise import Normalised, normalise
 from .reconcile import Check, reconcile
 from .report import Report
@@ -259,7 +259,13 @@ class Extractor:
                 reports[k] = self._too_large(id, f"{len(data):,} {unit} before decoding")
                 continue
             try:
-                norm = self.normalise(data, name=id)
+                if self.normalise is normalise:  # a span bomb is stopped while rendering, not after
+                    norm = normalise(data, name=id, max_rendered=self.max_input_chars)
+                else:
+                    norm = self.normalise(data, name=id)
+            except RenderedTooLarge as exc:
+                reports[k] = self._too_large(id, str(exc))
+                continue
             except Exception as exc:  # noqa: BLE001 — one bad input must not stop the batch
                 reports[k] = self._failed(id, "normalise", exc)
                 continue

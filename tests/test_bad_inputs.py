@@ -436,3 +436,19 @@ def test_a_folder_a_glob_matches_is_named_not_dropped(tmp_path, no_model):
     result = _cli([str(d / "**"), "-o", out])  # ** matches the folder's files too: nothing to say
     assert [Path(r["id"]).name for r in _records(out)] == ["a.txt", "b.txt"]
     assert "not read" not in result.stderr
+
+
+def test_a_span_bomb_is_refused_before_its_grid_is_laid_out(monkeypatch):
+    # 1 MB of <td colspan=1000> would render to 40 million characters; it is refused from the
+    # spans' sum alone, so the grid (the cost: time and memory) is never built.
+    from gongkai.inference import html as html_module
+
+    def no_layout(*a, **k):
+        raise AssertionError("the grid was laid out")
+
+    monkeypatch.setattr(html_module, "place", no_layout)
+    row = "<tr><td>行政许可</td>" + "<td colspan=1000></td>" * 20 + "</tr>"
+    bomb = "<table>" + row * 2000 + "</table>"
+    r = Extractor(NoTags()).extract(bomb, id="bomb.html").to_dict()
+    assert r["status"] == "error" and "bomb.html: input too large" in r["error"]
+    assert "after rendering the HTML" in r["error"] and "40,002,000 grid positions" in r["error"]

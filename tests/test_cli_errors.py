@@ -113,3 +113,21 @@ def test_the_bar_shows_a_total_and_an_eta_when_the_count_is_known(tmp_path, caps
     )
     err = capsys.readouterr().err
     assert re.search(r"4/4 \[\d\d:\d\d<\d\d:\d\d", err), err  # JSONL lines counted: a total, so an ETA
+
+
+def test_an_output_folder_that_does_not_exist_yet_is_made(report, tmp_path):
+    result = _extract(report, "-o", "out/run/a.jsonl", "--summary", "out/sum.csv")
+    assert result.exit_code == 0, result.output
+    assert json.loads((tmp_path / "out/run/a.jsonl").read_text(encoding="utf-8"))["id"].endswith("a.txt")
+    assert (tmp_path / "out/sum.csv").exists()
+
+
+@pytest.mark.parametrize(
+    "out, fix",
+    [("a.txt/x.jsonl", "a.txt is not a folder"), (".", "is a folder; name the output file")],
+)
+def test_an_output_under_a_file_or_a_folder_is_a_usage_error(report, tmp_path, out, fix):
+    result = _extract(report, "-o", out)
+    assert result.exit_code == 2, result.output
+    assert fix in " ".join(result.output.split()), result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt"]

@@ -124,6 +124,7 @@ def read_records(paths: Iterable[str | Path]) -> list[Record]:
 def write_jsonl(records: Iterable[Record], path: str | Path) -> int:
     """Write records, one per line, UTF-8 without escaping; return how many."""
     n = 0
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
     with Path(path).open("w", encoding="utf-8") as fh:
         for r in records:
             fh.write(json.dumps(r.to_dict(), ensure_ascii=False) + "\n")

@@ -52,6 +52,7 @@ def view(
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
     report = extractor.extract(data, id=str(input)).to_dict()
+    output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(render_review(source, report, report.get("entities") or []), encoding="utf-8")
     typer.echo(
         f"wrote {output}: {len(report['tables'])} table(s), "
