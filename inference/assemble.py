@@ -109,6 +109,33 @@ def organ_readings(text: str, start: int, end: int) -> tuple[str, ...]:
     return tuple(text[start:p] for p in ([max(trim)] if trim else []) + ([min(more)] if more else []))
 
 
+#: A report's own title at the start of a line or after a label (``标题:``): the name, then the
+#: year (on the next line when the name stands on a line of its own), then the kind of report
+#: ending the line (``现将本局2023年…年度报告公布如下`` is a sentence, not a title).
+_TITLE = re.compile(
+    r"(?:^|[:：])[ \t]*([\u3400-\u9fff（）()]{3,40}?)\s*(?:19[89]\d|20\d\d)年度?(?:"
+    + "|".join(T.REPORT_KINDS)
+    + r")[ \t]*$",
+    re.M,
+)
+
+
+def title_organ(text: str) -> str | None:
+    r"""The body named in the report's own title, when the name ends as an organ's does.
+
+    >>> title_organ("标题: 平潭综合实验区苏平片区管理局2022年度政府信息公开工作年度报告\n正文")
+    '平潭综合实验区苏平片区管理局'
+    >>> title_organ("淮安市人民政府\n2024年政府信息公开工作年度报告\n本报告由…")
+    '淮安市人民政府'
+    >>> title_organ("现将平潭县人民政府2013年政府信息公开工作年度报告公布如下") is None  # a sentence
+    True
+    """
+    for m in _TITLE.finditer(text):
+        if m.group(1).endswith(T.ORGAN_SUFFIXES):
+            return m.group(1)
+    return None
+
+
 def _same_body(name: str) -> str:
     for full, short in T.ORGAN_SHORT_FORMS.items():
         name = name.replace(full, short)
@@ -116,7 +143,8 @@ def _same_body(name: str) -> str:
 
 
 def _organ(entities: list[Entity], text: str = "") -> str | None:
-    """The reporting body: the name most ORGAN mentions support, the longest on a tie.
+    """The reporting body: the name most ORGAN mentions support, the longest on a tie; with
+    no mention, the name in the report's title (:func:`title_organ`).
 
     Each mention is snapped to whole names (:func:`organ_readings`; one that could be two
     names supports both). A mention cut short — not a whole name itself, or the tail of a
@@ -125,13 +153,18 @@ def _organ(entities: list[Entity], text: str = "") -> str | None:
     their full form, which is the one reported.
     """
     mentions = [e for e in entities if e.label == Label.ORGAN and e.text.strip()]
+    # The title's name is whole where a mention lost a first character the tagger cannot
+    # read (淮 of 淮安市人民政府) or misses (苏 of 苏平片区管理局): mentions part of it support it.
+    titled = title_organ(text)
     if not mentions:
-        return None
+        return titled
     own = [(organ_readings(text, e.start, e.end) if text else ()) for e in mentions]
     whole = [r == (e.text,) for r, e in zip(own, mentions)]
     supported: list[tuple[str, ...]] = []
     for i, e in enumerate(mentions):
         others = {q for j, rs in enumerate(own) if j != i for q in rs if len(q) > len(e.text)}
+        if titled and len(titled) > len(e.text):
+            others.add(titled)
         part_of = sorted(q for q in others if (q.endswith(e.text) if whole[i] else e.text in q))
         supported.append(tuple(part_of) or own[i] or (e.text.strip(),))
     votes: Counter = Counter()

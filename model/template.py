@@ -329,6 +329,10 @@ ORGAN_SUFFIXES = (
     "队",
 )
 
+#: What a report calls itself after its body's name and year (``…局2022年度政府信息公开工作年度报告``):
+#: the name in a report's own title is read whole, even where the tagger cuts it short.
+REPORT_KINDS = ("政府信息公开工作年度报告", "政府信息公开年度报告")
+
 #: Short forms of an organ's name that name the same body (``奎屯市政府`` = ``奎屯市人民政府``);
 #: the full form is reported.
 ORGAN_SHORT_FORMS = {"人民政府": "政府"}

@@ -425,6 +425,19 @@ def test_organ_fragments_are_snapped_to_whole_names_and_short_forms_join_the_ful
     assert assemble(Identity(text), ents).organ == "保障中心"
 
 
+def test_the_titles_organ_completes_mentions_that_lost_their_first_character():
+    # Real 029 and 053: the tagger leaves out 苏 (rare) and 淮 (not in its vocabulary).
+    text = "标题: 平潭综合实验区苏平片区管理局2022年度政府信息公开工作年度报告\n请联系苏平片区管理局党政办公室。2022年，苏平片区"
+    ents = [_at(text, "ORGAN", "平", 2), _at(text, "ORGAN", "区管理局", 1), _at(text, "ORGAN", "平", 3)]
+    assert assemble(Identity(text), ents).organ == "平潭综合实验区苏平片区管理局"
+    text = "淮安市人民政府\n2024年政府信息公开工作年度报告\n请与淮安市人民政府办公室联系"
+    assert assemble(Identity(text), [_at(text, "ORGAN", "安市人民政府")]).organ == "淮安市人民政府"
+    assert assemble(Identity(text), []).organ == "淮安市人民政府"  # no mention: the title's
+    # A sentence that names the report is no title: the mention's own name stands.
+    text = "现将随县人民政府2019年政府信息公开工作年度报告公布如下。请与随县人民政府联系"
+    assert assemble(Identity(text), [_at(text, "ORGAN", "随县人民政府", 1)]).organ == "随县人民政府"
+
+
 def test_figure_values_made_whole_and_their_units_read():
     text = "新增主动公开信息815条,修改错别字15250余处,收到申请1件,依据第3条。"
     ents = [
