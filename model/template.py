@@ -208,8 +208,8 @@ class Section:
     number: str
     title: str
     variants: tuple[str, ...] = ()
-    #: Titles of the reports before the 2019 template (2008 条例) for the same part; they map
-    #: to this key but are not drawn by the generator for a template report.
+    #: Titles the reports before the 2019 template (2008 条例) print for the same part (some
+    #: are today's too); they map to this key, and the generator draws them for old reports only.
     old_titles: tuple[str, ...] = ()
 
     @property
@@ -242,19 +242,27 @@ class Rule:
 # --------------------------------------------------------------------------- sections
 
 SECTIONS: tuple[Section, ...] = (
-    Section("overview", "一", "总体情况", ("总体概况", "概述")),
+    Section("overview", "一", "总体情况", ("总体概况", "概述"), ("概述", "总体情况", "基本情况")),
     Section(
         "active_disclosure",
         "二",
         "主动公开政府信息情况",
         ("行政机关主动公开政府信息情况", "主动公开情况", "政府信息主动公开情况"),
+        ("主动公开政府信息情况", "主动公开政府信息的情况", "政府信息主动公开情况"),
     ),
     Section(
         "applications",
         "三",
         "收到和处理政府信息公开申请情况",
         ("收到和处理政府信息公开申请的情况", "依申请公开政府信息情况", "依申请公开情况"),
-        ("政府信息依申请公开工作情况", "政府信息依申请公开情况", "依申请公开政府信息工作情况"),
+        (
+            "政府信息依申请公开工作情况",
+            "政府信息依申请公开情况",
+            "依申请公开政府信息工作情况",
+            "政府信息依申请公开办理情况",
+            "依申请公开政府信息情况",
+            "依申请公开政府信息办理情况",
+        ),
     ),
     Section(
         "reviews",
@@ -270,6 +278,7 @@ SECTIONS: tuple[Section, ...] = (
             "因政府信息公开申请行政复议、提起行政诉讼的情况",
             "因政府信息公开申请提起行政复议、行政诉讼的情况",
             "因政府信息公开申请行政复议、提起行政诉讼情况",
+            "政府信息公开行政复议、行政诉讼和申诉情况",
         ),
     ),
     Section(
@@ -277,22 +286,31 @@ SECTIONS: tuple[Section, ...] = (
         "五",
         "存在的主要问题及改进情况",
         ("存在的问题及改进情况", "存在的主要问题及改进措施", "政府信息公开工作存在的主要问题及改进情况"),
-        ("主要问题和改进措施", "存在的主要问题和改进措施", "政府信息公开工作存在的主要问题及改进措施"),
+        (
+            "主要问题和改进措施",
+            "存在的主要问题和改进措施",
+            "政府信息公开工作存在的主要问题及改进措施",
+            "政府信息公开工作存在的主要问题及改进情况",
+            "政府信息公开工作存在的主要问题和改进措施",
+        ),
     ),
-    Section("other", "六", "其他需要报告的事项", ("其他需要报告的事情", "其他事项")),
+    Section("other", "六", "其他需要报告的事项", ("其他需要报告的事情", "其他事项"), ("其他需要报告的事项",)),
 )
 
 #: Headings that are none of the six sections, whatever their number: their ``key`` is null.
-#: Parts of the reports before the templates that the templates dropped (the statistics table,
-#: fees), and parts some reports add (信息处理费, 2020's 政务公开工作主要任务落实情况).
-UNKEYED_SECTION_TITLES = (
-    "政府信息公开情况统计表",
-    "政府信息公开情况统计",
-    "政府信息公开的收费及减免情况",
-    "政府信息公开收费及减免情况",
-    "信息处理费收取情况",
-    "政务公开工作主要任务落实情况",
-)
+#: Each maps to whether the reports before the templates print it: parts the templates dropped
+#: (the statistics table, fees, 咨询, 保密审查), or parts some later reports add (信息处理费,
+#: 2020's 政务公开工作主要任务落实情况).
+UNKEYED_SECTION_TITLES: dict[str, bool] = {
+    "政府信息公开情况统计表": True,
+    "政府信息公开情况统计": True,
+    "政府信息公开的收费及减免情况": True,
+    "政府信息公开收费及减免情况": True,
+    "政府信息公开咨询处理情况": True,
+    "政府信息公开保密审查情况": True,
+    "信息处理费收取情况": False,
+    "政务公开工作主要任务落实情况": False,
+}
 
 #: The first reporting year the national table templates cover: a report of an earlier year has
 #: sections, figures, year and organ, but no template tables (its statistics table, if any, is
@@ -1026,37 +1044,10 @@ CROSS_YEAR_RULES: tuple[CrossYearRule, ...] = (
 
 # --------------------------------------------------------------------------- before 2019
 
-#: Headings of reports from before the 2019 template (2008–2018) that name one of the six
-#: sections by meaning, as the generator writes them. Those reports print other top-level
-#: headings too (:data:`PRE_2019_OTHER_HEADINGS`), which are no section of ours.
-PRE_2019_SECTION_TITLES: dict[str, tuple[str, ...]] = {
-    "overview": ("概述", "总体情况", "基本情况"),
-    "active_disclosure": ("主动公开政府信息情况", "主动公开政府信息的情况", "政府信息主动公开情况"),
-    "applications": (
-        "政府信息依申请公开工作情况",
-        "政府信息依申请公开办理情况",
-        "依申请公开政府信息情况",
-        "依申请公开政府信息办理情况",
-    ),
-    "reviews": (
-        "因政府信息公开申请行政复议、提起行政诉讼的情况",
-        "因政府信息公开申请提起行政复议、行政诉讼的情况",
-        "政府信息公开行政复议、行政诉讼和申诉情况",
-    ),
-    "problems": (
-        "政府信息公开工作存在的主要问题及改进情况",
-        "主要问题和改进措施",
-        "政府信息公开工作存在的主要问题和改进措施",
-        "存在的主要问题和改进措施",
-    ),
-    "other": ("其他需要报告的事项",),
-}
-PRE_2019_OTHER_HEADINGS = (
-    "政府信息公开情况统计表",
-    "政府信息公开的收费及减免情况",
-    "政府信息公开咨询处理情况",
-    "政府信息公开保密审查情况",
-)
+#: What the generator draws for the headings of reports from before the 2019 template: the
+#: six sections' old titles, and the other headings those reports print (derived: one home each).
+PRE_2019_SECTION_TITLES: dict[str, tuple[str, ...]] = {s.key: s.old_titles for s in SECTIONS}
+PRE_2019_OTHER_HEADINGS = tuple(t for t, old in UNKEYED_SECTION_TITLES.items() if old)
 #: The statistics table those reports end with (no national template: nothing in it is read
 #: as a table): its header, with ``{year}`` the reporting year, and its rows as
 #: (label, unit, sub-items printed ``其中:1、…`` under it).
