@@ -21,6 +21,7 @@ short by the tagger (``三、政``) gives the title the format knows as printed 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import cache
 
 from rapidfuzz import fuzz
@@ -246,4 +247,36 @@ def missing_headings(
             if number in numbers and m is not None and m.candidate.key == s.key:
                 out.append((a, b))
                 break
+        else:
+            glued = _glued_heading(text, lo, hi, s, numbers, tagged)
+            if glued is not None:
+                out.append(glued)
     return out
+
+
+#: What may stand before a heading glued into a one-line page: a sentence's end or a break.
+_BEFORE_GLUED = "。；;！!？?\n \u3000"
+
+
+def _glued_heading(
+    text: str, lo: int, hi: int, s: T.Section, numbers: set[str], tagged: Sequence[tuple[int, int]]
+) -> tuple[int, int] | None:
+    """A missing heading inside a line of a one-line page (``…下载。一、总体情况今年我局…``): its
+    number and its exact title (or a variant) right after a sentence's end, untagged. Exact,
+    because nothing but the title's own end separates it from the sentence glued on.
+
+    >>> t = "报告全文由总体情况、主动公开政府信息情况组成。一、总体情况今年我局制作信息12条。二、主动公开"
+    >>> a, b = _glued_heading(t, 0, len(t), T.SECTIONS[0], {"一"}, [])
+    >>> t[a:b]
+    '一、总体情况'
+    """
+    for title in sorted(s.titles, key=len, reverse=True):  # 主动公开政府信息情况 before 主动公开情况
+        for number in sorted(numbers):
+            needle = f"{number}、{title}"
+            k = text.find(needle, lo, hi)
+            while k >= 0:
+                end = k + len(needle)
+                if (k == 0 or text[k - 1] in _BEFORE_GLUED) and not any(x < end and k < y for x, y in tagged):
+                    return k, end
+                k = text.find(needle, k + 1, hi)
+    return None

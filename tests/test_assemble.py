@@ -470,6 +470,18 @@ def test_a_heading_glued_to_its_first_sentence_gives_its_own_title():
     assert _sections(text, "一、总体情况2021年") == [("overview", "一", "总体情况")]
 
 
+def test_a_glued_heading_the_tagger_missed_is_found_by_its_exact_title_after_a_sentence():
+    # Real 027 under a model that never saw it: the one-line page's 一、总体情况 untagged.
+    text = "报告全文由总体情况、主动公开政府信息情况组成,可在网站下载。一、总体情况今年我局制作信息12条。二、主动公开政府信息情况本年无。"
+    assert _sections(text, "二、主动公开政府信息情况") == [
+        ("overview", "一", "总体情况"),
+        ("active_disclosure", "二", "主动公开政府信息情况"),
+    ]
+    # Not after a sentence's end (a list of the parts), or a number out of order: no heading.
+    text = "报告全文由一、总体情况等组成。三、总体情况今年我局制作信息12条。二、主动公开政府信息情况本年无。"
+    assert _sections(text, "二、主动公开政府信息情况") == [("active_disclosure", "二", "主动公开政府信息情况")]
+
+
 def test_a_heading_cut_short_or_misprinted_gives_the_title_as_printed():
     text = "正文。三、政府信息依申请公开工作情况2018年未收到申请。四、政府信息公开行政法复议、行政诉讼情况无。"
     assert _sections(text, "三、政", "四、政府信息公开行政法复议、行政诉讼情况无") == [
