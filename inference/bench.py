@@ -245,12 +245,12 @@ def run_setting(args: dict[str, Any], *, isolate: bool = True, workers: int = 1)
 
 def split_setting(name: str, precision: str = Precision.AUTO) -> tuple[str, str]:
     """``(backend, precision)`` for a setting named on the command line: a backend
-    (``--precision`` applies) or ``torch-fp32`` / ``torch-bf16``.
+    (``--precision`` applies) or ``torch-fp32`` / ``torch-bf16`` / ``torch-bf16-checked``.
 
     >>> split_setting("torch-bf16"), split_setting("onnx-int8"), split_setting("torch", "fp32")
     (('torch', 'bf16'), ('onnx-int8', 'auto'), ('torch', 'fp32'))
     """
-    if name in ("torch-fp32", "torch-bf16"):
+    if name in ("torch-fp32", "torch-bf16", "torch-bf16-checked"):
         return "torch", name.removeprefix("torch-")
     return name, precision
 

@@ -42,12 +42,14 @@ class Backend(ClosedSet):
 
 
 class Precision(ClosedSet):
-    """A tagger's number format: ``fp32``, ``bf16`` (torch on a CPU with bf16 units) or ``int8`` (the
-    dynamically quantised ONNX export); ``auto`` as ``--backend auto``."""
+    """A tagger's number format: ``fp32``, ``bf16`` (torch on a CPU with bf16 units), ``bf16-checked``
+    (bf16, and fp32 again for every window where bf16 leaves some character's call close) or ``int8``
+    (the dynamically quantised ONNX export); ``auto`` as ``--backend auto``."""
 
     AUTO = "auto"
     FP32 = "fp32"
     BF16 = "bf16"
+    BF16_CHECKED = "bf16-checked"
     INT8 = "int8"
 
 
@@ -67,7 +69,9 @@ ONNX_FILES = {Precision.FP32: "model.onnx", Precision.INT8: "model.int8.onnx"}
 #: What ``--backend`` accepts.
 BACKENDS = tuple(Backend)
 #: What ``--precision`` accepts (torch only; an ONNX variant carries its own precision).
-PRECISIONS = (Precision.AUTO, Precision.FP32, Precision.BF16)
+PRECISIONS = (Precision.AUTO, Precision.FP32, Precision.BF16, Precision.BF16_CHECKED)
+#: The precisions that need a CPU with bf16 units.
+ON_BF16_UNITS = (Precision.BF16, Precision.BF16_CHECKED)
 #: The model files whose bytes the fingerprint covers.
 FINGERPRINTED = ("config.json", "model.safetensors", "tokenizer.json")
 
@@ -200,7 +204,7 @@ def verified(model_dir: str | Path) -> Verified | None:
         default = None
     if (
         default
-        and default.precision == Precision.BF16
+        and default.precision in ON_BF16_UNITS
         and (bf16_units() is None or record.get("machine", {}).get("bf16_units") != bf16_units())
     ):
         log.info(
@@ -250,12 +254,12 @@ def resolve(
         raise ValueError(f"unknown precision {precision!r}; choose one of {', '.join(PRECISIONS)}")
     backend, precision = Backend(backend), Precision(precision)
     onnx = backend in (Backend.ONNX, Backend.ONNX_FP32, Backend.ONNX_INT8)
-    if onnx and precision == Precision.BF16:
+    if onnx and precision in ON_BF16_UNITS:
         raise ValueError(
-            "--precision bf16 runs on torch only; an ONNX export has its own precision (onnx-fp32, onnx-int8)"
+            f"--precision {precision} runs on torch only; an ONNX export has its own precision (onnx-fp32, onnx-int8)"
         )
     if backend == Backend.REFERENCE:
-        if precision == Precision.BF16:
+        if precision in ON_BF16_UNITS:
             raise ValueError("the reference runs in fp32; for bf16 use --backend torch")
         return REFERENCE
     on_cpu = _on_cpu(device)
@@ -279,9 +283,9 @@ def resolve(
         return Setting(Backend.ONNX, variant, stride)
     if precision == Precision.AUTO:  # --backend torch
         precision = default.precision if default and default.backend == Backend.TORCH else Precision.FP32
-    if precision == Precision.BF16 and on_cpu and bf16_units() is None:
+    if precision in ON_BF16_UNITS and on_cpu and bf16_units() is None:
         raise ValueError(
-            "--precision bf16 needs a CPU with bf16 units (AMX or AVX-512 BF16); this one has "
+            f"--precision {precision} needs a CPU with bf16 units (AMX or AVX-512 BF16); this one has "
             "none, so bf16 would run emulated and slower than fp32: use --precision fp32"
         )
     return Setting(Backend.TORCH, precision, stride, forward)

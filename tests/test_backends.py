@@ -102,6 +102,28 @@ def test_bf16_runs_a_bf16_copy_and_mostly_agrees(saved):
         Tagger.load(saved, device="cpu", precision="fp16")
 
 
+@pytest.mark.skipif(backends.bf16_units() is None, reason="this CPU has no bf16 units")
+def test_bf16_checked_runs_close_windows_again_in_fp32(saved, monkeypatch):
+    from gongkai.model import tagger as tagger_module
+
+    text = [GOLD[0].text[:3000]]
+    fp32 = Tagger.load(saved, device="cpu", forward="compact").char_log_probs(text)[0]
+    bf16 = Tagger.load(saved, device="cpu", precision="bf16", forward="compact").char_log_probs(text)[0]
+    # Every window close: all run again in fp32, so the log-probabilities are fp32's exactly.
+    monkeypatch.setattr(tagger_module, "CHECK_MARGIN", float("inf"))
+    checked = Tagger.load(saved, device="cpu", precision="bf16-checked", forward="compact")
+    assert np.array_equal(checked.char_log_probs(text)[0], fp32)
+    assert checked.rechecked == checked.windows > 1
+    # None close: bf16's own.
+    monkeypatch.setattr(tagger_module, "CHECK_MARGIN", 0.0)
+    checked = Tagger.load(saved, device="cpu", precision="bf16-checked", forward="compact")
+    assert np.array_equal(checked.char_log_probs(text)[0], bf16) and checked.rechecked == 0
+    # The default margin: the tags are fp32's.
+    monkeypatch.undo()
+    checked = Tagger.load(saved, device="cpu", precision="bf16-checked", forward="compact")
+    assert checked.predict(text)[0].tags == Tagger.load(saved, device="cpu", forward="compact").predict(text)[0].tags
+
+
 def write_record(path, default, *, units="amx", stride=100, forward="compact", fingerprint=None):
     record = {
         "default": default.to_dict() if default else None,
@@ -133,6 +155,14 @@ def test_auto_follows_the_record_only_for_the_files_and_cpu_it_was_verified_on(s
         monkeypatch.setattr(backends, "bf16_units", lambda: "avx512_bf16")
         assert verified(path).default == Setting("torch", "fp32", 100, "compact")
         assert resolve(path, "torch", "bf16", "cpu") == bf16  # asked for: honoured where the units exist
+        # bf16-checked needs the same units as bf16.
+        checked = Setting("torch", "bf16-checked", 100, "compact")
+        write_record(path, checked, units="avx512_bf16")
+        assert resolve(path, "auto", "auto", "cpu") == checked
+        monkeypatch.setattr(backends, "bf16_units", lambda: None)
+        assert resolve(path, "auto", "auto", "cpu") == Setting("torch", "fp32", 100, "compact")
+        with pytest.raises(ValueError, match="--precision bf16-checked needs a CPU with bf16 units"):
+            resolve(path, "torch", "bf16-checked", "cpu")
         # Model files changed since: the record vouches for nothing.
         write_record(path, bf16, fingerprint="0" * 64)
         assert verified(path) is None and resolve(path, "auto", "auto", "cpu") == Setting()

@@ -10,8 +10,8 @@ this order:
 2. torch's compact forward (:mod:`gongkai.model.fast_modernbert`): kept if it is acceptable;
 3. smaller window overlaps (halving it each time): the smallest that is acceptable, with every
    larger one, is kept;
-4. at that stride, the candidates — torch fp32, torch bf16 (where the CPU has bf16 units), the
-   ONNX exports — each timed in CPU seconds on one thread (other load on the machine barely
+4. at that stride, the candidates — torch fp32, torch bf16 and bf16-checked (where the CPU has
+   bf16 units), the ONNX exports — each timed in CPU seconds on one thread (other load on the machine barely
    moves CPU time, unlike wall time), the best of ``rounds`` interleaved runs.
 
 Acceptable (``accept``): ``identical`` (the default) — every character's tag identical to the
@@ -248,6 +248,7 @@ def _verify(check: Verification, rounds: int, min_gain: float, accept: str, log)
     settings = {"torch-fp32": Setting("torch", "fp32", stride, forward)}
     if bf16_units():
         settings["torch-bf16"] = Setting("torch", "bf16", stride, forward)
+        settings["torch-bf16-checked"] = Setting("torch", "bf16-checked", stride, forward)
     for variant, name in ONNX_FILES.items():
         if (model_dir / name).is_file() and onnxruntime_available():
             settings[f"onnx-{variant}"] = Setting("onnx", variant, stride)

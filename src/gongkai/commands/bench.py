@@ -41,10 +41,12 @@ def bench(
         "auto",
         "--backend",
         help="Comma-separated settings to compare, e.g. "
-        "reference,torch-fp32,torch-bf16,onnx-fp32,onnx-int8,auto (or torch, onnx: "
+        "reference,torch-fp32,torch-bf16,torch-bf16-checked,onnx-fp32,onnx-int8,auto (or torch, onnx: "
         "--precision applies).",
     ),
-    precision: str = typer.Option("auto", "--precision", help="auto, fp32 or bf16, for settings named without one."),
+    precision: str = typer.Option(
+        "auto", "--precision", help="auto, fp32, bf16 or bf16-checked, for settings named without one."
+    ),
     repeat: int = typer.Option(
         1,
         "--repeat",
@@ -93,7 +95,7 @@ def bench(
     from gongkai.inference.outputs import FORMATS
     from gongkai.model.backends import BACKENDS, PRECISIONS
 
-    known = (*BACKENDS, "torch-fp32", "torch-bf16")
+    known = (*BACKENDS, "torch-fp32", "torch-bf16", "torch-bf16-checked")
     settings = [b.strip() for b in backend.split(",") if b.strip()]
     unknown = [b for b in settings if b not in known]
     if not settings or unknown:

@@ -31,8 +31,9 @@ def extract(
     precision: str = typer.Option(
         "auto",
         "--precision",
-        help="auto (as --backend auto), fp32, or bf16 (torch on "
-        "a CPU with AMX or AVX-512 BF16: about twice as fast, a few tags may differ).",
+        help="auto (as --backend auto), fp32, bf16 (torch on "
+        "a CPU with AMX or AVX-512 BF16: about twice as fast, a few tags may differ), or bf16-checked "
+        "(bf16, and fp32 again for each window where bf16 leaves a call close).",
     ),
     workers: int = typer.Option(
         1, "--workers", min=1, help="Worker processes, or Ray actors with --engine ray (each loads the model once)."
