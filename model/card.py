@@ -137,16 +137,7 @@ def card_lines(
     if command:
         lines.append(f"- command: `{command}`")
     if heldout:
-        lines += [
-            "",
-            "## Held-out scores",
-            "",
-            f"On {HELDOUT_DATASET['dataset_name']}: real reports no model was trained or tuned on.",
-            "",
-            "| metric | value |",
-            "|---|---|",
-        ]
-        lines += [f"| {k} | {v:.4f} |" for k, v in heldout.items()]
+        lines += ["", *_heldout_section(heldout)]
     if metrics:
         lines += [
             "",
@@ -242,6 +233,19 @@ def heldout_summary(result: Mapping[str, Any]) -> dict[str, float]:
     return out
 
 
+def _heldout_section(heldout: Mapping[str, float]) -> list[str]:
+    """The card's held-out scores as Markdown lines, heading first."""
+    return [
+        "## Held-out scores",
+        "",
+        f"On {HELDOUT_DATASET['dataset_name']}: real reports no model was trained or tuned on.",
+        "",
+        "| metric | value |",
+        "|---|---|",
+        *(f"| {k} | {v:.4f} |" for k, v in heldout.items()),
+    ]
+
+
 def set_heldout_metrics(readme: str | Path, heldout: Mapping[str, float]) -> None:
     """Write held-out scores into a saved card (``model-index`` results and a table), e.g. after
     ``gongkai evaluate MODEL -a annotations/heldout --json`` on a retrained model; other
@@ -250,17 +254,7 @@ def set_heldout_metrics(readme: str | Path, heldout: Mapping[str, float]) -> Non
     card = ModelCard.load(path)
     name = card.data.model_name or TAGGER_NAME
     card.data = card_data(pipeline_tag=card.data.pipeline_tag or "token-classification", name=name, heldout=heldout)
-    table = "\n".join(
-        [
-            "## Held-out scores",
-            "",
-            f"On {HELDOUT_DATASET['dataset_name']}: real reports no model was trained or tuned on.",
-            "",
-            "| metric | value |",
-            "|---|---|",
-            *(f"| {k} | {v:.4f} |" for k, v in heldout.items()),
-        ]
-    )
+    table = "\n".join(_heldout_section(heldout))
     text = card.content.split("---", 2)[2]
     if "## Held-out scores" in text:
         head, rest = text.split("## Held-out scores", 1)

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 import torch
+from tiny_model import TINY_ARGS
 from typer.testing import CliRunner
 
 from gongkai.model import tagger as tagger_module
@@ -16,7 +17,6 @@ from gongkai.training.train import TrainConfig, train
 
 TINY_SIZE = dict(hidden=32, layers=1, heads=2, intermediate=64, max_positions=66, dropout=0.0)
 TINY = dict(**TINY_SIZE, learning_rate=2e-2, batch_size=8, progress=False, logging_steps=5)
-TINY_ARGS = ["--hidden", "32", "--layers", "1", "--heads", "2", "--intermediate", "64", "--max-positions", "66"]
 
 pytestmark = pytest.mark.usefixtures("one_thread")
 

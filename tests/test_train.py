@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from tiny_model import TINY_ARGS
 from transformers import AutoModelForTokenClassification, AutoTokenizer
 from typer.testing import CliRunner
 
@@ -170,16 +171,7 @@ def test_train_and_evaluate_commands(tmp_path):
             str(tmp_path / "train.jsonl"),
             "--out",
             str(out),
-            "--hidden",
-            "32",
-            "--layers",
-            "1",
-            "--heads",
-            "2",
-            "--intermediate",
-            "64",
-            "--max-positions",
-            "66",
+            *TINY_ARGS,
             "--max-steps",
             "6",
             "--eval-steps",
@@ -215,16 +207,7 @@ def test_train_mixes_augmented_gold_with_synthetic_reports(tmp_path):
             "3",
             "--out",
             str(out),
-            "--hidden",
-            "32",
-            "--layers",
-            "1",
-            "--heads",
-            "2",
-            "--intermediate",
-            "64",
-            "--max-positions",
-            "66",
+            *TINY_ARGS,
             "--max-steps",
             "2",
             "--eval-steps",
