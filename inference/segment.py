@@ -11,7 +11,7 @@ the fewest equations and names those equations.
 Where the rules leave several readings, three more kinds of evidence may decide, in this
 order: cells the report states in its narrative (``hints``: ``制定规范性文件5件``), what the
 columns count (:data:`~gongkai.model.template.CELL_ORDERS`: documents in force include those
-issued this year), and plausibility (a count split off a run has at most
+issued this year, a year's change to a list of items is no larger than the list), and plausibility (a count split off a run has at most
 :data:`~gongkai.model.template.PLAUSIBLE_DIGIT_LEAD` digits more than the longest other cell
 of its kind in its row).
 
@@ -667,7 +667,7 @@ def _decide(
             (
                 "order",
                 lambda r: all(
-                    r[(row, big)] >= r[(row, small)]
+                    r[(row, big)] >= abs(r[(row, small)])
                     for row in rows_of
                     for big, small in orders
                     if (row, big) in r and (row, small) in r

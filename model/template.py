@@ -939,10 +939,17 @@ PLAUSIBLE_DIGIT_LEAD = 3
 
 #: What one cell of a table-2 row cannot be, given what the columns count: the documents in force
 #: include those issued this year (现行有效件数 ≥ 本年制发件数), a running total includes this
-#: year's (对外公开总数量 ≥ 本年新公开数量). ``(table, version, larger, smaller)``. Not a rule: a
-#: publisher may print otherwise and nothing fails; but where a glued run has several readings,
-#: those that break an order go first (``5066`` is 5 | 0 | 66, not 50 | 6 | 6).
-CELL_ORDERS = (("active_disclosure", "2021", "in_force", "issued"), ("active_disclosure", "2019", "total", "published"))
+#: year's (对外公开总数量 ≥ 本年新公开数量), and a year changes a list of items by no more than the
+#: list held (上一年项目数量 ≥ |本年增/减|: a decrease cannot be larger, and an increase larger
+#: than the whole list is not the plausible reading). ``(table, version, larger, smaller)``; the
+#: smaller is compared by its size. Not a rule: a publisher may print otherwise and nothing
+#: fails; but where a glued run has several readings, those that break an order go first
+#: (``5066`` is 5 | 0 | 66, not 50 | 6 | 6; ``8801`` is 88 | 0 | 1, not 8 | 80 | 1).
+CELL_ORDERS = (
+    ("active_disclosure", "2021", "in_force", "issued"),
+    ("active_disclosure", "2019", "total", "published"),
+    ("active_disclosure", "2019", "previous", "change"),
+)
 
 
 @dataclass(frozen=True)

@@ -260,3 +260,16 @@ def test_what_the_columns_count_decides_between_readings_the_rules_leave():
     assert "order" in seg.evidence["normative_documents"]
     seg = segment_table("active_disclosure", "2021", {"normative_documents": "1173"})
     assert sorted(seg.candidates["normative_documents"]) == [(1, 1, 73), (1, 17, 3)]
+
+
+def test_a_years_change_to_a_list_of_items_is_no_larger_than_the_list():
+    """2019 item blocks: ``8801`` is 88 items, no change, 1 decision, not 8 items grown by 80
+    (train reports 002, 003 and 010 read this way by their annotators); a decrease larger than
+    the list is impossible; where the list was empty both readings stay (``0740``)."""
+    seg = segment_table("active_disclosure", "2019", {"licensing": "8801", "fees": "124"})
+    assert seg.rows["licensing"] == (88, 0, 1) and seg.rows["fees"] == (12, 4)
+    assert "order" in seg.evidence["licensing"] and "order" in seg.evidence["fees"]
+    seg = segment_table("active_disclosure", "2019", {"punishment": "5 -120"})
+    assert seg.rows["punishment"] == (5, -1, 20)  # not 5 | -12 | 0
+    seg = segment_table("active_disclosure", "2019", {"punishment": "0740"})
+    assert sorted(seg.candidates["punishment"]) == [(0, 7, 40), (0, 74, 0)]
