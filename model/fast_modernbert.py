@@ -17,8 +17,13 @@ as fast as transformers' graph does there.
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+from types import SimpleNamespace
+
 import torch
 import torch.nn.functional as F
+from torch import nn
 
 #: Queries per block of a local-attention layer; each block attends to ``BLOCK + 2 × reach`` keys.
 BLOCK = 64
@@ -29,7 +34,7 @@ def supports(model) -> bool:
     layout this forward implements)."""
     config = model.config
     return (
-        type(model).__name__ == "ModernBertForTokenClassification"
+        type(model).__name__ in ("ModernBertForTokenClassification", "CompactCheckpoint")
         and getattr(config, "hidden_activation", None) == "gelu"
         and getattr(config, "classifier_activation", None) == "gelu"
         and set(config.layer_types) <= {"full_attention", "sliding_attention"}
@@ -166,3 +171,128 @@ class FastModernBert(torch.nn.Module):
             x = x + layer.mlp(layer.mlp_norm(x))
         x = m.final_norm(x[:, :length])
         return self.model.classifier(self.model.head(x))
+
+
+# --------------------------------------------------------------------------- loading without transformers
+
+
+class CheckpointConfig(SimpleNamespace):
+    """A saved model's ``config.json`` as attributes, with what transformers' ``ModernBertConfig``
+    derives from it (``sliding_window``: half of ``local_attention``)."""
+
+    @property
+    def sliding_window(self) -> int:
+        return self.local_attention // 2
+
+    def to_dict(self) -> dict:
+        return {k: v for k, v in vars(self).items() if k != "name_or_path"}
+
+
+class _GLU(nn.Module):
+    """transformers' ``ModernBertMLP`` at inference: ``Wo(gelu(a) * gate)``."""
+
+    def __init__(self, hidden: int, inner: int, bias: bool):
+        super().__init__()
+        self.Wi = nn.Linear(hidden, 2 * inner, bias=bias)
+        self.Wo = nn.Linear(inner, hidden, bias=bias)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        a, gate = self.Wi(x).chunk(2, dim=-1)
+        return self.Wo(F.gelu(a) * gate)
+
+
+class _Head(nn.Module):
+    """transformers' ``ModernBertPredictionHead``: ``norm(gelu(dense(x)))``."""
+
+    def __init__(self, hidden: int, bias: bool, norm: nn.Module):
+        super().__init__()
+        self.dense = nn.Linear(hidden, hidden, bias)
+        self.norm = norm
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.norm(F.gelu(self.dense(x)))
+
+
+class _Rotary(nn.Module):
+    """transformers' default rotary tables (``ModernBertRotaryEmbedding``). The inverse frequencies
+    are buffers, so a model moved to bf16 rounds them as transformers' does."""
+
+    def __init__(self, config: CheckpointConfig):
+        super().__init__()
+        dim = config.hidden_size // config.num_attention_heads
+        for kind in sorted(set(config.layer_types)):
+            theta = config.rope_parameters[kind]["rope_theta"]
+            inv_freq = 1.0 / (theta ** (torch.arange(0, dim, 2, dtype=torch.float) / dim))
+            self.register_buffer(f"{kind}_inv_freq", inv_freq, persistent=False)
+
+    def forward(self, x: torch.Tensor, positions: torch.Tensor, kind: str):
+        inv_freq = getattr(self, f"{kind}_inv_freq").to(device=x.device, dtype=torch.float)
+        freqs = positions[..., None].float() * inv_freq
+        emb = torch.cat((freqs, freqs), dim=-1)
+        return emb.cos().to(x.dtype), emb.sin().to(x.dtype)
+
+
+class CompactCheckpoint(nn.Module):
+    """A saved ModernBERT token classifier rebuilt from its ``config.json`` and safetensors weights
+    alone, under transformers' parameter names, for :class:`FastModernBert` to run. Loading it
+    skips importing transformers' modeling code (about a second of every worker's start); the
+    weights and the arithmetic are the same, so the logits are identical."""
+
+    def __init__(self, config: CheckpointConfig):
+        super().__init__()
+        h = config.hidden_size
+
+        def norm() -> nn.LayerNorm:
+            return nn.LayerNorm(h, eps=config.norm_eps, bias=config.norm_bias)
+
+        self.config = config
+        self.model = nn.Module()
+        self.model.embeddings = nn.Module()
+        self.model.embeddings.tok_embeddings = nn.Embedding(config.vocab_size, h, padding_idx=config.pad_token_id)
+        self.model.embeddings.norm = norm()
+        layers = []
+        for i in range(config.num_hidden_layers):
+            layer = nn.Module()
+            layer.attn_norm = nn.Identity() if i == 0 else norm()  # the embeddings' norm serves layer 0
+            layer.attn = nn.Module()
+            layer.attn.Wqkv = nn.Linear(h, 3 * h, bias=config.attention_bias)
+            layer.attn.Wo = nn.Linear(h, h, bias=config.attention_bias)
+            layer.mlp_norm = norm()
+            layer.mlp = _GLU(h, config.intermediate_size, config.mlp_bias)
+            layers.append(layer)
+        self.model.layers = nn.ModuleList(layers)
+        self.model.final_norm = norm()
+        self.model.rotary_emb = _Rotary(config)
+        self.head = _Head(h, config.classifier_bias, norm())
+        self.classifier = nn.Linear(h, len(config.id2label))
+
+
+def _standalone(raw: dict) -> bool:
+    """Whether a ``config.json`` spells out everything :class:`CompactCheckpoint` rebuilds (a
+    checkpoint saved by transformers 5 does; older ones leave defaults to transformers)."""
+    rope = raw.get("rope_parameters") or {}
+    kinds = raw.get("layer_types") or []
+    return (
+        raw.get("architectures") == ["ModernBertForTokenClassification"]
+        and raw.get("hidden_activation") == raw.get("classifier_activation") == "gelu"
+        and len(kinds) == raw.get("num_hidden_layers")
+        and set(kinds) <= {"full_attention", "sliding_attention"}
+        and all(rope.get(k, {}).get("rope_type") == "default" and "rope_theta" in rope.get(k, {}) for k in set(kinds))
+        and all(
+            k in raw for k in ("norm_eps", "norm_bias", "attention_bias", "mlp_bias", "classifier_bias", "id2label")
+        )
+    )
+
+
+def load_checkpoint(path: str | Path) -> CompactCheckpoint | None:
+    """The model saved in ``path`` as a :class:`CompactCheckpoint` (in eval mode), or None where its
+    config leaves something to transformers (load it with transformers then)."""
+    from safetensors.torch import load_file
+
+    path = Path(path)
+    raw = json.loads((path / "config.json").read_text(encoding="utf-8"))
+    if not _standalone(raw) or not (path / "model.safetensors").is_file():
+        return None
+    model = CompactCheckpoint(CheckpointConfig(**raw, name_or_path=str(path)))
+    model.load_state_dict(load_file(path / "model.safetensors"), strict=True)
+    return model.eval()

@@ -89,7 +89,9 @@ class OnnxTagger(WindowedTagger):
             **kwargs,
         )
 
-    def log_probs(self, input_ids: np.ndarray, attention_mask: np.ndarray) -> np.ndarray:
+    def log_probs(
+        self, input_ids: np.ndarray, attention_mask: np.ndarray, kept: np.ndarray | None = None
+    ) -> np.ndarray:
         (logits,) = self.session.run(["logits"], {"input_ids": input_ids, "attention_mask": attention_mask})
         logits = logits.astype(np.float32, copy=False)
         top = logits.max(-1, keepdims=True)

@@ -27,23 +27,14 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import torch
-from transformers import (
-    AutoConfig,
-    AutoModelForTokenClassification,
-    AutoTokenizer,
-    BertConfig,
-    ModernBertConfig,
-    PretrainedConfig,
-    PreTrainedTokenizerBase,
-    RoFormerConfig,
-)
 
-if TYPE_CHECKING:  # importing transformers' modeling code at module level would load accelerate where installed
-    from transformers import PreTrainedModel
+# transformers is imported where it is used: tagging with the compact forward never needs it
+# (its import is most of a worker's start).
+if TYPE_CHECKING:
+    from transformers import PretrainedConfig, PreTrainedModel, PreTrainedTokenizerBase
 
 from . import fast_modernbert
 from .backends import Forward, Precision
-from .card import model_card
 from .labels import FIGURE_REACH, ID2TAG, OUTSIDE, SHAPES, TAG2ID, TAGS, UNBROKEN, check_label_set
 from .tag_decoding import (
     drop_bare_values,
@@ -54,7 +45,7 @@ from .tag_decoding import (
     split_shared,
     viterbi_iob2_many,
 )
-from .tokenizer import encode_chars, save_tokenizer
+from .tokenizer import CharVocab, encode_chars, save_tokenizer
 
 #: The precisions a torch tagger runs in, and their dtypes (``bf16-checked``: bf16, and float32
 #: again for the windows bf16 leaves close; see :meth:`Tagger.log_probs`).
@@ -133,6 +124,8 @@ def new_config(
     >>> new_config(100, hidden=32, layers=1, heads=2, intermediate=64, architecture="bert").model_type
     'bert'
     """
+    from transformers import BertConfig, ModernBertConfig, RoFormerConfig
+
     if hidden % heads:
         raise ValueError(f"hidden size {hidden} must be a multiple of the number of heads {heads}")
     if architecture not in ARCHITECTURES:
@@ -251,8 +244,12 @@ class WindowedTagger:
     def _set_windows(self, max_positions: int, window: int | None, stride: int | None) -> None:
         self.window, self.stride = window_and_stride(max_positions, window, stride)
 
-    def log_probs(self, input_ids: np.ndarray, attention_mask: np.ndarray) -> np.ndarray:
-        """Tag log-probabilities, shape ``input_ids.shape + (len(TAGS),)``, for a padded batch."""
+    def log_probs(
+        self, input_ids: np.ndarray, attention_mask: np.ndarray, kept: np.ndarray | None = None
+    ) -> np.ndarray:
+        """Tag log-probabilities, shape ``input_ids.shape + (len(TAGS),)``, for a padded batch.
+        ``kept`` marks the positions whose log-probabilities the caller keeps (the others belong
+        to a neighbouring window); a backend may spend less on the rest."""
         raise NotImplementedError
 
     def predict(self, texts: list[str], batch_size: int = 8) -> list[Prediction]:
@@ -283,6 +280,12 @@ class WindowedTagger:
         ids = [encode_chars(tok, t) for t in texts]
         # Every window of every text, longest first: batches are length buckets that pad little.
         jobs = [(t, a, b) for t, text in enumerate(texts) for a, b in windows(len(text), self.window, self.stride)]
+        owned = {
+            (t, bounds[w][0]): (lo, hi)
+            for t, text in enumerate(texts)
+            for bounds in [windows(len(text), self.window, self.stride)]
+            for w, lo, hi in owners(bounds, len(text))
+        }
         jobs.sort(key=lambda j: j[1] - j[2])
         probs: dict[tuple[int, int], np.ndarray] = {}
         cls_id, sep_id, pad_id = tok.cls_token_id, tok.sep_token_id, tok.pad_token_id or 0
@@ -291,12 +294,15 @@ class WindowedTagger:
             width = max(b - a for _, a, b in batch) + 2
             input_ids = np.full((len(batch), width), pad_id, dtype=np.int64)
             mask = np.zeros((len(batch), width), dtype=np.int64)
+            kept = np.zeros((len(batch), width), dtype=bool)
             for row, (t, a, b) in enumerate(batch):
                 seq = [cls_id, *ids[t][a:b], sep_id]
                 input_ids[row, : len(seq)] = seq
                 mask[row, : len(seq)] = 1
+                lo, hi = owned[(t, a)]
+                kept[row, 1 + lo - a : 1 + hi - a] = True
             started = time.perf_counter()
-            logp = self.log_probs(input_ids, mask)
+            logp = self.log_probs(input_ids, mask, kept)
             self.forward_seconds += time.perf_counter() - started
             self.positions += mask.size
             self.padding += mask.size - int(mask.sum())
@@ -360,6 +366,14 @@ class Tagger(WindowedTagger):
         if not (path / "config.json").is_file():
             raise FileNotFoundError(f"no model in {path}: it has no config.json (train one with `gongkai train`)")
         # Check the tags before loading weights, so a mismatch says so instead of failing on shapes.
+        if kwargs.get("forward") == Forward.COMPACT:
+            # The compact forward needs only the weights and the vocabulary: transformers stays
+            # unloaded. (The tags are checked in __init__; the classifier's shape follows them.)
+            model, vocab = fast_modernbert.load_checkpoint(path), CharVocab.load(path)
+            if model is not None and vocab is not None:
+                return cls(model, vocab, device=device, **kwargs)
+        from transformers import AutoConfig, AutoModelForTokenClassification, AutoTokenizer
+
         check_label_set(config_tags(AutoConfig.from_pretrained(path)), where=f"the model in {path}")
         model = AutoModelForTokenClassification.from_pretrained(path, use_safetensors=True)
         tokenizer = AutoTokenizer.from_pretrained(path)
@@ -368,6 +382,8 @@ class Tagger(WindowedTagger):
     @classmethod
     def from_base_model(cls, path: str | Path, **kwargs: Any) -> Tagger:
         """Start from a user's local checkpoint (and its tokenizer) with a fresh classifier for our tags."""
+        from transformers import AutoModelForTokenClassification, AutoTokenizer
+
         path = local_checkpoint(path)
         model = AutoModelForTokenClassification.from_pretrained(
             path,
@@ -381,20 +397,31 @@ class Tagger(WindowedTagger):
 
     def save(self, path: str | Path, card: str | None = None) -> None:
         """Save model (safetensors), tokenizer and a model card (``card`` or a minimal one)."""
+        if not hasattr(self.model, "save_pretrained"):
+            raise TypeError(
+                "a tagger loaded for the compact forward only runs; load it with forward='reference' to save it"
+            )
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
         self.model.save_pretrained(path)  # safetensors is the only format transformers 5 writes
         save_tokenizer(self.tokenizer, path)
+        from .card import model_card
+
         (path / "README.md").write_text(card or model_card(self.model.config), encoding="utf-8")
 
     @torch.inference_mode()
-    def log_probs(self, input_ids: np.ndarray, attention_mask: np.ndarray) -> np.ndarray:
+    def log_probs(
+        self, input_ids: np.ndarray, attention_mask: np.ndarray, kept: np.ndarray | None = None
+    ) -> np.ndarray:
         ids, mask = torch.from_numpy(input_ids).to(self.device), torch.from_numpy(attention_mask).to(self.device)
         logp = self._run(ids, mask).float().log_softmax(-1)
         self.windows += len(ids)
         if self._run_fp32 is not None:
+            # Only a close call the caller keeps can change a tag: the window's edges are its
+            # neighbours' to decide (a fifth fewer windows run again).
+            keep = mask.bool() if kept is None else torch.from_numpy(kept).to(self.device)
             top2 = logp.topk(2, dim=-1).values
-            close = ((top2[..., 0] - top2[..., 1]) < CHECK_MARGIN) & mask.bool()
+            close = ((top2[..., 0] - top2[..., 1]) < CHECK_MARGIN) & keep
             rows = close.any(dim=1).nonzero().flatten()
             if len(rows):
                 logp[rows] = self._run_fp32(ids[rows], mask[rows]).float().log_softmax(-1)

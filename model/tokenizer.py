@@ -19,9 +19,12 @@ import json
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tokenizers import Regex, Tokenizer, models, pre_tokenizers, processors
-from transformers import PreTrainedTokenizerBase, PreTrainedTokenizerFast
+
+if TYPE_CHECKING:  # imported where used: tagging reads a saved vocabulary without transformers
+    from transformers import PreTrainedTokenizerBase, PreTrainedTokenizerFast
 
 PAD, UNK, CLS, SEP, MASK = "[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"
 #: The tokenizer class a saved tokenizer names. transformers 5 writes its ``TokenizersBackend``,
@@ -89,6 +92,8 @@ def extend_tokenizer(
 
 
 def _char_tokenizer(tokens: list[str], model_max_length: int) -> PreTrainedTokenizerFast:
+    from transformers import PreTrainedTokenizerFast
+
     vocab = {tok: i for i, tok in enumerate(tokens)}
     core = Tokenizer(models.WordLevel(vocab, unk_token=UNK))
     core.pre_tokenizer = pre_tokenizers.Split(_EVERY_CHARACTER, behavior="isolated")
@@ -161,3 +166,44 @@ def _vocab(tokenizer: PreTrainedTokenizerBase) -> dict[str, int]:
         cached = tokenizer.get_vocab()
         tokenizer._gongkai_char_vocab = cached
     return cached
+
+
+class CharVocab:
+    """A saved tokenizer's vocabulary and special tokens, read without transformers: all that
+    tagging needs (:func:`encode_chars` and the ids of [CLS], [SEP], [PAD]). Training and saving
+    use the transformers tokenizer over the same ``tokenizer.json``.
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     save_tokenizer(build_tokenizer(["ab"]), d)
+    ...     v = CharVocab.load(d)
+    >>> encode_chars(v, "ba?") == [v.get_vocab()["b"], v.get_vocab()["a"], v.unk_token_id]
+    True
+    >>> (v.cls_token_id, v.sep_token_id, v.pad_token_id)
+    (2, 3, 0)
+    """
+
+    def __init__(self, vocab: dict[str, int], special: dict[str, str], name_or_path: str = ""):
+        self._vocab = vocab
+        self.name_or_path = name_or_path
+        self.unk_token_id, self.cls_token_id, self.sep_token_id, self.pad_token_id = (
+            vocab[special[k]] for k in ("unk_token", "cls_token", "sep_token", "pad_token")
+        )
+
+    @classmethod
+    def load(cls, path: str | Path) -> CharVocab | None:
+        """The vocabulary saved in ``path``, or None where its files do not name every special
+        token it needs (load the tokenizer with transformers then)."""
+        path = Path(path)
+        try:
+            config = json.loads((path / "tokenizer_config.json").read_text(encoding="utf-8"))
+            vocab = Tokenizer.from_file(str(path / "tokenizer.json")).get_vocab(with_added_tokens=True)
+        except Exception:  # missing, unreadable or foreign (tokenizers raises a bare Exception)
+            return None
+        special = {k: config.get(k) for k in ("unk_token", "cls_token", "sep_token", "pad_token")}
+        if not all(isinstance(t, str) and t in vocab for t in special.values()):
+            return None
+        return cls(vocab, special, str(path))
+
+    def get_vocab(self) -> dict[str, int]:
+        return dict(self._vocab)

@@ -77,6 +77,45 @@ def test_a_tagger_on_the_compact_forward_tags_as_the_reference(saved):
         assert g.scores == pytest.approx(r.scores, abs=1e-4)
 
 
+def test_the_compact_forward_loads_a_saved_model_without_transformers(saved, tmp_path):
+    """A worker's start: the weights and vocabulary are read without importing transformers (about
+    a second of every worker), and the logits are those of transformers' model, in bf16 too."""
+    import copy
+    import shutil
+    import subprocess
+    import sys
+
+    from gongkai.model.fast_modernbert import CompactCheckpoint
+
+    compact = Tagger.load(saved, device="cpu", forward="compact")
+    assert isinstance(compact.model, CompactCheckpoint)
+    reference = Tagger.load(saved, device="cpu").model
+    ids = torch.tensor([compact.tokenizer.cls_token_id, *range(5, 60), compact.tokenizer.sep_token_id])[None]
+    mask = torch.ones_like(ids)
+    for dtype in (torch.float32, torch.bfloat16):
+        a = FastModernBert(copy.deepcopy(reference).to(dtype))(ids, mask)
+        b = FastModernBert(copy.deepcopy(compact.model).to(dtype))(ids, mask)
+        assert torch.equal(a, b), dtype
+    with pytest.raises(TypeError, match="forward='reference'"):
+        compact.save(tmp_path / "again")
+    code = (
+        "import sys; from gongkai.model.tagger import Tagger; "
+        f"t = Tagger.load({str(saved)!r}, device='cpu', forward='compact'); t.predict(['一、总体情况']); "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('transformers', 'huggingface_hub')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+    # A config that leaves the rotary settings to transformers' defaults loads through transformers.
+    older = tmp_path / "older"
+    shutil.copytree(saved, older)
+    config = json.loads((older / "config.json").read_text())
+    del config["rope_parameters"]
+    (older / "config.json").write_text(json.dumps(config))
+    assert (
+        type(Tagger.load(older, device="cpu", forward="compact").model).__name__ == "ModernBertForTokenClassification"
+    )
+
+
 def test_a_model_the_compact_forward_does_not_cover_runs_the_reference(tok):
     from transformers import BertForTokenClassification
 
@@ -118,6 +157,17 @@ def test_bf16_checked_runs_close_windows_again_in_fp32(saved, monkeypatch):
     monkeypatch.setattr(tagger_module, "CHECK_MARGIN", 0.0)
     checked = Tagger.load(saved, device="cpu", precision="bf16-checked", forward="compact")
     assert np.array_equal(checked.char_log_probs(text)[0], bf16) and checked.rechecked == 0
+    # Only the characters a window decides count: a close call in its edges (its neighbours'
+    # characters) runs nothing again.
+    monkeypatch.setattr(tagger_module, "CHECK_MARGIN", float("inf"))
+    checked = Tagger.load(saved, device="cpu", precision="bf16-checked", forward="compact")
+    ids = np.array([checked.tokenizer.cls_token_id, 7, 8, 9, checked.tokenizer.sep_token_id])[None]
+    kept = np.zeros_like(ids, dtype=bool)
+    checked.log_probs(ids, np.ones_like(ids), kept)
+    assert checked.rechecked == 0
+    kept[0, 2] = True
+    checked.log_probs(ids, np.ones_like(ids), kept)
+    assert checked.rechecked == 1
     # The default margin: the tags are fp32's.
     monkeypatch.undo()
     checked = Tagger.load(saved, device="cpu", precision="bf16-checked", forward="compact")

@@ -19,8 +19,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from gongkai.model.card import model_card
 from gongkai.model.labels import ID2TAG
-from gongkai.model.tagger import Tagger, model_card
+from gongkai.model.tagger import Tagger
 
 from .corpus import Record
 from .features import IGNORE, Augment, encode_windows, tag_records
