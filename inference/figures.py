@@ -17,6 +17,7 @@ from gongkai.model.template import (
     APPROX_BEFORE,
     MAGNITUDES,
     MEASURE_WORDS,
+    NOT_MEASURE_WORDS,
     RATE_UNITS,
     SENTENCE_ENDS,
     is_rate,
@@ -151,7 +152,7 @@ def _units(text: str, ordered: list[Entity], values: list[Entity], others: list[
     units = [e for e in ordered if e.label == Label.FIG_UNIT and _free(spans, e.start, e.end)]
     for v in values:
         word = max((w for w in MEASURE_WORDS if text.startswith(w, v.end)), key=len, default=None)
-        if word is None or not _free(others, v.end, v.end + len(word)):
+        if word is None or not _free(others, v.end, v.end + len(word)) or text.startswith(NOT_MEASURE_WORDS, v.end):
             continue
         units = [u for u in units if not (u.start < v.end + len(word) and v.end < u.end)]
         units.append(Entity(Label.FIG_UNIT, v.end, v.end + len(word), word, v.score))

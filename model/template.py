@@ -359,6 +359,16 @@ ORGAN_SHORT_FORMS = {"人民政府": "政府"}
 #: one): the tagger sometimes leaves the unit after a number untagged or tags part of it.
 MEASURE_WORDS = (
     "人次",
+    "个工作日",
+    "工作日",
+    "分钟",
+    "小时",
+    "大项",
+    "小项",
+    "轮次",
+    "轮",
+    "通",
+    "天",
     "万元",
     "亿元",
     "元",
@@ -381,6 +391,8 @@ MEASURE_WORDS = (
     "%",
     "‰",
 )
+#: Words that open with a measure word but are not a unit (``1234通过微信公众号``: 通 is no count of calls).
+NOT_MEASURE_WORDS = ("通过", "通知", "通报", "通讯")
 #: Magnitude characters that belong to the number they follow: ``66万余人次`` is 660,000 人次 and
 #: ``1.2万条`` 12,000 条 — except where they start a money unit of :data:`MEASURE_WORDS`
 #: (``16491.8万元`` is 16491.8 in 万元, as the table headers count money).

@@ -219,6 +219,26 @@ def test_a_figure_is_the_quantity_the_text_states(text, tagged, value, unit, app
             assert word in printed
 
 
+@pytest.mark.parametrize(
+    "text, unit",
+    [
+        ("累计接听电话84472通。", "通"),  # real-005: calls, minutes, approval items, rounds
+        ("平均等候时长42分钟。", "分钟"),
+        ("承诺时限5个工作日。", "个工作日"),
+        ("审批事项130大项。", "大项"),
+        ("开展清理工作3轮次。", "轮次"),
+        ("发布信息1234通过微信公众号。", None),  # 通过 opens a word: no unit
+    ],
+)
+def test_a_measure_word_after_an_untagged_unit_is_the_unit(text, unit):
+    """The tagger tagged the number and not its unit: the printed measure word is read as it."""
+    value = next(piece for piece in text.replace("。", " ").split() if any(c.isdigit() for c in piece))
+    digits = "".join(c for c in value if c.isdigit())
+    metric = text[: text.index(digits)]
+    (f,) = _figures(text, [("FIG_METRIC", metric), ("FIG_VALUE", digits)])
+    assert f.unit == unit
+
+
 # --------------------------------------------------------------------------- table cells printed whole
 
 

@@ -76,7 +76,9 @@ def _active_disclosure(rng: random.Random, version: str) -> dict[str, dict[str, 
             vals = dict(zip(keys, (a, second, a + _count(rng, 0.6, 30))))
         elif keys == ("previous", "change", "decisions") or keys == ("previous", "change"):
             prev = _count(rng, 0.4, 10)
-            change = rng.randint(-min(prev, 30), 30) if prev and rng.random() < 0.5 else 0
+            # A year changes a list by less than the list (as every real glued run read shows;
+            # template.CELL_ORDERS).
+            change = rng.randint(-min(prev, 30), min(prev, 30)) if prev and rng.random() < 0.5 else 0
             vals = {"previous": prev, "change": change}
             if "decisions" in keys:
                 vals["decisions"] = _count(rng, 0.5, 100)

@@ -254,6 +254,40 @@ FIGURE_FAMILIES: dict[
         (("意见建议", "条", 1, 600),),
         (("网上调查", "次", 1, 30), ("意见征集", "次", 1, 40)),
     ),
+    # Service statements count calls, sites, staff and approval items (real-005, real-003,
+    # real-054: 接听电话84472通, 设立9处公安自助服务站点, 注销1家政务新媒体).
+    "hotline": (
+        ("接听", "受理", "处理", "办理"),
+        (("来电", "通", 10, 90000), ("热线电话", "通", 10, 50000)),
+        (
+            ("咨询电话", "通", 1, 20000),
+            ("投诉电话", "通", 1, 5000),
+            ("求助电话", "通", 1, 3000),
+            ("热线工单", "件", 1, 20000),
+        ),
+    ),
+    "service_points": (
+        ("设立", "建成", "新建", "布设", "设置"),
+        (("便民服务站点", "处", 1, 80), ("政务服务网点", "个", 1, 200)),
+        (
+            ("自助服务站点", "处", 1, 60),
+            ("24小时自助服务区", "处", 1, 30),
+            ("社会服务站", "家", 1, 40),
+            ("合作银行网点", "家", 1, 60),
+            ("政务公开专区", "个", 1, 40),
+            ("政务新媒体", "家", 1, 30),
+        ),
+    ),
+    "staff": (
+        ("配备", "安排", "落实", "新增"),
+        (("工作人员", "名", 1, 30), ("专职人员", "人", 1, 12)),
+        (("兼职人员", "名", 1, 20), ("信息员", "名", 1, 60), ("联络员", "人", 1, 40), ("在编在岗人员", "人", 1, 30)),
+    ),
+    "approval": (
+        ("梳理", "公布", "进驻", "调整"),
+        (("审批事项", "大项", 10, 500), ("政务服务事项", "项", 20, 3000)),
+        (("行政审批事项", "大项", 1, 300), ("公共服务事项", "小项", 1, 600), ("子项", "项", 1, 900)),
+    ),
 }
 #: Things counted with no verb of their own (the number follows a link or nothing).
 PLAIN_METRICS = (
@@ -265,7 +299,19 @@ PLAIN_METRICS = (
     ("公开信息", "条", 10, 20000),
     ("注册用户", "人", 10, 30000),
     ("浏览量", "万次", 1, 900),
+    ("政策文件清理工作", "轮次", 1, 5),
+    ("专项检查", "轮", 1, 6),
 )
+#: Times a service cut (平均等候时长从42分钟缩减至19分钟): two figures, the second with no metric.
+DURATION_METRICS = (
+    ("平均等候时长", "分钟", 3, 60),
+    ("平均受理时长", "分钟", 3, 60),
+    ("平均办理时长", "个工作日", 2, 30),
+    ("承诺办结时限", "个工作日", 2, 20),
+    ("审批时限", "天", 3, 60),
+    ("平均响应时间", "小时", 1, 48),
+)
+_CUT_WORDS = ("缩减至", "缩短至", "压缩至", "降至", "减少到")
 MONEY_METRICS = (
     ("投入政务公开经费", "万元", 1, 200),
     ("投入网站建设资金", "万元", 1, 150),
@@ -287,7 +333,7 @@ RATE_METRICS = (
     "信息发布准确率",
     "按时答复率",
 )
-_LINKS = ("", "", "", "共", "共计", "累计", "达", "", "有")  # 规范性文件有1件: 有 is a link
+_LINKS = ("", "", "", "共", "共计", "累计", "达", "", "有", "仅")  # 规范性文件有1件: 有 is a link
 _RATE_LINKS = ("达", "达到", "均达", "为", "", "保持")
 _MARKERS = ("余", "余", "近", "约", "多")
 
@@ -324,7 +370,11 @@ def figure(
     scale = "万" if unit and unit.startswith("万") and unit != "万元" else ""
     vtext = marker + str(value) + scale if marker in ("近", "约") else str(value) + scale + marker
     shown = unit[len(scale) :] if unit else ""
-    if metric_after:  # 发布815条政府信息: the figure starts at the number
+    if not metric:  # 、259小项 / 缩减至19分钟: a number whose thing the figure before names
+        fig = b.open("_FIG", metric=None, value=value, unit=unit, approximate=approximate)
+        b.add(vtext, "FIG_VALUE", value=value)
+        b.add(shown, "FIG_UNIT")
+    elif metric_after:  # 发布815条政府信息: the figure starts at the number
         b.add(verb)
         fig = b.open("_FIG", metric=metric, value=value, unit=unit, approximate=approximate)
         b.add(vtext, "FIG_VALUE", value=value)
@@ -487,8 +537,30 @@ def figure_group(b: Builder, rng: random.Random, family: str | None = None) -> i
     return len(picked)
 
 
+def duration_cut(b: Builder, rng: random.Random) -> int:
+    """``平均等候时长从42分钟缩减至19分钟``: the time before, then after (a figure with no metric)."""
+    metric, unit, lo, hi = rng.choice(DURATION_METRICS)
+    before = _number(rng, lo + 1, hi)
+    figure(b, rng, metric, before, unit, link="从")
+    b.add(rng.choice(_CUT_WORDS))
+    figure(b, rng, "", rng.randint(max(1, lo // 2), before - 1), unit)
+    return 2
+
+
+def split_items(b: Builder, rng: random.Random) -> int:
+    """``审批事项130大项、259小项``: one count in two units, the second with no metric of its own."""
+    metric = rng.choice(("审批事项", "政务服务事项", "行政审批事项", "公共服务事项", "进驻事项"))
+    big = _number(rng, 5, 400)
+    figure(b, rng, rng.choice(("", "梳理", "公布")) + metric, big, "大项", link=rng.choice(("", "共")))
+    b.add("、")
+    figure(b, rng, "", _number(rng, big, big * 4), "小项")
+    return 2
+
+
 def _single(b: Builder, rng: random.Random) -> int:
     r = rng.random()
+    if r < 0.08:
+        return duration_cut(b, rng) if rng.random() < 0.6 else split_items(b, rng)
     if r < 0.35:
         rate(b, rng)
     elif r < 0.6:
@@ -595,13 +667,13 @@ _TOPIC_FAMILIES = {
     "interpretation": ("interpretation", "meetings"),
     "application": ("interaction", "consultation"),
     "key_areas": ("disclosure", "service"),
-    "platform": ("platform", "new_media", "website"),
+    "platform": ("platform", "new_media", "website", "service_points"),
     "management": ("management", "website"),
     "supervision": ("supervision", "website"),
     "training": ("training",),
-    "organisation": ("training", "supervision"),
+    "organisation": ("training", "supervision", "staff"),
     "proposals": ("proposals",),
-    "service": ("service", "interaction"),
+    "service": ("service", "interaction", "hotline", "service_points", "approval"),
     "work_style": ("supervision", "training", "disclosure"),
     "economy": ("disclosure", "service", "consultation"),
 }
