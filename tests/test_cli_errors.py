@@ -90,9 +90,11 @@ def _run_extract(tmp_path, *flags):
 
 @pytest.mark.slow
 def test_no_progress_silences_every_bar_the_model_loaders_too(tmp_path):
-    shown = _run_extract(tmp_path)  # with bars: ours and transformers' "Loading weights"
+    # With bars: ours (and transformers' "Loading weights", where transformers loads the model;
+    # the compact forward reads the weights itself).
+    shown = _run_extract(tmp_path)
     assert shown.returncode == 0, shown.stderr
-    assert "Loading weights" in shown.stderr and "doc/s" in shown.stderr
+    assert "doc/s" in shown.stderr
     quiet = _run_extract(tmp_path, "--no-progress")
     assert quiet.returncode == 0, quiet.stderr
     assert "Loading weights" not in quiet.stderr and "it/s" not in quiet.stderr and "doc/s" not in quiet.stderr
