@@ -130,6 +130,29 @@ def widen_cells(entities: list[Entity], text: str) -> list[Entity]:
     return out
 
 
+def _ocr_tails_as_cells(ordered: list[Entity], text: str) -> list[Entity]:
+    """A label that is only the OCR letters ending a printed number whose digits the tagger left
+    untagged (``| 11B |`` read as O ``11`` + ROW_LABEL ``B``) is that number's cell: without
+    it the row's cells would move up one column.
+
+    >>> t = "结转数量 | 11B | 0 |"
+    >>> [(e.label, e.text) for e in _ocr_tails_as_cells([Entity("ROW_LABEL", 0, 4, "结转数量"),
+    ...     Entity("ROW_LABEL", 9, 10, "B"), Entity("CELL", 13, 14, "0")], t)]
+    [('ROW_LABEL', '结转数量'), ('CELL', '11B'), ('CELL', '0')]
+    """
+    out: list[Entity] = []
+    for e in ordered:
+        a = e.start
+        if e.label != Label.CELL and e.text and all(ch.isalpha() and ch in OCR_DIGITS for ch in e.text):
+            lo = out[-1].end if out else 0
+            while a > lo and text[a - 1] in _DIGITS:
+                a -= 1
+        if a < e.start and _printed_number_end(text, a) == e.end:
+            e = Entity(Label.CELL, a, e.end, text[a : e.end], e.score)
+        out.append(e)
+    return out
+
+
 def _is_row_not_header(text: str) -> bool:
     return best_match(text, label_candidates()) is not None and best_match(text, header_candidates()) is None
 
@@ -284,7 +307,9 @@ def _values_after_labels(run: list[list[Entity]]) -> list[Entity]:
 
 
 def clean_table_entities(entities: list[Entity], text: str = "") -> list[Entity]:
-    """The tagger's table entities made whole (see :func:`~.converted.tidy_converted`,
-    :func:`relabel_numeric_labels`, :func:`widen_cells`, :func:`join_label_pieces`)."""
-    entities = tidy_converted(entities, text)
+    """The tagger's table entities made whole (see :func:`_ocr_tails_as_cells`,
+    :func:`~.converted.tidy_converted`, :func:`relabel_numeric_labels`, :func:`widen_cells`,
+    :func:`join_label_pieces`)."""
+    # A lone OCR tail first: label repairs would join it to the row label before it.
+    entities = tidy_converted(_ocr_tails_as_cells(sorted(entities, key=lambda e: (e.start, e.end)), text), text)
     return join_label_pieces(widen_cells(relabel_numeric_labels(entities, text), text), text)
