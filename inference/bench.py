@@ -30,7 +30,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from gongkai.model.backends import Backend, Precision
+from gongkai.model.backends import BATCH_SIZE, Backend, Precision
 
 from .outputs import Writer
 
@@ -117,7 +117,7 @@ def run_stages(
     items: Sequence[tuple[str, str | bytes]],
     writer: Writer,
     *,
-    batch_size: int = 8,
+    batch_size: int = BATCH_SIZE,
     result: BenchResult | None = None,
 ) -> BenchResult:
     """Extract ``items`` with ``extractor`` batch by batch, timing each stage; write the records."""
@@ -153,7 +153,7 @@ def bench_backend(
     backend: str = Backend.AUTO,
     precision: str = Precision.AUTO,
     device: str | None = None,
-    batch_size: int = 8,
+    batch_size: int = BATCH_SIZE,
     fmt: str = "jsonl",
     output: str | Path | None = None,
     warmup: int = 1,

@@ -19,7 +19,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from gongkai.model.backends import Backend, Precision
+from gongkai.model.backends import BATCH_SIZE, Backend, Precision
 
 from .inputs import Document, InputError, Source, parquet_rows, plan_inputs, read_documents
 from .outputs import Writer, done_ids, format_for, require_pyarrow
@@ -206,7 +206,7 @@ def extract_to_file(
     model: str | None = None,
     device: str | None = None,
     workers: int = 1,
-    batch_size: int = 8,
+    batch_size: int = BATCH_SIZE,
     resume: bool = False,
     progress: bool = True,
     extractor=None,

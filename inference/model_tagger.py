@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from gongkai.model.backends import REFERENCE, Backend, Precision, fingerprint, resolve
+from gongkai.model.backends import BATCH_SIZE, REFERENCE, Backend, Precision, fingerprint, resolve
 
 from .entities import Entity
 
@@ -24,7 +24,9 @@ class ModelTagger:
     torch :class:`~gongkai.model.tagger.Tagger` or the :class:`~gongkai.model.onnx_backend.OnnxTagger`
     that runs."""
 
-    def __init__(self, model, *, batch_size: int = 8, version: str | None = None, backend: str = REFERENCE.name):
+    def __init__(
+        self, model, *, batch_size: int = BATCH_SIZE, version: str | None = None, backend: str = REFERENCE.name
+    ):
         self.model = model
         self.batch_size = batch_size
         self.version = version
@@ -37,7 +39,7 @@ class ModelTagger:
         path=None,
         *,
         device: str | None = None,
-        batch_size: int = 8,
+        batch_size: int = BATCH_SIZE,
         backend: str = Backend.AUTO,
         precision: str = Precision.AUTO,
     ) -> ModelTagger:

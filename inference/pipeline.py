@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from itertools import islice
 from typing import Any, Protocol
 
-from gongkai.model.backends import Backend, Precision
+from gongkai.model.backends import BATCH_SIZE, Backend, Precision
 from gongkai.model.record_schema import RecordStatus
 
 from .assemble import Assembly, assemble
@@ -200,7 +200,7 @@ class Extractor:
         cls,
         path=None,
         device: str | None = None,
-        batch_size: int = 8,
+        batch_size: int = BATCH_SIZE,
         backend: str = Backend.AUTO,
         precision: str = Precision.AUTO,
         **kwargs,
@@ -213,7 +213,7 @@ class Extractor:
     def extract(self, data: str | bytes, id: str = "<input>") -> Report:
         return next(self.extract_many([(id, data)]))
 
-    def extract_many(self, items: Iterable[tuple[str, str | bytes]], batch_size: int = 8) -> Iterator[Report]:
+    def extract_many(self, items: Iterable[tuple[str, str | bytes]], batch_size: int = BATCH_SIZE) -> Iterator[Report]:
         """Reports for ``(id, text or bytes)`` pairs, streamed in input order, one per input."""
         it = iter(items)
         while batch := list(islice(it, batch_size)):

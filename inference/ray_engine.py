@@ -25,7 +25,7 @@ from dataclasses import asdict
 from itertools import islice
 from pathlib import Path
 
-from gongkai.model.backends import Backend
+from gongkai.model.backends import BATCH_SIZE, Backend
 
 from .bulk import Summary, extract_records
 from .inputs import Document, InputError, expand_input, iter_documents
@@ -139,7 +139,7 @@ def records_dataset(
     model: str | None = None,
     device: str | None = None,
     backend: str = Backend.AUTO,
-    batch_size: int = 8,
+    batch_size: int = BATCH_SIZE,
     num_actors: int = 1,
     num_cpus: float = 1,
     num_gpus: float = 0,

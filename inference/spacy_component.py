@@ -37,7 +37,7 @@ from collections.abc import Iterable, Iterator
 from itertools import islice
 from typing import Any
 
-from gongkai.model.backends import Backend
+from gongkai.model.backends import BATCH_SIZE, Backend
 
 FACTORY = "gongkai"
 #: The component's settings (``nlp.add_pipe("gongkai", config={...})``): a model directory
@@ -57,7 +57,7 @@ class GongkaiComponent:
         model: str | None = None,
         device: str | None = None,
         backend: str = Backend.AUTO,
-        batch_size: int = 8,
+        batch_size: int = BATCH_SIZE,
         extractor: Any = None,
     ):
         _register_extension()

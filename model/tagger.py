@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from transformers import PretrainedConfig, PreTrainedModel, PreTrainedTokenizerBase
 
 from . import fast_modernbert
-from .backends import Forward, Precision
+from .backends import BATCH_SIZE, Forward, Precision
 from .labels import FIGURE_REACH, ID2TAG, OUTSIDE, SHAPES, TAG2ID, TAGS, UNBROKEN, check_label_set
 from .tag_decoding import (
     drop_bare_values,
@@ -50,12 +50,13 @@ from .tokenizer import CharVocab, encode_chars, save_tokenizer
 #: The precisions a torch tagger runs in, and their dtypes (``bf16-checked``: bf16, and float32
 #: again for the windows bf16 leaves close; see :meth:`Tagger.log_probs`).
 DTYPES = {Precision.FP32: torch.float32, Precision.BF16: torch.bfloat16, Precision.BF16_CHECKED: torch.bfloat16}
-#: A window in which some character's two likeliest tags are closer than this (in log-probability)
-#: under bf16 runs again in float32 (``bf16-checked``): bf16 moves a log-probability by 0.09 or less
-#: for 999 characters in 1,000 of the real reports (0.29 at most), and only a close call turns with
-#: it. Not a proof: a decision the decoder makes over a stretch (a header joined across a space) can
-#: still turn — 4 tags in 526,000 characters of generated reports, against bf16's 10.
-CHECK_MARGIN = 0.5
+#: A window in which some character it decides has its two likeliest tags closer than this (in
+#: log-probability) under bf16 runs again in float32 (``bf16-checked``). bf16 moves a
+#: log-probability by 0.09 or less for 999 characters in 1,000 of the real reports, 0.29 at most,
+#: so a margin moves by at most about 0.6: 1.0 covers that with room. 0.5 did not: a margin of
+#: 0.53 under bf16 was 0.44 in fp32, and the decoder read the stretch (实验区) otherwise. Not a
+#: proof: a decision the decoder makes over a stretch can still turn.
+CHECK_MARGIN = 1.0
 
 #: Default architecture: small enough for a 2-core CPU. See :func:`new_config`.
 DEFAULT_SIZE: dict[str, int] = {"hidden": 256, "layers": 4, "heads": 4, "intermediate": 1024, "max_positions": 512}
@@ -252,7 +253,7 @@ class WindowedTagger:
         to a neighbouring window); a backend may spend less on the rest."""
         raise NotImplementedError
 
-    def predict(self, texts: list[str], batch_size: int = 8) -> list[Prediction]:
+    def predict(self, texts: list[str], batch_size: int = BATCH_SIZE) -> list[Prediction]:
         """Tag each text (already normalised): one tag and probability per character."""
         out = []
         raw = self.char_log_probs(texts, batch_size)
@@ -271,7 +272,7 @@ class WindowedTagger:
             out.append(Prediction([ID2TAG[int(i)] for i in tag_ids], scores.tolist()))
         return out
 
-    def char_log_probs(self, texts: list[str], batch_size: int = 8) -> list[np.ndarray]:
+    def char_log_probs(self, texts: list[str], batch_size: int = BATCH_SIZE) -> list[np.ndarray]:
         """Per text, the tag log-probabilities of every character (characters × tags), each
         character's row taken from the window where it sits farthest from an edge."""
         if isinstance(texts, str):

@@ -17,6 +17,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from gongkai.model.backends import BATCH_SIZE
+
 from .corpus import Record
 from .features import tag_records
 
@@ -59,7 +61,7 @@ def evaluate(
     model_dir: str | Path,
     records: Sequence[Record],
     *,
-    batch_size: int = 8,
+    batch_size: int = BATCH_SIZE,
     device: str | None = None,
     pipeline: bool = True,
     expected: Mapping[str, dict[str, Any]] | None = None,

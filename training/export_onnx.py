@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from gongkai.model.backends import ONNX_FILES, RECORD_FILE, fingerprint
+from gongkai.model.backends import BATCH_SIZE, ONNX_FILES, RECORD_FILE, fingerprint
 
 from .corpus import Record
 
@@ -98,7 +98,7 @@ def export_onnx(
     *,
     quantize: bool = True,
     opset: int = OPSET,
-    batch_size: int = 8,
+    batch_size: int = BATCH_SIZE,
     rounds: int = 2,
     min_gain: float | None = None,
     accept: str = "identical",

@@ -32,7 +32,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from gongkai.model.backends import ONNX_FILES, RECORD_FILE, REFERENCE, Setting, bf16_units, fingerprint
+from gongkai.model.backends import BATCH_SIZE, ONNX_FILES, RECORD_FILE, REFERENCE, Setting, bf16_units, fingerprint
 
 from .corpus import Record
 
@@ -150,7 +150,7 @@ def verify(
     gold: Sequence[Record],
     texts: Sequence[tuple[str, str | bytes]] = (),
     *,
-    batch_size: int = 8,
+    batch_size: int = BATCH_SIZE,
     rounds: int = 2,
     min_gain: float = MIN_GAIN,
     accept: str = "identical",

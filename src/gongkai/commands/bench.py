@@ -8,6 +8,8 @@ import os
 
 import typer
 
+from gongkai.model.backends import BATCH_SIZE
+
 
 def _corpus(
     corpus: list[str] | None, synthetic: int, seed: int, min_chars: int, documents: int | None
@@ -66,7 +68,7 @@ def bench(
         help="With --min-chars: make N such documents, going round the corpus as often as needed.",
     ),
     device: str | None = typer.Option(None, "--device", help="cpu, cuda …; default: cuda when present."),
-    batch_size: int = typer.Option(8, "--batch-size", min=1),
+    batch_size: int = typer.Option(BATCH_SIZE, "--batch-size", min=1),
     workers: int = typer.Option(
         1,
         "--workers",

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import typer
 
+from gongkai.model.backends import BATCH_SIZE
+
 GOLD_HELP = "Gold JSONL files or directories: their texts are tagged, their tables scored."
 TEXTS_HELP = (
     "Other texts to compare tags on (files, directories, globs, .jsonl with id and text), e.g. the "
@@ -68,7 +70,7 @@ def verify_backends(
     model: Path = typer.Argument(..., help="A model directory saved by `gongkai train`."),
     gold: list[Path] = typer.Option([Path("annotations/gold")], "--gold", "-a", help=GOLD_HELP),
     texts: list[str] | None = TEXTS,
-    batch_size: int = typer.Option(8, "--batch-size", min=1),
+    batch_size: int = typer.Option(BATCH_SIZE, "--batch-size", min=1),
     rounds: int = typer.Option(2, "--rounds", min=1, help="Timed runs per candidate (the least CPU time counts)."),
     accept: str = ACCEPT_OPTION,
     as_json: bool = typer.Option(False, "--json", help="Print the record (backends.json) as JSON."),
@@ -105,7 +107,7 @@ def export_onnx(
         help="Without verification the ONNX files are never used by default (only with an explicit --backend onnx).",
     ),
     quantize: bool = typer.Option(True, "--quantize/--no-quantize", help="Also write model.int8.onnx."),
-    batch_size: int = typer.Option(8, "--batch-size", min=1),
+    batch_size: int = typer.Option(BATCH_SIZE, "--batch-size", min=1),
     rounds: int = typer.Option(2, "--rounds", min=1, help="Timed runs per candidate (the least CPU time counts)."),
     accept: str = ACCEPT_OPTION,
     as_json: bool = typer.Option(False, "--json", help="Print the record (backends.json) as JSON."),

@@ -8,6 +8,8 @@ import sys
 
 import typer
 
+from gongkai.model.backends import BATCH_SIZE
+
 
 def extract(
     inputs: list[str] = typer.Argument(
@@ -38,7 +40,7 @@ def extract(
     workers: int = typer.Option(
         1, "--workers", min=1, help="Worker processes, or Ray actors with --engine ray (each loads the model once)."
     ),
-    batch_size: int = typer.Option(8, "--batch-size", min=1),
+    batch_size: int = typer.Option(BATCH_SIZE, "--batch-size", min=1),
     resume: bool = typer.Option(False, "--resume", help="Skip ids already in OUTPUT and append."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="A progress bar on stderr."),
     cross_check: str | None = typer.Option(

@@ -16,6 +16,7 @@ from typing import Any
 import typer
 
 from gongkai.commands.options import build, setting_options
+from gongkai.model.backends import BATCH_SIZE
 from gongkai.training.settings import TrainConfig
 
 app = typer.Typer(help="Train and evaluate the character tagger.", no_args_is_help=True, add_completion=False)
@@ -138,7 +139,7 @@ def evaluate(
     model: Path = typer.Argument(..., help="A model directory saved by `gongkai train`."),
     annotations: list[Path] = typer.Option(..., "--annotations", "-a", help="Gold JSONL files or directories."),
     as_json: bool = typer.Option(False, "--json", help="Print the full result as JSON."),
-    batch_size: int = typer.Option(8, help="Windows per batch."),
+    batch_size: int = typer.Option(BATCH_SIZE, help="Windows per batch."),
     device: str = typer.Option(None, help="torch device (default: cuda if available, else cpu)."),
 ) -> None:
     """Score the tagger against gold annotations: strict IOB2 entity precision, recall, F1 per label,
