@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from rapidfuzz import fuzz, process
 
@@ -198,6 +198,25 @@ def best_match(
     >>> best_match("完全无关的文字", label_candidates()) is None
     True
     """
+    if prefer is None and isinstance(candidates, tuple) and _known().get(id(candidates)) is candidates:
+        return _known_match(text, id(candidates), min_score, min_margin, as_row)
+    return _best_match(text, candidates, min_score, min_margin, prefer, as_row)
+
+
+@cache
+def _known() -> dict[int, tuple[Candidate, ...]]:
+    """The module's own candidate tuples (built once), by identity."""
+    return {id(c): c for c in (label_candidates(), header_candidates(), section_candidates())}
+
+
+@lru_cache(maxsize=1 << 13)
+def _known_match(text: str, candidates: int, min_score: float, min_margin: float, as_row: bool) -> Match | None:
+    """:func:`best_match` against one of :func:`_known`'s tuples, remembered: a bulk run meets the
+    same printed labels in report after report (about half of assembling's time)."""
+    return _best_match(text, _known()[candidates], min_score, min_margin, None, as_row)
+
+
+def _best_match(text, candidates, min_score, min_margin, prefer, as_row) -> Match | None:
     cleaned = clean_label(text)
     forms = [f for f in dict.fromkeys((cleaned, clean_label(text, keep_notes=True))) if f]
     if not forms or not candidates:
@@ -229,6 +248,7 @@ def best_match(
     return Match(top, raw, margin)
 
 
+@lru_cache(maxsize=1 << 13)
 def match_row_label(text: str, group: str | None = None) -> Match | None:
     """The template row or group a tagged row label names, by its words and its place:
     printed with or without its list number, and preferring the rows of ``group`` (the
