@@ -1050,6 +1050,15 @@ CROSS_YEAR_RULES: tuple[CrossYearRule, ...] = (
         this=(("*", "issued", +1), ("*", "repealed", -1)),
         description="per row (规章, 行政规范性文件): in force = last year's in force + issued − repealed",
     ),
+    CrossYearRule(
+        "cross.items",
+        "active_disclosure",
+        ("2019",),
+        ("licensing", "other_services", "punishment", "coercion", "fees"),
+        target=("*", "previous"),
+        last=(("*", "previous", +1), ("*", "change", +1)),
+        description="per row (行政许可 … 行政事业性收费): last year's items = the year before's + its change",
+    ),
 )
 
 

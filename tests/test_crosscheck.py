@@ -123,3 +123,71 @@ def test_a_reading_left_ambiguous_is_decided_by_the_other_years_report():
     c.add(_table2_record("a2022", 2022, "1173"))
     c.add(_table2_record("b2023", 2023, "3 1 99"))
     assert not [x for x in c.warnings() if x["status"] == "resolved"]
+
+
+def _items_record(id, year, run):
+    """A one-line 2019 table 2 whose 行政许可 row prints ``run`` glued, extracted by the pipeline."""
+    import re
+
+    from gongkai.inference.entities import Entity
+    from gongkai.inference.pipeline import Extractor
+
+    text = (
+        "第二十条第(五)项信息内容上一年项目数量本年增/减处理决定数量行政许可"
+        + run
+        + "其他对外管理服务事项000三、收到和处理政府信息公开申请情况"
+    )
+
+    def tag(docs, ids):
+        out = []
+        for d in docs:
+            t = d.text
+            ents = [Entity("TABLE_TITLE", m.start(), m.end(), m.group()) for m in re.finditer(r"第二十条第\(.\)项", t)]
+            ents += [
+                Entity("COL_HEADER", m.start(), m.end(), m.group())
+                for m in re.finditer("信息内容|上一年项目数量|本年增/减|处理决定数量", t)
+            ]
+            ents += [
+                Entity("ROW_LABEL", m.start(), m.end(), m.group())
+                for m in re.finditer("行政许可|其他对外管理服务事项", t)
+            ]
+            ents += [
+                Entity("CELL", k, k + 1, t[k])
+                for k in range(len(t))
+                if t[k].isdigit() and not any(e.start <= k < e.end for e in ents)
+            ]
+            out.append(sorted(ents, key=lambda e: e.start))
+        return out
+
+    rec = Extractor(tag).extract(text, id=id).to_dict()
+    rec.update(year=year, organ="某县人民政府办公室")
+    return rec
+
+
+def test_a_list_of_items_carries_over_to_the_next_years_report():
+    """2019 form: this year's 上一年项目数量 is last year's plus its 本年增/减. 2019 prints 0740 (an
+    empty list grown by 7 with 40 decisions, or by 74 with none); 2020 starts from 7 items."""
+    from gongkai.inference.crosscheck import apply_resolution
+
+    a = _items_record("a2019", 2019, "0740")
+    assert a["tables"]["active_disclosure"]["rows"]["licensing"]["change"] is None
+    c = CrossChecker()
+    c.add(a)
+    c.add(_items_record("b2020", 2020, "7 0 12"))
+    found = [x for x in c.warnings() if x["status"] == "resolved"]
+    assert len(found) == 1 and found[0]["row"] == "licensing"
+    assert found[0]["cells"] == {"previous": 0, "change": 7, "decisions": 40}
+    assert apply_resolution(a, found[0])
+    assert a["tables"]["active_disclosure"]["rows"]["licensing"] == {"previous": 0, "change": 7, "decisions": 40}
+    # A list that does not carry over warns, naming both reports.
+    c = CrossChecker()
+    c.add(_items_record("a2019", 2019, "12 3 5"))
+    c.add(_items_record("b2020", 2020, "14 0 9"))
+    (w,) = c.warnings()
+    assert (w["rule"], w["over"], w["previous"]["id"], w["current"]["id"]) == (
+        "cross.items",
+        "licensing",
+        "a2019",
+        "b2020",
+    )
+    assert "gives 15" in w["detail"]
