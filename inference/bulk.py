@@ -218,6 +218,7 @@ def extract_to_file(
     summary_file: str | Path | None = None,
     figures_file: str | Path | None = None,
     debug: bool | None = None,
+    skip_names: Iterable[str] = (),
 ) -> Summary:
     """Extract every document ``inputs`` name into ``output``; ``-`` writes JSONL to stdout.
 
@@ -226,6 +227,8 @@ def extract_to_file(
     ``summary_file`` gets one row per report and ``figures_file`` one row per narrative figure
     (CSV, Parquet or JSONL by suffix; see :mod:`.outputs`). ``debug`` (default: ``GONGKAI_DEBUG``)
     raises the first exception a stage of the pipeline meets instead of recording it.
+    ``skip_names``: name patterns of files in folders and globs that are not read (see
+    :func:`~.inputs.plan_inputs`).
     """
     fmt = format_for(output, fmt)
     to_stdout = str(output) == "-"
@@ -233,7 +236,7 @@ def extract_to_file(
     extra = _side_outputs(output, fmt, resume, summary_file, figures_file)
     written = [str(output), str(cross_check or ""), *(str(p) for p, _ in extra.values())]
     _check_output_paths(p for p in written if p and p != "-")
-    plan = plan_inputs(inputs, exclude=written)
+    plan = plan_inputs(inputs, exclude=written, skip=skip_names)
     from .pipeline import Extractor
 
     if extractor is None:

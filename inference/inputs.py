@@ -33,6 +33,7 @@ by page; without pypdfium2 installed each PDF gets an error record naming the fi
 from __future__ import annotations
 
 import errno
+import fnmatch
 import glob
 import json
 import os
@@ -252,8 +253,10 @@ def _looks_like_output(path: str, kind: str) -> bool:
 
 
 class _Planner:
-    def __init__(self, exclude: Iterable[str]):
+    def __init__(self, exclude: Iterable[str], skip: Iterable[str] = ()):
         self.plan = Plan()
+        #: Name patterns (``origin.txt``, ``*.json``) of files a folder or glob holds that are no report.
+        self.skip_names = tuple(skip)
         self.seen: set[str] = set()
         #: (st_dev, st_ino) of the files the run writes that exist now: never inputs.
         self.written: set[tuple[int, int]] = set()
@@ -301,7 +304,8 @@ class _Planner:
             if not matches:
                 self.add(arg, "error", "no such file, directory or glob match")
             for m in matches:
-                self.entry(m, glob_pattern=arg)
+                if not self._skipped(m):
+                    self.entry(m, glob_pattern=arg)
             return
         except OSError as exc:  # a path too long, a folder above it that cannot be entered
             self.add(arg, "error", f"cannot read ({_errstr(exc)})")
@@ -387,7 +391,16 @@ class _Planner:
             if e.name.startswith("."):
                 self.skip(e.path, "hidden")
                 continue
-            self.entry(e.path, ancestors=ancestors)
+            if not self._skipped(e.path):
+                self.entry(e.path, ancestors=ancestors)
+
+    def _skipped(self, path: str) -> bool:
+        """Whether a found file's name matches a ``--skip`` pattern (then it is listed as not read)."""
+        name = os.path.basename(path)
+        pattern = next((p for p in self.skip_names if fnmatch.fnmatchcase(name, p)), None)
+        if pattern is not None:
+            self.skip(path, f"matches --skip {pattern}")
+        return pattern is not None
 
 
 def _file_type(mode: int) -> str:
@@ -402,12 +415,22 @@ def _file_type(mode: int) -> str:
     return "not a plain file"
 
 
-def plan_inputs(args: Iterable[str], *, exclude: Iterable[str] = ()) -> Plan:
+def plan_inputs(args: Iterable[str], *, exclude: Iterable[str] = (), skip: Iterable[str] = ()) -> Plan:
     """Every input the arguments name, expanded (directories walked in name order, following
     links to folders, a loop reported once; globs matched), before anything is written.
     ``exclude`` are the files the run writes: found, they are skipped; named, they raise
-    :class:`UsageError`."""
-    planner = _Planner(p for p in exclude if p and str(p) != "-")
+    :class:`UsageError`. ``skip``: name patterns of files that folders and globs hold but that
+    are no report (``origin.txt``, ``README*``); a file named on its own is always read.
+
+    >>> import tempfile, pathlib
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     for name in ("a.txt", "origin.txt", "README.md"):
+    ...         _ = (pathlib.Path(d) / name).write_text("x")
+    ...     plan = plan_inputs([d], skip=["origin.txt", "README*"])
+    >>> [os.path.basename(s.path) for s in plan.sources], sorted(why for _, why in plan.not_read)
+    (['a.txt'], ['matches --skip README*', 'matches --skip origin.txt'])
+    """
+    planner = _Planner((p for p in exclude if p and str(p) != "-"), skip)
     for arg in args:
         arg = str(arg)
         if arg == "-":

@@ -73,6 +73,26 @@ def test_every_input_yields_exactly_one_record_and_failures_name_the_input(corpu
         assert r["versions"]["gongkai"]
 
 
+def test_skip_leaves_out_files_of_a_folder_that_are_no_report(tmp_path):
+    """A scraped corpus keeps metadata beside each page (shared/real: origin.txt, README.md):
+    --skip names them, they are listed as not read, and a file named on its own is still read."""
+    d = tmp_path / "real"
+    for sub in ("001", "002"):
+        (d / sub).mkdir(parents=True)
+        (d / sub / "source.txt").write_text("一、总体情况\n正文", encoding="utf-8")
+        (d / sub / "origin.txt").write_text("https://example.org/report", encoding="utf-8")
+    (d / "README.md").write_text("# corpus", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    summary = _run([d, d / "001" / "origin.txt"], out, skip_names=["origin.txt", "README*"])
+    ids = [json.loads(line)["id"] for line in out.read_text(encoding="utf-8").splitlines()]
+    assert ids == [str(d / "001" / "source.txt"), str(d / "002" / "source.txt"), str(d / "001" / "origin.txt")]
+    assert (str(d / "002" / "origin.txt"), "matches --skip origin.txt") in summary.not_read
+    assert (str(d / "README.md"), "matches --skip README*") in summary.not_read
+    # The same through a glob.
+    summary = _run([str(d / "*" / "*")], tmp_path / "glob.jsonl", skip_names=["origin.txt"])
+    assert summary.total == 2
+
+
 def test_a_crashing_tagger_fails_only_its_document(tmp_path):
     src = tmp_path / "in.jsonl"
     src.write_text(

@@ -42,6 +42,12 @@ def extract(
     ),
     batch_size: int = typer.Option(BATCH_SIZE, "--batch-size", min=1),
     resume: bool = typer.Option(False, "--resume", help="Skip ids already in OUTPUT and append."),
+    skip_names: list[str] = typer.Option(
+        [],
+        "--skip",
+        help="A name pattern of files in the folders and globs given that are no report "
+        "(origin.txt, 'README*'); repeat for several. A file named on its own is always read.",
+    ),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="A progress bar on stderr."),
     cross_check: str | None = typer.Option(
         None,
@@ -94,6 +100,7 @@ def extract(
             ("--summary", summary_file),
             ("--figures", figures_file),
             ("--precision", precision != "auto"),
+            ("--skip", bool(skip_names)),
         ):
             if given:
                 raise typer.BadParameter("works with --engine local only", param_hint=flag)
@@ -135,6 +142,7 @@ def extract(
                 precision=precision,
                 summary_file=summary_file,
                 figures_file=figures_file,
+                skip_names=skip_names,
                 debug=raise_errors or None,
             )
     # No model, a bad --backend, no onnxruntime or ray; a Ray that cannot start or be reached.
