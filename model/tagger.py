@@ -18,11 +18,13 @@ float32 or bf16 (``precision``); :mod:`.backends` says which one extraction runs
 from __future__ import annotations
 
 import copy
+import json
 import math
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -280,12 +282,13 @@ class WindowedTagger:
         tok = self.tokenizer
         ids = [encode_chars(tok, t) for t in texts]
         # Every window of every text, longest first: batches are length buckets that pad little.
-        jobs = [(t, a, b) for t, text in enumerate(texts) for a, b in windows(len(text), self.window, self.stride)]
+        bounds_of = [windows(len(text), self.window, self.stride) for text in texts]
+        jobs = [(t, a, b) for t, bounds in enumerate(bounds_of) for a, b in bounds]
+        # The characters each window decides (its edges are its neighbours').
         owned = {
             (t, bounds[w][0]): (lo, hi)
-            for t, text in enumerate(texts)
-            for bounds in [windows(len(text), self.window, self.stride)]
-            for w, lo, hi in owners(bounds, len(text))
+            for t, bounds in enumerate(bounds_of)
+            for w, lo, hi in owners(bounds, len(texts[t]))
         }
         jobs.sort(key=lambda j: j[1] - j[2])
         probs: dict[tuple[int, int], np.ndarray] = {}
@@ -310,8 +313,7 @@ class WindowedTagger:
             for row, (t, a, b) in enumerate(batch):
                 probs[(t, a)] = logp[row, 1 : 1 + b - a]
         out = []
-        for t, text in enumerate(texts):
-            bounds = windows(len(text), self.window, self.stride)
+        for t, (text, bounds) in enumerate(zip(texts, bounds_of)):
             parts = [
                 probs.pop((t, bounds[w][0]))[lo - bounds[w][0] : hi - bounds[w][0]]
                 for w, lo, hi in owners(bounds, len(text))
@@ -367,15 +369,15 @@ class Tagger(WindowedTagger):
         if not (path / "config.json").is_file():
             raise FileNotFoundError(f"no model in {path}: it has no config.json (train one with `gongkai train`)")
         # Check the tags before loading weights, so a mismatch says so instead of failing on shapes.
+        config = json.loads((path / "config.json").read_text(encoding="utf-8"))
+        check_label_set(config_tags(SimpleNamespace(id2label=config.get("id2label"))), where=f"the model in {path}")
         if kwargs.get("forward") == Forward.COMPACT:
-            # The compact forward needs only the weights and the vocabulary: transformers stays
-            # unloaded. (The tags are checked in __init__; the classifier's shape follows them.)
+            # The compact forward needs only the weights and the vocabulary: transformers stays unloaded.
             model, vocab = fast_modernbert.load_checkpoint(path), CharVocab.load(path)
             if model is not None and vocab is not None:
                 return cls(model, vocab, device=device, **kwargs)
-        from transformers import AutoConfig, AutoModelForTokenClassification, AutoTokenizer
+        from transformers import AutoModelForTokenClassification, AutoTokenizer
 
-        check_label_set(config_tags(AutoConfig.from_pretrained(path)), where=f"the model in {path}")
         model = AutoModelForTokenClassification.from_pretrained(path, use_safetensors=True)
         tokenizer = AutoTokenizer.from_pretrained(path)
         return cls(model, tokenizer, device=device, **kwargs)
