@@ -113,6 +113,13 @@ def test_the_command_audits_records_and_extracts_first(tmp_path):
     bad.write_text("{not json\n", encoding="utf-8")
     result = CliRunner().invoke(app, ["audit", str(bad)])
     assert result.exit_code == 2 and "bad.jsonl:1" in result.output
+    # A report where records belong (an unquoted glob after --extract fills RECORDS): a usage
+    # error naming the file and saying how to extract it, never a traceback.
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(b"%PDF-1.7\n\x9c\xff binary")
+    result = CliRunner().invoke(app, ["audit", str(out), str(pdf)])
+    assert result.exit_code == 2, result.output
+    assert "report.pdf" in result.output and "not UTF-8" in result.output and "--extract" in result.output
 
 
 def test_audit_extract_reads_a_directory_in_one_command(tmp_path):

@@ -12,19 +12,26 @@ from pathlib import Path
 
 import typer
 
+#: Said with a record file that is no JSONL: a shell-expanded glob after --extract fills the
+#: positional RECORDS with reports (``--extract ../real/*/source.txt`` takes only the first).
+_HINT = "; to extract reports first, quote a glob or repeat the option: --extract 'DIR/*.txt' --extract FILE"
+
 
 def _read_records(path: str):
-    with open(path, encoding="utf-8") as fh:
-        for lineno, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                rec = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise typer.BadParameter(f"{path}:{lineno}: not a JSON record ({exc})") from None
-            if not isinstance(rec, dict) or "id" not in rec:
-                raise typer.BadParameter(f"{path}:{lineno}: not an extraction record (no id)")
-            yield rec
+    try:
+        with open(path, encoding="utf-8") as fh:
+            for lineno, line in enumerate(fh, 1):
+                if not line.strip():
+                    continue
+                try:
+                    rec = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    raise typer.BadParameter(f"{path}:{lineno}: not a JSON record ({exc}){_HINT}") from None
+                if not isinstance(rec, dict) or "id" not in rec:
+                    raise typer.BadParameter(f"{path}:{lineno}: not an extraction record (no id){_HINT}")
+                yield rec
+    except UnicodeDecodeError:
+        raise typer.BadParameter(f"{path}: not extraction records (not UTF-8 text){_HINT}") from None
 
 
 def audit(
