@@ -51,32 +51,21 @@ def test_blank_cells_gaps_in_years_and_failed_records_are_not_compared():
     assert c.warnings() == []
 
 
-def _table2_record(id, year, run):
-    """A one-line table 2 whose 规范性文件 row prints ``run`` glued, extracted by the pipeline."""
+def _one_line_record(id, year, text, headers, labels):
+    """``text``, a one-line table 2, extracted by the pipeline with a tagger that tags the
+    ``headers`` and row ``labels`` (regular expressions) and every other digit as a cell."""
     import re
 
     from gongkai.inference.entities import Entity
     from gongkai.inference.pipeline import Extractor
-
-    text = (
-        "第二十条第(一)项信息内容本年制发件数本年废止件数现行有效件数规章000行政规范性文件"
-        + run
-        + "第二十条第(五)项信息内容本年处理决定数量行政许可0三、收到和处理政府信息公开申请情况"
-    )
 
     def tag(docs, ids):
         out = []
         for d in docs:
             t = d.text
             ents = [Entity("TABLE_TITLE", m.start(), m.end(), m.group()) for m in re.finditer(r"第二十条第\(.\)项", t)]
-            ents += [
-                Entity("COL_HEADER", m.start(), m.end(), m.group())
-                for m in re.finditer("信息内容|本年制发件数|本年废止件数|现行有效件数|本年处理决定数量", t)
-            ]
-            ents += [
-                Entity("ROW_LABEL", m.start(), m.end(), m.group())
-                for m in re.finditer("规章|行政规范性文件|行政许可", t)
-            ]
+            ents += [Entity("COL_HEADER", m.start(), m.end(), m.group()) for m in re.finditer(headers, t)]
+            ents += [Entity("ROW_LABEL", m.start(), m.end(), m.group()) for m in re.finditer(labels, t)]
             ents += [
                 Entity("CELL", k, k + 1, t[k])
                 for k in range(len(t))
@@ -88,6 +77,22 @@ def _table2_record(id, year, run):
     rec = Extractor(tag).extract(text, id=id).to_dict()
     rec.update(year=year, organ="某县人民政府办公室")
     return rec
+
+
+def _table2_record(id, year, run):
+    """A one-line table 2 whose 规范性文件 row prints ``run`` glued."""
+    text = (
+        "第二十条第(一)项信息内容本年制发件数本年废止件数现行有效件数规章000行政规范性文件"
+        + run
+        + "第二十条第(五)项信息内容本年处理决定数量行政许可0三、收到和处理政府信息公开申请情况"
+    )
+    return _one_line_record(
+        id,
+        year,
+        text,
+        "信息内容|本年制发件数|本年废止件数|现行有效件数|本年处理决定数量",
+        "规章|行政规范性文件|行政许可",
+    )
 
 
 def test_a_reading_left_ambiguous_is_decided_by_the_other_years_report():
@@ -126,42 +131,15 @@ def test_a_reading_left_ambiguous_is_decided_by_the_other_years_report():
 
 
 def _items_record(id, year, run):
-    """A one-line 2019 table 2 whose 行政许可 row prints ``run`` glued, extracted by the pipeline."""
-    import re
-
-    from gongkai.inference.entities import Entity
-    from gongkai.inference.pipeline import Extractor
-
+    """A one-line 2019 table 2 whose 行政许可 row prints ``run`` glued."""
     text = (
         "第二十条第(五)项信息内容上一年项目数量本年增/减处理决定数量行政许可"
         + run
         + "其他对外管理服务事项000三、收到和处理政府信息公开申请情况"
     )
-
-    def tag(docs, ids):
-        out = []
-        for d in docs:
-            t = d.text
-            ents = [Entity("TABLE_TITLE", m.start(), m.end(), m.group()) for m in re.finditer(r"第二十条第\(.\)项", t)]
-            ents += [
-                Entity("COL_HEADER", m.start(), m.end(), m.group())
-                for m in re.finditer("信息内容|上一年项目数量|本年增/减|处理决定数量", t)
-            ]
-            ents += [
-                Entity("ROW_LABEL", m.start(), m.end(), m.group())
-                for m in re.finditer("行政许可|其他对外管理服务事项", t)
-            ]
-            ents += [
-                Entity("CELL", k, k + 1, t[k])
-                for k in range(len(t))
-                if t[k].isdigit() and not any(e.start <= k < e.end for e in ents)
-            ]
-            out.append(sorted(ents, key=lambda e: e.start))
-        return out
-
-    rec = Extractor(tag).extract(text, id=id).to_dict()
-    rec.update(year=year, organ="某县人民政府办公室")
-    return rec
+    return _one_line_record(
+        id, year, text, "信息内容|上一年项目数量|本年增/减|处理决定数量", "行政许可|其他对外管理服务事项"
+    )
 
 
 def test_a_list_of_items_carries_over_to_the_next_years_report():
